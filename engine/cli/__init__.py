@@ -1,0 +1,50 @@
+"""The ``lectio`` command line: one module per command, each importing its heavy parts lazily.
+
+Exit status: 0 success, 1 a problem was found in the input (or a check failed), 2 a usage error.
+Bad input never produces a traceback: commands turn known errors into located messages, and
+``main`` turns anything unexpected into one line plus a hint to report it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from engine import __version__
+
+COMMANDS = ("open", "validate", "schema", "progress", "report", "feedback")
+"""Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lectio",
+        description="Interactive lessons and quizzes in the terminal. "
+        "With no command, opens the bundled course.",
+    )
+    parser.add_argument("--version", action="version", version=f"lectio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"engine.cli.{name}_cmd")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "--version"}):
+        args_list = ["open", *args_list]
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,16 @@
+"""`lectio schema`: (to be written)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("schema", help="(not available yet)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print("lectio schema: not available yet")
+    return 2

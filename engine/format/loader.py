@@ -1,0 +1,139 @@
+"""Load lesson, course and quiz files into models, or report every problem with its position."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.format.messages import translate
+from engine.format.models import Course, Lesson, Node, QuestionBlock, Quiz
+from engine.format.problems import LoadError, Problem
+from engine.format.spans import Path, Span, SpanMap
+from engine.format.yamlsafe import read_yaml
+
+Kind = Literal["lesson", "course", "quiz"]
+Document = Lesson | Course | Quiz
+M = TypeVar("M", Lesson, Course, Quiz)
+
+_MODELS: dict[Kind, type[Lesson] | type[Course] | type[Quiz]] = {
+    "lesson": Lesson,
+    "course": Course,
+    "quiz": Quiz,
+}
+
+
+def guess_kind(path: FsPath, data: Any = None) -> Kind:
+    """What a file is meant to be: by its top-level keys, then by its name and folder."""
+    if isinstance(data, dict):
+        if "blocks" in data:
+            return "lesson"
+        if "sections" in data:
+            return "course"
+        if "questions" in data:
+            return "quiz"
+    if path.name in {"course.yaml", "course.yml"}:
+        return "course"
+    if "quizzes" in path.parts:
+        return "quiz"
+    return "lesson"
+
+
+def read_bytes(path: FsPath) -> bytes:
+    try:
+        if path.is_dir():
+            raise LoadError([Problem(Span(str(path), 1, 1), "is a folder, not a file", "file")])
+        return path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise LoadError([Problem(Span(str(path), 1, 1), f"cannot read the file: {reason}", "file")]) from None
+
+
+def parse(data: bytes, file: str, kind: Kind | None = None) -> Document:
+    """Parse YAML bytes into the model for ``kind`` (guessed when None)."""
+    value, spans = read_yaml(data, file)
+    if kind is None:
+        kind = guess_kind(FsPath(file), value)
+    model = _MODELS[kind]
+    if not isinstance(value, dict):
+        raise LoadError([Problem(spans.value(()), f"a {kind} file must be a mapping of keys "
+                                 f"(such as 'id: ...' and 'title: ...'), found {_what(value)}")])
+    try:
+        doc = model.model_validate(value)
+    except ValidationError as exc:
+        raise LoadError(translate(exc, value, spans, model)) from None
+    attach_spans(doc, (), spans)
+    problems = _check_ids(doc)
+    if problems:
+        raise LoadError(problems)
+    return doc
+
+
+def load(path: str | FsPath, kind: Kind | None = None) -> Document:
+    """Load any lectio file; raise :class:`LoadError` listing every problem found."""
+    path = FsPath(path)
+    return parse(read_bytes(path), str(path), kind)
+
+
+def _load_as(path: str | FsPath, model: type[M]) -> M:
+    kind: Kind = "lesson" if model is Lesson else "course" if model is Course else "quiz"
+    doc = load(path, kind)
+    assert isinstance(doc, model)
+    return doc
+
+
+def load_lesson(path: str | FsPath) -> Lesson:
+    return _load_as(path, Lesson)
+
+
+def load_course_file(path: str | FsPath) -> Course:
+    return _load_as(path, Course)
+
+
+def load_quiz(path: str | FsPath) -> Quiz:
+    return _load_as(path, Quiz)
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "plain text"
+    if value is None:
+        return "nothing"
+    return f"a {type(value).__name__}"
+
+
+def attach_spans(node: BaseModel, path: Path, spans: SpanMap) -> None:
+    """Give every model node its position; private attributes bypass ``frozen``."""
+    if isinstance(node, Node):
+        node._span = spans.value(path)
+    for name, field in type(node).model_fields.items():
+        key = field.alias or name
+        value = getattr(node, name)
+        if isinstance(value, BaseModel):
+            attach_spans(value, (*path, key), spans)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    attach_spans(item, (*path, key, i), spans)
+
+
+def _check_ids(doc: Document) -> list[Problem]:
+    """Ids must be unique within a lesson (blocks) and a quiz (inline questions, refs)."""
+    problems: list[Problem] = []
+    seen: dict[str, Span] = {}
+    items: list[tuple[str, Span]] = []
+    if isinstance(doc, Lesson):
+        items = [(b.id, b.span) for b in doc.blocks if getattr(b, "id", None)]  # type: ignore[union-attr]
+    elif isinstance(doc, Quiz):
+        for q in doc.questions:
+            items.append((q.id, q.span) if isinstance(q, QuestionBlock) else (q.ref, q.span))
+    for ident, span in items:
+        if ident in seen:
+            problems.append(Problem(span, f"id {ident!r} is used twice (first on line "
+                                    f"{seen[ident].line})"))
+        else:
+            seen[ident] = span
+    return problems

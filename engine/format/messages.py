@@ -1,0 +1,233 @@
+"""Turn pydantic's validation errors into messages an author understands, at the right line."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from engine.format import models as m
+from engine.format.problems import Problem
+from engine.format.spans import Path, SpanMap
+
+_TAGS = {*m.BLOCK_KINDS, "two", "ref"}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return type(value).__name__
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> Path:
+    """Map pydantic's ``loc`` (which includes union tags) onto the document's own path.
+
+    A discriminated union inserts its tag right after the list index (``blocks, 2, code,
+    timeout``); such a part is skipped, even though a block also has a key of that name.
+    """
+    path: list[str | int] = []
+    cur = data
+    prev: str | int | None = None
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        is_tag = isinstance(part, str) and (
+            (isinstance(prev, int) and part in _TAGS) or "[" in part
+        )
+        prev = part
+        if is_tag:
+            continue
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            path.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            path.append(part)
+        elif last and missing:
+            path.append(part)
+        else:
+            break
+    return tuple(path)
+
+
+def _model_at(root: type[BaseModel], data: Any, path: Path) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``path`` (for listing its allowed keys)."""
+    model: type[BaseModel] | None = root
+    cur = data
+    pending: str | None = None
+    for part in path:
+        cur = cur[part] if isinstance(cur, dict | list) else None
+        if isinstance(part, str):
+            pending = part
+            model = _field_model(model, part, cur)
+        elif pending is not None:
+            model = _item_model(pending, cur, model)
+    return model
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "choices": m.Choice,
+    "sections": m.Section,
+}
+
+
+def _item_model(field: str, value: Any, current: type[BaseModel] | None) -> type[BaseModel] | None:
+    if field in _ITEM_MODELS:
+        return _ITEM_MODELS[field]
+    if field == "blocks" and isinstance(value, dict):
+        kind = m._block_kind(value)
+        return {
+            "text": m.TextBlock, "note": m.NoteBlock, "code": m.CodeBlock,
+            "graph": m.GraphBlock, "question": m.QuestionBlock,
+        }.get(kind or "")
+    if field == "questions" and isinstance(value, dict):
+        return m.QuestionRef if "ref" in value else m.QuestionBlock
+    return current
+
+
+def _field_model(model: type[BaseModel] | None, field: str, value: Any) -> type[BaseModel] | None:
+    if field == "expect":
+        return m.ExpectSpec
+    return model
+
+
+def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _field_name(path: Path) -> str | None:
+    return next((p for p in reversed(path) if isinstance(p, str)), None)
+
+
+def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    field = _field_name(path)
+    prefix = f"{field}: " if field else ""
+    if kind == "missing":
+        key = path[-1]
+        return f"missing required key {key!r}" + _what_for(path[:-1], data)
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        allowed = _allowed_keys(_model_at(root, data, path[:-1]))
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        msg = f"unknown key {key!r}"
+        if hint:
+            msg += f"; did you mean {hint[0]!r}?"
+        elif allowed:
+            msg += f" (allowed here: {', '.join(allowed)})"
+        return msg
+    if kind in {"string_type"}:
+        return f"{prefix}expected text, found {_kind_of(value)}"
+    if kind in {"string_too_short"}:
+        return f"{prefix}must not be empty"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"{prefix}expected true or false, found {_kind_of(value)}"
+    if kind in {"float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"}:
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return f"{prefix}expected {whole}, found {_kind_of(value)}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        words = {
+            "greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}",
+            "less_than": "less than {lt}", "less_than_equal": "at most {le}",
+        }[kind]
+        bounds = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
+        return f"{prefix}must be {words.format(**bounds)}, found {value}"
+    if kind == "list_type":
+        return f"{prefix}expected a list, found {_kind_of(value)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"{prefix}expected a mapping (key: value lines), found {_kind_of(value)}"
+    if kind == "too_short":
+        need = ctx.get("min_length", 1)
+        what = {"blocks": "block", "choices": "choice", "sections": "section",
+                "lessons": "lesson", "questions": "question"}.get(field or "", "item")
+        plural = "s" if need != 1 else ""
+        return f"{prefix}needs at least {need} {what}{plural}, found {ctx.get('actual_length', 0)}"
+    if kind == "too_long":
+        return f"{prefix}at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}"
+    if kind == "string_pattern_mismatch":
+        return prefix + _pattern_message(field, value)
+    if kind == "string_too_long":
+        return f"{prefix}too long (at most {ctx.get('max_length')} characters)"
+    if kind == "literal_error":
+        return f"{prefix}must be one of {ctx.get('expected')}, found {_kind_of(value)}"
+    if kind in {"block_kind", "quiz_item"}:
+        if not isinstance(value, dict):
+            return f"{err['msg']}, found {_kind_of(value)}"
+        return err["msg"]
+    if kind.startswith("value_error") or kind == "assertion_error":
+        return f"{prefix}{err['msg']}"
+    if kind in _CUSTOM:
+        return err["msg"]
+    return f"{prefix}{err['msg'][:1].lower()}{err['msg'][1:]}"
+
+
+_CUSTOM = {
+    "expect_keys", "bad_regex", "bad_exception", "empty_code", "code_syntax", "graph_name",
+    "correct_count", "block_kinds", "module_name", "pick_count", "duplicate_id", "duplicate_ref",
+}
+_MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
+
+
+def _pattern_message(field: str | None, value: Any) -> str:
+    if field == "ref":
+        return f"expected course/lesson#question (for example pytorch-essentials/gradients#read-grad), found {value!r}"
+    if field == "language":
+        return f"{value!r} is not a language tag such as en, pt or pt-BR"
+    return (f"{value!r} is not a valid id: use lowercase letters, digits and dashes, "
+            "starting with a letter or a digit")
+
+
+def _what_for(path: Path, data: Any) -> str:
+    if not path:
+        return ""
+    cur = data
+    for part in path:
+        cur = cur[part]  # type: ignore[index]
+    if isinstance(cur, dict):
+        kind = m._block_kind(cur)
+        if kind in m.BLOCK_KINDS:
+            return f" in this {kind} block"
+    return ""
+
+
+def translate(exc: ValidationError, data: Any, spans: SpanMap, root: type[BaseModel]) -> list[Problem]:
+    """Located, author-friendly problems for every error pydantic found."""
+    problems: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
+    for err in exc.errors(include_url=False):
+        missing = err["type"] == "missing"
+        path = _data_path(data, tuple(err["loc"]), missing)
+        if missing:
+            span = spans.value(path[:-1])
+        elif err["type"] == "extra_forbidden":
+            span = spans.key(path)
+        else:
+            if err["type"] in _MOVE_TO:
+                target = (*path, _MOVE_TO[err["type"]])
+                if spans.has_value(target):
+                    path = target
+            span = spans.key(path) if err["type"] == "correct_count" else spans.value(path)
+            if err["type"] == "code_syntax":
+                offset = int((err.get("ctx") or {}).get("line", 1)) - 1
+                span = span._replace(line=span.line + offset)
+        message = _message(err, path, data, root)
+        key = (span.line, span.col, message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(Problem(span, message))
+    return problems

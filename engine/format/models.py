@@ -1,0 +1,398 @@
+"""Typed models of lesson, course and quiz files (the contract: shared/design/lesson-format.md).
+
+Every model refuses unknown keys. Each node remembers the :class:`Span` it was read from
+(``node.span``), so a failing cell, a wrong answer or a learner's comment can point back to the
+author's YAML line. Models are frozen: a loaded lesson is a value, shared freely between the
+session, the kernel driver and the front ends.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from engine.format.spans import Span
+
+SLUG_RE = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, Field(pattern=SLUG_RE, max_length=80)]
+LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+Markdown = Annotated[str, Field(min_length=1)]
+DottedName = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+BLOCK_KINDS = ("text", "note", "code", "graph", "question")
+
+
+class Node(BaseModel):
+    """Base of every model: unknown keys are errors, values are frozen, the span is kept."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=False,
+    )
+    _span: Span | None = PrivateAttr(default=None)
+
+    @property
+    def span(self) -> Span:
+        """Where this node starts in its file (``<unknown>:1:1`` if built in code)."""
+        return self._span or Span("<unknown>", 1, 1)
+
+
+class ExpectSpec(Node):
+    """The mapping form of ``expect``: exactly one of its keys."""
+
+    stdout: str | None = None
+    contains: str | None = None
+    matches: str | None = None
+    raises: str | None = None
+
+    @model_validator(mode="after")
+    def _one_key(self) -> ExpectSpec:
+        given = [k for k in ("stdout", "contains", "matches", "raises") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "expect_keys",
+                "expect needs exactly one of stdout, contains, matches, raises; found {found}",
+                {"found": ", ".join(given) or "none"},
+            )
+        return self
+
+    @field_validator("matches")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise PydanticCustomError(
+                    "bad_regex", "matches: not a valid regular expression: {why}", {"why": str(exc)}
+                ) from None
+        return value
+
+    @field_validator("raises")
+    @classmethod
+    def _exception_name(cls, value: str | None) -> str | None:
+        if value is not None and not DottedName.match(value):
+            raise PydanticCustomError(
+                "bad_exception",
+                "raises: '{value}' is not an exception class name such as ZeroDivisionError",
+                {"value": value},
+            )
+        return value
+
+    @property
+    def mode(self) -> Literal["stdout", "contains", "matches", "raises"]:
+        for key in ("stdout", "contains", "matches"):
+            if getattr(self, key) is not None:
+                return key  # type: ignore[return-value]
+        return "raises"
+
+    @property
+    def value(self) -> str:
+        return str(getattr(self, self.mode))
+
+
+def _expect_before(value: Any) -> Any:
+    return {"stdout": value} if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+
+
+class TextBlock(Node):
+    """Markdown prose."""
+
+    text: Markdown
+
+
+class NoteBlock(Node):
+    """A callout: a definition, a tip, some information or a warning."""
+
+    note: Markdown
+    kind: Literal["definition", "tip", "info", "warning"] = "info"
+    title: str | None = None
+
+
+class CodeBlock(Node):
+    """A runnable Python cell; cells of a lesson share one namespace, top to bottom."""
+
+    code: str
+    id: Slug | None = None
+    expect: ExpectSpec | None = None
+    timeout: Seconds | None = None
+    hidden: bool = False
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _expect_string(cls, value: Any) -> Any:
+        return _expect_before(value)
+
+    @field_validator("code")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("empty_code", "code: the cell is empty")
+        try:
+            compile(value, "<cell>", "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            raise PydanticCustomError(
+                "code_syntax",
+                "code: Python syntax error on line {line} of the cell: {msg}",
+                {"line": exc.lineno or 1, "msg": exc.msg},
+            ) from None
+        return value
+
+
+class GraphBlock(Node):
+    """The autograd graph of a variable, as the cells above it left it."""
+
+    graph: str
+    title: str | None = None
+
+    @field_validator("graph")
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        if not value.isidentifier() or keyword.iskeyword(value):
+            raise PydanticCustomError(
+                "graph_name", "graph: '{value}' is not a Python variable name", {"value": value}
+            )
+        return value
+
+
+class Choice(Node):
+    """One answer of a question, with why it is right or wrong."""
+
+    text: Markdown
+    correct: bool = False
+    why: str | None = None
+
+
+class QuestionBlock(Node):
+    """A multiple-choice question: one correct choice, or "select all that apply"."""
+
+    question: Markdown
+    id: Slug
+    multiple: bool = False
+    shuffle: bool = True
+    hint: list[Markdown] = Field(default_factory=list)
+    choices: list[Choice] = Field(min_length=2, max_length=26)
+    verify: str | None = None
+
+    @field_validator("hint", mode="before")
+    @classmethod
+    def _hint_list(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("verify")
+    @classmethod
+    def _verify_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                compile(value, "<verify>", "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                raise PydanticCustomError(
+                    "code_syntax",
+                    "verify: Python syntax error on line {line}: {msg}",
+                    {"line": exc.lineno or 1, "msg": exc.msg},
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _correct_count(self) -> QuestionBlock:
+        correct = sum(choice.correct for choice in self.choices)
+        if not self.multiple and correct != 1:
+            raise PydanticCustomError(
+                "correct_count",
+                "choices: a single-answer question needs exactly one correct choice, found {n}",
+                {"n": correct},
+            )
+        if self.multiple and correct < 1:
+            raise PydanticCustomError(
+                "correct_count",
+                "choices: a select-all question needs at least one correct choice, found 0",
+            )
+        return self
+
+    @property
+    def hints(self) -> list[str]:
+        return list(self.hint)
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+
+
+class _TwoKinds(Node):
+    """Stands for a block that names two kinds; it exists only to fail with a clear message."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fail(cls, value: Any) -> Any:
+        found = [k for k in BLOCK_KINDS if k in value]
+        raise PydanticCustomError(
+            "block_kinds",
+            "a block must be exactly one kind, but this one has both {a} and {b}; split it in two",
+            {"a": found[0], "b": found[1]},
+        )
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        for kind in BLOCK_KINDS:
+            if hasattr(value, kind):
+                return kind
+        return None
+    if not isinstance(value, dict):
+        return None
+    found = [k for k in BLOCK_KINDS if k in value]
+    if len(found) == 1:
+        return found[0]
+    return "two" if found else None
+
+
+Block = Annotated[
+    Annotated[TextBlock, Tag("text")]
+    | Annotated[NoteBlock, Tag("note")]
+    | Annotated[CodeBlock, Tag("code")]
+    | Annotated[GraphBlock, Tag("graph")]
+    | Annotated[QuestionBlock, Tag("question")]
+    | Annotated[_TwoKinds, Tag("two")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="a block must be a mapping with one of the keys "
+        "text, note, code, graph, question",
+    ),
+]
+
+
+class Lesson(Node):
+    """One chapter: prose, notes, code cells, graphs and questions, in reading order."""
+
+    id: Slug
+    title: Markdown
+    language: LanguageTag | None = None
+    requires: list[str] = Field(default_factory=list)
+    timeout: Seconds | None = None
+    blocks: list[Block] = Field(min_length=1)
+    @field_validator("requires")
+    @classmethod
+    def _modules(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if not DottedName.match(name):
+                raise PydanticCustomError(
+                    "module_name", "requires: '{name}' is not a module name", {"name": name}
+                )
+        return value
+
+    @property
+    def path(self) -> str:
+        """The file the lesson was loaded from."""
+        return self.span.file
+
+    @property
+    def code_cells(self) -> list[CodeBlock]:
+        return [b for b in self.blocks if isinstance(b, CodeBlock)]
+
+    @property
+    def questions(self) -> list[QuestionBlock]:
+        return [b for b in self.blocks if isinstance(b, QuestionBlock)]
+
+    def question(self, question_id: str) -> QuestionBlock | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def cell_timeout(self, cell: CodeBlock, default: float = 30.0) -> float:
+        return cell.timeout or self.timeout or default
+
+
+class Section(Node):
+    """A titled group of lessons in a course."""
+
+    title: Markdown
+    lessons: list[Slug] = Field(min_length=1)
+
+
+class Course(Node):
+    """A course: a title, a language and its sections of lessons, in order."""
+
+    id: Slug
+    title: Markdown
+    language: LanguageTag = "en"
+    description: str | None = None
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def lesson_ids(self) -> list[str]:
+        return [lesson for section in self.sections for lesson in section.lessons]
+
+
+REF_RE = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$"
+
+
+class QuestionRef(Node):
+    """A question reused from a lesson: ``course/lesson#question``."""
+
+    ref: Annotated[str, Field(pattern=REF_RE)]
+
+    @property
+    def parts(self) -> tuple[str, str, str]:
+        course, rest = self.ref.split("/", 1)
+        lesson, question = rest.split("#", 1)
+        return course, lesson, question
+
+
+def _quiz_item_kind(value: Any) -> str | None:
+    if isinstance(value, QuestionRef) or (isinstance(value, dict) and "ref" in value):
+        return "ref"
+    if isinstance(value, QuestionBlock) or (isinstance(value, dict) and "question" in value):
+        return "question"
+    return None
+
+
+QuizItem = Annotated[
+    Annotated[QuestionRef, Tag("ref")] | Annotated[QuestionBlock, Tag("question")],
+    Discriminator(
+        _quiz_item_kind,
+        custom_error_type="quiz_item",
+        custom_error_message="a quiz question needs either ref: or question:",
+    ),
+]
+
+
+class Quiz(Node):
+    """A standalone quiz: referenced and inline questions, optionally drawn at random."""
+
+    id: Slug
+    title: Markdown
+    language: LanguageTag | None = None
+    pass_mark: float = Field(default=0.7, alias="pass", ge=0, le=1)
+    pick: int | None = Field(default=None, ge=1)
+    questions: list[QuizItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _pick_fits(self) -> Quiz:
+        if self.pick is not None and self.pick > len(self.questions):
+            raise PydanticCustomError(
+                "pick_count", "pick: cannot draw {pick} questions from {n}",
+                {"pick": self.pick, "n": len(self.questions)},
+            )
+        return self
+
+    @property
+    def path(self) -> str:
+        return self.span.file
