@@ -1,0 +1,311 @@
+"""Interface strings in the learner's language, for every front end (TUI, plain mode, CLI).
+
+Headless on purpose: no textual, no terminal. The front ends speak the lesson's language (or the
+course's, or ``--lang``); the original lesson page is Brazilian Portuguese, so ``pt`` uses its exact
+wording ("Selecione a resposta correta", "Tudo estava claro?", ...).
+
+Usage::
+
+    t("question.select_one", "pt")                     -> "Selecione a resposta correta"
+    t("course.section_chapter", "en", section=1, chapter=11) -> "Section 1 · Chapter 11"
+
+A language tag is reduced to its primary subtag ("pt-BR" -> "pt"); unknown languages fall back to
+English, and a key missing from a catalog falls back to the English string, so a front end never
+shows a raw key because a translation lags behind. Anyone may add keys: add them to BOTH catalogs
+(a test checks that the catalogs have the same keys and the same ``{placeholders}``).
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+DEFAULT_LANG = "en"
+
+EN: dict[str, str] = {
+    # application
+    "app.title": "lectio",
+    "app.quit": "Quit",
+    "app.help": "Help",
+    "app.back": "Back",
+    "app.theme": "Light/dark",
+    "app.theme_dark": "Dark theme",
+    "app.theme_light": "Light theme",
+    "app.language": "Language",
+    "app.error": "Error",
+    "app.cannot_open": "Cannot open {path}",
+    "app.nothing_to_open": "No course found. Pass a course folder, a lesson or a quiz file.",
+    # course map
+    "course.section": "Section {n}",
+    "course.chapter": "Chapter {n}",
+    "course.section_chapter": "Section {section} · Chapter {chapter}",
+    "course.continue": "Continue",
+    "course.start": "Start",
+    "course.progress": "{done} of {total} chapters done",
+    "course.done": "Done",
+    "course.started": "Started",
+    "course.not_started": "Not started",
+    "course.missing": "Missing",
+    "course.open_chapter": "Open chapter",
+    "course.map": "Course map",
+    "course.quizzes": "Quizzes",
+    # lesson screen
+    "lesson.menu": "Chapters",
+    "lesson.progress": "{percent:.0f}% read",
+    "lesson.previous": "Previous chapter",
+    "lesson.next": "Next chapter",
+    "lesson.end": "End of the chapter",
+    "lesson.course_done": "You finished the course!",
+    "lesson.next_block": "Next block",
+    "lesson.previous_block": "Previous block",
+    # notes
+    "note.definition": "Definition",
+    "note.tip": "Tip",
+    "note.info": "Info",
+    "note.warning": "Warning",
+    # code cells
+    "cell.run": "Run",
+    "cell.run_above": "Run all above",
+    "cell.edit": "Edit",
+    "cell.done_editing": "Done editing",
+    "cell.reset": "Reset",
+    "cell.copy": "Copy",
+    "cell.copied": "Code copied to the clipboard",
+    "cell.running": "Running…",
+    "cell.queued": "Waiting…",
+    "cell.edited": "edited",
+    "cell.ok": "Done in {seconds:.2f} s",
+    "cell.error": "{name} after {seconds:.2f} s",
+    "cell.timeout": "Timed out after {seconds:.1f} s",
+    "cell.crashed": "The kernel crashed while running this cell; it is restarting",
+    "cell.skipped": "Skipped",
+    "cell.truncated": "… output truncated",
+    "cell.not_run": "Not run yet",
+    "cell.number": "Cell {n}",
+    "cell.lines": "{n} lines",
+    # graph blocks
+    "graph.title": "Autograd graph of {name}",
+    "graph.draw": "Draw graph",
+    "graph.drawing": "Drawing the graph…",
+    "graph.not_drawn": "Press Draw to run the cells above and draw the graph of {name}",
+    "graph.error": "Cannot draw the graph: {error}",
+    "graph.empty": "{name} has no autograd graph (it does not require grad)",
+    "graph.grad": "grad",
+    # questions
+    "question.select_one": "Select the correct answer",
+    "question.select_all": "Select all that apply",
+    "question.check": "Check",
+    "question.correct": "Correct!",
+    "question.incorrect": "Not quite.",
+    "question.partly": "Not quite: {wrong} wrong, {missed} missed.",
+    "question.hint": "Hint",
+    "question.hint_n": "Hint {n} of {total}",
+    "question.no_more_hints": "No more hints",
+    "question.retry": "Try again",
+    "question.attempt": "Attempt {n}",
+    "question.pick_first": "Pick an answer first",
+    "question.your_answer": "your answer",
+    "question.correct_answer": "correct answer",
+    "question.solved": "Solved",
+    # chapter feedback
+    "feedback.clear": "Was everything clear?",
+    "feedback.yes": "Yes",
+    "feedback.no": "No",
+    "feedback.improve": "How can we improve it?",
+    "feedback.placeholder": "Your comment (optional)",
+    "feedback.send": "Send",
+    "feedback.thanks": "Thanks for your feedback!",
+    # standalone quizzes
+    "quiz.question_n": "Question {n} of {total}",
+    "quiz.next": "Next question",
+    "quiz.finish": "See the result",
+    "quiz.score": "Score: {correct} of {total} ({percent:.0f}%)",
+    "quiz.pass_mark": "Pass mark: {percent:.0f}%",
+    "quiz.passed": "Passed!",
+    "quiz.failed": "Not passed yet",
+    "quiz.review": "Review of the misses",
+    "quiz.no_misses": "No misses. Well done!",
+    "quiz.retake": "Retake",
+    # kernel
+    "kernel.label": "Kernel",
+    "kernel.starting": "starting",
+    "kernel.ready": "ready",
+    "kernel.busy": "busy",
+    "kernel.restarting": "restarting",
+    "kernel.dead": "dead",
+    "kernel.off": "not started",
+    "kernel.interrupt": "Interrupt",
+    "kernel.restart": "Restart kernel",
+    "kernel.restarted": "Kernel restarted: cells will run again from the top",
+    "kernel.interrupted": "Interrupt sent",
+    # help
+    "help.title": "Help",
+    "help.keys": "Keys",
+    "help.intro": "Move with Tab / Shift+Tab or the arrow keys, press Enter to activate. "
+    "Every action has a key, shown in the footer. Ctrl+P opens the command palette.",
+    "help.close": "Close",
+}
+
+PT: dict[str, str] = {
+    # application
+    "app.title": "lectio",
+    "app.quit": "Sair",
+    "app.help": "Ajuda",
+    "app.back": "Voltar",
+    "app.theme": "Claro/escuro",
+    "app.theme_dark": "Tema escuro",
+    "app.theme_light": "Tema claro",
+    "app.language": "Idioma",
+    "app.error": "Erro",
+    "app.cannot_open": "Não foi possível abrir {path}",
+    "app.nothing_to_open": "Nenhum curso encontrado. Indique uma pasta de curso, uma lição "
+    "ou um questionário.",
+    # course map
+    "course.section": "Seção {n}",
+    "course.chapter": "Capítulo {n}",
+    "course.section_chapter": "Seção {section} · Capítulo {chapter}",
+    "course.continue": "Continuar",
+    "course.start": "Começar",
+    "course.progress": "{done} de {total} capítulos concluídos",
+    "course.done": "Concluído",
+    "course.started": "Iniciado",
+    "course.not_started": "Não iniciado",
+    "course.missing": "Ausente",
+    "course.open_chapter": "Abrir capítulo",
+    "course.map": "Mapa do curso",
+    "course.quizzes": "Questionários",
+    # lesson screen
+    "lesson.menu": "Capítulos",
+    "lesson.progress": "{percent:.0f}% lido",
+    "lesson.previous": "Capítulo anterior",
+    "lesson.next": "Próximo capítulo",
+    "lesson.end": "Fim do capítulo",
+    "lesson.course_done": "Você concluiu o curso!",
+    "lesson.next_block": "Próximo bloco",
+    "lesson.previous_block": "Bloco anterior",
+    # notes
+    "note.definition": "Definição",
+    "note.tip": "Dica",
+    "note.info": "Informação",
+    "note.warning": "Atenção",
+    # code cells
+    "cell.run": "Executar",
+    "cell.run_above": "Executar tudo acima",
+    "cell.edit": "Editar",
+    "cell.done_editing": "Concluir edição",
+    "cell.reset": "Restaurar",
+    "cell.copy": "Copiar",
+    "cell.copied": "Código copiado para a área de transferência",
+    "cell.running": "Executando…",
+    "cell.queued": "Aguardando…",
+    "cell.edited": "editado",
+    "cell.ok": "Concluído em {seconds:.2f} s",
+    "cell.error": "{name} após {seconds:.2f} s",
+    "cell.timeout": "Tempo esgotado após {seconds:.1f} s",
+    "cell.crashed": "O kernel travou ao executar esta célula; ele está reiniciando",
+    "cell.skipped": "Ignorada",
+    "cell.truncated": "… saída truncada",
+    "cell.not_run": "Ainda não executada",
+    "cell.number": "Célula {n}",
+    "cell.lines": "{n} linhas",
+    # graph blocks
+    "graph.title": "Grafo de autograd de {name}",
+    "graph.draw": "Desenhar grafo",
+    "graph.drawing": "Desenhando o grafo…",
+    "graph.not_drawn": "Pressione Desenhar para executar as células acima e desenhar o grafo "
+    "de {name}",
+    "graph.error": "Não foi possível desenhar o grafo: {error}",
+    "graph.empty": "{name} não tem grafo de autograd (não requer gradiente)",
+    "graph.grad": "grad",
+    # questions
+    "question.select_one": "Selecione a resposta correta",
+    "question.select_all": "Selecione todas as corretas",
+    "question.check": "Verificar",
+    "question.correct": "Correto!",
+    "question.incorrect": "Não é bem isso.",
+    "question.partly": "Não é bem isso: {wrong} errada(s), {missed} faltando.",
+    "question.hint": "Dica",
+    "question.hint_n": "Dica {n} de {total}",
+    "question.no_more_hints": "Não há mais dicas",
+    "question.retry": "Tentar novamente",
+    "question.attempt": "Tentativa {n}",
+    "question.pick_first": "Escolha uma resposta primeiro",
+    "question.your_answer": "sua resposta",
+    "question.correct_answer": "resposta correta",
+    "question.solved": "Resolvida",
+    # chapter feedback
+    "feedback.clear": "Tudo estava claro?",
+    "feedback.yes": "Sim",
+    "feedback.no": "Não",
+    "feedback.improve": "Como podemos melhorá-lo?",
+    "feedback.placeholder": "Seu comentário (opcional)",
+    "feedback.send": "Enviar",
+    "feedback.thanks": "Obrigado pelo seu feedback!",
+    # standalone quizzes
+    "quiz.question_n": "Pergunta {n} de {total}",
+    "quiz.next": "Próxima pergunta",
+    "quiz.finish": "Ver o resultado",
+    "quiz.score": "Pontuação: {correct} de {total} ({percent:.0f}%)",
+    "quiz.pass_mark": "Nota mínima: {percent:.0f}%",
+    "quiz.passed": "Aprovado!",
+    "quiz.failed": "Ainda não aprovado",
+    "quiz.review": "Revisão dos erros",
+    "quiz.no_misses": "Nenhum erro. Muito bem!",
+    "quiz.retake": "Refazer",
+    # kernel
+    "kernel.label": "Kernel",
+    "kernel.starting": "iniciando",
+    "kernel.ready": "pronto",
+    "kernel.busy": "ocupado",
+    "kernel.restarting": "reiniciando",
+    "kernel.dead": "parado",
+    "kernel.off": "não iniciado",
+    "kernel.interrupt": "Interromper",
+    "kernel.restart": "Reiniciar kernel",
+    "kernel.restarted": "Kernel reiniciado: as células serão executadas de novo desde o início",
+    "kernel.interrupted": "Interrupção enviada",
+    # help
+    "help.title": "Ajuda",
+    "help.keys": "Teclas",
+    "help.intro": "Navegue com Tab / Shift+Tab ou as setas e pressione Enter para ativar. "
+    "Toda ação tem uma tecla, mostrada no rodapé. Ctrl+P abre a paleta de comandos.",
+    "help.close": "Fechar",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"en": EN, "pt": PT}
+"""Catalogs by primary language subtag."""
+
+
+def resolve(lang: str | None) -> str:
+    """The catalog to use for a BCP 47 tag: "pt-BR" -> "pt", unknown or None -> "en"."""
+    if not lang:
+        return DEFAULT_LANG
+    primary = lang.replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in CATALOGS else DEFAULT_LANG
+
+
+def languages() -> list[str]:
+    """The languages the interface speaks."""
+    return sorted(CATALOGS)
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: Any) -> str:
+    """The string ``key`` in ``lang``, formatted with ``fmt``.
+
+    Falls back to English, then to the key itself, so a missing translation degrades to readable
+    text rather than an exception in the middle of a lesson.
+    """
+    text = CATALOGS[resolve(lang)].get(key)
+    if text is None:
+        text = EN.get(key, key)
+    if not fmt:
+        return text
+    try:
+        return text.format(**fmt)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` fields of a catalog string (used to check catalogs agree)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
