@@ -109,6 +109,7 @@ def attach_spans(node: BaseModel, path: Path, spans: SpanMap) -> None:
     """Give every model node its position; private attributes bypass ``frozen``."""
     if isinstance(node, Node):
         node._span = spans.value(path)
+        node._where = (spans, path)
     for name, field in type(node).model_fields.items():
         key = field.alias or name
         value = getattr(node, name)

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.format.spans import Span
+from engine.format.spans import Path, Span, SpanMap
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_RE, max_length=80)]
@@ -47,11 +47,28 @@ class Node(BaseModel):
         str_strip_whitespace=False,
     )
     _span: Span | None = PrivateAttr(default=None)
+    _where: tuple[SpanMap, Path] | None = PrivateAttr(default=None)
 
     @property
     def span(self) -> Span:
         """Where this node starts in its file (``<unknown>:1:1`` if built in code)."""
         return self._span or Span("<unknown>", 1, 1)
+
+    def span_of(self, *key: str | int) -> Span:
+        """Where the value of one of this node's keys (or a list item below it) is written:
+        ``lesson.span_of("id")``, ``section.span_of("lessons", 2)``. A block scalar (``code: |``)
+        points at its first content line. Falls back to the nearest known position."""
+        if self._where is None:
+            return self.span
+        spans, path = self._where
+        return spans.value((*path, *key))
+
+    def key_span(self, key: str) -> Span:
+        """Where one of this node's keys is written (for "this key is wrong" messages)."""
+        if self._where is None:
+            return self.span
+        spans, path = self._where
+        return spans.key((*path, key))
 
 
 class ExpectSpec(Node):
@@ -134,6 +151,12 @@ class CodeBlock(Node):
     expect: ExpectSpec | None = None
     timeout: Seconds | None = None
     hidden: bool = False
+
+    @property
+    def code_span(self) -> Span:
+        """Where the code itself starts: cell line N is at file line ``code_span.line + N - 1``
+        (for a ``code: |`` block; a one-line ``code: print(1)`` is on the key's line)."""
+        return self.span_of("code")
 
     @field_validator("expect", mode="before")
     @classmethod
