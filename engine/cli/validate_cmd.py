@@ -1,16 +1,111 @@
-"""`lectio validate`: (to be written)."""
+"""`lectio validate PATH...`: check lesson, course and quiz files, as an author or CI would.
+
+Exit status: 0 when every file is clean, 1 when any file has a problem, 2 for a usage error
+(a path that does not exist, nothing to check under the paths given, code execution asked for
+but not available). A missing path is a usage error, not a file problem: it is a mistake in
+the command, and reporting it as a file problem would make a typo in a CI script look like a
+broken lesson. Every path is checked for existence before anything is validated.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import sys
 from typing import Any
+
+EXEC_MODULE = "engine.execution.validate"
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("validate", help="(not available yet)")
+    parser = sub.add_parser(
+        "validate",
+        help="check lesson, course and quiz files (and run their code cells)",
+        description="Check lesson files, course folders, quiz files, or any folder holding them "
+        "(recursively; a project root checks its lessons/ and quizzes/). Prints "
+        "path:line:col: message for each problem and a summary line. Exit status: 0 clean, "
+        "1 problems found, 2 usage error.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="lesson or quiz files, course folders, or folders holding them")
+    parser.add_argument("--no-exec", action="store_true",
+                        help="check the files only; do not run code cells")
+    parser.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                        help="run the cells of N lessons at a time (default 1)")
+    parser.add_argument("--lessons", metavar="DIR",
+                        help="resolve quiz refs against this lessons folder "
+                        "(default: the lessons/ folder beside the quiz's quizzes/)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="report format on standard output (default text)")
+    parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="also list skipped checks")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    print("lectio validate: not available yet")
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _usage(message: str) -> int:
+    print(f"lectio validate: error: {message}", file=sys.stderr)
     return 2
+
+
+def execution_available() -> bool:
+    try:
+        return importlib.util.find_spec(EXEC_MODULE) is not None
+    except ImportError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from engine.validation.discover import discover
+    from engine.validation.schema import check_schema
+
+    if not args.no_exec and not execution_available():
+        return _usage("running code cells is not available yet in this version of lectio; "
+                      "use --no-exec to check the files without running them")
+    if args.lessons is not None and not Path(args.lessons).is_dir():
+        return _usage(f"--lessons {args.lessons}: no such folder")
+    targets = discover(args.paths)
+    if targets.missing:
+        for path in targets.missing:
+            print(f"lectio validate: error: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    if targets.empty:
+        return _usage("no lesson, course or quiz files found under " + ", ".join(args.paths))
+
+    result = check_schema(targets, lessons_root=args.lessons)
+    report = result.report
+    if not args.no_exec:
+        execute = importlib.import_module(EXEC_MODULE).execute_lessons
+        checks_by_path = execute(result.lessons, jobs=args.jobs)
+        for path, checks in checks_by_path.items():
+            report.file(str(path), "lesson").checks.extend(checks)
+        report.executed = True
+
+    if args.junit:
+        from engine.validation import junit
+
+        try:
+            junit.write(report, args.junit)
+        except OSError as exc:
+            return _usage(f"--junit {args.junit}: {exc.strerror or exc}")
+    if args.format == "json":
+        from engine.validation import jsonout
+
+        sys.stdout.write(jsonout.render(report))
+    else:
+        from engine.validation import text
+
+        sys.stdout.write(text.render(report, verbose=args.verbose))
+    return 0 if report.ok else 1

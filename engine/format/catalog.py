@@ -173,8 +173,9 @@ def _check_listing(course: Course, by_id: dict[str, Lesson], result: LoadedCours
             listed[lesson_id] = span
             if lesson_id in by_id or lesson_id in broken:
                 continue
-            msg = f"no lesson file in this folder has id: {lesson_id}"
-            close = difflib.get_close_matches(lesson_id, list(by_id), n=1, cutoff=0.6)
+            msg = (f"lesson {lesson_id!r} is listed, but no lesson file in "
+                   f"{result.path.name}/ has id: {lesson_id}")
+            close = difflib.get_close_matches(lesson_id, list(by_id), n=1, cutoff=0.75)
             if close:
                 msg += f"; did you mean {close[0]!r}?"
             problems.append(Problem(span, msg, "crossref"))
@@ -283,7 +284,7 @@ class Catalog:
 
 
 def _suggest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.75)
     if close:
         return f"; did you mean {close[0]!r}?"
     if options and len(options) <= 8:
