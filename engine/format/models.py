@@ -34,6 +34,7 @@ Markdown = Annotated[str, Field(min_length=1)]
 DottedName = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 BLOCK_KINDS = ("text", "note", "code", "graph", "question")
+EXPECT_KEYS = ("stdout", "contains", "matches", "raises")
 
 
 class Node(BaseModel):
@@ -45,6 +46,7 @@ class Node(BaseModel):
         populate_by_name=True,
         coerce_numbers_to_str=True,
         str_strip_whitespace=False,
+        use_attribute_docstrings=True,
     )
     _span: Span | None = PrivateAttr(default=None)
     _where: tuple[SpanMap, Path] | None = PrivateAttr(default=None)
@@ -75,13 +77,17 @@ class ExpectSpec(Node):
     """The mapping form of ``expect``: exactly one of its keys."""
 
     stdout: str | None = None
+    """The cell's whole output must equal this (trailing white space of each line ignored)."""
     contains: str | None = None
+    """The cell's output must contain this text."""
     matches: str | None = None
+    """A Python regular expression that must be found in the cell's output."""
     raises: str | None = None
+    """The cell must raise this exception class, e.g. ZeroDivisionError."""
 
     @model_validator(mode="after")
     def _one_key(self) -> ExpectSpec:
-        given = [k for k in ("stdout", "contains", "matches", "raises") if getattr(self, k) is not None]
+        given = [k for k in EXPECT_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
                 "expect_keys",
@@ -126,31 +132,44 @@ class ExpectSpec(Node):
 
 
 def _expect_before(value: Any) -> Any:
-    return {"stdout": value} if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+    """``expect: "text"`` is short for ``expect: {stdout: "text"}``."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {"stdout": value}
+    return value
 
 
 class TextBlock(Node):
     """Markdown prose."""
 
     text: Markdown
+    """Markdown prose: paragraphs, lists, `code`, fenced code, tables."""
 
 
 class NoteBlock(Node):
     """A callout: a definition, a tip, some information or a warning."""
 
     note: Markdown
+    """The callout's text, in Markdown."""
     kind: Literal["definition", "tip", "info", "warning"] = "info"
+    """How the callout looks: definition, tip, info (the default) or warning."""
     title: str | None = None
+    """An optional heading for the callout."""
 
 
 class CodeBlock(Node):
     """A runnable Python cell; cells of a lesson share one namespace, top to bottom."""
 
     code: str
+    """The Python code of the cell; cells share one namespace and run top to bottom."""
     id: Slug | None = None
+    """An optional id (lowercase letters, digits, dashes) naming the cell in reports."""
     expect: ExpectSpec | None = None
+    """What the cell must print (a string: the whole output) or a mapping with one of
+    stdout, contains, matches, raises; checked by lectio validate."""
     timeout: Seconds | None = None
+    """Seconds the cell may run before it is stopped (overrides the lesson's timeout)."""
     hidden: bool = False
+    """A setup cell: it runs, but the learner does not see it."""
 
     @property
     def code_span(self) -> Span:
@@ -183,7 +202,9 @@ class GraphBlock(Node):
     """The autograd graph of a variable, as the cells above it left it."""
 
     graph: str
+    """The name of the variable whose autograd graph is drawn, as the cells above left it."""
     title: str | None = None
+    """An optional caption for the graph."""
 
     @field_validator("graph")
     @classmethod
@@ -199,20 +220,32 @@ class Choice(Node):
     """One answer of a question, with why it is right or wrong."""
 
     text: Markdown
+    """The answer as the learner sees it, in Markdown."""
     correct: bool = False
+    """Whether this answer is right (default false)."""
     why: str | None = None
+    """Why the answer is right or wrong; shown after the learner answers."""
 
 
 class QuestionBlock(Node):
     """A multiple-choice question: one correct choice, or "select all that apply"."""
 
     question: Markdown
+    """The question's prompt, in Markdown."""
     id: Slug
+    """Required id, unique within the lesson (lowercase letters, digits, dashes); quizzes
+    refer to the question as course/lesson#id."""
     multiple: bool = False
+    """false: exactly one correct choice; true: "select all that apply" (one or more)."""
     shuffle: bool = True
+    """Show the choices in a random (but stable per learner) order; default true."""
     hint: list[Markdown] = Field(default_factory=list)
+    """A hint, or a list of hints revealed one at a time."""
     choices: list[Choice] = Field(min_length=2, max_length=26)
+    """The answers, 2 to 26 of them."""
     verify: str | None = None
+    """Python run after the cells above the question (in their namespace); it must not
+    raise. Checked by lectio validate, e.g. that the correct answer is really correct."""
 
     @field_validator("hint", mode="before")
     @classmethod
@@ -308,11 +341,20 @@ class Lesson(Node):
     """One chapter: prose, notes, code cells, graphs and questions, in reading order."""
 
     id: Slug
+    """Required id (lowercase letters, digits, dashes), unique within its course; course.yaml
+    lists lessons by this id."""
     title: Markdown
+    """The chapter's title."""
     language: LanguageTag | None = None
+    """A language tag such as en or pt-BR; defaults to the course's."""
     requires: list[str] = Field(default_factory=list)
+    """Modules the cells import (e.g. torch); when one is missing, the cells are skipped with
+    the reason instead of failing."""
     timeout: Seconds | None = None
+    """Default seconds each code cell may run (30 if not given)."""
     blocks: list[Block] = Field(min_length=1)
+    """The lesson's content in reading order: text, note, code, graph and question blocks."""
+
     @field_validator("requires")
     @classmethod
     def _modules(cls, value: list[str]) -> list[str]:
@@ -347,17 +389,24 @@ class Section(Node):
     """A titled group of lessons in a course."""
 
     title: Markdown
+    """The section's title."""
     lessons: list[Slug] = Field(min_length=1)
+    """Ids of the section's lessons, in order."""
 
 
 class Course(Node):
     """A course: a title, a language and its sections of lessons, in order."""
 
     id: Slug
+    """Required id (lowercase letters, digits, dashes); quiz refs start with it."""
     title: Markdown
+    """The course's title."""
     language: LanguageTag = "en"
+    """A language tag such as en or pt-BR (default en); lessons default to it."""
     description: str | None = None
+    """A short description shown on the course's start page, in Markdown."""
     sections: list[Section] = Field(min_length=1)
+    """The sections of the course, in order; numbering comes from this order."""
 
     @property
     def lesson_ids(self) -> list[str]:
@@ -371,6 +420,7 @@ class QuestionRef(Node):
     """A question reused from a lesson: ``course/lesson#question``."""
 
     ref: Annotated[str, Field(pattern=REF_RE)]
+    """A lesson's question: course-id/lesson-id#question-id."""
 
     @property
     def parts(self) -> tuple[str, str, str]:
@@ -401,11 +451,17 @@ class Quiz(Node):
     """A standalone quiz: referenced and inline questions, optionally drawn at random."""
 
     id: Slug
+    """Required id (lowercase letters, digits, dashes)."""
     title: Markdown
+    """The quiz's title."""
     language: LanguageTag | None = None
+    """A language tag such as en or pt-BR (default en)."""
     pass_mark: float = Field(default=0.7, alias="pass", ge=0, le=1)
+    """The fraction of questions to answer correctly to pass, 0 to 1 (default 0.7)."""
     pick: int | None = Field(default=None, ge=1)
+    """Draw this many questions at random (stable per learner); default all of them."""
     questions: list[QuizItem] = Field(min_length=1)
+    """The questions: `ref:` to reuse a lesson's question, or a question written here."""
 
     @model_validator(mode="after")
     def _pick_fits(self) -> Quiz:
