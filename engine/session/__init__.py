@@ -1,0 +1,45 @@
+"""Headless learning sessions, shared by every front end (TUI, plain mode).
+
+* :class:`LessonSession` (``engine.session.lesson``): one learner in one lesson: blocks, cells,
+  questions, hints, feedback, progress.
+* :class:`QuizSession` (``engine.session.quiz``): one attempt at a standalone quiz.
+* ``engine.session.course``: course progress and the "Continue" target.
+* ``engine.session.views``: the frozen views front ends render (CellView, QuestionView,
+  ChoiceView, Verdict, Explanation).
+* ``engine.session.grading``: pure grading and the per-learner choice order.
+"""
+
+from __future__ import annotations
+
+from engine.session.course import (
+    ChapterProgress,
+    CourseProgress,
+    LessonStatus,
+    course_progress,
+    resume_target,
+)
+from engine.session.grading import InvalidAnswerError, choice_order, grade
+from engine.session.lesson import LessonSession
+from engine.session.quiz import AlreadyAnsweredError, QuizResult, QuizSession, Review
+from engine.session.views import CellView, ChoiceView, Explanation, QuestionView, Verdict
+
+__all__ = [
+    "AlreadyAnsweredError",
+    "CellView",
+    "ChapterProgress",
+    "ChoiceView",
+    "CourseProgress",
+    "Explanation",
+    "InvalidAnswerError",
+    "LessonSession",
+    "LessonStatus",
+    "QuestionView",
+    "QuizResult",
+    "QuizSession",
+    "Review",
+    "Verdict",
+    "choice_order",
+    "course_progress",
+    "grade",
+    "resume_target",
+]

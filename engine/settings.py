@@ -1,0 +1,53 @@
+"""Where lectio keeps a learner's data, and who the learner is.
+
+Resolution order, most specific first, so a script or a test can always isolate itself:
+
+* data folder: ``--data-dir`` > ``LECTIO_DATA_DIR`` > the platform's user data folder
+  (``platformdirs.user_data_dir("lectio")``: ``~/.local/share/lectio`` on Linux,
+  ``~/Library/Application Support/lectio`` on macOS, ``%LOCALAPPDATA%\\lectio`` on Windows);
+* learner name: ``--learner`` > ``LECTIO_LEARNER`` > the operating system's user name > ``default``.
+
+The learner name matters beyond display: it seeds the per-learner shuffle of choices, so it
+must be stable between runs, which the OS user name is.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+DATA_DIR_ENV = "LECTIO_DATA_DIR"
+LEARNER_ENV = "LECTIO_LEARNER"
+DB_NAME = "lectio.db"
+
+
+def data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding the learner's database (not created here)."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # lazily: only commands that touch the store need it
+
+    return Path(platformdirs.user_data_dir("lectio", appauthor=False))
+
+
+def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The SQLite file inside :func:`data_dir`."""
+    return data_dir(cli_value) / DB_NAME
+
+
+def learner_name(cli_value: str | None = None) -> str:
+    """Who is studying; stable across runs so shuffles and resumes stay put."""
+    if cli_value and cli_value.strip():
+        return cli_value.strip()
+    env = os.environ.get(LEARNER_ENV, "").strip()
+    if env:
+        return env
+    try:
+        user = getpass.getuser().strip()
+    except (OSError, KeyError, ImportError):  # no user database entry (containers) or no pwd module
+        user = ""
+    return user or "default"

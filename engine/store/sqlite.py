@@ -1,0 +1,383 @@
+"""The local store: one SQLite file in the learner's data folder.
+
+Durability and concurrency choices (the learner must never lose an acknowledged answer):
+
+* ``journal_mode=WAL``: readers never block the writer, so a second lectio process (another
+  terminal, ``lectio progress`` while studying) works at the same time; ``busy_timeout`` makes a
+  writer wait for the other's transaction instead of failing.
+* ``synchronous=FULL``: every commit is fsynced before the call returns. With WAL, ``NORMAL``
+  already survives the *process* being killed (the committed frames are in the OS page cache),
+  but may lose the last commits on power loss or an OS crash. Events here come at human pace
+  (an answer, a cell run, a comment: a few per minute), so one fsync each costs nothing a learner
+  notices, and FULL extends the guarantee to power loss.
+* one transaction per event (``BEGIN IMMEDIATE`` ... ``COMMIT``), committed before the method
+  returns, hence before any front end acknowledges it.
+* a file SQLite reports as corrupt or not a database is *moved aside* (with its ``-wal`` and
+  ``-shm`` companions) under a ``.corrupt-<time>`` name, a warning is recorded in
+  :attr:`SqliteStore.warnings`, and a fresh database is started. It is never overwritten.
+  A database written by a newer lectio (higher ``user_version``) is left alone: StoreError.
+
+The connection is shared by the threads of one process (the TUI runs cells in a worker thread),
+behind a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from engine.store.base import StoreError
+from engine.store.migrations import MIGRATIONS, Migration
+from engine.store.records import (
+    Attempt,
+    CellRun,
+    Feedback,
+    HintReveal,
+    LessonProgress,
+    QuizAttempt,
+)
+
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+class _DamagedError(Exception):
+    """``PRAGMA quick_check`` found damage."""
+
+
+def _is_damage(exc: BaseException) -> bool:
+    if isinstance(exc, _DamagedError):
+        return True
+    if isinstance(exc, sqlite3.DatabaseError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+        text = str(exc).lower()
+        return "not a database" in text or "malformed" in text
+    return False
+
+
+def _where(**filters: Any) -> tuple[str, list[Any]]:
+    parts, values = [], []
+    for column, value in filters.items():
+        if value is not None:
+            parts.append(f"{column} = ?")
+            values.append(value)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), values
+
+
+class SqliteStore:
+    """A :class:`~engine.store.base.Store` in a SQLite file (created, migrated, repaired)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0,
+                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = Path(path)
+        self.warnings: list[str] = []
+        self._busy_timeout = busy_timeout
+        self._migrations = tuple(migrations)
+        self._lock = threading.RLock()
+        self._conn = self._open()
+
+    # opening ---------------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path.parent}: cannot create the data folder: "
+                             f"{exc.strerror or exc}") from None
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, _DamagedError) as exc:
+            if not _is_damage(exc):
+                raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
+            aside = self._move_aside()
+            self.warnings.append(
+                f"{self.path}: the database was damaged ({exc}); it was moved to {aside} "
+                "and a new one was started"
+            )
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise _DamagedError(f"integrity check: {row[0] if row else 'no answer'}")
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        known = len(self._migrations)
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > known:
+            raise StoreError(f"{self.path}: written by a newer lectio (schema {version}, this "
+                             f"one knows {known}); upgrade lectio or use another --data-dir")
+        while version < known:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-read under the write lock: another process may have just migrated.
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if version < known:
+                    for statement in self._migrations[version].statements:
+                        conn.execute(statement)
+                    version += 1
+                    conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        try:
+            self.path.replace(aside)
+            for suffix in ("-wal", "-shm"):
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    companion.replace(aside.with_name(aside.name + suffix))
+        except FileNotFoundError:  # another process moved it first
+            pass
+        except OSError as exc:
+            raise StoreError(f"{self.path}: the database is damaged and cannot be moved aside: "
+                             f"{exc.strerror or exc}") from None
+        return aside
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # plumbing --------------------------------------------------------------------------------
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One durable write transaction; committed (fsynced) when the block exits."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot write: {exc}") from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _select(self, sql: str, values: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.row_factory = sqlite3.Row
+            return list(cur.execute(sql, values))
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._tx() as conn:
+            cur = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                               list(row.values()))
+            return int(cur.lastrowid or 0)
+
+    # progress --------------------------------------------------------------------------------
+    def load_progress(self, learner: str, course: str, lesson: str) -> LessonProgress | None:
+        rows = self._select(
+            "SELECT * FROM progress WHERE learner = ? AND course = ? AND lesson = ?",
+            (learner, course, lesson))
+        return _progress(rows[0]) if rows else None
+
+    def save_progress(self, progress: LessonProgress) -> LessonProgress:
+        now = progress.updated or time.time()
+        with self._tx() as conn:
+            conn.execute(
+                """INSERT INTO progress (learner, course, lesson, position, done, content_hash,
+                                         started, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (learner, course, lesson) DO UPDATE SET
+                     position = excluded.position, done = excluded.done,
+                     content_hash = excluded.content_hash, updated = excluded.updated""",
+                (progress.learner, progress.course, progress.lesson, progress.position,
+                 int(progress.done), progress.content_hash, progress.started or now, now),
+            )
+        stored = self.load_progress(progress.learner, progress.course, progress.lesson)
+        assert stored is not None
+        return stored
+
+    def all_progress(self, learner: str | None = None, course: str | None = None
+                     ) -> list[LessonProgress]:
+        where, values = _where(learner=learner, course=course)
+        return [_progress(r) for r in
+                self._select(f"SELECT * FROM progress{where} ORDER BY updated", values)]
+
+    # events ----------------------------------------------------------------------------------
+    def add_attempt(self, attempt: Attempt) -> Attempt:
+        new_id = self._insert("attempts", {
+            "learner": attempt.learner, "course": attempt.course, "lesson": attempt.lesson,
+            "question": attempt.question, "picks": json.dumps(list(attempt.picks)),
+            "correct": int(attempt.correct), "attempt": attempt.attempt, "ts": attempt.ts,
+            "content_hash": attempt.content_hash, "quiz": attempt.quiz,
+            "quiz_attempt": attempt.quiz_attempt,
+        })
+        return _replace_id(attempt, new_id)
+
+    def attempts(self, *, learner: str | None = None, course: str | None = None,
+                 lesson: str | None = None, quiz_attempt: int | None = None) -> list[Attempt]:
+        where, values = _where(learner=learner, course=course, lesson=lesson,
+                               quiz_attempt=quiz_attempt)
+        return [_attempt(r) for r in
+                self._select(f"SELECT * FROM attempts{where} ORDER BY id", values)]
+
+    def add_hint(self, hint: HintReveal) -> HintReveal:
+        new_id = self._insert("hints", {
+            "learner": hint.learner, "course": hint.course, "lesson": hint.lesson,
+            "question": hint.question, "hint": hint.hint, "ts": hint.ts,
+            "quiz_attempt": hint.quiz_attempt,
+        })
+        return _replace_id(hint, new_id)
+
+    def hints(self, *, learner: str, course: str, lesson: str,
+              quiz_attempt: int | None = None) -> list[HintReveal]:
+        sql = "SELECT * FROM hints WHERE learner = ? AND course = ? AND lesson = ? AND "
+        values: list[Any] = [learner, course, lesson]
+        if quiz_attempt is None:
+            sql += "quiz_attempt IS NULL"
+        else:
+            sql += "quiz_attempt = ?"
+            values.append(quiz_attempt)
+        return [HintReveal(learner=r["learner"], course=r["course"], lesson=r["lesson"],
+                           question=r["question"], hint=r["hint"], ts=r["ts"],
+                           quiz_attempt=r["quiz_attempt"], id=r["id"])
+                for r in self._select(sql + " ORDER BY id", values)]
+
+    def add_cell_run(self, run: CellRun) -> CellRun:
+        new_id = self._insert("cell_runs", {
+            "learner": run.learner, "course": run.course, "lesson": run.lesson, "cell": run.cell,
+            "cell_id": run.cell_id, "status": run.status, "duration": run.duration,
+            "edited": int(run.edited), "ts": run.ts, "content_hash": run.content_hash,
+        })
+        return _replace_id(run, new_id)
+
+    def cell_runs(self, *, learner: str | None = None, course: str | None = None,
+                  lesson: str | None = None) -> list[CellRun]:
+        where, values = _where(learner=learner, course=course, lesson=lesson)
+        return [CellRun(learner=r["learner"], course=r["course"], lesson=r["lesson"],
+                        cell=r["cell"], status=r["status"], duration=r["duration"], ts=r["ts"],
+                        cell_id=r["cell_id"], edited=bool(r["edited"]),
+                        content_hash=r["content_hash"], id=r["id"])
+                for r in self._select(f"SELECT * FROM cell_runs{where} ORDER BY id", values)]
+
+    def add_feedback(self, feedback: Feedback) -> Feedback:
+        new_id = self._insert("feedback", {
+            "learner": feedback.learner, "course": feedback.course, "lesson": feedback.lesson,
+            "block": feedback.block, "line": feedback.line,
+            "clear": None if feedback.clear is None else int(feedback.clear),
+            "comment": feedback.comment, "ts": feedback.ts, "content_hash": feedback.content_hash,
+        })
+        return _replace_id(feedback, new_id)
+
+    def feedback(self, *, learner: str | None = None, course: str | None = None,
+                 lesson: str | None = None) -> list[Feedback]:
+        where, values = _where(learner=learner, course=course, lesson=lesson)
+        return [Feedback(learner=r["learner"], course=r["course"], lesson=r["lesson"],
+                         block=r["block"], line=r["line"],
+                         clear=None if r["clear"] is None else bool(r["clear"]),
+                         comment=r["comment"], ts=r["ts"], content_hash=r["content_hash"],
+                         id=r["id"])
+                for r in self._select(f"SELECT * FROM feedback{where} ORDER BY id", values)]
+
+    # quizzes ---------------------------------------------------------------------------------
+    def start_quiz_attempt(self, learner: str, quiz: str, questions: Sequence[str],
+                           content_hash: str = "") -> QuizAttempt:
+        now = time.time()
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT MAX(number) FROM quiz_attempts WHERE learner = ? AND quiz = ?",
+                (learner, quiz)).fetchone()
+            number = int(row[0] or 0) + 1
+            cur = conn.execute(
+                """INSERT INTO quiz_attempts (learner, quiz, number, questions, started,
+                                              content_hash) VALUES (?, ?, ?, ?, ?, ?)""",
+                (learner, quiz, number, json.dumps(list(questions)), now, content_hash))
+            new_id = int(cur.lastrowid or 0)
+        return QuizAttempt(id=new_id, learner=learner, quiz=quiz, number=number,
+                           questions=tuple(questions), started=now, content_hash=content_hash)
+
+    def quiz_attempts(self, learner: str | None = None, quiz: str | None = None
+                      ) -> list[QuizAttempt]:
+        where, values = _where(learner=learner, quiz=quiz)
+        return [_quiz_attempt(r) for r in
+                self._select(f"SELECT * FROM quiz_attempts{where} ORDER BY id", values)]
+
+    def finish_quiz_attempt(self, attempt_id: int, *, correct: int, total: int,
+                            passed: bool) -> QuizAttempt:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE quiz_attempts SET finished = ?, correct = ?, total = ?, passed = ? "
+                "WHERE id = ?", (time.time(), correct, total, int(passed), attempt_id))
+        rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
+        if not rows:
+            raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
+        return _quiz_attempt(rows[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_R = TypeVar("_R", Attempt, HintReveal, CellRun, Feedback)
+
+
+def _replace_id(record: _R, new_id: int) -> _R:
+    return replace(record, id=new_id)
+
+
+def _progress(r: sqlite3.Row) -> LessonProgress:
+    return LessonProgress(learner=r["learner"], course=r["course"], lesson=r["lesson"],
+                          position=r["position"], done=bool(r["done"]),
+                          content_hash=r["content_hash"], started=r["started"],
+                          updated=r["updated"])
+
+
+def _attempt(r: sqlite3.Row) -> Attempt:
+    return Attempt(learner=r["learner"], course=r["course"], lesson=r["lesson"],
+                   question=r["question"], picks=tuple(json.loads(r["picks"])),
+                   correct=bool(r["correct"]), attempt=r["attempt"], ts=r["ts"],
+                   content_hash=r["content_hash"], quiz=r["quiz"], quiz_attempt=r["quiz_attempt"],
+                   id=r["id"])
+
+
+def _quiz_attempt(r: sqlite3.Row) -> QuizAttempt:
+    return QuizAttempt(id=r["id"], learner=r["learner"], quiz=r["quiz"], number=r["number"],
+                       questions=tuple(json.loads(r["questions"])), started=r["started"],
+                       finished=r["finished"], correct=r["correct"], total=r["total"],
+                       passed=None if r["passed"] is None else bool(r["passed"]),
+                       content_hash=r["content_hash"])
