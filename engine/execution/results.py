@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class CellStatus(str, Enum):
+class CellStatus(StrEnum):
     OK = "ok"
     ERROR = "error"  # the cell raised; see CellResult.error
     TIMEOUT = "timeout"  # passed its deadline; interrupted (or the kernel was killed)
@@ -14,7 +14,7 @@ class CellStatus(str, Enum):
     SKIPPED = "skipped"  # not run: a required module is missing, or an earlier cell failed
 
 
-class KernelState(str, Enum):
+class KernelState(StrEnum):
     STARTING = "starting"
     READY = "ready"
     BUSY = "busy"
@@ -30,6 +30,13 @@ class CellError:
     message: str  # str(exception)
     traceback: str  # formatted, only frames from cells (lines numbered within the cell)
     line: int | None = None  # line within the cell where it was raised, if known
+    bases: tuple[str, ...] = ()  # qualified names of the class and its bases ("builtins.OSError")
+
+    def is_a(self, name: str) -> bool:
+        """Whether the exception is an instance of the class called ``name`` (short or dotted)."""
+        if name == self.name:
+            return True
+        return any(base == name or base.rsplit(".", 1)[-1] == name for base in self.bases)
 
 
 @dataclass(frozen=True, slots=True)

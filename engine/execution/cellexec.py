@@ -1,0 +1,154 @@
+"""Running one cell inside a kernel process: compile, exec, show the last value, trim tracebacks.
+
+This module runs only inside kernel worker processes (never in lectio's own process). It knows
+nothing about pipes: :mod:`engine.execution.worker` feeds it code and ships its replies.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import linecache
+import random
+import sys
+import traceback
+import types
+from typing import Any
+
+from engine.execution.protocol import Message
+
+DISPLAY_LIMIT = 64 * 1024
+"""The repr of a last expression is cut here (the output cap applies to printed text)."""
+
+
+class _Flag:
+    """Whether a cell is running: SIGINT interrupts cells, never the worker's own bookkeeping."""
+
+    in_cell = False
+
+
+IN_CELL = _Flag()
+
+
+def on_sigint(signum: int, frame: types.FrameType | None) -> None:
+    """SIGINT handler of the worker: a KeyboardInterrupt only while a cell's code runs."""
+    if IN_CELL.in_cell:
+        raise KeyboardInterrupt
+
+
+def _describe_bytes(n: int) -> str:
+    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
+
+
+class CellRunner:
+    """The lesson's namespace and the code that runs cells in it."""
+
+    def __init__(self, memory_limit: int | None = None) -> None:
+        self.memory_limit = memory_limit
+        self.cell_files: set[str] = set()
+        self._builtins = dict(vars(builtins))
+        self.namespace: dict[str, Any] = {}
+        self.reset(0)
+
+    def reset(self, seed: int = 0) -> None:
+        """A fresh namespace and known seeds; undo what cells did to builtins and torch defaults.
+
+        The namespace is the ``__dict__`` of a new ``__main__`` module so that classes and
+        functions defined in cells can be pickled (``torch.save``) like in a script.
+        """
+        main = types.ModuleType("__main__")
+        main.__dict__["__builtins__"] = builtins
+        sys.modules["__main__"] = main
+        self.namespace = main.__dict__
+        current = vars(builtins)
+        for key in [k for k in current if k not in self._builtins]:
+            del current[key]
+        current.update(self._builtins)
+        random.seed(seed)
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            torch.manual_seed(seed)
+            torch.set_default_dtype(torch.float32)
+            torch.set_grad_enabled(True)
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            numpy.random.seed(seed)
+
+    def run(self, code: str, filename: str) -> Message:
+        """Run ``code``; the reply holds ``status``, ``display`` and, on failure, ``error``."""
+        linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+        self.cell_files.add(filename)
+        try:
+            body, last = _compile(code, filename)
+        except SyntaxError as exc:
+            return {"status": "error", "display": None, "error": self._error(exc, filename)}
+        display: str | None = None
+        try:
+            try:
+                IN_CELL.in_cell = True
+                exec(body, self.namespace)
+                if last is not None:
+                    value = eval(last, self.namespace)
+                    if value is not None:
+                        self.namespace["_"] = value
+                        display = _cut(repr(value))
+            finally:
+                IN_CELL.in_cell = False
+        except BaseException as exc:  # a cell may raise anything, SystemExit included
+            IN_CELL.in_cell = False
+            return {"status": "error", "display": None, "error": self._error(exc, filename)}
+        return {"status": "ok", "display": display}
+
+    def _error(self, exc: BaseException, filename: str) -> Message:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename in self.cell_files
+        ]
+        lines: list[str] = []
+        if frames:
+            lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+        try:
+            lines += traceback.format_exception_only(type(exc), exc)
+            message = str(exc)
+        except Exception:  # a broken __str__ must not break the kernel
+            message = f"<{type(exc).__name__} with an unprintable message>"
+            lines.append(f"{type(exc).__name__}: {message}\n")
+        if isinstance(exc, MemoryError) and self.memory_limit:
+            message = (message + " " if message else "") + (
+                f"(out of memory: the kernel's limit is {_describe_bytes(self.memory_limit)})"
+            )
+            lines[-1] = f"MemoryError: {message}\n"
+        line: int | None = None
+        if isinstance(exc, SyntaxError) and exc.filename == filename:
+            line = exc.lineno
+        for frame in reversed(frames):
+            if frame.filename == filename:
+                line = frame.lineno
+                break
+        return {
+            "name": type(exc).__name__,
+            "bases": [f"{k.__module__}.{k.__qualname__}" for k in type(exc).__mro__],
+            "message": message,
+            "traceback": _cut("".join(lines)),
+            "line": line,
+        }
+
+
+def _compile(code: str, filename: str) -> tuple[types.CodeType, types.CodeType | None]:
+    """Compile a cell; its last statement, if an expression, is compiled apart to be shown.
+
+    Like a notebook, a trailing ``;`` hides the value.
+    """
+    tree = ast.parse(code, filename, "exec")
+    last: types.CodeType | None = None
+    tail = tree.body[-1] if tree.body else None
+    if isinstance(tail, ast.Expr) and not code.rstrip().endswith(";"):
+        tree.body.pop()
+        expr = ast.Expression(tail.value)
+        last = compile(expr, filename, "eval", dont_inherit=True)
+    return compile(tree, filename, "exec", dont_inherit=True), last
+
+
+def _cut(text: str) -> str:
+    if len(text) <= DISPLAY_LIMIT:
+        return text
+    return text[:DISPLAY_LIMIT] + f"\n... [{len(text) - DISPLAY_LIMIT} more characters elided]"

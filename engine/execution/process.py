@@ -1,0 +1,177 @@
+"""Handles on kernel worker processes, however they were started.
+
+A :class:`WorkerProcess` is what a :class:`~engine.execution.kernel.Kernel` needs from a worker:
+three pipe ends (requests, replies, output), a file descriptor that becomes readable when the
+process has ended (so waiting for a reply, for output and for death is one ``poll``), its exit
+status, and a way to kill it with everything it started. Two kinds exist: a process spawned
+fresh with ``python -m engine.execution.worker`` (:class:`SpawnedWorker`), and one forked by the
+fork server (:class:`ForkedWorker`, see :mod:`engine.execution.forkserver`).
+
+Workers run in their own session (process group), so killing the group also kills the child
+processes a cell left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+
+class WorkerProcess:
+    """The common part: fds, signals, and killing the process group."""
+
+    pid: int
+    ctrl_in: int  # lectio writes requests here
+    ctrl_out: int  # lectio reads replies here
+    output: int  # the worker's stdout+stderr (non-blocking)
+    wait_fd: int  # readable once the process has ended
+
+    def __init__(self) -> None:
+        self._closed = False
+
+    def returncode(self) -> int | None:
+        """The exit status once ended (negative: killed by that signal), else None."""
+        raise NotImplementedError
+
+    def signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        """SIGKILL the worker's whole process group: stray children die with it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        self.signal(signal.SIGKILL)
+
+    def wait(self, timeout: float) -> int | None:
+        """Wait for the end, up to ``timeout`` seconds; the exit status or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self.returncode()
+            if code is not None or time.monotonic() >= deadline:
+                return code
+            time.sleep(0.005)
+
+    def _fds(self) -> list[int]:
+        return [self.ctrl_in, self.ctrl_out, self.output, self.wait_fd]
+
+    def close(self) -> None:
+        """Close lectio's ends of the pipes (the process must be dead or dying)."""
+        if self._closed:
+            return
+        self._closed = True
+        for fd in self._fds():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class SpawnedWorker(WorkerProcess):
+    """A worker started with ``sys.executable -m engine.execution.worker``."""
+
+    def __init__(self, *, cwd: str, memory_limit: int | None, preload: Sequence[str]) -> None:
+        super().__init__()
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        command = [
+            sys.executable,
+            "-m",
+            "engine.execution.worker",
+            "--ctrl-in",
+            str(req_r),
+            "--ctrl-out",
+            str(rep_w),
+            "--cwd",
+            cwd,
+            "--memory-limit",
+            str(memory_limit or 0),
+            "--preload",
+            ",".join(preload),
+        ]
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+        try:
+            self._popen = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(req_r, rep_w),
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                close_fds=True,
+            )
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        assert self._popen.stdout is not None
+        self.pid = self._popen.pid
+        self.ctrl_in = req_w
+        self.ctrl_out = rep_r
+        self.output = os.dup(self._popen.stdout.fileno())
+        self._popen.stdout.close()
+        os.set_blocking(self.output, False)
+        self.wait_fd = os.pidfd_open(self.pid)
+
+    def returncode(self) -> int | None:
+        return self._popen.poll()
+
+
+class ForkedWorker(WorkerProcess):
+    """A worker forked by the fork server; its exit status arrives on ``wait_fd``.
+
+    The fork server, not lectio, is the parent, so lectio cannot ``waitpid`` it: the server
+    reaps it and writes the status (one decimal line, Popen's convention) to a pipe whose
+    read end is ``wait_fd``.
+    """
+
+    def __init__(self, pid: int, ctrl_in: int, ctrl_out: int, output: int, status: int) -> None:
+        super().__init__()
+        self.pid = pid
+        self.ctrl_in = ctrl_in
+        self.ctrl_out = ctrl_out
+        self.output = output
+        self.wait_fd = status
+        os.set_blocking(self.output, False)
+        os.set_blocking(self.wait_fd, False)
+        self._status: int | None = None
+        self._buffer = b""
+
+    def returncode(self) -> int | None:
+        if self._status is None and not self._closed:
+            try:
+                data = os.read(self.wait_fd, 64)
+            except BlockingIOError:
+                return None
+            except OSError:
+                data = b""
+            self._buffer += data
+            if b"\n" in self._buffer:
+                self._status = int(self._buffer.split(b"\n", 1)[0])
+            elif not data:  # the server died before telling: the worker is gone with it
+                self._status = -signal.SIGKILL
+        return self._status
+
+
+def describe_exit(code: int | None) -> str:
+    """Words for how a process ended: ``killed by signal SIGSEGV (segmentation fault)``."""
+    if code is None:
+        return "ended for an unknown reason"
+    if code < 0:
+        try:
+            sig = signal.Signals(-code)
+            name = sig.name
+            what = signal.strsignal(sig) or ""
+        except ValueError:
+            return f"killed by signal {-code}"
+        extra = {
+            "SIGKILL": "killed from outside, or by the system when memory ran out",
+            "SIGSEGV": "a segmentation fault: native code touched invalid memory",
+            "SIGABRT": "native code aborted",
+        }.get(name, what.lower())
+        return f"killed by signal {name} ({extra})" if extra else f"killed by signal {name}"
+    return f"exited with status {code}"
