@@ -1,0 +1,111 @@
+"""``lectio open PATH --plain``: study a lesson, a course or a quiz as lines of text.
+
+Opens the store, resolves the target (:func:`engine.session.targets.open_target`), and walks it:
+a lesson from its resume point; a course chapter by chapter from the course's resume point
+(``--restart``: from the top); a quiz from the unfinished attempt or a new one. Returns the exit
+status: 0 when the learner reached the end or the input ended (progress is saved either way),
+1 when the target cannot be loaded or the store cannot be used (messages on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from engine.format.problems import LoadError
+from engine.plain.console import Console
+from engine.plain.lesson import Outcome, run_lesson
+from engine.plain.quiz import run_quiz
+from engine.plain.strings import t
+from engine.session.course import LessonStatus, course_progress
+from engine.session.kernel_api import KernelFactory
+from engine.session.lesson import LessonSession
+from engine.session.quiz import QuizSession
+from engine.session.targets import CourseTarget, LessonTarget, QuizTarget, open_target
+from engine.store.base import Store, StoreError
+
+
+def run_plain(path: str | Path, *, data_dir: str | Path | None = None, learner: str = "default",
+              lang: str | None = None, restart: bool = False, stdin: TextIO | None = None,
+              stdout: TextIO | None = None, stderr: TextIO | None = None,
+              store: Store | None = None, kernel_factory: KernelFactory | None = None) -> int:
+    err = stderr or sys.stderr
+    try:
+        target = open_target(path)
+    except LoadError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return 1
+    if isinstance(target, CourseTarget):
+        for problem in target.warnings:
+            print(f"warning: {problem}", file=err)
+    own_store = store is None
+    if store is None:
+        from engine.store import open_store
+
+        try:
+            store = open_store(data_dir)
+        except StoreError as exc:
+            print(f"lectio: {exc}", file=err)
+            return 1
+    for warning in store.warnings:
+        print(f"warning: {warning}", file=err)
+    console = Console(stdin, stdout)
+    try:
+        outcome = _study(target, store, console, learner=learner, lang=lang, restart=restart,
+                         kernel_factory=kernel_factory)
+    finally:
+        if own_store:
+            store.close()
+    if outcome != "done":
+        console.say(t("plain.saved", lang or _lang_of(target)))
+    return 0
+
+
+def _lang_of(target: LessonTarget | CourseTarget | QuizTarget) -> str | None:
+    if isinstance(target, LessonTarget):
+        return target.lesson.language or (target.course.language if target.course else None)
+    if isinstance(target, CourseTarget):
+        return target.course.language
+    return target.quiz.language
+
+
+def _study(target: LessonTarget | CourseTarget | QuizTarget, store: Store, console: Console, *,
+           learner: str, lang: str | None, restart: bool,
+           kernel_factory: KernelFactory | None) -> Outcome:
+    if isinstance(target, QuizTarget):
+        quiz_session = QuizSession(target.quiz, target.items, store=store, learner=learner,
+                                   new_attempt=restart)
+        return run_quiz(quiz_session, console, lang or _lang_of(target))
+    if isinstance(target, LessonTarget):
+        with LessonSession(target.lesson, store=store, learner=learner, course=target.course,
+                           kernel_factory=kernel_factory) as session:
+            return run_lesson(session, console, lang or _lang_of(target), restart=restart)
+    course = target.course
+    lessons = target.loaded.lessons
+    language = lang or course.language
+    progress = course_progress(course, store, learner, lessons)
+    console.say(t("plain.course", language, title=course.title), "bold")
+    console.say(t("course.progress", language, done=progress.done, total=progress.total))
+    order = [c for c in progress.chapters if c.lesson_id in lessons]
+    start_id = order[0].lesson_id if restart else progress.resume
+    if start_id is None:
+        console.say(t("plain.course_done", language))
+        return "done"
+    start = next(i for i, c in enumerate(order) if c.lesson_id == start_id)
+    for n, chapter in enumerate(order[start:]):
+        if n and not restart and chapter.status is LessonStatus.DONE:
+            continue  # done earlier (perhaps out of order): the resume point is past it
+        console.say()
+        lesson = lessons[chapter.lesson_id]
+        heading = t("course.section_chapter", language, section=chapter.section,
+                    chapter=chapter.chapter)
+        with LessonSession(lesson, store=store, learner=learner, course=course,
+                           kernel_factory=kernel_factory) as session:
+            outcome = run_lesson(session, console, lang or lesson.language or language,
+                                 heading=heading, restart=restart)
+        if outcome != "done":
+            return outcome
+    console.say(t("lesson.course_done", language), "green")
+    return "done"

@@ -1,0 +1,72 @@
+"""Line-oriented input and output for the plain mode: scriptable, screen-reader friendly.
+
+Input is read one line at a time from a text stream (standard input), so a session can be driven
+by a script or a here-document; the end of input is a normal way to stop (``ask`` returns None).
+When input is not a terminal, the answer read is echoed after the prompt, so a transcript reads
+like the conversation it was. Output has no box drawing and no cursor movement; colour only on a
+terminal and only when ``NO_COLOR`` is not set (https://no-color.org), and never as the only
+carrier of meaning (every coloured word is also a word).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+_COLOURS = {"green": "32", "red": "31", "bold": "1", "dim": "2", "yellow": "33"}
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Console:
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 *, colour: bool | None = None) -> None:
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.echo = not _isatty(self.stdin)
+        if colour is None:
+            colour = _isatty(self.stdout) and not os.environ.get("NO_COLOR")
+        self.colour = colour
+        self.eof = False
+
+    def style(self, text: str, name: str) -> str:
+        if not self.colour or not text:
+            return text
+        return f"\x1b[{_COLOURS[name]}m{text}\x1b[0m"
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        """Print ``text`` (lines as they are) and flush, so a piped reader sees it at once."""
+        self.stdout.write((self.style(text, style) if style else text) + "\n")
+        self.stdout.flush()
+
+    def write(self, text: str) -> None:
+        """Print without a newline (streamed cell output)."""
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def ask(self, prompt: str | None = None) -> str | None:
+        """Show ``prompt`` (if any) then ``> ``; the line typed, stripped; None at end of input."""
+        if prompt:
+            self.say(prompt)
+        self.stdout.write("> ")
+        self.stdout.flush()
+        try:
+            line = self.stdin.readline()
+        except (OSError, ValueError):
+            line = ""
+        if not line:
+            self.eof = True
+            self.stdout.write("\n")
+            self.stdout.flush()
+            return None
+        answer = line.rstrip("\r\n")
+        if self.echo:
+            self.stdout.write(answer + "\n")
+            self.stdout.flush()
+        return answer.strip()

@@ -1,0 +1,248 @@
+"""The plain mode of one lesson: prose, notes, cells, graphs and questions as lines of text.
+
+Drives a :class:`~engine.session.LessonSession` from where the learner stopped to the chapter end,
+then asks for feedback. Returns how it ended: ``"done"`` (reached the end), ``"eof"`` (input
+ended) or ``"quit"`` (the learner typed q); progress is saved either way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection
+from typing import Any, Literal, TypeVar
+
+from engine.execution.results import CellResult
+from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.plain import render
+from engine.plain.answers import parse
+from engine.plain.console import Console
+from engine.plain.strings import t
+from engine.session.lesson import LessonSession
+from engine.session.views import QuestionView, Verdict
+
+Outcome = Literal["done", "eof", "quit"]
+R = TypeVar("R")
+HintFn = Callable[[], str | None]
+AnswerFn = Callable[[Collection[int]], Verdict]
+
+
+class _StopError(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+
+
+def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
+               heading: str | None = None, restart: bool = False) -> Outcome:
+    """Study ``session.lesson`` from the resume point (or the top) to its end."""
+    lesson = session.lesson
+    blocks = lesson.blocks
+    if heading:
+        console.say(heading)
+    console.say(t("plain.chapter", lang, title=lesson.title), "bold")
+    resuming = False
+    if restart or session.at_end:
+        if session.at_end and not restart:
+            console.say(t("plain.again", lang))
+        session.restart()
+    elif session.position > 0:
+        resuming = True
+        console.say(t("plain.resuming", lang, n=session.position + 1, total=len(blocks)))
+    console.say()
+    if any(isinstance(b, CodeBlock) for b in blocks[session.position:]):
+        try:
+            session.start_kernel()  # imports overlap with reading
+        except Exception as exc:  # the kernel cannot start: cells will say so when run
+            console.say(f"{t('app.error', lang)}: {exc}")
+    visible = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and not b.hidden]
+    questions = [i for i, b in enumerate(blocks) if isinstance(b, QuestionBlock)]
+    try:
+        for index in range(session.position, len(blocks)):
+            session.visit(index)
+            block = blocks[index]
+            if isinstance(block, TextBlock):
+                console.say(block.text.rstrip())
+            elif isinstance(block, NoteBlock):
+                console.say(render.note(block, lang))
+            elif isinstance(block, CodeBlock):
+                if block.hidden:
+                    continue
+                _code(session, console, lang, index, visible)
+            elif isinstance(block, GraphBlock):
+                graph: Any = _in_worker(session, _bind(session.graph, index))
+                console.say("\n".join(render.graph_lines(graph, block.graph, lang)))
+            elif isinstance(block, QuestionBlock):
+                _question(session, console, lang, index, questions, skip_solved=resuming)
+            console.say()
+        session.finish()
+        _feedback(session, console, lang)
+    except _StopError as stop:
+        return stop.outcome
+    return "done"
+
+
+def _in_worker(session: LessonSession, work: Callable[[], R]) -> R:
+    """Run blocking kernel work in a thread; Ctrl+C interrupts the cell, not the program."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="lectio-cell", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        try:
+            thread.join(0.2)
+        except KeyboardInterrupt:
+            session.interrupt()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+def _bind(fn: Callable[[int], R], arg: int) -> Callable[[], R]:
+    return lambda: fn(arg)
+
+
+def _code(session: LessonSession, console: Console, lang: str | None, index: int,
+          visible: list[int]) -> None:
+    block = session.lesson.blocks[index]
+    assert isinstance(block, CodeBlock)
+    n, total = visible.index(index) + 1, len(visible)
+    head = (t("plain.code_cell_id", lang, n=n, total=total, id=block.id) if block.id
+            else t("plain.code_cell", lang, n=n, total=total))
+    console.say(head)
+    console.say(render.indent(session.cell(index).code))
+    console.say(t("plain.end_code", lang))
+    pending = [i for i, b in enumerate(session.lesson.blocks[:index])
+               if isinstance(b, CodeBlock) and not session.ran(i)]
+    if pending:
+        console.say(t("plain.running_above", lang, n=len(pending)))
+    printed = {"any": False, "newline": True}
+
+    def on_output(cell: int, text: str) -> None:
+        if cell != index or not text:
+            return
+        if not printed["any"]:
+            console.say(t("plain.output", lang))
+            printed["any"] = True
+        console.write(text)
+        printed["newline"] = text.endswith("\n")
+
+    results: list[tuple[int, CellResult]] = _in_worker(
+        session, lambda: session.run_cell(index, on_output=on_output))
+    if printed["any"] and not printed["newline"]:
+        console.write("\n")
+    for cell, result in results:
+        if cell != index and not result.ok:  # an earlier cell failed: say which
+            console.say(f"{t('cell.number', lang, n=cell + 1)}:")
+            console.say("\n".join(render.result_lines(result, lang, printed=False)))
+    mine = next((r for c, r in results if c == index), None)
+    if mine is not None:
+        console.say("\n".join(render.result_lines(mine, lang, printed=printed["any"])))
+
+
+def _question(session: LessonSession, console: Console, lang: str | None, index: int,
+              questions: list[int], *, skip_solved: bool) -> None:
+    view = session.question(index)
+    console.say(t("plain.question", lang, n=questions.index(index) + 1, total=len(questions)),
+                "bold")
+    console.say(view.prompt.rstrip())
+    if skip_solved and view.solved and view.last is not None:
+        console.say(t("plain.solved_before", lang))
+        console.say(t("plain.answers", lang))
+        console.say("\n".join(render.explanation_lines(view, view.last, lang, everything=True)))
+        return
+    ask_question(console, lang, view, hints=lambda: session.reveal_hint(index),
+                 answer=lambda picks: session.answer(index, picks),
+                 retry=True)
+
+
+def ask_question(console: Console, lang: str | None, view: QuestionView, *,
+                 hints: HintFn, answer: AnswerFn, retry: bool) -> Verdict | None:
+    """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try)."""
+    console.say(t("question.select_all" if view.multiple else "question.select_one", lang) + ".")
+    console.say("\n".join(render.choice_lines(view)))
+    total_hints = view.hints_left + len(view.hints_shown)
+    for k, hint in enumerate(view.hints_shown, 1):
+        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: {hint}")
+    shown = len(view.hints_shown)
+    prompt: str | None = t("plain.how_all" if view.multiple else "plain.how_one", lang)
+    verdict: Verdict | None = None
+    while True:
+        typed_line = console.ask(prompt)
+        prompt = None
+        if typed_line is None:
+            raise _StopError("eof")
+        typed = parse(typed_line, view, lang)
+        if typed.kind == "quit":
+            raise _StopError("quit")
+        if typed.kind == "hint":
+            next_hint = hints()
+            if next_hint is None:
+                console.say(t("question.no_more_hints" if total_hints else "plain.no_hints",
+                              lang))
+            else:
+                shown += 1
+                console.say(f"{t('question.hint_n', lang, n=shown, total=total_hints)}: "
+                            f"{next_hint}")
+            continue
+        if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
+            if verdict is not None:
+                console.say(t("plain.answers", lang))
+                console.say("\n".join(render.explanation_lines(view, verdict, lang,
+                                                               everything=True)))
+            else:
+                console.say(t("plain.skipped", lang))
+            return verdict
+        if typed.kind == "empty":
+            prompt = t("plain.how_all" if view.multiple else "plain.how_one", lang)
+            continue
+        if typed.kind == "invalid":
+            console.say(typed.message)
+            continue
+        verdict = answer(typed.picks)
+        if verdict.correct:
+            console.say(t("question.correct", lang), "green")
+            console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=True)))
+            return verdict
+        if view.multiple:
+            console.say(t("question.partly", lang, wrong=len(verdict.wrong_picks),
+                          missed=len(verdict.missed)), "red")
+        else:
+            console.say(t("question.incorrect", lang), "red")
+        if not retry:
+            console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=True)))
+            return verdict
+        console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=False)))
+        prompt = t("plain.retry", lang)
+
+
+def _feedback(session: LessonSession, console: Console, lang: str | None) -> None:
+    console.say(t("lesson.end", lang) + ".", "bold")
+    yes = set(t("plain.yes_words", lang).split(",")) | {"y", "yes"}
+    no = set(t("plain.no_words", lang).split(",")) | {"n", "no"}
+    clear: bool | None = None
+    prompt: str | None = t("plain.clear_prompt", lang)
+    while True:
+        line = console.ask(prompt)
+        if line is None:
+            raise _StopError("eof")
+        word = line.lower()
+        if word in yes or word in no or not word:
+            clear = True if word in yes else False if word in no else None
+            break
+        prompt = t("plain.yes_no", lang)
+    comment: str | None = console.ask(t("plain.improve_prompt", lang))
+    if clear is None and not comment:
+        if comment is None:
+            raise _StopError("eof")
+        return
+    session.submit_feedback(clear, comment or None)
+    console.say(t("feedback.thanks", lang), "green")
+    if comment is None:
+        raise _StopError("eof")
+
+

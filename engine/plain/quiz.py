@@ -1,0 +1,64 @@
+"""The plain mode of a standalone quiz: one try per question, a score, a review of the misses."""
+
+from __future__ import annotations
+
+from engine.plain import render
+from engine.plain.console import Console
+from engine.plain.lesson import Outcome, _StopError, ask_question
+from engine.plain.strings import t
+from engine.session.quiz import QuizResult, QuizSession
+
+
+def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcome:
+    console.say(t("plain.quiz", lang, title=session.quiz.title), "bold")
+    start = session.position
+    if start > 0:
+        console.say(t("plain.resume_quiz", lang, n=session.number, k=start + 1,
+                      total=session.count))
+    elif session.number > 1:
+        console.say(t("plain.attempt", lang, n=session.number))
+    console.say()
+    try:
+        for k in range(start, session.count):
+            view = session.question(k)
+            console.say(t("quiz.question_n", lang, n=k + 1, total=session.count) + ":", "bold")
+            console.say(view.prompt.rstrip())
+            ask_question(console, lang, view, hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
+                         answer=lambda picks, k=k: session.answer(k, picks),  # type: ignore[misc]
+                         retry=False)
+            console.say()
+    except _StopError as stop:
+        return stop.outcome
+    _report(session.finish(), session, console, lang)
+    return "done"
+
+
+def _report(result: QuizResult, session: QuizSession, console: Console,
+            lang: str | None) -> None:
+    console.say(t("quiz.score", lang, correct=result.correct, total=result.total,
+                  percent=result.score * 100), "bold")
+    console.say(t("quiz.pass_mark", lang, percent=result.pass_mark * 100))
+    console.say(t("quiz.passed" if result.passed else "quiz.failed", lang),
+                "green" if result.passed else "red")
+    if not result.missed:
+        console.say(t("quiz.no_misses", lang))
+        return
+    console.say()
+    console.say(t("quiz.review", lang) + ":", "bold")
+    for review in result.missed:
+        k = review.number - 1
+        view = session.question(k)
+        console.say(t("plain.missed_q", lang, n=review.number, prompt=review.prompt.rstrip()))
+        if review.verdict is None:
+            console.say(t("plain.your_answers", lang, picks=t("plain.not_answered", lang)))
+            right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)
+            console.say(t("plain.correct_answers", lang, picks=", ".join(map(str, right))))
+            for choice in view.choices:
+                src = session.items[k].question.choices[choice.index]
+                if src.correct:
+                    console.say(f"  {choice.number}. {choice.text}"
+                                + (f": {src.why}" if src.why else ""))
+        else:
+            console.say("\n".join(render.explanation_lines(view, review.verdict, lang,
+                                                           everything=True)))
+        console.say()

@@ -1,0 +1,113 @@
+"""Blocks, results, graphs and verdicts as plain text lines: no boxes, clear prefixes.
+
+Markdown is printed as written (it is meant to read well as plain text); code is indented by
+four spaces between a "Code cell" line and an "End of code." line, so a screen reader announces
+where it starts and stops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.execution.results import CellResult, CellStatus
+from engine.format.models import NoteBlock
+from engine.plain.strings import t
+from engine.session.views import QuestionView, Verdict
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else line for line in text.rstrip().split("\n"))
+
+
+def note(block: NoteBlock, lang: str | None) -> str:
+    label = t(f"note.{block.kind}", lang)
+    head = f"{label}: {block.title}" if block.title else f"{label}:"
+    return f"{head}\n{block.note.rstrip()}"
+
+
+def result_lines(result: CellResult, lang: str | None, *, printed: bool) -> list[str]:
+    """What to say after a cell ran (its stdout is already printed when ``printed``)."""
+    lines: list[str] = []
+    if not printed and result.stdout:
+        lines += [t("plain.output", lang), result.stdout.rstrip("\n")]
+    if result.truncated:
+        lines.append(t("cell.truncated", lang))
+    if result.display is not None:
+        lines += [t("plain.value", lang), result.display]
+    status = result.status
+    if status is CellStatus.OK:
+        if not result.stdout and result.display is None:
+            lines.append(t("plain.no_output", lang))
+        lines.append(t("cell.ok", lang, seconds=result.duration))
+    elif status is CellStatus.ERROR and result.error is not None:
+        lines.append(t("plain.error", lang, name=result.error.name,
+                       message=result.error.message))
+        if result.error.traceback.strip():
+            lines.append(result.error.traceback.rstrip())
+    elif status is CellStatus.TIMEOUT:
+        lines.append(t("cell.timeout", lang, seconds=result.duration))
+    elif status is CellStatus.CRASHED:
+        lines.append(t("cell.crashed", lang))
+    elif status is CellStatus.SKIPPED:
+        lines.append(t("cell.skipped", lang))
+    if result.detail and status is not CellStatus.OK:
+        lines.append(result.detail.rstrip())
+    return lines
+
+
+def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:
+    """An autograd graph as an indented tree from its root (edges go to a node's inputs)."""
+    lines = [t("graph.title", lang, name=name) + ":"]
+    if getattr(graph, "error", None):
+        lines.append(t("graph.error", lang, error=graph.error))
+        return lines
+    nodes = {n.id: n for n in getattr(graph, "nodes", [])}
+    if graph.root is None or graph.root not in nodes:
+        lines.append(t("plain.graph_none", lang))
+        return lines
+    inputs: dict[int, list[int]] = {}
+    for src, dst in graph.edges:
+        inputs.setdefault(src, []).append(dst)
+    seen: set[int] = set()
+
+    def walk(node_id: int, depth: int) -> None:
+        node = nodes[node_id]
+        text = f"{'  ' * depth}- {node.label} ({node.kind})"
+        if node.value:
+            text += f": {node.value}"
+        if node.grad:
+            text += f"; {t('graph.grad', lang)} = {node.grad}"
+        if node_id in seen:
+            lines.append(f"{'  ' * depth}- {node.label} {t('plain.see_above', lang)}")
+            return
+        seen.add(node_id)
+        lines.append(text)
+        for child in inputs.get(node_id, []):
+            if child in nodes:
+                walk(child, depth + 1)
+
+    walk(graph.root, 1)
+    return lines
+
+
+def choice_lines(view: QuestionView) -> list[str]:
+    return [f"  {c.number}. {c.text}" for c in view.choices]
+
+
+def explanation_lines(view: QuestionView, verdict: Verdict, lang: str | None,
+                      *, everything: bool) -> list[str]:
+    """Each choice's verdict and ``why``: every choice (``everything``), or only the picked
+    ones (after a wrong answer, so a retry stays a real question)."""
+    lines = []
+    for e in verdict.explanations:
+        if not everything and not e.picked:
+            continue
+        tags = []
+        if e.picked:
+            tags.append(t("plain.your_pick", lang))
+        tags.append(t("plain.right", lang) if e.correct else t("plain.wrong", lang))
+        line = f"  {view.number_of(e.index)}. {e.text} ({', '.join(tags)})"
+        if e.why:
+            line += f": {e.why}"
+        lines.append(line)
+    return lines

@@ -1,0 +1,136 @@
+"""What ``lectio open PATH`` names: a lesson, a course or a quiz, loaded and ready to study.
+
+Shared by the front ends so they agree on what a path means:
+
+* a folder with ``course.yaml``, or the ``course.yaml`` itself: the course;
+* a folder holding course folders (such as ``lessons/``): its only course, or an error
+  listing the choices;
+* a lesson file: the lesson, in the context of its course when the ``course.yaml`` beside it
+  lists it (so progress is shared with studying the whole course);
+* a quiz file: the quiz, with ``ref:`` questions resolved against the nearest ``lessons/``.
+
+Everything wrong raises :class:`~engine.format.problems.LoadError` with located problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.format.catalog import (
+    LoadedCourse,
+    QuizQuestion,
+    course_file,
+    default_lessons_root,
+    load_course_dir,
+    resolve_quiz,
+)
+from engine.format.loader import load
+from engine.format.models import Course, Lesson, Quiz
+from engine.format.problems import LoadError, Problem
+from engine.format.spans import Span
+
+
+@dataclass
+class LessonTarget:
+    lesson: Lesson
+    course: Course | None = None
+
+
+@dataclass
+class CourseTarget:
+    loaded: LoadedCourse
+    warnings: list[Problem] = field(default_factory=list)
+    """Problems that do not stop studying (e.g. a lesson file no section lists)."""
+
+    @property
+    def course(self) -> Course:
+        assert self.loaded.course is not None
+        return self.loaded.course
+
+
+@dataclass
+class QuizTarget:
+    quiz: Quiz
+    items: list[QuizQuestion]
+
+
+Target = LessonTarget | CourseTarget | QuizTarget
+
+
+def _problem(path: Path, message: str) -> LoadError:
+    return LoadError([Problem(Span(str(path), 1, 1), message, "file")])
+
+
+def open_target(path: str | Path) -> Target:
+    """Load what ``path`` names; see the module docstring."""
+    path = Path(path)
+    if not path.exists():
+        return _missing(path)
+    if path.is_dir():
+        return _open_folder(path)
+    if path.name in ("course.yaml", "course.yml"):
+        return _open_course(path.parent)
+    doc = load(path)
+    if isinstance(doc, Lesson):
+        return LessonTarget(doc, _course_of(doc, path))
+    if isinstance(doc, Quiz):
+        return QuizTarget(doc, resolve_quiz(doc, default_lessons_root(path)))
+    return _open_course(path.parent)
+
+
+def _missing(path: Path) -> Target:
+    parent = path.parent
+    hint = ""
+    if parent.is_dir():
+        near = sorted(p.name for p in parent.iterdir()
+                      if p.name.startswith(path.stem[:3]) and not p.name.startswith("."))
+        if near:
+            hint = f"; did you mean {', '.join(near[:3])}?"
+    raise _problem(path, f"no such file or folder{hint}")
+
+
+def _open_folder(folder: Path) -> Target:
+    if course_file(folder) is not None:
+        return _open_course(folder)
+    courses = sorted(p for p in folder.iterdir() if p.is_dir() and course_file(p) is not None)
+    if len(courses) == 1:
+        return _open_course(courses[0])
+    if courses:
+        names = ", ".join(str(c) for c in courses)
+        raise _problem(folder, f"holds several courses; open one of: {names}")
+    raise _problem(folder, "no course.yaml here, and no course folder inside; "
+                           "open a course folder, a lesson file or a quiz file")
+
+
+def _open_course(folder: Path) -> CourseTarget:
+    loaded = load_course_dir(folder)
+    if loaded.course is None:
+        raise LoadError(loaded.problems or [Problem(Span(str(folder), 1, 1),
+                                                    "the course could not be loaded", "file")])
+    listed = set(loaded.course.lesson_ids)
+    fatal: list[Problem] = []
+    warnings: list[Problem] = []
+    listed_files = {str(Path(lesson.path)) for i, lesson in loaded.lessons.items() if i in listed}
+    listed_files |= {str(p) for i, p in loaded.broken.items() if i in listed}
+    course_path = str(loaded.course_path)
+    for problem in loaded.problems:
+        blocking = problem.span.file == course_path or problem.span.file in listed_files
+        (fatal if blocking else warnings).append(problem)
+    if fatal:
+        raise LoadError(fatal)
+    return CourseTarget(loaded, warnings)
+
+
+def _course_of(lesson: Lesson, path: Path) -> Course | None:
+    """The course beside a lesson file, if it lists that lesson."""
+    file = course_file(path.parent)
+    if file is None:
+        return None
+    try:
+        course = load(file, "course")
+    except LoadError:
+        return None
+    if isinstance(course, Course) and lesson.id in course.lesson_ids:
+        return course
+    return None
