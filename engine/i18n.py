@@ -144,6 +144,10 @@ EN: dict[str, str] = {
     "help.intro": "Move with Tab / Shift+Tab or the arrow keys, press Enter to activate. "
     "Every action has a key, shown in the footer. Ctrl+P opens the command palette.",
     "help.close": "Close",
+    "help.key.focus": "Move between blocks, buttons and choices",
+    "help.key.activate": "Press a button, pick a choice",
+    "help.key.chapters": "Next / previous chapter",
+    "help.key.palette": "Command palette: every command by name",
 }
 
 PT: dict[str, str] = {
@@ -270,6 +274,10 @@ PT: dict[str, str] = {
     "help.intro": "Navegue com Tab / Shift+Tab ou as setas e pressione Enter para ativar. "
     "Toda ação tem uma tecla, mostrada no rodapé. Ctrl+P abre a paleta de comandos.",
     "help.close": "Fechar",
+    "help.key.focus": "Navegar entre blocos, botões e alternativas",
+    "help.key.activate": "Pressionar um botão, escolher uma alternativa",
+    "help.key.chapters": "Próximo / capítulo anterior",
+    "help.key.palette": "Paleta de comandos: todos os comandos pelo nome",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "pt": PT}

@@ -1,0 +1,35 @@
+"""Inline Markdown (``code``, **bold**, *italic*) as a rich Text, for one-line labels.
+
+Choice labels and headings are short Markdown strings ("`x.grad`"). Textual parses a plain ``str``
+label as content markup, so a choice such as ``a[0]`` or ``[bold]`` would be misread; building a
+rich Text ourselves keeps the author's characters literal and still styles code spans.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from engine.tui.safe_text import inert
+
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_")
+
+
+def inline_markdown(source: str, *, code_style: str = "bold") -> Text:
+    """A rich Text of ``source`` with code spans, bold and italic styled and nothing else parsed."""
+    text = Text()
+    pos = 0
+    source = inert(source.strip())
+    for match in _INLINE.finditer(source):
+        text.append(source[pos : match.start()])
+        code, bold, star, under = match.groups()
+        if code is not None:
+            text.append(code, style=code_style)
+        elif bold is not None:
+            text.append(bold, style="bold")
+        else:
+            text.append(star or under or "", style="italic")
+        pos = match.end()
+    text.append(source[pos:])
+    return text

@@ -1,0 +1,1 @@
+"""Screens: course map, lesson, standalone quiz, help."""

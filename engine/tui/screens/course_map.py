@@ -1,0 +1,121 @@
+"""The course map: sections and chapters with done/started marks, overall progress, Continue.
+
+Progress and the resume target come from the session's course progress
+(:mod:`engine.session.course`); the map only shows them. Continue opens the lesson the learner
+was in, and the lesson screen scrolls to the block they stopped at.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, Markdown, OptionList, ProgressBar
+
+from engine.i18n import t
+from engine.tui.inline import inline_markdown
+from engine.tui.keys import localize_bindings
+from engine.tui.widgets.chapter_menu import ChapterList
+
+if TYPE_CHECKING:
+    from engine.session.course import CourseProgress
+    from engine.tui.study import Study
+
+
+class CourseMapScreen(Screen[None]):
+    """The first screen of a course."""
+
+    DEFAULT_CSS = """
+    CourseMapScreen { padding: 1 2 0 2; }
+    CourseMapScreen > #top { height: auto; }
+    CourseMapScreen .course--title { text-style: bold; color: $accent; }
+    CourseMapScreen #description { margin: 0; padding: 0; background: transparent; }
+    CourseMapScreen #progress-row { height: auto; margin: 1 0; }
+    CourseMapScreen #progress-row > ProgressBar { width: auto; margin: 0 2 0 0; }
+    CourseMapScreen #progress-row > .course--progress { color: $text-muted; }
+    CourseMapScreen #continue { margin: 0 0 1 0; }
+    CourseMapScreen ChapterList { height: 1fr; border: round $surface-lighten-2; }
+    CourseMapScreen ChapterList:focus { border: round $accent; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "continue", "Continue")]
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+        self.lang = study.lang_for()
+        localize_bindings(self, self.lang)
+
+    def compose(self) -> ComposeResult:
+        course = self.study.target.course
+        assert course is not None
+        progress = self.study.course_progress()
+        statuses = self.study.statuses()
+        with Vertical(id="top"):
+            yield Label(inline_markdown(course.title), classes="course--title")
+            if course.description:
+                yield Markdown(course.description, id="description")
+            with Horizontal(id="progress-row"):
+                yield ProgressBar(total=max(progress.total, 1), show_eta=False,
+                                  id="course-progress")
+                yield Label(t("course.progress", self.lang, done=progress.done,
+                              total=progress.total), classes="course--progress")
+            yield Button(self._continue_label(progress), id="continue", variant="primary")
+        yield ChapterList(self.study.chapters, statuses, lang=self.lang,
+                          current=None, id="chapters")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        progress = self.study.course_progress()
+        self.query_one("#course-progress", ProgressBar).update(progress=progress.done)
+        self.query_one("#continue", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a lesson: marks and the resume target changed.
+        self.refresh(recompose=True)
+        self.call_after_refresh(self.on_mount)
+
+    def _resume_id(self, progress: CourseProgress) -> str | None:
+        """The session's resume target; the first chapter when everything is done."""
+        if progress.resume is not None:
+            return progress.resume
+        first = next((c for c in self.study.chapters if c.lesson is not None), None)
+        return first.lesson_id if first else None
+
+    def _continue_label(self, progress: CourseProgress) -> Text:
+        lesson_id = self._resume_id(progress)
+        chapter = self.study.chapter(lesson_id) if lesson_id else None
+        label = Text(t("course.continue" if progress.started else "course.start", self.lang)
+                     + " ▶ ")
+        if chapter is not None:
+            label.append(t("course.section_chapter", self.lang, section=chapter.section,
+                           chapter=chapter.number) + " · ")
+            label.append_text(inline_markdown(chapter.title))
+        return label
+
+    def action_continue(self) -> None:
+        lesson_id = self._resume_id(self.study.course_progress())
+        if lesson_id is not None:
+            self._open(lesson_id)
+
+
+    @on(Button.Pressed, "#continue")
+    def _continue_pressed(self) -> None:
+        self.action_continue()
+
+    @on(OptionList.OptionSelected, "#chapters")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(event.option.id)
+
+    def _open(self, lesson_id: str) -> None:
+        from engine.tui.app import LectioApp
+
+        app = self.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson(lesson_id)

@@ -1,0 +1,534 @@
+"""The lesson screen: a chapter's blocks in reading order, driven by a :class:`LessonSession`.
+
+Layout: a header (course, section and chapter, kernel status) and a progress bar; a chapter menu
+that slides in from the left (``m``); the blocks; at the end "Was everything clear?" and the
+previous / next chapter buttons; the footer with every binding.
+
+Everything that touches the kernel (start, run, graph, restart) runs in a thread worker and reports
+back through messages (``post_message`` is thread-safe), so the interface stays responsive while a
+cell runs for seconds. One run at a time: the session serialises kernel calls, and cells waiting
+for their turn say so.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Label, Markdown, OptionList, ProgressBar
+
+from engine.execution.results import CellResult, CellStatus, KernelState
+from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.i18n import t
+from engine.tui.inline import inline_markdown
+from engine.tui.keys import localize_bindings
+from engine.tui.widgets.chapter_menu import ChapterList
+from engine.tui.widgets.code_cell import CodeCell
+from engine.tui.widgets.feedback import ChapterFeedback
+from engine.tui.widgets.graph_view import GraphView
+from engine.tui.widgets.kernel_status import KernelStatus
+from engine.tui.widgets.note import Note
+from engine.tui.widgets.question import Question
+
+if TYPE_CHECKING:
+    from engine.session.lesson import LessonSession
+    from engine.tui.study import Study
+
+
+class Prose(Markdown):
+    """A text block: Markdown prose."""
+
+    DEFAULT_CSS = """
+    Prose { margin: 0; padding: 0 1; background: transparent; }
+    """
+
+    def __init__(self, text: str, *, block_index: int) -> None:
+        super().__init__(text, classes="block")
+        self.block_index = block_index
+
+
+class ChapterEnd(Vertical):
+    """The end of the chapter: feedback, then previous / next chapter."""
+
+    DEFAULT_CSS = """
+    ChapterEnd { height: auto; margin: 1 0 2 0; }
+    ChapterEnd > .chapter-end--title { text-style: bold; color: $text-muted; margin: 0 1; }
+    ChapterEnd > .chapter-end--nav { height: auto; margin: 1 0 0 1; }
+    ChapterEnd > .chapter-end--nav > Button { margin: 0 2 0 0; }
+    """
+
+    def __init__(self, *, block_index: int) -> None:
+        super().__init__(classes="block")
+        self.block_index = block_index
+
+
+class LessonScreen(Screen[None]):
+    """One chapter of a course (or a lesson opened on its own)."""
+
+    DEFAULT_CSS = """
+    LessonScreen { layers: base menu; }
+    LessonScreen > #header {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    LessonScreen > #header > #titles { width: 1fr; height: auto; }
+    LessonScreen > #header .lesson--course { color: $text-muted; }
+    LessonScreen > #header .lesson--chapter { text-style: bold; }
+    LessonScreen > #header > KernelStatus { dock: right; }
+    LessonScreen > #progress-row { height: 1; padding: 0 1; background: $panel; }
+    LessonScreen > #progress-row > ProgressBar { width: 1fr; }
+    LessonScreen > #progress-row > ProgressBar > Bar { width: 1fr; }
+    LessonScreen > #blocks { padding: 0 2 0 1; }
+    LessonScreen > #blocks > Prose { border-left: blank; }
+    LessonScreen > #blocks > Prose.-current { border-left: thick $accent 50%; }
+    LessonScreen > #menu {
+        layer: menu;
+        dock: left;
+        width: 44;
+        height: 100%;
+        background: $panel;
+        border-right: tall $accent;
+        offset-x: -100%;
+        transition: offset 200ms in_out_cubic;
+        & > .menu--title { text-style: bold; padding: 0 1; }
+        & > ChapterList { height: 1fr; border: none; }
+    }
+    LessonScreen.-menu > #menu { offset-x: 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_menu", "Chapters"),
+        Binding("n", "next_chapter", "Next chapter"),
+        Binding("p", "previous_chapter", "Previous chapter"),
+        Binding("j", "next_block", "Next block", show=False),
+        Binding("k", "previous_block", "Previous block", show=False),
+        Binding("i", "interrupt", "Interrupt"),
+        Binding("ctrl+r", "restart_kernel", "Restart kernel"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    class KernelChanged(Message):
+        def __init__(self, state: KernelState) -> None:
+            super().__init__()
+            self.state = state
+
+    class CellStarted(Message):
+        def __init__(self, block_index: int) -> None:
+            super().__init__()
+            self.block_index = block_index
+
+    class CellOutput(Message):
+        def __init__(self, block_index: int, text: str) -> None:
+            super().__init__()
+            self.block_index = block_index
+            self.text = text
+
+    class CellsFinished(Message):
+        def __init__(self, results: list[tuple[int, CellResult]], requested: int,
+                     failure: str | None = None) -> None:
+            super().__init__()
+            self.results = results
+            self.requested = requested
+            self.failure = failure
+
+    def __init__(self, study: Study, session: LessonSession) -> None:
+        super().__init__()
+        self.study = study
+        self.session = session
+        self.lesson = session.lesson
+        self.lang = study.lang_for(self.lesson)
+        self.chapter = study.chapter(self.lesson.id)
+        self._pending: set[int] = set()
+        self._kernel_lock = threading.Lock()
+        localize_bindings(self, self.lang)
+
+    # ---- composition ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        course = self.study.target.course
+        with Horizontal(id="header"):
+            with Vertical(id="titles"):
+                if course is not None:
+                    line = inline_markdown(course.title)
+                    if self.chapter is not None:
+                        line.append("  ›  ")
+                        line.append_text(inline_markdown(self.chapter.section_title))
+                    yield Label(line, classes="lesson--course")
+                chapter_line = Text()
+                if self.chapter is not None:
+                    chapter_line.append(t("course.section_chapter", self.lang,
+                                          section=self.chapter.section,
+                                          chapter=self.chapter.number) + "  ", style="dim")
+                chapter_line.append_text(inline_markdown(self.lesson.title))
+                yield Label(chapter_line, classes="lesson--chapter")
+            yield KernelStatus(lang=self.lang, id="kernel")
+        with Horizontal(id="progress-row"):
+            yield ProgressBar(total=len(self.lesson.blocks), show_eta=False, id="progress")
+        with Vertical(id="menu"):
+            yield Label(t("lesson.menu", self.lang), classes="menu--title")
+            if self.study.chapters:
+                yield ChapterList(self.study.chapters, self._statuses(), lang=self.lang,
+                                  current=self.lesson.id, id="chapters")
+        with VerticalScroll(id="blocks"):
+            yield from self._blocks()
+            yield from self._chapter_end()
+        yield Footer()
+
+    def _statuses(self) -> dict[str, str]:
+        return self.study.statuses()
+
+    def _blocks(self) -> ComposeResult:
+        number = 0
+        for index, block in enumerate(self.lesson.blocks):
+            if isinstance(block, TextBlock):
+                yield Prose(block.text, block_index=index)
+            elif isinstance(block, NoteBlock):
+                yield Note(block, lang=self.lang, block_index=index)
+            elif isinstance(block, CodeBlock):
+                number += 1
+                if block.hidden:
+                    continue
+                cell = self.session.cell(index)
+                yield CodeCell(block, block_index=index, number=number, lang=self.lang,
+                               code=cell.code, result=cell.result)
+            elif isinstance(block, GraphBlock):
+                yield GraphView(block, block_index=index, lang=self.lang)
+            elif isinstance(block, QuestionBlock):
+                view = self.session.question(index)
+                yield Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
+                               lang=self.lang, block_index=index, hint_count=len(block.hints),
+                               title=block.id, id=f"question-{block.id}")
+
+    def _chapter_end(self) -> ComposeResult:
+        end = ChapterEnd(block_index=len(self.lesson.blocks))
+        with end:
+            yield Label(t("lesson.end", self.lang), classes="chapter-end--title")
+            yield ChapterFeedback(lang=self.lang, sent=self.session.feedback_given)
+            with Horizontal(classes="chapter-end--nav"):
+                previous = self.study.neighbour(self.lesson.id, -1)
+                following = self.study.neighbour(self.lesson.id, +1)
+                yield Button("← " + t("lesson.previous", self.lang), id="previous-chapter",
+                             disabled=previous is None, compact=True)
+                yield Button(t("lesson.next", self.lang) + " →", id="next-chapter",
+                             disabled=following is None, variant="primary", compact=True)
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.session.on_kernel_state(self._on_kernel_state)
+        for question in self.query(Question):
+            self._restore_question(question)
+        self._update_progress()
+        needs_kernel = any(isinstance(b, CodeBlock | GraphBlock) for b in self.lesson.blocks)
+        if needs_kernel:
+            self._start_kernel()
+        self.call_after_refresh(self._resume)
+
+    def _resume(self) -> None:
+        """Scroll to where the learner stopped and focus that block."""
+        position = self.session.position
+        target = self._block_widget(position) if position else None
+        if position >= len(self.lesson.blocks):
+            target = self.query_one(ChapterEnd)
+        if target is None:
+            blocks = self._blocks_list()
+            if blocks:
+                self._set_current(blocks[0])
+            self.query_one("#blocks", VerticalScroll).focus()
+            return
+        self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True,
+                                                                   animate=False)
+        self._set_current(target)
+        self._focus_block(target)
+
+    def _restore_question(self, widget: Question) -> None:
+        view = self.session.question(widget.block_index)
+        if view.hints_shown:
+            widget.show_hints(view.hints_shown, view.hints_left)
+        if view.last is not None:
+            widget.set_picks(view.last.picked)
+            widget.show_verdict(view.last)
+
+    def _block_widget(self, block_index: int) -> Widget | None:
+        for widget in self.query(".block"):
+            if getattr(widget, "block_index", None) == block_index:
+                return widget
+        return None
+
+    def _cell(self, block_index: int) -> CodeCell | None:
+        for cell in self.query(CodeCell):
+            if cell.block_index == block_index:
+                return cell
+        return None
+
+    # ---- progress ------------------------------------------------------------------------------
+
+    def _update_progress(self) -> None:
+        total = len(self.lesson.blocks)
+        self.query_one("#progress", ProgressBar).update(
+            total=total, progress=min(self.session.position + 1, total)
+        )
+
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        node: Widget | None = event.widget
+        while node is not None and not node.has_class("block"):
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        if node is not None:
+            self._set_current(node)
+
+    # ---- kernel --------------------------------------------------------------------------------
+
+    @work(thread=True, name="start-kernel", group="kernel-control")
+    def _start_kernel(self) -> None:
+        self.session.start_kernel()
+
+    def _on_kernel_state(self, state: KernelState) -> None:
+        """Called from kernel threads: hand over to the event loop."""
+        self.post_message(self.KernelChanged(state))
+
+    def _on_output(self, block_index: int, text: str) -> None:
+        self.post_message(self.CellOutput(block_index, text))
+
+    def _on_start(self, block_index: int) -> None:
+        self.post_message(self.CellStarted(block_index))
+
+    @on(KernelChanged)
+    def _kernel_changed(self, event: KernelChanged) -> None:
+        self.query_one(KernelStatus).state = event.state
+
+    def action_interrupt(self) -> None:
+        self.session.interrupt()
+        self.notify(t("kernel.interrupted", self.lang), timeout=2)
+
+    def action_restart_kernel(self) -> None:
+        self._restart_kernel()
+
+    @work(thread=True, name="restart-kernel", group="kernel-control")
+    def _restart_kernel(self) -> None:
+        self.session.interrupt()
+        with self._kernel_lock:
+            self.session.restart_kernel()
+        self.app.call_from_thread(self.notify, t("kernel.restarted", self.lang), timeout=3)
+
+    # ---- running cells -------------------------------------------------------------------------
+
+    @on(CodeCell.RunRequested)
+    def _run_requested(self, event: CodeCell.RunRequested) -> None:
+        event.stop()
+        index = event.cell.block_index
+        if index in self._pending:
+            return
+        self._pending.add(index)
+        if self._kernel_lock.locked():
+            event.cell.queue()
+        self._run(index, event.above)
+
+    @on(CodeCell.Edited)
+    def _edited(self, event: CodeCell.Edited) -> None:
+        event.stop()
+        if event.code is None:
+            self.session.reset_cell(event.cell.block_index)
+        else:
+            self.session.edit_cell(event.cell.block_index, event.code)
+
+    @work(thread=True, name="run-cell", group="kernel")
+    def _run(self, block_index: int, above: bool) -> None:
+        """Run in a thread: blocking session calls, results posted back as messages."""
+        results: list[tuple[int, CellResult]] = []
+        failure: str | None = None
+        with self._kernel_lock:
+            run = self.session.run_all_above if above else self.session.run_cell
+            try:
+                results = run(block_index, on_output=self._on_output, on_start=self._on_start)
+            except Exception as exc:  # the session could not run at all: show it on the cell
+                failure = f"{type(exc).__name__}: {exc}"
+        self.post_message(self.CellsFinished(results, block_index, failure))
+
+    @on(CellStarted)
+    def _cell_started(self, event: CellStarted) -> None:
+        cell = self._cell(event.block_index)
+        if cell is not None:
+            cell.start()
+
+    @on(CellOutput)
+    def _cell_output(self, event: CellOutput) -> None:
+        cell = self._cell(event.block_index)
+        if cell is not None:
+            cell.append_output(event.text)
+
+    @on(CellsFinished)
+    def _cells_finished(self, event: CellsFinished) -> None:
+        self._pending.discard(event.requested)
+        for index, result in event.results:
+            cell = self._cell(index)
+            if cell is not None:
+                cell.finish(result)
+        requested = self._cell(event.requested)
+        if event.failure is not None and requested is not None:
+            requested.finish(CellResult(CellStatus.ERROR, detail=event.failure))
+        elif requested is not None and requested.running:
+            requested.running = False
+            requested.finish(self.session.cell(event.requested).result
+                             or CellResult(CellStatus.SKIPPED))
+        if any(result.status is CellStatus.CRASHED for _, result in event.results):
+            # The failure stays on the crashed cell; bring a fresh kernel back at once.
+            self._start_kernel()
+
+    # ---- graphs --------------------------------------------------------------------------------
+
+    @on(GraphView.DrawRequested)
+    def _draw_requested(self, event: GraphView.DrawRequested) -> None:
+        event.stop()
+        event.view.drawing()
+        self._draw(event.view)
+
+    @work(thread=True, name="draw-graph", group="kernel")
+    def _draw(self, view: GraphView) -> None:
+        with self._kernel_lock:
+            try:
+                graph = self.session.graph(view.block_index)
+            except Exception as exc:
+                self.app.call_from_thread(view.show_error, f"{type(exc).__name__}: {exc}")
+                return
+        self.app.call_from_thread(self._graph_ready, view, graph)
+
+    def _graph_ready(self, view: GraphView, graph: object) -> None:
+        view.show(graph)  # type: ignore[arg-type]
+        # Drawing ran the cells above: show their results too.
+        for cell in self.query(CodeCell):
+            if cell.block_index < view.block_index and not cell.running:
+                result = self.session.cell(cell.block_index).result
+                if result is not None:
+                    cell.finish(result)
+
+    # ---- questions -----------------------------------------------------------------------------
+
+    @on(Question.CheckRequested)
+    def _check(self, event: Question.CheckRequested) -> None:
+        event.stop()
+        verdict = self.session.answer(event.question.block_index, event.picks)
+        event.question.show_verdict(verdict)
+
+    @on(Question.HintRequested)
+    def _hint(self, event: Question.HintRequested) -> None:
+        event.stop()
+        self.session.reveal_hint(event.question.block_index)
+        view = self.session.question(event.question.block_index)
+        event.question.show_hints(view.hints_shown, view.hints_left)
+
+    # ---- chapter end ---------------------------------------------------------------------------
+
+    @on(ChapterFeedback.Submitted)
+    def _feedback(self, event: ChapterFeedback.Submitted) -> None:
+        event.stop()
+        self.session.submit_feedback(event.clear, event.comment,
+                                     block_index=len(self.lesson.blocks))
+
+    @on(Button.Pressed, "#previous-chapter")
+    def _previous_pressed(self) -> None:
+        self.action_previous_chapter()
+
+    @on(Button.Pressed, "#next-chapter")
+    def _next_pressed(self) -> None:
+        self.action_next_chapter()
+
+    def action_next_chapter(self) -> None:
+        following = self.study.neighbour(self.lesson.id, +1)
+        if following is not None:
+            self.session.finish()
+            self._open(following.lesson_id)
+
+    def action_previous_chapter(self) -> None:
+        previous = self.study.neighbour(self.lesson.id, -1)
+        if previous is not None:
+            self._open(previous.lesson_id)
+
+    def _open(self, lesson_id: str) -> None:
+        from engine.tui.app import LectioApp
+
+        app = self.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson(lesson_id, replace=True)
+
+    # ---- menu and moving around ----------------------------------------------------------------
+
+    def action_toggle_menu(self) -> None:
+        self.toggle_class("-menu")
+        if self.has_class("-menu"):
+            for menu in self.query(ChapterList):
+                menu.focus()
+        else:
+            self.query_one("#blocks").focus()
+
+    @on(OptionList.OptionSelected, "#chapters")
+    def _chapter_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        lesson_id = event.option.id
+        self.remove_class("-menu")
+        if lesson_id and lesson_id != self.lesson.id:
+            self._open(lesson_id)
+
+    def _focus_block(self, widget: Widget) -> None:
+        """Focus the block (or its first focusable part); prose keeps the scroll focused."""
+        if widget.focusable:
+            widget.focus(scroll_visible=False)
+            return
+        for child in widget.query("*"):
+            if child.focusable:
+                child.focus(scroll_visible=False)
+                return
+        self.query_one("#blocks", VerticalScroll).focus(scroll_visible=False)
+
+    def _blocks_list(self) -> list[Widget]:
+        return [w for w in self.query(".block") if isinstance(w, Widget)]
+
+    def _set_current(self, widget: Widget) -> None:
+        """Mark the block the learner is at, and record it in the session."""
+        for block in self.query(".block.-current"):
+            if block is not widget:
+                block.remove_class("-current")
+        widget.add_class("-current")
+        index = getattr(widget, "block_index", None)
+        if index is not None and index != self.session.position:
+            self.session.visit(index)
+            self._update_progress()
+
+    def _step_block(self, step: int) -> None:
+        blocks = self._blocks_list()
+        current = next((i for i, b in enumerate(blocks) if b.has_class("-current")), -1)
+        target = blocks[max(0, min(len(blocks) - 1, current + step))]
+        self._set_current(target)
+        self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True)
+        self._focus_block(target)
+
+    def action_next_block(self) -> None:
+        self._step_block(+1)
+
+    def action_previous_block(self) -> None:
+        self._step_block(-1)
+
+    def action_back(self) -> None:
+        if self.has_class("-menu"):
+            self.remove_class("-menu")
+            return
+        from engine.tui.app import LectioApp
+
+        app = self.app
+        assert isinstance(app, LectioApp)
+        app.back_to_course()
+
+    def on_unmount(self) -> None:
+        # Shutting a kernel down waits for the process: never on the event loop.
+        threading.Thread(target=self.session.close, name="close-session", daemon=True).start()

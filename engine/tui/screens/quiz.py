@@ -1,0 +1,178 @@
+"""A standalone quiz: one question at a time, then the score against the pass mark and a review.
+
+The :class:`~engine.session.quiz.QuizSession` draws the questions, grades and records each first
+answer and scores the attempt; this screen shows them. A quiz question is answered once, so
+after Check the verdict and explanations stay and "Next question" moves on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, ProgressBar, Static
+
+from engine.i18n import t
+from engine.tui.inline import inline_markdown
+from engine.tui.keys import localize_bindings
+from engine.tui.widgets.question import Question
+
+if TYPE_CHECKING:
+    from engine.session.quiz import QuizResult, QuizSession
+    from engine.tui.study import Study
+
+
+class QuizScreen(Screen[None]):
+    """Take a quiz; ``n`` (or the button) goes to the next question once this one is checked."""
+
+    DEFAULT_CSS = """
+    QuizScreen > #header { height: auto; padding: 0 1; background: $panel; }
+    QuizScreen > #header > .quiz--title { text-style: bold; width: 1fr; }
+    QuizScreen > #header > .quiz--count { color: $text-muted; }
+    QuizScreen > #progress-row { height: 1; padding: 0 1; background: $panel; }
+    QuizScreen > #body { padding: 0 2; }
+    QuizScreen #next { margin: 1 0 0 1; }
+    QuizScreen .quiz--score { text-style: bold; margin: 1 0 0 0; }
+    QuizScreen .quiz--verdict.-passed { color: $text-success; text-style: bold; }
+    QuizScreen .quiz--verdict.-failed { color: $text-error; text-style: bold; }
+    QuizScreen .quiz--review-title { text-style: bold underline; margin: 1 0; }
+    QuizScreen .quiz--miss { margin: 0 0 1 0; padding: 0 1; border-left: thick $error; }
+    QuizScreen #retake { margin: 1 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_question", "Next question"),
+    ]
+
+    def __init__(self, study: Study, session: QuizSession | None = None) -> None:
+        super().__init__()
+        self.study = study
+        self.session = session or study.quiz_session()
+        self.lang = study.lang_for()
+        self.k = self.session.position
+        localize_bindings(self, self.lang)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="header"):
+            yield Label(inline_markdown(self.session.quiz.title), classes="quiz--title")
+            yield Label(classes="quiz--count")
+        with Horizontal(id="progress-row"):
+            yield ProgressBar(total=self.session.count, show_eta=False, id="progress")
+        yield VerticalScroll(id="body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        """Show question ``k``, or the result when every question is answered."""
+        body = self.query_one("#body", VerticalScroll)
+        body.remove_children()
+        total = self.session.count
+        self.query_one("#progress", ProgressBar).update(progress=min(self.k, total))
+        if self.k >= total:
+            self.query_one(".quiz--count", Label).update("")
+            result = self.session.result() if self.session.finished else self.session.finish()
+            body.mount_all(self._result_widgets(result))
+            self.call_after_refresh(lambda: self.query_one("#retake", Button).focus())
+            return
+        self.query_one(".quiz--count", Label).update(
+            t("quiz.question_n", self.lang, n=self.k + 1, total=total)
+        )
+        view = self.session.question(self.k)
+        question = Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
+                            lang=self.lang, block_index=self.k,
+                            hint_count=len(view.hints_shown) + view.hints_left, retry=False)
+        last = self.k + 1 >= total
+        next_button = Button(t("quiz.finish" if last else "quiz.next", self.lang), id="next",
+                             variant="primary", disabled=view.last is None, compact=True)
+        body.mount_all([question, next_button])
+
+        def restore() -> None:
+            if view.hints_shown:
+                question.show_hints(view.hints_shown, view.hints_left)
+            if view.last is not None:
+                question.set_picks(view.last.picked)
+                question.show_verdict(view.last)
+            focus = question.query("RadioSet, Checkbox")
+            if focus:
+                focus.first().focus()
+
+        self.call_after_refresh(restore)
+
+    def _result_widgets(self, result: QuizResult) -> list[Static | Label | Button]:
+        percent = 100 * result.score
+        passed = result.passed
+        widgets: list[Static | Label | Button] = [
+            Label(t("quiz.score", self.lang, correct=result.correct, total=result.total,
+                    percent=percent), classes="quiz--score"),
+            Label(t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark)),
+            Label(("✓ " if passed else "✗ ") + t("quiz.passed" if passed else "quiz.failed",
+                                                  self.lang),
+                  classes="quiz--verdict " + ("-passed" if passed else "-failed")),
+            Label(t("quiz.review", self.lang), classes="quiz--review-title"),
+        ]
+        if not result.missed:
+            widgets.append(Label(t("quiz.no_misses", self.lang)))
+        for review in result.missed:
+            heading = Text(f"{review.number}. ", style="bold")
+            heading.append_text(inline_markdown(review.prompt.strip().splitlines()[0]))
+            parts: list[Text] = [heading]
+            verdict = review.verdict
+            if verdict is not None:
+                for item in verdict.explanations:
+                    line = Text("  ✓ " if item.correct else "  ✗ ",
+                                style="green" if item.correct else "red")
+                    line.append_text(inline_markdown(item.text))
+                    if item.picked:
+                        line.append(f"  ({t('question.your_answer', self.lang)})", style="dim")
+                    parts.append(line)
+                    if item.why:
+                        parts.append(Text("      ").append_text(inline_markdown(item.why)))
+            widgets.append(Static(Group(*parts), classes="quiz--miss"))
+        widgets.append(Button(t("quiz.retake", self.lang), id="retake", compact=True))
+        return widgets
+
+    # ---- events --------------------------------------------------------------------------------
+
+    @on(Question.CheckRequested)
+    def _check(self, event: Question.CheckRequested) -> None:
+        event.stop()
+        if self.session.answered(self.k):
+            return
+        verdict = self.session.answer(self.k, event.picks)
+        event.question.show_verdict(verdict)
+        for toggle in event.question.query("RadioButton, Checkbox, #check, #hint"):
+            toggle.disabled = True
+        next_button = self.query_one("#next", Button)
+        next_button.disabled = False
+        next_button.focus()
+
+    @on(Question.HintRequested)
+    def _hint(self, event: Question.HintRequested) -> None:
+        event.stop()
+        self.session.reveal_hint(self.k)
+        view = self.session.question(self.k)
+        event.question.show_hints(view.hints_shown, view.hints_left)
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        self.action_next_question()
+
+    def action_next_question(self) -> None:
+        if self.k < self.session.count and self.session.answered(self.k):
+            self.k += 1
+            self._show()
+
+    @on(Button.Pressed, "#retake")
+    def _retake(self) -> None:
+        self.session = self.study.quiz_session(new_attempt=True)
+        self.k = self.session.position
+        self.query_one("#progress", ProgressBar).update(total=self.session.count)
+        self._show()

@@ -1,0 +1,130 @@
+"""What the screens share: the opened course, the learner, the store, the language.
+
+One object instead of a bag of app attributes, so screens are testable with any store and kernel
+factory. Sessions are created here (``lesson_session``) and the course's chapter list (numbering,
+done/started marks) is derived from the course order and the session's course progress; nothing
+here grades or records anything itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.format.models import Lesson
+from engine.i18n import resolve
+from engine.tui.target import OpenTarget
+
+if TYPE_CHECKING:
+    from engine.session.course import CourseProgress
+    from engine.session.kernel_api import KernelFactory
+    from engine.session.lesson import LessonSession
+    from engine.session.quiz import QuizSession
+    from engine.store.base import Store
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the opened course, numbered as the course orders it."""
+
+    lesson_id: str
+    title: str
+    section: int  # 1-based
+    section_title: str
+    number: int  # 1-based, across the whole course ("Section 2 · Chapter 5")
+    lesson: Lesson | None  # None: the file is missing or broken
+
+
+@dataclass
+class Study:
+    """The opened target and who studies it."""
+
+    target: OpenTarget
+    store: Store
+    learner: str = "default"
+    lang_override: str | None = None
+    kernel_factory: KernelFactory | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.chapters = self._chapters()
+
+    # ---- language ------------------------------------------------------------------------------
+
+    def lang_for(self, lesson: Lesson | None = None) -> str:
+        """``--lang`` if given, else the lesson's, quiz's or course's language (a catalog key)."""
+        if self.lang_override:
+            return resolve(self.lang_override)
+        if lesson is not None and lesson.language:
+            return resolve(lesson.language)
+        return resolve(self.target.language)
+
+    # ---- the course ----------------------------------------------------------------------------
+
+    @property
+    def course_id(self) -> str | None:
+        course = self.target.course
+        return course.id if course else None
+
+    def _chapters(self) -> list[Chapter]:
+        loaded = self.target.loaded
+        if loaded is None or loaded.course is None:
+            return []
+        chapters: list[Chapter] = []
+        number = 0
+        for s, section in enumerate(loaded.course.sections, 1):
+            for lesson_id in section.lessons:
+                number += 1
+                lesson = loaded.lessons.get(lesson_id)
+                chapters.append(Chapter(lesson_id, lesson.title if lesson else lesson_id, s,
+                                        section.title, number, lesson))
+        return chapters
+
+    def chapter(self, lesson_id: str) -> Chapter | None:
+        return next((c for c in self.chapters if c.lesson_id == lesson_id), None)
+
+    def neighbour(self, lesson_id: str, step: int) -> Chapter | None:
+        """The next (+1) or previous (-1) chapter that can be opened."""
+        ids = [c.lesson_id for c in self.chapters]
+        if lesson_id not in ids:
+            return None
+        i = ids.index(lesson_id) + step
+        while 0 <= i < len(self.chapters):
+            if self.chapters[i].lesson is not None:
+                return self.chapters[i]
+            i += step
+        return None
+
+    def course_progress(self) -> CourseProgress:
+        """The session's course progress (per lesson status, resume target)."""
+        from engine.session.course import course_progress
+
+        loaded = self.target.loaded
+        assert loaded is not None and loaded.course is not None
+        return course_progress(loaded.course, self.store, self.learner, loaded.lessons)
+
+    def statuses(self) -> dict[str, str]:
+        """Lesson id -> "done" | "started" | "not_started" (empty without a course)."""
+        if self.target.course is None:
+            return {}
+        return {c.lesson_id: c.status.value.replace(" ", "_")
+                for c in self.course_progress().chapters}
+
+    # ---- sessions ------------------------------------------------------------------------------
+
+    def lesson_session(self, lesson: Lesson) -> LessonSession:
+        from engine.session.lesson import LessonSession
+
+        kwargs: dict[str, Any] = {}
+        if self.kernel_factory is not None:
+            kwargs["kernel_factory"] = self.kernel_factory
+        return LessonSession(lesson, store=self.store, learner=self.learner,
+                             course=self.target.course, **kwargs)
+
+    def quiz_session(self, *, new_attempt: bool = False) -> QuizSession:
+        from engine.session.quiz import QuizSession
+
+        assert self.target.quiz is not None
+        return QuizSession(self.target.quiz, self.target.quiz_items, store=self.store,
+                           learner=self.learner, new_attempt=new_attempt)
+

@@ -1,0 +1,1 @@
+"""Widgets of the lesson page, one module per block kind or feature."""

@@ -1,0 +1,64 @@
+"""The chapter list of a course: a side menu on the lesson screen, the body of the course map."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from engine.i18n import t
+from engine.tui.inline import inline_markdown
+from engine.tui.study import Chapter
+
+MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": ("○", "dim"),
+         "missing": ("✗", "red")}
+
+
+def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False) -> Text:
+    """``✓ Chapter 3  Gradients`` with the done/started mark coloured."""
+    mark, style = MARKS.get(status, MARKS["not_started"])
+    text = Text()
+    text.append(f"{mark} ", style=style)
+    text.append(t("course.chapter", lang, n=chapter.number) + "  ", style="dim")
+    title = inline_markdown(chapter.title)
+    if current:
+        title.stylize("bold reverse")
+    text.append_text(title)
+    if status != "not_started":
+        text.append(f"  {t('course.' + status, lang)}", style=f"italic {style}")
+    return text
+
+
+class ChapterList(OptionList):
+    """Sections as headings (disabled options), chapters as options whose id is the lesson id."""
+
+    DEFAULT_CSS = """
+    ChapterList { height: auto; max-height: 100%; }
+    """
+
+    def __init__(self, chapters: Sequence[Chapter], statuses: dict[str, str], *, lang: str,
+                 current: str | None = None, id: str | None = None) -> None:
+        options: list[Option] = []
+        section = 0
+        for chapter in chapters:
+            if chapter.section != section:
+                section = chapter.section
+                heading = Text(t("course.section", lang, n=section) + " · ", style="bold")
+                heading.append_text(inline_markdown(chapter.section_title))
+                heading.stylize("bold")
+                options.append(Option(heading, disabled=True, id=f"section-{section}"))
+            status = "missing" if chapter.lesson is None else statuses.get(chapter.lesson_id,
+                                                                           "not_started")
+            options.append(Option(chapter_prompt(chapter, status, lang=lang,
+                                                 current=chapter.lesson_id == current),
+                                  id=chapter.lesson_id, disabled=chapter.lesson is None))
+        super().__init__(*options, id=id)
+        self.current = current
+
+    def on_mount(self) -> None:
+        if self.current is not None:
+            with contextlib.suppress(OptionDoesNotExist):  # the lesson is not listed
+                self.highlighted = self.get_option_index(self.current)

@@ -1,0 +1,373 @@
+"""A code cell: highlighted code with line numbers, run / run all above / edit / reset / copy.
+
+The widget never talks to the kernel: it asks its screen to run (:class:`CodeCell.RunRequested`),
+and the screen runs the session in a thread worker and feeds back :meth:`CodeCell.start`,
+:meth:`CodeCell.append_output` and :meth:`CodeCell.finish`. Edits go to the session too
+(:class:`CodeCell.Edited`), so the code that runs is always the session's idea of the cell.
+
+Read-only code is drawn with Rich's Syntax (Pygments: highlighting everywhere, no extra
+dependency); editing swaps in :meth:`TextArea.code_editor` (highlighted too when tree-sitter is
+installed). Output is rendered with :func:`engine.tui.safe_text.inert_text`: never markup, control
+characters shown, not executed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Button, Label, Static, TextArea
+
+from engine.execution.results import CellResult, CellStatus
+from engine.format.models import CodeBlock
+from engine.i18n import t
+from engine.tui.safe_text import inert_text
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+MAX_SHOWN_OUTPUT = 200_000
+"""Characters of streamed output kept on screen; the kernel caps output too."""
+
+
+class CellEditor(TextArea):
+    """The in-place code editor; Escape hands control back to the cell instead of moving focus."""
+
+    class Leave(Message):
+        """The learner pressed Escape in the editor."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Leave())
+            return
+        await super()._on_key(event)
+
+
+class CodeCell(Vertical, can_focus=True):
+    """A runnable Python cell of a lesson.
+
+    Focus it (Tab, arrows, click) and press ``r`` to run, ``a`` to run every cell above first,
+    ``e`` to edit in place (Escape leaves the editor), ``o`` to restore the original code and
+    ``y`` to copy the code.
+    """
+
+    DEFAULT_CSS = """
+    CodeCell {
+        height: auto;
+        margin: 1 0;
+        border: round $surface-lighten-2;
+        border-title-color: $text-muted;
+        border-subtitle-color: $text-muted;
+        &:focus-within { border: round $accent; border-title-color: $accent; }
+        &.-running { border: round $warning; }
+        &.-error { border: round $error; }
+        & > .code-cell--view { height: auto; padding: 0 1 0 0; }
+        & > TextArea { height: auto; max-height: 30; display: none; }
+        &.-editing > TextArea { display: block; }
+        &.-editing > .code-cell--view { display: none; }
+        & > .code-cell--buttons { height: auto; margin: 0 0 0 1; }
+        & > .code-cell--buttons Button { margin: 0 1 0 0; min-width: 8; }
+        & > .code-cell--status { color: $text-muted; margin: 0 1; height: auto; }
+        &.-error > .code-cell--status { color: $error; }
+        &.-ok > .code-cell--status { color: $success; }
+        & > .code-cell--output {
+            height: auto;
+            margin: 0 1;
+            padding: 0 1;
+            background: $background;
+            display: none;
+        }
+        &.-has-output > .code-cell--output { display: block; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run"),
+        Binding("a", "run_above", "Run all above"),
+        Binding("e", "edit", "Edit"),
+        Binding("o", "reset", "Reset"),
+        Binding("y", "copy", "Copy"),
+        Binding("escape", "done_editing", "Done editing", show=False),
+    ]
+
+    running: reactive[bool] = reactive(False)
+    """True while the kernel runs this cell (set by the screen)."""
+    edited: reactive[bool] = reactive(False)
+    """True when the learner's edit differs from the original code."""
+    editing: reactive[bool] = reactive(False)
+    """True while the in-place editor is shown."""
+
+    class RunRequested(Message):
+        """The learner asked to run this cell (``above``: only the cells before it)."""
+
+        def __init__(self, cell: CodeCell, *, above: bool = False) -> None:
+            super().__init__()
+            self.cell = cell
+            self.above = above
+
+        @property
+        def control(self) -> CodeCell:
+            return self.cell
+
+    class Edited(Message):
+        """The learner changed the code (``code`` None: restore the original)."""
+
+        def __init__(self, cell: CodeCell, code: str | None) -> None:
+            super().__init__()
+            self.cell = cell
+            self.code = code
+
+        @property
+        def control(self) -> CodeCell:
+            return self.cell
+
+    def __init__(
+        self,
+        block: CodeBlock,
+        *,
+        block_index: int,
+        number: int,
+        lang: str,
+        code: str | None = None,
+        result: CellResult | None = None,
+    ) -> None:
+        super().__init__(classes="block")
+        self.block = block
+        self.block_index = block_index
+        self.number = number
+        self.lang = lang
+        self.code = block.code if code is None else code
+        self._output = ""
+        self._spin = 0
+        self._started = 0.0
+        self._last_result = result
+        self._timer: Timer | None = None
+        label = t("cell.number", lang, n=number)
+        self.border_title = f"{label} · {block.id}" if block.id else label
+        self.set_reactive(CodeCell.edited, self.code != block.code)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._syntax(), classes="code-cell--view")
+        yield CellEditor.code_editor(
+            self.code, language="python", theme=self._editor_theme(), soft_wrap=False
+        )
+        with Horizontal(classes="code-cell--buttons"):
+            yield Button(t("cell.run", self.lang), id="run", compact=True, variant="primary")
+            yield Button(t("cell.run_above", self.lang), id="run-above", compact=True)
+            yield Button(t("cell.edit", self.lang), id="edit", compact=True)
+            yield Button(t("cell.reset", self.lang), id="reset", compact=True)
+            yield Button(t("cell.copy", self.lang), id="copy", compact=True)
+        yield Label(t("cell.not_run", self.lang), classes="code-cell--status")
+        yield Static(classes="code-cell--output")
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_code())
+        self._update_subtitle()
+        if self._last_result is not None:
+            self.finish(self._last_result)
+
+    # ---- rendering ---------------------------------------------------------------------------
+
+    def _dark(self) -> bool:
+        try:
+            return self.app.current_theme.dark
+        except Exception:  # no app yet (constructed outside one)
+            return True
+
+    def _editor_theme(self) -> str:
+        return "monokai" if self._dark() else "github_light"
+
+    def _syntax(self) -> Syntax:
+        return Syntax(
+            self.code.rstrip("\n"),
+            "python",
+            line_numbers=True,
+            theme="monokai" if self._dark() else "friendly",
+            background_color="default",
+            word_wrap=True,
+            indent_guides=False,
+        )
+
+    def _refresh_code(self) -> None:
+        self.query_one(".code-cell--view", Static).update(self._syntax())
+        editor = self.query_one(TextArea)
+        editor.theme = self._editor_theme()
+
+    def _update_subtitle(self) -> None:
+        self.border_subtitle = t("cell.edited", self.lang) if self.edited else ""
+
+    def watch_edited(self) -> None:
+        if self.is_mounted:
+            self._update_subtitle()
+
+    def watch_editing(self, editing: bool) -> None:
+        self.set_class(editing, "-editing")
+        edit_button = self.query_one("#edit", Button)
+        edit_button.label = t("cell.done_editing" if editing else "cell.edit", self.lang)
+        if editing:
+            editor = self.query_one(TextArea)
+            if editor.text != self.code:
+                editor.load_text(self.code)
+            editor.focus()
+
+    def watch_running(self, running: bool) -> None:
+        self.set_class(running, "-running")
+        for button_id in ("#run", "#run-above", "#reset"):
+            self.query_one(button_id, Button).disabled = running
+
+    def _set_status(self, text: str | Text) -> None:
+        self.query_one(".code-cell--status", Label).update(text)
+
+    def _set_output(self, renderable: Text) -> None:
+        self.set_class(bool(renderable.plain), "-has-output")
+        self.query_one(".code-cell--output", Static).update(renderable)
+
+    # ---- driven by the screen ----------------------------------------------------------------
+
+    def queue(self) -> None:
+        """Waiting for the kernel (another cell is running)."""
+        self.remove_class("-ok", "-error")
+        self._set_status(t("cell.queued", self.lang))
+
+    def start(self) -> None:
+        """The kernel began running this cell: clear the output, show the running indicator."""
+        self.running = True
+        self._output = ""
+        self.remove_class("-ok", "-error")
+        self._set_output(Text())
+        self._started = time.monotonic()
+        self._spin = 0
+        self._tick()
+        self._timer = self.set_interval(0.1, self._tick)
+
+    def _tick(self) -> None:
+        self._spin += 1
+        frame = SPINNER[self._spin % len(SPINNER)]
+        elapsed = time.monotonic() - self._started
+        self._set_status(f"{frame} {t('cell.running', self.lang)} {elapsed:.1f} s")
+
+    def append_output(self, text: str) -> None:
+        """Streamed output while the cell runs (shown inert)."""
+        self._output = (self._output + text)[-MAX_SHOWN_OUTPUT:]
+        self._set_output(inert_text(self._output.rstrip("\n")))
+
+    def finish(self, result: CellResult) -> None:
+        """Show the result: output, the value of the last expression, the error, the duration."""
+        self.running = False
+        self._last_result = result
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        body = inert_text(result.stdout.rstrip("\n"))
+        if result.display is not None:
+            if body.plain and not body.plain.endswith("\n"):
+                body.append("\n")
+            body.append_text(inert_text(result.display))
+        if result.truncated:
+            body.append("\n" + t("cell.truncated", self.lang), style="italic")
+        ok = result.status is CellStatus.OK
+        if result.error is not None:
+            if body.plain and not body.plain.endswith("\n"):
+                body.append("\n")
+            trace = result.error.traceback or f"{result.error.name}: {result.error.message}"
+            body.append_text(inert_text(trace.rstrip("\n"), style="red"))
+        elif result.detail and not ok:
+            if body.plain and not body.plain.endswith("\n"):
+                body.append("\n")
+            body.append_text(inert_text(result.detail, style="red"))
+        self._set_output(body)
+        self.set_class(ok, "-ok")
+        failed = result.status in (CellStatus.ERROR, CellStatus.TIMEOUT, CellStatus.CRASHED)
+        self.set_class(failed, "-error")
+        self._set_status(self.status_text(result))
+
+    def status_text(self, result: CellResult) -> str:
+        """One line: done in N s, the exception's name, timeout, crash or skip."""
+        seconds = result.duration
+        if result.status is CellStatus.OK:
+            return "✓ " + t("cell.ok", self.lang, seconds=seconds)
+        if result.status is CellStatus.ERROR:
+            name = result.error.name if result.error else "Error"
+            return "✗ " + t("cell.error", self.lang, name=name, seconds=seconds)
+        if result.status is CellStatus.TIMEOUT:
+            return "✗ " + t("cell.timeout", self.lang, seconds=seconds)
+        if result.status is CellStatus.CRASHED:
+            return "✗ " + t("cell.crashed", self.lang)
+        return "– " + t("cell.skipped", self.lang)
+
+    def set_code(self, code: str, *, edited: bool) -> None:
+        """Show ``code`` (after an edit or a reset)."""
+        self.code = code
+        self.edited = edited
+        self._refresh_code()
+        editor = self.query_one(TextArea)
+        if editor.text != code:
+            editor.load_text(code)
+
+    # ---- actions -----------------------------------------------------------------------------
+
+    def _commit_edit(self) -> None:
+        text = self.query_one(TextArea).text
+        if text != self.code:
+            self.post_message(self.Edited(self, text))
+            self.set_code(text, edited=text != self.block.code)
+
+    def action_run(self) -> None:
+        if self.editing:
+            self._commit_edit()
+        if not self.running:
+            self.post_message(self.RunRequested(self))
+
+    def action_run_above(self) -> None:
+        if self.editing:
+            self._commit_edit()
+        self.post_message(self.RunRequested(self, above=True))
+
+    def action_edit(self) -> None:
+        if self.editing:
+            self.action_done_editing()
+        else:
+            self.editing = True
+
+    def action_done_editing(self) -> None:
+        if self.editing:
+            self._commit_edit()
+            self.editing = False
+            self.focus()
+
+    def action_reset(self) -> None:
+        self.post_message(self.Edited(self, None))
+        self.set_code(self.block.code, edited=False)
+
+    def action_copy(self) -> None:
+        code = self.query_one(TextArea).text if self.editing else self.code
+        self.app.copy_to_clipboard(code)
+        self.notify(t("cell.copied", self.lang), timeout=2)
+
+    @on(CellEditor.Leave)
+    def _leave_editor(self, event: CellEditor.Leave) -> None:
+        event.stop()
+        self.action_done_editing()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "run": self.action_run,
+            "run-above": self.action_run_above,
+            "edit": self.action_edit,
+            "reset": self.action_reset,
+            "copy": self.action_copy,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()

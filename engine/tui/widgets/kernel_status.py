@@ -1,0 +1,41 @@
+"""The kernel's state, always visible: starting, ready, busy, restarting, dead."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from engine.execution.results import KernelState
+from engine.i18n import t
+
+STYLES = {
+    KernelState.STARTING: ("◌", "yellow"),
+    KernelState.READY: ("●", "green"),
+    KernelState.BUSY: ("◉", "bold yellow"),
+    KernelState.RESTARTING: ("◌", "yellow"),
+    KernelState.DEAD: ("✗", "bold red"),
+}
+
+
+class KernelStatus(Static):
+    """``Kernel ● ready``; ``state`` None means no kernel was started (nothing has run yet)."""
+
+    DEFAULT_CSS = """
+    KernelStatus { width: auto; height: 1; padding: 0 1; }
+    """
+
+    state: reactive[KernelState | None] = reactive(None)
+
+    def __init__(self, *, lang: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lang = lang
+
+    def render(self) -> Text:
+        label = Text(t("kernel.label", self.lang) + " ", style="dim")
+        if self.state is None:
+            label.append("○ " + t("kernel.off", self.lang), style="dim")
+            return label
+        glyph, style = STYLES[self.state]
+        label.append(f"{glyph} {t('kernel.' + self.state.value, self.lang)}", style=style)
+        return label

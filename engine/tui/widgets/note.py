@@ -1,0 +1,61 @@
+"""A note block: a callout rendered as Markdown and styled by its kind."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Markdown
+
+from engine.format.models import NoteBlock
+from engine.i18n import t
+from engine.tui.inline import inline_markdown
+
+NOTE_ICONS = {"definition": "≡", "tip": "✱", "info": "i", "warning": "!"}
+"""A one-cell glyph per kind, so the kind is readable without colour too."""
+
+
+class Note(Vertical):
+    """A callout: a Definition reads like a dictionary entry, a Warning stands out.
+
+    The kind becomes a CSS class (``-definition``, ``-tip``, ``-info``, ``-warning``) so themes
+    style the border and title colour; the kind's name (in the interface language) is the border
+    title.
+    """
+
+    DEFAULT_CSS = """
+    Note {
+        height: auto;
+        margin: 1 0;
+        padding: 0 1;
+        border: round $primary;
+        border-title-style: bold;
+        background: $boost;
+        & > .note--term { text-style: bold; margin: 0 0 0 1; }
+        & > Markdown { margin: 0; padding: 0; background: transparent; }
+        & MarkdownBlock:last-child { margin-bottom: 0; }
+        &.-definition {
+            border: double $accent;
+            border-title-color: $accent;
+            & > .note--term { color: $accent; text-style: bold underline; }
+            & > Markdown { text-style: italic; }
+        }
+        &.-tip { border: round $success; border-title-color: $success; }
+        &.-info { border: round $primary; border-title-color: $primary; }
+        &.-warning {
+            border: heavy $warning;
+            border-title-color: $warning;
+            background: $warning 10%;
+        }
+    }
+    """
+
+    def __init__(self, block: NoteBlock, *, lang: str, block_index: int) -> None:
+        super().__init__(classes=f"-{block.kind} block")
+        self.block = block
+        self.block_index = block_index
+        self.border_title = f"{NOTE_ICONS[block.kind]} {t('note.' + block.kind, lang)}"
+
+    def compose(self) -> ComposeResult:
+        if self.block.title:
+            yield Label(inline_markdown(self.block.title), classes="note--term")
+        yield Markdown(self.block.note)

@@ -1,0 +1,275 @@
+"""A multiple-choice question: radio buttons or checkboxes, Check, verdict, explanations, hints.
+
+The widget only shows and collects: the choices come in the order the session chose for this
+learner (each remembers its original index), and grading, hints and attempts belong to the
+session. The widget posts :class:`Question.CheckRequested` / :class:`Question.HintRequested`; its
+screen asks the session and calls :meth:`Question.show_verdict` / :meth:`Question.show_hints`.
+The same widget serves lessons and standalone quizzes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Protocol
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Checkbox, Label, Markdown, RadioButton, RadioSet, Static
+
+from engine.i18n import t
+from engine.session.views import Verdict
+from engine.tui.inline import inline_markdown
+
+
+class ChoiceLike(Protocol):
+    """What the widget needs of a choice: its original index and its Markdown text."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+class Question(Vertical):
+    """A question block. ``c`` (or the Check button) checks, ``h`` reveals the next hint,
+    ``t`` clears the answer to try again."""
+
+    DEFAULT_CSS = """
+    Question {
+        height: auto;
+        margin: 1 0;
+        padding: 0 1;
+        border: round $secondary;
+        border-title-color: $secondary;
+        &:focus-within { border: round $accent; }
+        &.-solved { border: round $success; border-title-color: $success; }
+        & > Markdown { margin: 0; padding: 0; background: transparent; }
+        & MarkdownBlock:last-child { margin-bottom: 0; }
+        & > .question--instruction { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
+        & > RadioSet { width: 100%; border: none; background: transparent; padding: 0; }
+        & > RadioSet:focus { border: none; }
+        & > .question--checks { height: auto; }
+        & > .question--checks > Checkbox { border: none; background: transparent; padding: 0; }
+        & > .question--buttons { height: auto; margin: 1 0 0 0; }
+        & > .question--buttons Button { margin: 0 1 0 0; min-width: 8; }
+        & > .question--hints { height: auto; color: $text-warning; display: none; }
+        &.-hinted > .question--hints { display: block; }
+        & > .question--verdict { height: auto; text-style: bold; display: none; }
+        & > .question--explanations { height: auto; display: none; margin: 0 0 0 1; }
+        &.-checked > .question--verdict { display: block; }
+        &.-checked > .question--explanations { display: block; }
+        &.-correct > .question--verdict { color: $text-success; }
+        &.-wrong > .question--verdict { color: $text-error; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "check", "Check"),
+        Binding("h", "hint", "Hint"),
+        Binding("t", "retry", "Try again"),
+    ]
+
+    solved: reactive[bool] = reactive(False)
+
+    class CheckRequested(Message):
+        """Check the learner's picks (original choice indexes)."""
+
+        def __init__(self, question: Question, picks: frozenset[int]) -> None:
+            super().__init__()
+            self.question = question
+            self.picks = picks
+
+        @property
+        def control(self) -> Question:
+            return self.question
+
+    class HintRequested(Message):
+        """Reveal the next hint."""
+
+        def __init__(self, question: Question) -> None:
+            super().__init__()
+            self.question = question
+
+        @property
+        def control(self) -> Question:
+            return self.question
+
+    def __init__(
+        self,
+        *,
+        prompt: str,
+        multiple: bool,
+        choices: Sequence[ChoiceLike],
+        lang: str,
+        block_index: int,
+        hint_count: int,
+        title: str | None = None,
+        retry: bool = True,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(classes="block", id=id)
+        self.prompt = prompt
+        self.multiple = multiple
+        self.choices = list(choices)
+        self.lang = lang
+        self.block_index = block_index
+        self.hint_count = hint_count
+        self.retry = retry
+        self.border_title = title or ""
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.prompt)
+        key = "question.select_all" if self.multiple else "question.select_one"
+        yield Label(t(key, self.lang), classes="question--instruction")
+        if self.multiple:
+            with Vertical(classes="question--checks"):
+                for choice in self.choices:
+                    yield Checkbox(inline_markdown(choice.text), id=f"choice-{choice.index}")
+        else:
+            with RadioSet():
+                for choice in self.choices:
+                    yield RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
+        with Horizontal(classes="question--buttons"):
+            yield Button(t("question.check", self.lang), id="check", variant="primary",
+                         compact=True)
+            if self.hint_count:
+                yield Button(t("question.hint", self.lang), id="hint", compact=True)
+            if self.retry:
+                yield Button(t("question.retry", self.lang), id="retry", compact=True)
+        yield Static(classes="question--hints")
+        yield Label(classes="question--verdict")
+        yield Static(classes="question--explanations")
+
+    def on_mount(self) -> None:
+        self._show_retry(False)
+
+    def _show_retry(self, show: bool) -> None:
+        for button in self.query("#retry").results(Button):
+            button.display = show
+
+    # ---- reading the learner's answer ----------------------------------------------------------
+
+    def picks(self) -> frozenset[int]:
+        """The original indexes of the checked choices."""
+        toggles: Iterable[Checkbox | RadioButton] = (
+            self.query(Checkbox) if self.multiple else self.query(RadioButton)
+        )
+        return frozenset(int((toggle.id or "choice-0").split("-")[1]) for toggle in toggles
+                         if toggle.value)
+
+    def set_picks(self, picks: Iterable[int]) -> None:
+        """Check exactly ``picks`` (original indexes); used to restore and to clear."""
+        wanted = set(picks)
+        toggles: Iterable[Checkbox | RadioButton] = (
+            self.query(Checkbox) if self.multiple else self.query(RadioButton)
+        )
+        for toggle in toggles:
+            index = int((toggle.id or "choice-0").split("-")[1])
+            toggle.value = index in wanted
+
+    # ---- shown by the screen -------------------------------------------------------------------
+
+    def show_hints(self, hints: Sequence[str], left: int) -> None:
+        """Show the hints revealed so far; disable the Hint button when none are left."""
+        body = Text()
+        total = len(hints) + left
+        for n, hint in enumerate(hints, 1):
+            if body.plain:
+                body.append("\n")
+            body.append(f"{t('question.hint_n', self.lang, n=n, total=total)}: ", style="bold")
+            body.append_text(inline_markdown(hint))
+        self.query_one(".question--hints", Static).update(body)
+        self.set_class(bool(hints), "-hinted")
+        for button in self.query("#hint").results(Button):
+            button.disabled = left <= 0
+            if left <= 0:
+                button.label = t("question.no_more_hints", self.lang)
+
+    def show_verdict(self, verdict: Verdict) -> None:
+        """Show the session's verdict and every choice's explanation, in the shown order."""
+        correct = bool(verdict.correct)
+        if correct:
+            line = "✓ " + t("question.correct", self.lang)
+        elif self.multiple:
+            line = "✗ " + t("question.partly", self.lang, wrong=len(verdict.wrong_picks),
+                            missed=len(verdict.missed))
+        else:
+            line = "✗ " + t("question.incorrect", self.lang)
+        if self.retry:
+            line += f"  ({t('question.attempt', self.lang, n=verdict.attempt)})"
+        self.query_one(".question--verdict", Label).update(line)
+        self.query_one(".question--explanations", Static).update(self._explanations(verdict))
+        self.add_class("-checked")
+        self.set_class(correct, "-correct")
+        self.set_class(not correct, "-wrong")
+        self.solved = self.solved or correct
+        self._show_retry(not correct)
+
+    def _explanations(self, verdict: Verdict) -> Text:
+        by_index = {item.index: item for item in verdict.explanations}
+        body = Text()
+        for choice in self.choices:
+            item = by_index.get(choice.index)
+            if item is None:
+                continue
+            text, picked, is_correct, why = item.text, item.picked, item.correct, item.why
+            if body.plain:
+                body.append("\n")
+            mark, style = ("✓", "green") if is_correct else ("✗", "red")
+            body.append(f"{mark} ", style=f"bold {style}")
+            body.append_text(inline_markdown(text))
+            tags = []
+            if picked:
+                tags.append(t("question.your_answer", self.lang))
+            if is_correct:
+                tags.append(t("question.correct_answer", self.lang))
+            if tags:
+                body.append(f"  ({', '.join(tags)})", style="dim")
+            if why:
+                body.append("\n    ")
+                body.append_text(inline_markdown(why))
+        return body
+
+    def clear_verdict(self) -> None:
+        """Back to an unanswered state, to try again."""
+        self.remove_class("-checked", "-correct", "-wrong")
+        self._show_retry(False)
+        self.set_picks(())
+
+    def watch_solved(self, solved: bool) -> None:
+        self.set_class(solved, "-solved")
+        if solved:
+            self.border_subtitle = "✓ " + t("question.solved", self.lang)
+
+    # ---- actions -------------------------------------------------------------------------------
+
+    def action_check(self) -> None:
+        picks = self.picks()
+        if not picks:
+            self.notify(t("question.pick_first", self.lang), severity="warning", timeout=2)
+            return
+        self.post_message(self.CheckRequested(self, picks))
+
+    def action_hint(self) -> None:
+        if self.hint_count:
+            self.post_message(self.HintRequested(self))
+
+    def action_retry(self) -> None:
+        if not self.retry:
+            return
+        self.clear_verdict()
+        first = self.query(Checkbox) if self.multiple else self.query(RadioSet)
+        if first:
+            first.first().focus()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"check": self.action_check, "hint": self.action_hint, "retry": self.action_retry}.get(
+            event.button.id or "", lambda: None
+        )()
