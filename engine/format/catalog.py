@@ -25,7 +25,7 @@ Public API (stable; other engineers build on it):
 
 ``default_lessons_root(quiz_path: str | Path) -> Path | None``
     The ``lessons/`` folder a quiz's refs resolve against: the nearest ``lessons`` folder beside
-    the quiz file or beside one of its parent folders (so ``quizzes/x.yaml`` -> ``lessons/``).
+    the ``quizzes/`` folder holding the quiz (so ``quizzes/x.yaml`` -> ``lessons/``).
 
 A :class:`Catalog` caches loaded courses of one lessons root, for resolving many refs.
 """
@@ -189,15 +189,15 @@ def _check_listing(course: Course, by_id: dict[str, Lesson], result: LoadedCours
 
 
 def _loose_id(file: Path) -> str:
-    """The id a lesson file that failed to load seems to declare (else its name), so a listed
-    lesson whose file is broken is reported once (in its file), not also as "missing"."""
+    """The id a file seems to declare, even if it does not load (else its name): a listed lesson
+    whose file is broken is then reported once (in its file), not also as "missing"."""
     try:
         data, _ = read_yaml(read_bytes(file), str(file))
     except LoadError:
-        return file.stem
+        return file.parent.name if file.name in COURSE_FILES else file.stem
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         return str(data["id"])
-    return file.stem
+    return file.parent.name if file.name in COURSE_FILES else file.stem
 
 
 class RefError(LookupError):
@@ -238,10 +238,12 @@ class Catalog:
     def _find_course(self, course_id: str) -> LoadedCourse | None:
         direct = self.root / course_id
         if direct.is_dir() and course_file(direct) is not None:
-            return load_course_dir(direct)
+            loaded = load_course_dir(direct)
+            if loaded.course is None or loaded.course.id == course_id:
+                return loaded
         if not self.root.is_dir():
             return None
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and p != direct):
             cf = course_file(folder)
             if cf is None:
                 continue
@@ -254,9 +256,15 @@ class Catalog:
         return None
 
     def course_ids(self) -> list[str]:
+        """The ids of the courses under the root (read loosely, for suggestions)."""
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and course_file(p))
+        ids: list[str] = []
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            cf = course_file(folder)
+            if cf is not None:
+                ids.append(_loose_id(cf))
+        return ids
 
     def find_question(self, ref: str | QuestionRef) -> tuple[Lesson, QuestionBlock]:
         text = ref.ref if isinstance(ref, QuestionRef) else ref
@@ -298,12 +306,17 @@ def find_question(lessons_root: str | Path, ref: str | QuestionRef) -> tuple[Les
 
 
 def default_lessons_root(quiz_path: str | Path) -> Path | None:
-    """The nearest ``lessons/`` folder beside the quiz file or one of its parents."""
-    for folder in Path(quiz_path).resolve().parents:
-        candidate = folder / "lessons"
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The ``lessons/`` folder beside the nearest ``quizzes/`` folder holding the quiz;
+    for a quiz outside any ``quizzes/`` folder, a ``lessons/`` folder beside the quiz file.
+    The path keeps the form it was given in (relative stays relative) where it can."""
+    given = Path(quiz_path)
+    for path in (given, given.resolve()):
+        for folder in path.parents:
+            if folder.name == "quizzes":
+                candidate = folder.parent / "lessons"
+                return candidate if candidate.is_dir() else None
+    candidate = given.parent / "lessons"
+    return candidate if candidate.is_dir() else None
 
 
 def resolve_quiz(quiz: Quiz, lessons_root: str | Path | Catalog | None) -> list[QuizQuestion]:

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.format.messages import translate
-from engine.format.models import Course, Lesson, Node, QuestionBlock, Quiz
+from engine.format.models import CodeBlock, Course, Lesson, Node, QuestionBlock, Quiz
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Path, Span, SpanMap
 from engine.format.yamlsafe import read_yaml
@@ -47,11 +47,24 @@ def read_bytes(path: FsPath) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise LoadError([Problem(Span(str(path), 1, 1), f"cannot read the file: {reason}", "file")]) from None
+        raise LoadError([Problem(Span(str(path), 1, 1), f"cannot read the file: {reason}",
+                                 "file")]) from None
 
 
 def parse(data: bytes, file: str, kind: Kind | None = None) -> Document:
     """Parse YAML bytes into the model for ``kind`` (guessed when None)."""
+    doc, problems = parse_document(data, file, kind)
+    if problems:
+        raise LoadError(problems)
+    return doc
+
+
+def parse_document(
+    data: bytes, file: str, kind: Kind | None = None
+) -> tuple[Document, list[Problem]]:
+    """Like :func:`parse`, but a document whose only problems are repeated ids is returned
+    with them, so a validator can go on to check its refs and report everything at once.
+    Raises :class:`LoadError` when the document could not be built at all."""
     value, spans = read_yaml(data, file)
     if kind is None:
         kind = guess_kind(FsPath(file), value)
@@ -64,10 +77,7 @@ def parse(data: bytes, file: str, kind: Kind | None = None) -> Document:
     except ValidationError as exc:
         raise LoadError(translate(exc, value, spans, model)) from None
     attach_spans(doc, (), spans)
-    problems = _check_ids(doc)
-    if problems:
-        raise LoadError(problems)
-    return doc
+    return doc, _check_ids(doc)
 
 
 def load(path: str | FsPath, kind: Kind | None = None) -> Document:
@@ -127,13 +137,19 @@ def _check_ids(doc: Document) -> list[Problem]:
     seen: dict[str, Span] = {}
     items: list[tuple[str, Span]] = []
     if isinstance(doc, Lesson):
-        items = [(b.id, b.span) for b in doc.blocks if getattr(b, "id", None)]  # type: ignore[union-attr]
+        for block in doc.blocks:
+            if isinstance(block, CodeBlock | QuestionBlock) and block.id:
+                items.append((block.id, block.span_of("id")))
     elif isinstance(doc, Quiz):
         for q in doc.questions:
-            items.append((q.id, q.span) if isinstance(q, QuestionBlock) else (q.ref, q.span))
+            if isinstance(q, QuestionBlock):
+                items.append((q.id, q.span_of("id")))
+            else:
+                items.append((q.ref, q.span_of("ref")))
     for ident, span in items:
         if ident in seen:
-            problems.append(Problem(span, f"id {ident!r} is used twice (first on line "
+            what = f"ref {ident!r} is" if "#" in ident else f"id {ident!r} is"
+            problems.append(Problem(span, f"{what} used twice (first on line "
                                     f"{seen[ident].line})"))
         else:
             seen[ident] = span

@@ -13,6 +13,8 @@ from engine.format.problems import Problem
 from engine.format.spans import Path, SpanMap
 
 _TAGS = {*m.BLOCK_KINDS, "two", "ref"}
+_UNION_LISTS = {"blocks", "questions"}
+"""Lists whose items are a tagged union: pydantic's error locations name the tag after the index."""
 
 
 def _kind_of(value: Any) -> str:
@@ -39,20 +41,18 @@ def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> Path:
     """
     path: list[str | int] = []
     cur = data
-    prev: str | int | None = None
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
+        in_union = len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _UNION_LISTS
         is_tag = isinstance(part, str) and (
-            (isinstance(prev, int) and part in _TAGS) or "[" in part
+            (in_union and loc[i - 1] == path[-1] and part in _TAGS) or "[" in part
         )
-        prev = part
         if is_tag:
             continue
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            path.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            cur = cur[part]
+        if (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
+            cur = cur[part]  # type: ignore[index]
             path.append(part)
         elif last and missing:
             path.append(part)
@@ -67,7 +67,7 @@ def _model_at(root: type[BaseModel], data: Any, path: Path) -> type[BaseModel] |
     cur = data
     pending: str | None = None
     for part in path:
-        cur = cur[part] if isinstance(cur, dict | list) else None
+        cur = cur[part] if isinstance(cur, dict | list) else None  # type: ignore[index]
         if isinstance(part, str):
             pending = part
             model = _field_model(model, part, cur)
@@ -87,10 +87,11 @@ def _item_model(field: str, value: Any, current: type[BaseModel] | None) -> type
         return _ITEM_MODELS[field]
     if field == "blocks" and isinstance(value, dict):
         kind = m._block_kind(value)
-        return {
+        models: dict[str, type[BaseModel]] = {
             "text": m.TextBlock, "note": m.NoteBlock, "code": m.CodeBlock,
             "graph": m.GraphBlock, "question": m.QuestionBlock,
-        }.get(kind or "")
+        }
+        return models.get(kind or "")
     if field == "questions" and isinstance(value, dict):
         return m.QuestionRef if "ref" in value else m.QuestionBlock
     return current
@@ -148,8 +149,17 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         bounds = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
         return f"{prefix}must be {words.format(**bounds)}, found {value}"
     if kind == "list_type":
+        if field == "hint":
+            return f"hint: expected a text or a list of texts, found {_kind_of(value)}"
         return f"{prefix}expected a list, found {_kind_of(value)}"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        if field == "expect":
+            return ("expect: expected a text (the whole output) or a mapping with one of "
+                    f"stdout, contains, matches, raises; found {_kind_of(value)}")
+        if field == "choices" and path and isinstance(path[-1], int):
+            return _item_message("a choice", "text", value)
+        if field == "sections" and path and isinstance(path[-1], int):
+            return _item_message("a section", "title", value)
         return f"{prefix}expected a mapping (key: value lines), found {_kind_of(value)}"
     if kind == "too_short":
         need = ctx.get("min_length", 1)
@@ -165,14 +175,14 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         return f"{prefix}too long (at most {ctx.get('max_length')} characters)"
     if kind == "literal_error":
         return f"{prefix}must be one of {ctx.get('expected')}, found {_kind_of(value)}"
-    if kind in {"block_kind", "quiz_item"}:
-        if not isinstance(value, dict):
-            return f"{err['msg']}, found {_kind_of(value)}"
-        return err["msg"]
+    if kind == "block_kind":
+        return _kindless(value, m.BLOCK_KINDS, "a block", "text")
+    if kind == "quiz_item":
+        return _kindless(value, ("ref", "question"), "a quiz question", "question")
     if kind.startswith("value_error") or kind == "assertion_error":
         return f"{prefix}{err['msg']}"
     if kind in _CUSTOM:
-        return err["msg"]
+        return str(err["msg"])
     return f"{prefix}{err['msg'][:1].lower()}{err['msg'][1:]}"
 
 
@@ -185,7 +195,8 @@ _MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
 
 def _pattern_message(field: str | None, value: Any) -> str:
     if field == "ref":
-        return f"expected course/lesson#question (for example pytorch-essentials/gradients#read-grad), found {value!r}"
+        return ("expected course/lesson#question (for example "
+                f"pytorch-essentials/gradients#read-grad), found {value!r}")
     if field == "language":
         return f"{value!r} is not a language tag such as en, pt or pt-BR"
     return (f"{value!r} is not a valid id: use lowercase letters, digits and dashes, "
@@ -193,21 +204,46 @@ def _pattern_message(field: str | None, value: Any) -> str:
 
 
 def _what_for(path: Path, data: Any) -> str:
-    if not path:
+    """Which kind of mapping lacks a key: "in this question block", "in this choice"..."""
+    if len(path) < 2 or not isinstance(path[-1], int):
         return ""
-    cur = data
-    for part in path:
-        cur = cur[part]  # type: ignore[index]
-    if isinstance(cur, dict):
-        kind = m._block_kind(cur)
-        if kind in m.BLOCK_KINDS:
-            return f" in this {kind} block"
-    return ""
+    if path[-2] in {"blocks", "questions"}:
+        cur = data
+        for part in path:
+            cur = cur[part]
+        kind = m._block_kind(cur) if isinstance(cur, dict) else None
+        return f" in this {kind} block" if kind in m.BLOCK_KINDS else ""
+    return {"choices": " in this choice", "sections": " in this section"}.get(str(path[-2]), "")
 
 
-def translate(exc: ValidationError, data: Any, spans: SpanMap, root: type[BaseModel]) -> list[Problem]:
+def _item_message(what: str, key: str, value: Any) -> str:
+    msg = f"{what} must be a mapping such as '- {key}: ...', found {_kind_of(value)}"
+    if isinstance(value, str) and "\n" not in value and len(value) <= 60:
+        msg += f"; write '- {key}: {value}'"
+    return msg
+
+
+def _kindless(value: Any, kinds: tuple[str, ...], what: str, usual: str) -> str:
+    """A block (or quiz item) naming none of its kinds: say which keys it has, guess a typo."""
+    listed = ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    if not isinstance(value, dict):
+        return _item_message(what, usual, value)
+    keys = [str(k) for k in value]
+    for key in keys:
+        close = difflib.get_close_matches(key, kinds, n=1, cutoff=0.6)
+        if close:
+            return (f"{what} needs one of the keys {listed}; did you mean {close[0]!r} "
+                    f"instead of {key!r}?")
+    found = ", ".join(repr(k) for k in keys) or "no keys"
+    return f"{what} needs one of the keys {listed}; this one has only {found}"
+
+
+def translate(
+    exc: ValidationError, data: Any, spans: SpanMap, root: type[BaseModel]
+) -> list[Problem]:
     """Located, author-friendly problems for every error pydantic found."""
     problems: list[Problem] = []
+    found: list[tuple[ErrorDetails, Path, str]] = []
     seen: set[tuple[int, int, str]] = set()
     for err in exc.errors(include_url=False):
         missing = err["type"] == "missing"
@@ -223,11 +259,31 @@ def translate(exc: ValidationError, data: Any, spans: SpanMap, root: type[BaseMo
                     path = target
             span = spans.key(path) if err["type"] == "correct_count" else spans.value(path)
             if err["type"] == "code_syntax":
-                offset = int((err.get("ctx") or {}).get("line", 1)) - 1
-                span = span._replace(line=span.line + offset)
+                ctx = err.get("ctx") or {}
+                offset = int(ctx.get("line", 1)) - 1
+                span = span._replace(line=span.line + offset,
+                                     col=span.col + max(int(ctx.get("col", 1)) - 1, 0))
         message = _message(err, path, data, root)
         key = (span.line, span.col, message)
         if key not in seen:
             seen.add(key)
             problems.append(Problem(span, message))
-    return problems
+            found.append((err, path, message))
+    return _drop_explained(problems, found)
+
+
+def _drop_explained(problems: list[Problem], found: list[tuple[ErrorDetails, Path, str]]
+                    ) -> list[Problem]:
+    """A misspelt key causes two errors: "unknown key 'titel'; did you mean 'title'?" and
+    "missing required key 'title'". The first says it all; drop the second."""
+    meant = {
+        (path[:-1], message.rsplit("did you mean ", 1)[1].strip("'?"))
+        for err, path, message in found
+        if err["type"] == "extra_forbidden" and "did you mean" in message
+    }
+    keep: list[Problem] = []
+    for problem, (err, path, _) in zip(problems, found, strict=True):
+        if err["type"] == "missing" and (path[:-1], str(path[-1])) in meant:
+            continue
+        keep.append(problem)
+    return keep

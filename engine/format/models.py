@@ -91,7 +91,7 @@ class ExpectSpec(Node):
         if len(given) != 1:
             raise PydanticCustomError(
                 "expect_keys",
-                "expect needs exactly one of stdout, contains, matches, raises; found {found}",
+                "expect: use exactly one of stdout, contains, matches, raises; found {found}",
                 {"found": ", ".join(given) or "none"},
             )
         return self
@@ -123,7 +123,7 @@ class ExpectSpec(Node):
     def mode(self) -> Literal["stdout", "contains", "matches", "raises"]:
         for key in ("stdout", "contains", "matches"):
             if getattr(self, key) is not None:
-                return key  # type: ignore[return-value]
+                return key  # type: ignore[return-value,unused-ignore]
         return "raises"
 
     @property
@@ -193,7 +193,7 @@ class CodeBlock(Node):
             raise PydanticCustomError(
                 "code_syntax",
                 "code: Python syntax error on line {line} of the cell: {msg}",
-                {"line": exc.lineno or 1, "msg": exc.msg},
+                {"line": exc.lineno or 1, "col": exc.offset or 1, "msg": exc.msg},
             ) from None
         return value
 
@@ -264,7 +264,7 @@ class QuestionBlock(Node):
                 raise PydanticCustomError(
                     "code_syntax",
                     "verify: Python syntax error on line {line}: {msg}",
-                    {"line": exc.lineno or 1, "msg": exc.msg},
+                    {"line": exc.lineno or 1, "col": exc.offset or 1, "msg": exc.msg},
                 ) from None
         return value
 
@@ -467,7 +467,7 @@ class Quiz(Node):
     def _pick_fits(self) -> Quiz:
         if self.pick is not None and self.pick > len(self.questions):
             raise PydanticCustomError(
-                "pick_count", "pick: cannot draw {pick} questions from {n}",
+                "pick_count", "pick: cannot draw {pick} questions from a quiz of {n}",
                 {"pick": self.pick, "n": len(self.questions)},
             )
         return self

@@ -43,7 +43,7 @@ _STR = "tag:yaml.org,2002:str"
 _constructor = SafeConstructor()
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     """Expansion passed :data:`MAX_NODES`; stop at once rather than keep expanding."""
 
 
@@ -66,10 +66,10 @@ class _Reader:
         """Convert ``node``; ``path`` is None below an alias (positions not recorded)."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge
+            raise _TooLargeError
         if depth > MAX_DEPTH:
             self.problem(node, f"the document nests more than {MAX_DEPTH} levels deep")
-            raise _TooLarge
+            raise _TooLargeError
         if path is not None:
             self.spans.add_value(path, *self.position(node))
         if not self.tag_ok(node):
@@ -88,7 +88,8 @@ class _Reader:
         """1-based line and column; a block scalar (``|``, ``>``) starts on its first content line,
         so line N of a code cell is at ``span.line + N - 1``."""
         mark = node.start_mark
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">") and mark.line + 1 < len(self.lines):
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        if block and mark.line + 1 < len(self.lines):
             content = self.lines[mark.line + 1]
             return mark.line + 2, len(content) - len(content.lstrip(" ")) + 1
         return mark.line + 1, mark.column + 1
@@ -155,8 +156,8 @@ def _decode(data: bytes, file: str) -> str:
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         raise LoadError([Problem(Span(file, line, col),
-                                 f"the file is not valid UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                                 "save it as UTF-8", "yaml")]) from None
+                                 f"the file is not valid UTF-8 text (byte "
+                                 f"0x{data[exc.start]:02x}); save it as UTF-8", "yaml")]) from None
     return text.removeprefix("\ufeff")
 
 
@@ -174,17 +175,19 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([_syntax_problem(exc, file)]) from None
+        raise LoadError([_syntax_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Problem(Span(file, 1, 1), f"YAML error: {exc}", "yaml")]) from None
     finally:
         loader.dispose()
     if node is None:
-        raise LoadError([Problem(Span(file, 1, 1), "the file is empty", "yaml")])
+        what = "the file is empty" if not text.strip() else "the file holds only comments"
+        raise LoadError([Problem(Span(file, 1, 1), f"{what}; a lesson starts with id:, title: "
+                                 "and blocks:", "yaml")])
     reader = _Reader(spans, text.splitlines())
     try:
         value = reader.read(node, (), 0)
-    except _TooLarge:
+    except _TooLargeError:
         if not reader.problems:
             reader.problem(node, "the document expands to too many values (an alias bomb?); "
                            "write it without so many aliases")
@@ -194,16 +197,39 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
     return value, spans
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
+    """libyaml's messages describe the parser's state; say what the author should change."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
-    if "expected a single document" in (exc.context or "") + problem:
+    context = exc.context or ""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "expected a single document" in context + problem:
         message = "the file holds more than one YAML document (a second '---'); keep one"
-    elif mark is not None and mark.buffer and mark.buffer[mark.pointer:mark.pointer + 1] == "\t":
-        message = "YAML syntax: a tab character cannot indent YAML; use spaces"
+    elif "tab" in problem or "\t" in here[: max(col, 1)]:
+        message = "a tab character cannot indent YAML; use spaces"
+    elif "end of stream" in problem and "quoted scalar" in context and exc.context_mark:
+        start = exc.context_mark
+        line, col = start.line + 1, start.column + 1
+        message = "this quoted text is never closed; add the closing quote"
+    elif "mapping values are not allowed" in problem:
+        message = ("unexpected ':' here; a text that contains ': ' must be put in quotes "
+                   "(or written as a block with |)")
+    elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        closing = "]" if "]" in problem else "}"
+        if exc.context_mark is not None:
+            line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        message = f"this list or mapping is never closed with '{closing}'"
+    elif "expected '-' indicator" in problem:
+        message = ("this line does not fit the indentation of the list above it; "
+                   "check its indentation")
+    elif "did not find expected" in problem or "could not find expected ':'" in problem:
+        message = ("unexpected text here; check this line's indentation, and put a text "
+                   "holding quotes, ': ' or ' #' in quotes")
+    elif "cannot start any token" in problem:
+        char = here[col - 1] if 0 < col <= len(here) else "?"
+        message = f"a value cannot start with {char!r}; put the text in quotes"
     else:
-        message = f"YAML syntax: {problem}"
-        if exc.context:
-            message += f" ({exc.context})"
-    return Problem(Span(file, line, col), message, "yaml")
+        message = f"{problem}" + (f" ({context})" if context else "")
+    return Problem(Span(file, line, col), f"YAML syntax: {message}", "yaml")

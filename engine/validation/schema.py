@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.format.catalog import Catalog, default_lessons_root, load_course_dir
-from engine.format.loader import guess_kind, parse, read_bytes
+from engine.format.loader import guess_kind, parse_document, read_bytes
 from engine.format.models import Course, Lesson, QuestionBlock, QuestionRef, Quiz
 from engine.format.problems import LoadError, Problem
 from engine.validation.discover import Targets
@@ -71,6 +71,12 @@ class _Checker:
         report = self.new_file(course_path, "course")
         if loaded.course is not None:
             report.checks.append(Check("schema", "passed", span=loaded.course.span))
+            if loaded.course.id != folder.resolve().name:
+                report.checks.append(Check(
+                    "course", "failed",
+                    f"id: the course id {loaded.course.id!r} differs from its folder's name "
+                    f"{folder.resolve().name!r}; lessons/<course-id>/ must be named after it "
+                    "(quiz refs name the course by its id)", loaded.course.span_of("id")))
         report.checks.extend(Check.from_problem(p) for p in by_file.pop(course_path, []))
         by_path = {lesson.path: lesson for lesson in loaded.lessons.values()}
         for file in loaded.lesson_paths:
@@ -84,7 +90,9 @@ class _Checker:
 
     def file(self, path: Path) -> None:
         try:
-            doc = parse(read_bytes(path), str(path))
+            doc, problems = parse_document(read_bytes(path), str(path))
+            if problems and not isinstance(doc, Quiz):
+                raise LoadError(problems)
         except LoadError as exc:
             kind: FileKind = guess_kind(path)
             if any(p.check in {"yaml", "file"} for p in exc.problems):
@@ -97,10 +105,14 @@ class _Checker:
         elif isinstance(doc, Course):
             self.new_file(path, "course").checks.append(Check("schema", "passed", span=doc.span))
         else:
-            self.quiz(self.new_file(path, "quiz"), doc, path)
+            report = self.new_file(path, "quiz")
+            self.quiz(report, doc, path, problems)
 
-    def quiz(self, report: FileReport, quiz: Quiz, path: Path) -> None:
-        report.checks.append(Check("schema", "passed", span=quiz.span))
+    def quiz(self, report: FileReport, quiz: Quiz, path: Path, problems: list[Problem]) -> None:
+        if problems:
+            report.checks.extend(Check.from_problem(p) for p in problems)
+        else:
+            report.checks.append(Check("schema", "passed", span=quiz.span))
         counts = self.report.counts
         counts.questions += len(quiz.questions)
         inline = [q for q in quiz.questions if isinstance(q, QuestionBlock)]

@@ -23,11 +23,12 @@ def check_line(report: FileReport, check: Check) -> str:
 def render_file(report: FileReport, *, verbose: bool = False) -> list[str]:
     """The lines for one file: its problems (and, verbose, its skipped checks)."""
     lines: list[str] = []
-    for check in report.checks:
-        if check.is_problem or (verbose and check.status == "skipped"):
-            lines.append(check_line(report, check))
-            if check.detail:
-                lines.extend("    " + line for line in check.detail.rstrip("\n").splitlines())
+    shown = [c for c in report.checks if c.is_problem or (verbose and c.status == "skipped")]
+    shown.sort(key=lambda c: (c.span.line, c.span.col) if c.span else (0, 0))
+    for check in shown:
+        lines.append(check_line(report, check))
+        if check.detail:
+            lines.extend("    " + line for line in check.detail.rstrip("\n").splitlines())
     return lines
 
 
