@@ -1,16 +1,55 @@
-"""`lectio feedback`: (to be written)."""
+"""`lectio feedback export [--format json|csv]`: every recorded feedback and attempt."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from engine.cli.common import add_store_arguments
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("feedback", help="(not available yet)")
-    parser.set_defaults(func=run)
+    parser = sub.add_parser("feedback", help="export learners' feedback and answers",
+                            description="Learners' chapter feedback and answers, for authors.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    export = actions.add_parser("export", help="print every feedback and attempt (JSON or CSV)")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_store_arguments(export)
+    export.set_defaults(func=run)
+    parser.set_defaults(func=lambda args: _usage(parser))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_usage(sys.stderr)
+    print("lectio feedback: choose an action: export", file=sys.stderr)
+    return 2
 
 
 def run(args: argparse.Namespace) -> int:
-    print("lectio feedback: not available yet")
-    return 2
+    from engine.store import StoreError, open_store
+    from engine.store.export import export_csv, export_json
+
+    try:
+        store = open_store(args.data_dir)
+    except StoreError as exc:
+        print(f"lectio: {exc}", file=sys.stderr)
+        return 1
+    try:
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        text = export_csv(store) if args.format == "csv" else export_json(store)
+    finally:
+        store.close()
+    if args.output:
+        try:
+            with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:
+            print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,16 +1,111 @@
-"""`lectio progress`: (to be written)."""
+"""`lectio progress [PATH]`: the learner's progress per course (and lessons and quizzes alone).
+
+Without PATH: every course the learner has records for, plus the bundled course; titles come
+from the course files when they can be found (the bundled ``lessons/`` folder, or PATH).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from engine.cli.common import add_store_arguments, bundled_lessons
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("progress", help="(not available yet)")
+    parser = sub.add_parser("progress", help="show your progress per course",
+                            description="Your progress per course: chapters done, started, "
+                            "and where to continue.")
+    parser.add_argument("path", nargs="?", help="a course folder, or a folder of courses "
+                        "(default: every course you studied, and the bundled one)")
+    add_store_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("lectio progress: not available yet")
-    return 2
+    from engine.format.catalog import LoadedCourse, course_file, load_course_dir
+    from engine.session.course import course_progress
+    from engine.settings import learner_name
+    from engine.store import StoreError, open_store
+
+    learner = learner_name(args.learner)
+    courses: dict[str, LoadedCourse] = {}
+    roots: list[Path] = []
+    if args.path:
+        root = Path(args.path)
+        if root.is_file():
+            root = root.parent
+        if not root.is_dir():
+            print(f"{args.path}:1:1: no such folder", file=sys.stderr)
+            return 1
+        roots.append(root)
+    else:
+        bundled = bundled_lessons()
+        if bundled is not None:
+            roots.append(bundled)
+    for root in roots:
+        folders = [root] if course_file(root) else sorted(
+            p for p in root.iterdir() if p.is_dir() and course_file(p))
+        for folder in folders:
+            loaded = load_course_dir(folder)
+            if loaded.course is not None:
+                courses.setdefault(loaded.course.id, loaded)
+    if args.path and not courses:
+        print(f"{args.path}:1:1: no course here (a folder with course.yaml)", file=sys.stderr)
+        return 1
+    try:
+        store = open_store(args.data_dir)
+    except StoreError as exc:
+        print(f"lectio: {exc}", file=sys.stderr)
+        return 1
+    try:
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        saved = store.all_progress(learner)
+        runs = store.quiz_attempts(learner)
+        out: list[str] = [f"Progress of {learner}"]
+        for course_id, loaded in courses.items():
+            assert loaded.course is not None
+            p = course_progress(loaded.course, store, learner, loaded.lessons)
+            out += ["", f"{p.title} ({course_id}): {p.done} of {p.total} chapters done"]
+            for c in p.chapters:
+                title = c.title or c.lesson_id
+                status = c.status.value
+                if c.status.value == "started" and c.blocks:
+                    status += f", block {min(c.position + 1, c.blocks)} of {c.blocks}"
+                out.append(f"  Section {c.section} · Chapter {c.chapter}: {title}: {status}")
+            if p.resume is None:
+                out.append("  Finished.")
+            else:
+                chapter = p.chapter(p.resume)
+                name = (chapter.title if chapter and chapter.title else p.resume)
+                out.append(f"  {'Continue' if p.started else 'Start'}: {name}")
+        if not args.path:
+            other = sorted({s.course for s in saved if s.course and s.course not in courses})
+            for course_id in other:
+                mine = [s for s in saved if s.course == course_id]
+                done = sum(s.done for s in mine)
+                out += ["", f"{course_id} (course files not found): {done} chapter(s) done, "
+                        f"{len(mine) - done} started"]
+                out += [f"  {s.lesson}: {'done' if s.done else 'started'}" for s in mine]
+            alone = [s for s in saved if not s.course]
+            if alone:
+                out += ["", "Lessons on their own:"]
+                out += [f"  {s.lesson}: {'done' if s.done else 'started'}" for s in alone]
+            quizzes = sorted({r.quiz for r in runs})
+            if quizzes:
+                out += ["", "Quizzes:"]
+            for quiz in quizzes:
+                mine_runs = [r for r in runs if r.quiz == quiz and r.finished is not None]
+                best = max(((r.correct or 0) / (r.total or 1) for r in mine_runs), default=None)
+                passed = any(r.passed for r in mine_runs)
+                text = f"  {quiz}: {len(mine_runs)} finished attempt(s)"
+                if best is not None:
+                    text += f", best {best * 100:.0f}%, {'passed' if passed else 'not passed'}"
+                out.append(text)
+        sys.stdout.write("\n".join(out) + "\n")
+    finally:
+        store.close()
+    return 0

@@ -1,16 +1,137 @@
-"""`lectio report`: (to be written)."""
+"""`lectio report PATH`: what learners made of a lesson, a course or a quiz, for its authors.
+
+Each line starts with ``file:line:col`` of the chapter, question, choice or block it is about,
+so an editor (or ``grep``) can jump there. ``--format json`` gives the same data for tools.
+The aggregation lives in :mod:`engine.session.report`; this module only prints it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
+
+from engine.cli.common import add_store_arguments
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("report", help="(not available yet)")
+    parser = sub.add_parser(
+        "report", help="per lesson and question: attempts, success, wrong picks, feedback",
+        description="Aggregate learners' answers and feedback per lesson and question.")
+    parser.add_argument("path", help="a lesson or quiz file, a course folder, or a folder of "
+                        "courses (such as lessons/)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_store_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("lectio report: not available yet")
-    return 2
+    from engine.format.problems import LoadError
+    from engine.session.report import build_report
+    from engine.store import StoreError, open_store
+
+    try:
+        store = open_store(args.data_dir)
+    except StoreError as exc:
+        print(f"lectio: {exc}", file=sys.stderr)
+        return 1
+    try:
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        try:
+            report = build_report(args.path, store)
+        except LoadError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            return 1
+    finally:
+        store.close()
+    for problem in report.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(to_text(report)) + "\n")
+    return 0
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _question_lines(q: Any) -> list[str]:
+    line = (f"{q.span}: question {q.id}: {q.attempts} attempt(s) by {q.learners} learner(s); "
+            f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})")
+    if q.earlier_version:
+        line += f"; {q.earlier_version} on an earlier version of the file"
+    lines = [line]
+    if q.most_wrong is not None:
+        w = q.most_wrong
+        lines.append(f"{w.span}: most picked wrong choice of {q.id}: {w.text.strip()!r} "
+                     f"({w.count} time(s))")
+    return lines
+
+
+def to_text(report: Any) -> list[str]:
+    from engine.store.export import iso
+
+    lines: list[str] = []
+    for r in report.lessons:
+        lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): {r.learners} "
+                     f"learner(s), {r.done} done; clear: {r.clear} yes, {r.unclear} no")
+        for q in r.questions:
+            lines += ["  " + x for x in _question_lines(q)]
+        for c in r.comments:
+            verdict = {True: "clear", False: "unclear", None: "no answer"}[c.clear]
+            text = f"{c.span}: feedback ({verdict}, {iso(c.time)}"
+            text += ", earlier version)" if c.earlier_version else ")"
+            if c.text:
+                text += f": {c.text!r}"
+            lines.append("  " + text)
+    for qr in report.quizzes:
+        lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): {qr.attempts} "
+                     f"attempt(s), {qr.finished} finished, {qr.passed} passed, mean score "
+                     f"{_pct(qr.mean_score)}")
+        for q in qr.questions:
+            lines += ["  " + x for x in _question_lines(q)]
+    if not lines:
+        lines.append("nothing to report: no lessons or quizzes found")
+    return lines
+
+
+def _span(span: Any) -> dict[str, Any]:
+    return {"file": span.file, "line": span.line, "col": span.col}
+
+
+def _question_json(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.id, "location": _span(q.span), "attempts": q.attempts, "learners": q.learners,
+        "first_tries": q.first_tries, "first_try_right": q.first_try_right,
+        "first_try_rate": q.first_try_rate, "earlier_version": q.earlier_version,
+        "most_picked_wrong": None if q.most_wrong is None else {
+            "index": q.most_wrong.index, "text": q.most_wrong.text,
+            "count": q.most_wrong.count, "location": _span(q.most_wrong.span)},
+    }
+
+
+def to_json(report: Any) -> dict[str, Any]:
+    from engine.store.export import iso
+
+    return {
+        "lessons": [{
+            "course": r.course, "lesson": r.lesson.id, "title": r.lesson.title,
+            "location": _span(r.span), "content_hash": r.content_hash, "learners": r.learners,
+            "done": r.done, "clear": r.clear, "unclear": r.unclear,
+            "questions": [_question_json(q) for q in r.questions],
+            "comments": [{"location": _span(c.span), "clear": c.clear, "comment": c.text,
+                          "learner": c.learner, "time": iso(c.time),
+                          "earlier_version": c.earlier_version} for c in r.comments],
+        } for r in report.lessons],
+        "quizzes": [{
+            "quiz": qr.quiz.id, "title": qr.quiz.title, "location": _span(qr.quiz.span),
+            "attempts": qr.attempts, "finished": qr.finished, "passed": qr.passed,
+            "mean_score": qr.mean_score, "questions": [_question_json(q) for q in qr.questions],
+        } for qr in report.quizzes],
+        "problems": [str(p) for p in report.problems],
+    }

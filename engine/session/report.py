@@ -1,0 +1,211 @@
+"""What learners made of a course, for its authors (``lectio report PATH``).
+
+Aggregates the store's records against the lesson files as they are now: per lesson, how many
+learners, "Was everything clear?" yes/no counts and every comment; per question, the attempts,
+the first-try success rate (first tries that were right / first tries; each quiz attempt counts
+as a first try too) and the wrong choice picked most often. Everything points at ``file:line:col``
+in the YAML, so an editor can jump there. Records made on an earlier version of a file (another
+``content_hash``) are counted and flagged, since choices may have moved since.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.format.catalog import (
+    QuizQuestion,
+    course_file,
+    default_lessons_root,
+    load_course_dir,
+    resolve_quiz,
+)
+from engine.format.loader import load
+from engine.format.models import Lesson, QuestionBlock, Quiz
+from engine.format.problems import LoadError, Problem
+from engine.format.spans import Span
+from engine.session.content import content_hash
+from engine.store.base import Store
+from engine.store.records import Attempt, Feedback, quiz_owner
+
+
+@dataclass(frozen=True, slots=True)
+class WrongChoice:
+    index: int  # original index
+    text: str
+    count: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionStats:
+    id: str
+    prompt: str
+    span: Span
+    attempts: int
+    learners: int
+    first_tries: int
+    first_try_right: int
+    most_wrong: WrongChoice | None
+    earlier_version: int  # attempts recorded on another version of the file
+
+    @property
+    def first_try_rate(self) -> float | None:
+        return self.first_try_right / self.first_tries if self.first_tries else None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    span: Span  # the block (or chapter) it is about
+    clear: bool | None
+    text: str | None
+    learner: str
+    time: float
+    earlier_version: bool
+
+
+@dataclass
+class LessonReport:
+    course: str
+    lesson: Lesson
+    content_hash: str
+    learners: int = 0
+    done: int = 0
+    clear: int = 0
+    unclear: int = 0
+    comments: list[Comment] = field(default_factory=list)
+    questions: list[QuestionStats] = field(default_factory=list)
+
+    @property
+    def span(self) -> Span:
+        return self.lesson.span
+
+
+@dataclass
+class QuizReport:
+    quiz: Quiz
+    attempts: int = 0
+    finished: int = 0
+    passed: int = 0
+    mean_score: float | None = None
+    questions: list[QuestionStats] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    lessons: list[LessonReport] = field(default_factory=list)
+    quizzes: list[QuizReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # files that could not be read
+
+
+def question_stats(question: QuestionBlock, attempts: list[Attempt], current_hash: str,
+                   span: Span | None = None) -> QuestionStats:
+    first = [a for a in attempts if a.attempt == 1]
+    wrong: Counter[int] = Counter()
+    for a in attempts:
+        if not a.correct:
+            wrong.update(i for i in a.picks if 0 <= i < len(question.choices)
+                         and not question.choices[i].correct)
+    most = None
+    if wrong:
+        index, count = min(wrong.items(), key=lambda item: (-item[1], item[0]))
+        choice = question.choices[index]
+        most = WrongChoice(index=index, text=choice.text, count=count, span=choice.span)
+    return QuestionStats(
+        id=question.id, prompt=question.question, span=span or question.span,
+        attempts=len(attempts), learners=len({a.learner for a in attempts}),
+        first_tries=len(first), first_try_right=sum(a.correct for a in first), most_wrong=most,
+        earlier_version=sum(a.content_hash != current_hash for a in attempts),
+    )
+
+
+def lesson_report(lesson: Lesson, course: str, store: Store) -> LessonReport:
+    current = content_hash(lesson)
+    report = LessonReport(course=course, lesson=lesson, content_hash=current)
+    attempts = store.attempts(course=course, lesson=lesson.id)
+    feedback: list[Feedback] = store.feedback(course=course, lesson=lesson.id)
+    progress = [p for p in store.all_progress(course=course) if p.lesson == lesson.id]
+    report.learners = len({p.learner for p in progress} | {a.learner for a in attempts}
+                          | {f.learner for f in feedback})
+    report.done = sum(p.done for p in progress)
+    for f in feedback:
+        report.clear += f.clear is True
+        report.unclear += f.clear is False
+        old = f.content_hash != current
+        if not old and 0 <= f.block < len(lesson.blocks):
+            span = lesson.blocks[f.block].span
+        else:
+            span = Span(lesson.path, f.line or 1, 1)
+        if f.comment or f.clear is not None:
+            report.comments.append(Comment(span=span, clear=f.clear, text=f.comment,
+                                           learner=f.learner, time=f.ts, earlier_version=old))
+    for question in lesson.questions:
+        mine = [a for a in attempts if a.question == question.id]
+        report.questions.append(question_stats(question, mine, current))
+    return report
+
+
+def quiz_report(quiz: Quiz, items: list[QuizQuestion], store: Store) -> QuizReport:
+    current = content_hash(quiz)
+    report = QuizReport(quiz=quiz)
+    runs = store.quiz_attempts(quiz=quiz.id)
+    report.attempts = len(runs)
+    done = [r for r in runs if r.finished is not None and r.total]
+    report.finished = len(done)
+    report.passed = sum(bool(r.passed) for r in done)
+    if done:
+        report.mean_score = sum((r.correct or 0) / (r.total or 1) for r in done) / len(done)
+    for item in items:
+        if item.ref is not None:
+            course, rest = item.ref.split("/", 1)
+            owner = rest.split("#", 1)[0]
+            hash_now = content_hash(item.lesson) if item.lesson is not None else current
+        else:
+            course, owner, hash_now = "", quiz_owner(quiz.id), current
+        mine = [a for a in store.attempts(course=course, lesson=owner)
+                if a.question == item.question.id and a.quiz == quiz.id]
+        report.questions.append(question_stats(item.question, mine, hash_now, span=item.span))
+    return report
+
+
+def build_report(path: str | Path, store: Store) -> Report:
+    """A report for a lesson file, a quiz file, a course folder or a folder of courses.
+
+    Raises :class:`LoadError` only when ``path`` names nothing readable at all."""
+    path = Path(path)
+    report = Report()
+    if not path.exists():
+        raise LoadError([Problem(Span(str(path), 1, 1), "no such file or folder", "file")])
+    if path.is_dir() or path.name in ("course.yaml", "course.yml"):
+        folder = path if path.is_dir() else path.parent
+        folders = [folder] if course_file(folder) else sorted(
+            p for p in folder.iterdir() if p.is_dir() and course_file(p))
+        if not folders:
+            raise LoadError([Problem(Span(str(folder), 1, 1),
+                                     "no course.yaml here, and no course folder inside", "file")])
+        for f in folders:
+            loaded = load_course_dir(f)
+            report.problems.extend(loaded.problems)
+            course_id = loaded.course.id if loaded.course else ""
+            for lesson in loaded.lessons.values():
+                report.lessons.append(lesson_report(lesson, course_id, store))
+        return report
+    doc = load(path)
+    if isinstance(doc, Lesson):
+        cf = course_file(path.parent)
+        course_id = ""
+        if cf is not None:
+            try:
+                course = load(cf, "course")
+                if doc.id in getattr(course, "lesson_ids", []):
+                    course_id = getattr(course, "id", "")
+            except LoadError:
+                pass
+        report.lessons.append(lesson_report(doc, course_id, store))
+    elif isinstance(doc, Quiz):
+        report.quizzes.append(quiz_report(doc, resolve_quiz(doc, default_lessons_root(path)),
+                                          store))
+    else:
+        return build_report(path.parent, store)
+    return report

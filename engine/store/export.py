@@ -1,0 +1,68 @@
+"""Every recorded feedback and attempt, as JSON or CSV, for authors (``lectio feedback export``).
+
+JSON: ``{"schema": 1, "feedback": [...], "attempts": [...]}``; CSV: one table, a ``record``
+column saying ``feedback`` or ``attempt``, and the union of both records' columns (empty where a
+column does not apply). Times are ISO 8601 in UTC. Choice picks are ORIGINAL 0-based indexes in
+the YAML ``choices`` list of the version named by ``content_hash`` (a git blob hash).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.store.base import Store
+from engine.store.records import Attempt, Feedback
+
+EXPORT_SCHEMA = 1
+CSV_COLUMNS = ("record", "time", "learner", "course", "lesson", "question", "block", "line",
+               "clear", "comment", "picks", "correct", "attempt", "quiz", "quiz_attempt",
+               "content_hash")
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def feedback_row(f: Feedback) -> dict[str, Any]:
+    return {"time": iso(f.ts), "learner": f.learner, "course": f.course, "lesson": f.lesson,
+            "block": f.block, "line": f.line, "clear": f.clear, "comment": f.comment,
+            "content_hash": f.content_hash}
+
+
+def attempt_row(a: Attempt) -> dict[str, Any]:
+    return {"time": iso(a.ts), "learner": a.learner, "course": a.course, "lesson": a.lesson,
+            "question": a.question, "picks": list(a.picks), "correct": a.correct,
+            "attempt": a.attempt, "quiz": a.quiz, "quiz_attempt": a.quiz_attempt,
+            "content_hash": a.content_hash}
+
+
+def export_json(store: Store) -> str:
+    data = {"schema": EXPORT_SCHEMA,
+            "feedback": [feedback_row(f) for f in store.feedback()],
+            "attempts": [attempt_row(a) for a in store.attempts()]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def export_csv(store: Store) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for f in store.feedback():
+        writer.writerow({k: _cell(v) for k, v in {"record": "feedback", **feedback_row(f)}.items()})
+    for a in store.attempts():
+        writer.writerow({k: _cell(v) for k, v in {"record": "attempt", **attempt_row(a)}.items()})
+    return out.getvalue()
