@@ -1,0 +1,196 @@
+"""The SQLite store: schema and migrations, durability settings, records, damage handling."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.store import (
+    Attempt,
+    CellRun,
+    Feedback,
+    HintReveal,
+    LessonProgress,
+    SqliteStore,
+    Store,
+    StoreError,
+    open_store,
+)
+from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore(tmp_path / "lectio.db")
+    yield s
+    s.close()
+
+
+def attempt(**kw: object) -> Attempt:
+    base: dict[str, object] = dict(learner="ana", course="c", lesson="l", question="q",
+                                   picks=(1,), correct=False, attempt=1, ts=time.time())
+    base.update(kw)
+    return Attempt(**base)  # type: ignore[arg-type]
+
+
+def test_new_database_is_migrated_in_wal_with_full_sync(store: SqliteStore) -> None:
+    assert isinstance(store, Store)
+    assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"progress", "attempts", "hints", "cell_runs", "feedback", "quiz_attempts"} <= tables
+    conn.close()
+    # the store's own connection fsyncs every commit
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_migrations_apply_in_order_and_only_once(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    first = Migration("one", ("CREATE TABLE a (x INTEGER)",))
+    second = Migration("two", ("ALTER TABLE a ADD COLUMN y TEXT", "INSERT INTO a VALUES (1, 'z')"))
+    SqliteStore(path, migrations=[first]).close()
+    with SqliteStore(path, migrations=[first, second]) as s:
+        assert s.schema_version == 2
+    with SqliteStore(path, migrations=[first, second]) as s:  # nothing left to apply
+        assert s.schema_version == 2
+    rows = sqlite3.connect(path).execute("SELECT x, y FROM a").fetchall()
+    assert rows == [(1, "z")]
+
+
+def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    first = Migration("one", ("CREATE TABLE a (x INTEGER)",))
+    broken = Migration("bad", ("CREATE TABLE b (x INTEGER)", "THIS IS NOT SQL"))
+    SqliteStore(path, migrations=[first]).close()
+    with pytest.raises(StoreError):
+        SqliteStore(path, migrations=[first, broken])
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "b" not in names  # rolled back with the version bump
+    assert path.exists() and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_database_from_a_newer_lectio_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "lectio.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer lectio"):
+        SqliteStore(path)
+    assert path.exists() and not list(tmp_path.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated-header", "bad-page"])
+def test_damaged_database_is_moved_aside_reported_and_replaced(tmp_path: Path,
+                                                               damage: str) -> None:
+    path = tmp_path / "lectio.db"
+    with SqliteStore(path) as s:
+        for i in range(300):
+            s.add_attempt(attempt(question=f"q{i}", picks=(i % 3,)))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    if damage == "garbage":
+        data = bytearray(b"this is not a database at all" * 200)
+    elif damage == "truncated-header":
+        data[:16] = b"X" * 16
+    else:  # overwrite the middle of the file: b-tree pages
+        middle = len(data) // 2
+        data[middle:middle + 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+    original = bytes(data)
+
+    with SqliteStore(path) as s:
+        assert len(s.warnings) == 1
+        assert "moved to" in s.warnings[0] and "corrupt" in s.warnings[0]
+        assert s.attempts() == []  # a fresh database
+        s.add_attempt(attempt())
+        assert len(s.attempts()) == 1
+    aside = list(tmp_path.glob("lectio.db.corrupt-*"))
+    main_aside = [p for p in aside if not p.name.endswith(("-wal", "-shm"))]
+    assert len(main_aside) == 1
+    assert main_aside[0].read_bytes() == original  # kept byte for byte, never overwritten
+
+
+def test_unusable_data_folder_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the data folder"):
+        SqliteStore(blocker / "sub" / "lectio.db")
+
+
+def test_records_round_trip(store: SqliteStore) -> None:
+    p = store.save_progress(LessonProgress("ana", "c", "l", position=3, content_hash="h"))
+    assert (p.position, p.done, p.started > 0) == (3, False, True)
+    p2 = store.save_progress(LessonProgress("ana", "c", "l", position=5, done=True))
+    assert (p2.position, p2.done, p2.started) == (5, True, p.started)
+    assert store.load_progress("ana", "c", "l") == p2
+    assert store.load_progress("bob", "c", "l") is None
+    assert [x.lesson for x in store.all_progress("ana", "c")] == ["l"]
+
+    a = store.add_attempt(attempt(picks=(0, 2), correct=True, quiz="qz", quiz_attempt=7))
+    assert a.id is not None
+    assert store.attempts(learner="ana") == [a]
+    assert store.attempts(quiz_attempt=7) == [a]
+    assert store.attempts(learner="bob") == []
+
+    h = store.add_hint(HintReveal("ana", "c", "l", "q", 0, time.time()))
+    assert store.hints(learner="ana", course="c", lesson="l") == [h]
+    assert store.hints(learner="ana", course="c", lesson="l", quiz_attempt=1) == []
+
+    r = store.add_cell_run(CellRun("ana", "c", "l", 2, "ok", 0.5, time.time(), cell_id="x",
+                                   edited=True))
+    assert store.cell_runs(lesson="l") == [r]
+
+    f = store.add_feedback(Feedback("ana", "c", "l", 9, False, "more pictures", time.time(),
+                                    line=12, content_hash="h"))
+    assert store.feedback(course="c") == [f]
+
+    qa = store.start_quiz_attempt("ana", "qz", ["a", "b"], "h")
+    qb = store.start_quiz_attempt("ana", "qz", ["b"], "h")
+    assert (qa.number, qb.number) == (1, 2)
+    done = store.finish_quiz_attempt(qa.id, correct=1, total=2, passed=False)
+    assert (done.correct, done.total, done.passed, done.finished is not None) == (1, 2, False,
+                                                                                   True)
+    assert [q.id for q in store.quiz_attempts("ana", "qz")] == [qa.id, qb.id]
+
+
+def test_open_store_uses_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LECTIO_DATA_DIR", str(tmp_path / "env"))
+    with open_store() as s:
+        assert s.path == tmp_path / "env" / "lectio.db"
+    with open_store(tmp_path / "cli") as s:  # --data-dir wins over the variable
+        assert s.path == tmp_path / "cli" / "lectio.db"
+
+
+WRITER = """
+import sys, time
+from engine.store import SqliteStore, Attempt
+s = SqliteStore(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    s.add_attempt(Attempt(learner=sys.argv[2], course="c", lesson="l", question=f"q{i}",
+                          picks=(i % 2,), correct=bool(i % 2), attempt=1, ts=time.time()))
+s.close()
+"""
+
+
+def test_two_processes_write_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "lectio.db"
+    SqliteStore(path).close()
+    n = 150
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), who, str(n)],
+                              stderr=subprocess.PIPE, text=True) for who in ("ana", "bob")]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    with SqliteStore(path) as s:
+        assert len(s.attempts(learner="ana")) == n
+        assert len(s.attempts(learner="bob")) == n
