@@ -67,19 +67,19 @@ class QuizScreen(Screen[None]):
         yield VerticalScroll(id="body")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._show()
+    async def on_mount(self) -> None:
+        await self._show()
 
-    def _show(self) -> None:
+    async def _show(self) -> None:
         """Show question ``k``, or the result when every question is answered."""
         body = self.query_one("#body", VerticalScroll)
-        body.remove_children()
+        await body.remove_children()
         total = self.session.count
         self.query_one("#progress", ProgressBar).update(progress=min(self.k, total))
         if self.k >= total:
             self.query_one(".quiz--count", Label).update("")
             result = self.session.result() if self.session.finished else self.session.finish()
-            body.mount_all(self._result_widgets(result))
+            await body.mount_all(self._result_widgets(result))
             self.call_after_refresh(lambda: self.query_one("#retake", Button).focus())
             return
         self.query_one(".quiz--count", Label).update(
@@ -92,7 +92,7 @@ class QuizScreen(Screen[None]):
         last = self.k + 1 >= total
         next_button = Button(t("quiz.finish" if last else "quiz.next", self.lang), id="next",
                              variant="primary", disabled=view.last is None, compact=True)
-        body.mount_all([question, next_button])
+        await body.mount_all([question, next_button])
 
         def restore() -> None:
             if view.hints_shown:
@@ -112,7 +112,8 @@ class QuizScreen(Screen[None]):
         widgets: list[Static | Label | Button] = [
             Label(t("quiz.score", self.lang, correct=result.correct, total=result.total,
                     percent=percent), classes="quiz--score"),
-            Label(t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark)),
+            Label(t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark),
+                  classes="quiz--pass-mark"),
             Label(("✓ " if passed else "✗ ") + t("quiz.passed" if passed else "quiz.failed",
                                                   self.lang),
                   classes="quiz--verdict " + ("-passed" if passed else "-failed")),
@@ -162,17 +163,17 @@ class QuizScreen(Screen[None]):
         event.question.show_hints(view.hints_shown, view.hints_left)
 
     @on(Button.Pressed, "#next")
-    def _next_pressed(self) -> None:
-        self.action_next_question()
+    async def _next_pressed(self) -> None:
+        await self.action_next_question()
 
-    def action_next_question(self) -> None:
+    async def action_next_question(self) -> None:
         if self.k < self.session.count and self.session.answered(self.k):
             self.k += 1
-            self._show()
+            await self._show()
 
     @on(Button.Pressed, "#retake")
-    def _retake(self) -> None:
+    async def _retake(self) -> None:
         self.session = self.study.quiz_session(new_attempt=True)
         self.k = self.session.position
         self.query_one("#progress", ProgressBar).update(total=self.session.count)
-        self._show()
+        await self._show()

@@ -28,6 +28,7 @@ from textual.widgets import Button, Static
 from engine.execution.graph import AutogradGraph, GraphNode
 from engine.format.models import GraphBlock
 from engine.i18n import t
+from engine.tui.keys import localize_bindings
 from engine.tui.safe_text import inert
 
 NODE_STYLES = {"op": "bold yellow", "leaf": "bold cyan", "tensor": "bold green"}
@@ -114,6 +115,7 @@ class GraphView(Vertical, can_focus=True):
         self.block_index = block_index
         self.lang = lang
         self.drawn = False
+        localize_bindings(self, lang)
         self.border_title = block.title or t("graph.title", lang, name=block.graph)
 
     def compose(self) -> ComposeResult:

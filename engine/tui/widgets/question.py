@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Label, Markdown, RadioButton, RadioSet, Static
 
 from engine.i18n import t
+from engine.tui.keys import localize_bindings
 from engine.session.views import Verdict
 from engine.tui.inline import inline_markdown
 
@@ -120,6 +121,7 @@ class Question(Vertical):
         self.block_index = block_index
         self.hint_count = hint_count
         self.retry = retry
+        localize_bindings(self, lang)
         self.border_title = title or ""
 
     def compose(self) -> ComposeResult:
@@ -131,9 +133,7 @@ class Question(Vertical):
                 for choice in self.choices:
                     yield Checkbox(inline_markdown(choice.text), id=f"choice-{choice.index}")
         else:
-            with RadioSet():
-                for choice in self.choices:
-                    yield RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
+            yield self._radio_set()
         with Horizontal(classes="question--buttons"):
             yield Button(t("question.check", self.lang), id="check", variant="primary",
                          compact=True)
@@ -144,6 +144,10 @@ class Question(Vertical):
         yield Static(classes="question--hints")
         yield Label(classes="question--verdict")
         yield Static(classes="question--explanations")
+
+    def _radio_set(self) -> RadioSet:
+        return RadioSet(*(RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
+                          for choice in self.choices))
 
     def on_mount(self) -> None:
         self._show_retry(False)
@@ -235,11 +239,20 @@ class Question(Vertical):
                 body.append_text(inline_markdown(why))
         return body
 
-    def clear_verdict(self) -> None:
-        """Back to an unanswered state, to try again."""
+    async def clear_verdict(self) -> None:
+        """Back to an unanswered state, to try again.
+
+        A RadioSet refuses to turn its pressed button off, so a fresh one replaces it.
+        """
         self.remove_class("-checked", "-correct", "-wrong")
         self._show_retry(False)
-        self.set_picks(())
+        if self.multiple:
+            self.set_picks(())
+        else:
+            old = self.query_one(RadioSet)
+            fresh = self._radio_set()
+            await self.mount(fresh, after=old)
+            await old.remove()
 
     def watch_solved(self, solved: bool) -> None:
         self.set_class(solved, "-solved")
@@ -259,17 +272,20 @@ class Question(Vertical):
         if self.hint_count:
             self.post_message(self.HintRequested(self))
 
-    def action_retry(self) -> None:
+    async def action_retry(self) -> None:
         if not self.retry:
             return
-        self.clear_verdict()
+        await self.clear_verdict()
         first = self.query(Checkbox) if self.multiple else self.query(RadioSet)
         if first:
             first.first().focus()
 
     @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
+    async def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        {"check": self.action_check, "hint": self.action_hint, "retry": self.action_retry}.get(
-            event.button.id or "", lambda: None
-        )()
+        if event.button.id == "check":
+            self.action_check()
+        elif event.button.id == "hint":
+            self.action_hint()
+        elif event.button.id == "retry":
+            await self.action_retry()

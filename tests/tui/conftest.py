@@ -1,0 +1,60 @@
+"""Fixtures for the TUI tests: the stable test course, a fresh store, a fake kernel."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.store import SqliteStore
+from engine.tui.app import LectioApp
+from engine.tui.study import Study
+from engine.tui.target import resolve_target
+from tui_support import COURSE, FakeKernelFactory
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no pytest-asyncio needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**args))
+    return True
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    db = SqliteStore(tmp_path / "lectio.db")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def kernels() -> FakeKernelFactory:
+    return FakeKernelFactory()
+
+
+
+
+@pytest.fixture
+def make_app(store: SqliteStore,
+             kernels: FakeKernelFactory) -> Iterator[Callable[..., LectioApp]]:
+    """``make_app(target=COURSE, lang=None)``: the app over the fake kernel and a fresh store."""
+    apps: list[LectioApp] = []
+
+    def make(target: Path | None = COURSE, *, lang: str | None = None,
+             kernel_factory: object = None) -> LectioApp:
+        study = Study(resolve_target(target), store, learner="tester", lang_override=lang,
+                      kernel_factory=kernel_factory or kernels)  # type: ignore[arg-type]
+        app = LectioApp(study)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        for session in app.sessions:
+            session.close()

@@ -1,0 +1,426 @@
+"""Pilot tests of the TUI flows over the real session and executor, with a fake kernel.
+
+open, run, edit, answer wrong then right, hint, feedback, navigate, resume, graph, crash,
+safe output, quiz, language, help and palette. One test (marked slow) runs a real kernel.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioButton, Static
+
+from engine.execution.results import KernelState
+from engine.store import SqliteStore
+from engine.tui.app import LectioApp
+from engine.tui.screens.course_map import CourseMapScreen
+from engine.tui.screens.help import HelpScreen
+from engine.tui.screens.lesson import LessonScreen
+from engine.tui.screens.quiz import QuizScreen
+from engine.tui.widgets.code_cell import CodeCell
+from engine.tui.widgets.feedback import ChapterFeedback
+from engine.tui.widgets.graph_view import GraphView
+from engine.tui.widgets.kernel_status import KernelStatus
+from engine.tui.widgets.question import Question
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory
+
+MakeApp = Callable[..., LectioApp]
+
+
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows (Rich renderables rendered, styles dropped)."""
+    console = Console(width=SIZE[0], color_system=None, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return "\n".join(line.rstrip() for line in console.export_text().rstrip("\n").splitlines())
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let workers finish and their messages be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def open_lesson(pilot: Pilot[int], lesson_id: str = "first-steps") -> LessonScreen:
+    app = pilot.app
+    assert isinstance(app, LectioApp)
+    assert isinstance(app.screen, CourseMapScreen)
+    app.open_lesson(lesson_id)
+    await settle(pilot)
+    assert isinstance(app.screen, LessonScreen)
+    return app.screen
+
+
+def cell(screen: LessonScreen, n: int = 0) -> CodeCell:
+    return list(screen.query(CodeCell))[n]
+
+
+async def test_course_map_lists_chapters_and_starts(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CourseMapScreen)
+        chapters = screen.query_one("#chapters")
+        prompts = [str(chapters.get_option_at_index(i).prompt)  # type: ignore[attr-defined]
+                   for i in range(chapters.option_count)]  # type: ignore[attr-defined]
+        assert prompts[0].startswith("Section 1 · Basics")
+        assert "Chapter 1  First steps" in prompts[1]
+        assert "Chapter 2  Gradients" in prompts[2]
+        assert "0 of 2 chapters done" in str(screen.query_one(".course--progress").render())
+        assert "Start" in str(screen.query_one("#continue").label)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # Continue is focused
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "first-steps"
+        assert "Section 1 · Chapter 1" in str(app.screen.query_one(".lesson--chapter").render())
+
+
+async def test_run_cell_streams_output_and_records(make_app: MakeApp, store: SqliteStore,
+                                                   kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        assert screen.query_one(KernelStatus).state is KernelState.READY
+        code = cell(screen)
+        code.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        output = text_of(code.query_one(".code-cell--output", Static))
+        assert output == "x is 2"
+        assert "Done in 0.01 s" in str(code.query_one(".code-cell--status").render())
+        assert code.has_class("-ok")
+        runs = store.cell_runs(learner="tester")
+        assert [(r.cell, r.status) for r in runs] == [(2, "ok")]
+        assert kernels.kernels[0].executed == ['x = 2\nprint("x is", x)\n']
+
+
+async def test_edit_runs_the_edited_code_and_reset_restores(make_app: MakeApp,
+                                                            kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        code = cell(screen)
+        code.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert code.editing
+        editor = code.query_one("CellEditor")
+        assert editor.has_focus
+        await pilot.press("down", "down", "end")
+        await pilot.press(*"raise")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not code.editing and code.edited
+        assert screen.session.cell(2).edited
+        assert screen.session.cell(2).code.endswith("raise")
+        await pilot.press("r")
+        await settle(pilot)
+        assert kernels.kernels[0].executed[-1].endswith("raise")
+        assert code.has_class("-error")
+        assert "ZeroDivisionError" in text_of(code.query_one(".code-cell--output", Static))
+        await pilot.press("o")
+        await pilot.pause()
+        assert not code.edited and not screen.session.cell(2).edited
+        assert code.code == screen.lesson.blocks[2].code  # type: ignore[union-attr]
+
+
+async def test_answer_wrong_then_right_with_hints(make_app: MakeApp,
+                                                  store: SqliteStore) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        question = screen.query_one(Question)
+        assert "Select the correct answer" in str(
+            question.query_one(".question--instruction").render())
+        # hints, one at a time
+        question.query_one("RadioSet").focus()
+        await pilot.press("h")
+        await pilot.pause()
+        hints = text_of(question.query_one(".question--hints", Static))
+        assert "Hint 1 of 2: Read the print call." in hints
+        assert "Hint 2" not in hints
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Hint 2 of 2: The value of x is 2." in text_of(
+            question.query_one(".question--hints", Static))
+        assert question.query_one("#hint").disabled
+        # wrong: "x is x" (original index 1)
+        question.query_one("#choice-1", RadioButton).value = True
+        await pilot.press("c")
+        await pilot.pause()
+        assert question.has_class("-wrong")
+        verdict = str(question.query_one(".question--verdict").render())
+        assert "Not quite." in verdict and "Attempt 1" in verdict
+        explanations = text_of(question.query_one(".question--explanations", Static))
+        for why in ("print joins its arguments", "x is a variable", "print always writes"):
+            assert why in explanations
+        assert question.query_one("#retry").display
+        # retry, then right
+        await pilot.press("t")
+        await pilot.pause()
+        assert question.picks() == frozenset()
+        assert not question.has_class("-checked")
+        question.query_one("#choice-0", RadioButton).value = True
+        await pilot.press("c")
+        await pilot.pause()
+        assert question.has_class("-correct") and question.solved
+        assert "Correct!" in str(question.query_one(".question--verdict").render())
+        attempts = store.attempts(learner="tester")
+        assert [(a.picks, a.correct) for a in attempts] == [((1,), False), ((0,), True)]
+        assert len(store.hints(learner="tester", course="tui-course", lesson="first-steps")) == 2
+
+
+async def test_multiple_choice_uses_checkboxes(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot, "gradients")
+        question = screen.query_one(Question)
+        assert "Select all that apply" in str(
+            question.query_one(".question--instruction").render())
+        question.query_one("#choice-0").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-0").focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert "1 missed" in str(question.query_one(".question--verdict").render())
+        question.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await pilot.pause()
+        assert question.has_class("-correct")
+
+
+async def test_feedback_then_thanks(make_app: MakeApp, store: SqliteStore) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        feedback = screen.query_one(ChapterFeedback)
+        assert "Was everything clear?" in str(feedback.query_one(".feedback--question").render())
+        feedback.query_one("#no").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert feedback.clear is False
+        assert feedback.query_one(Input).has_focus
+        await pilot.press(*"more pictures", "enter")
+        await pilot.pause()
+        assert feedback.sent
+        assert feedback.query_one(".feedback--thanks").display
+        [record] = store.feedback(learner="tester")
+        assert (record.clear, record.comment, record.block) == (False, "more pictures", 6)
+
+
+async def test_navigate_chapters_menu_and_back(make_app: MakeApp, store: SqliteStore) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        screen.query_one("#blocks").focus()
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "gradients"
+        assert "Section 1 · Chapter 2" in str(app.screen.query_one(".lesson--chapter").render())
+        # the first chapter was finished by moving on
+        assert store.load_progress("tester", "tui-course", "first-steps").done  # type: ignore[union-attr]
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.has_class("-menu")
+        assert app.screen.query_one("#chapters").has_focus
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == "first-steps"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CourseMapScreen)
+        assert "1 of 2 chapters done" in str(app.screen.query_one(".course--progress").render())
+
+
+async def test_resume_where_the_learner_stopped(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot, "gradients")
+        screen.query_one(GraphView).focus()
+        await pilot.pause()
+        assert screen.session.position == 2
+    again = make_app(COURSE)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Continue ▶ Section 1 · Chapter 2 · Gradients" in str(
+            again.screen.query_one("#continue").label)  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, LessonScreen)
+        assert screen.lesson.id == "gradients"
+        assert screen.query_one(GraphView).has_focus
+        assert screen.query_one(GraphView).has_class("-current")
+
+
+async def test_graph_drawn_from_the_kernel(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot, "gradients")
+        view = screen.query_one(GraphView)
+        view.focus()
+        await pilot.press("g")
+        await settle(pilot)
+        drawn = text_of(view.query_one(".graph--body", Static))
+        lines = drawn.splitlines()
+        assert lines[0].startswith("y  tensor(5., grad_fn=<AddBackward0>)")
+        assert "AddBackward0" in lines[1] and "MulBackward0" in lines[2]
+        assert "x  tensor(2., requires_grad=True)  grad=tensor(4.)" in lines[3]
+        assert "↑ x" in lines[4]
+        # drawing ran the cell above: its result is shown
+        assert "tensor(5." in text_of(cell(screen).query_one(".code-cell--output", Static))
+
+
+async def test_crash_shows_on_the_cell_and_kernel_comes_back(make_app: MakeApp,
+                                                             kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        screen.session.edit_cell(2, "import os; os._exit(3)")
+        code = cell(screen)
+        code.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert code.has_class("-error")
+        assert "kernel crashed" in str(code.query_one(".code-cell--status").render())
+        assert "exited with status 3" in text_of(code.query_one(".code-cell--output", Static))
+        assert screen.query_one(KernelStatus).state is KernelState.READY
+        assert kernels.kernels[0].generation == 2
+
+
+async def test_output_escape_sequences_are_inert(make_app: MakeApp) -> None:
+    evil = "\x1b[31mred\x1b[0m \x1b]52;c;aGk=\x07 [bold]x[/bold]\x9b2J\n"
+    factory = FakeKernelFactory(outputs={"print": evil})
+    app = make_app(COURSE, kernel_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        code = cell(screen)
+        code.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        shown = code.query_one(".code-cell--output", Static).render()
+        plain = str(shown)
+        assert "\x1b" not in plain and "\x07" not in plain and "\x9b" not in plain
+        assert "␛[31mred␛[0m" in plain
+        assert "␛]52;c;aGk=␇" in plain
+        assert "[bold]x[/bold]" in plain  # markup is not interpreted
+        assert "\\x9b2J" in plain
+
+
+async def test_standalone_quiz_score_and_review(make_app: MakeApp, store: SqliteStore) -> None:
+    app = make_app(QUIZ)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert "Question 1 of 2" in str(screen.query_one(".quiz--count").render())
+        screen.query_one("#choice-1", RadioButton).value = True  # wrong
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.query_one(Question).has_class("-wrong")
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Question 2 of 2" in str(screen.query_one(".quiz--count").render())
+        question = screen.query_one(Question)
+        question.query_one("#choice-0").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-1").focus()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Score: 1 of 2 (50%)" in str(screen.query_one(".quiz--score").render())
+        assert "Pass mark: 50%" in str(screen.query_one(".quiz--pass-mark").render())
+        assert "Passed!" in str(screen.query_one(".quiz--verdict").render())
+        misses = [text_of(s) for s in screen.query(".quiz--miss").results(Static)]
+        assert len(misses) == 1 and "Which call computes gradients?" in misses[0]
+        [attempt] = store.quiz_attempts("tester", "review")
+        assert attempt.finished is not None and attempt.passed
+
+
+async def test_portuguese_interface(make_app: MakeApp) -> None:
+    app = make_app(COURSE, lang="pt")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        assert "Seção 1 · Capítulo 1" in str(screen.query_one(".lesson--chapter").render())
+        question = screen.query_one(Question)
+        assert "Selecione a resposta correta" in str(
+            question.query_one(".question--instruction").render())
+        feedback = screen.query_one(ChapterFeedback)
+        assert "Tudo estava claro?" in str(feedback.query_one(".feedback--question").render())
+        assert "Como podemos melhorá-lo?" in str(feedback.query_one(".feedback--improve").render())
+        assert "Obrigado pelo seu feedback!" in str(
+            feedback.query_one(".feedback--thanks").render())
+        cell(screen).focus()
+        await pilot.pause()
+        descriptions = {b.binding.description for b in screen.active_bindings.values()}
+        assert {"Executar", "Editar", "Copiar"} <= descriptions
+
+
+async def test_help_theme_and_palette(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        cell(screen).focus()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.current_theme.dark
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert not app.current_theme.dark
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for command in ("Run", "Run all above", "Edit", "Copy", "Interrupt", "Restart kernel",
+                        "Next chapter", "Chapters"):
+            assert command in titles
+
+
+async def test_copy_puts_the_code_on_the_clipboard(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        cell(screen).focus()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == screen.lesson.blocks[2].code  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
+    """The real kernel subprocess, end to end through the TUI (no fake)."""
+    lesson = tmp_path / "tiny.yaml"
+    lesson.write_text("id: tiny\ntitle: Tiny\nrequires: []\nblocks:\n"
+                      "  - code: |\n      print(6 * 7)\n")
+    store = SqliteStore(tmp_path / "db.sqlite")
+    from engine.tui.study import Study
+    from engine.tui.target import resolve_target
+
+    app = LectioApp(Study(resolve_target(lesson), store, learner="tester"))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LessonScreen)
+            code = cell(screen)
+            code.focus()
+            await pilot.press("r")
+            for _ in range(600):  # up to 60 s on a loaded machine
+                await pilot.pause(0.1)
+                if code.has_class("-ok") or code.has_class("-error"):
+                    break
+            assert text_of(code.query_one(".code-cell--output", Static)) == "42"
+            assert screen.query_one(KernelStatus).state is KernelState.READY
+    finally:
+        for session in app.sessions:
+            session.close()
+        store.close()

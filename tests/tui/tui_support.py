@@ -1,0 +1,121 @@
+"""Support for the TUI tests: test data paths, and a fake kernel with canned, deterministic
+results (no subprocess, no torch).
+
+It implements the kernel shape the session and the real LessonExecutor use (``state``,
+``generation``, ``start``, ``execute``, ``reset``, ``interrupt``, ``restart``, ``shutdown``,
+``autograd_graph``) so the TUI is tested over the real session and executor. It never runs the
+code: the output is looked up in ``outputs`` (the first key found in the code wins), and code
+containing ``raise`` fails, ``os._exit`` crashes, ``sleep`` waits for ``release``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.execution.graph import AutogradGraph, GraphNode
+from engine.execution.results import CellError, CellResult, CellStatus, KernelState
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "tui"
+COURSE = DATA / "course"
+QUIZ = DATA / "quizzes" / "review.yaml"
+SIZE = (100, 32)
+"""The fixed terminal size of pilot and snapshot tests."""
+
+GRAPH_OF_Y = AutogradGraph(
+    nodes=[
+        GraphNode(0, "y", "tensor", "tensor(5., grad_fn=<AddBackward0>)"),
+        GraphNode(1, "AddBackward0", "op"),
+        GraphNode(2, "MulBackward0", "op"),
+        GraphNode(3, "x", "leaf", "tensor(2., requires_grad=True)", "tensor(4.)"),
+    ],
+    edges=[(0, 1), (1, 2), (2, 3), (2, 3)],
+    root=0,
+)
+
+
+class FakeKernel:
+    def __init__(self, *, on_state: Callable[[KernelState], None] | None = None,
+                 outputs: dict[str, str] | None = None) -> None:
+        self.state = KernelState.DEAD
+        self.generation = 0
+        self.on_state = on_state
+        self.outputs = outputs if outputs is not None else {
+            'print("x is", x)': "x is 2\n",
+            "print(y)": "tensor(5., grad_fn=<AddBackward0>)\n",
+        }
+        self.executed: list[str] = []
+        self.release = threading.Event()
+        self.release.set()
+        self.resets = 0
+
+    def _set(self, state: KernelState) -> None:
+        self.state = state
+        if self.on_state is not None:
+            self.on_state(state)
+
+    def start(self) -> None:
+        if self.state is KernelState.DEAD:
+            self.generation += 1
+            self._set(KernelState.STARTING)
+            self._set(KernelState.READY)
+
+    def execute(self, code: str, *, timeout: float = 30.0,
+                on_output: Callable[[str], None] | None = None,
+                filename: str = "<cell>") -> CellResult:
+        self.start()
+        self._set(KernelState.BUSY)
+        self.executed.append(code)
+        try:
+            if "sleep" in code:
+                self.release.wait(10)
+            if "os._exit" in code:
+                self._set(KernelState.DEAD)
+                return CellResult(CellStatus.CRASHED, duration=0.01,
+                                  detail="the kernel exited with status 3")
+            out = next((text for key, text in self.outputs.items() if key in code), "")
+            if out and on_output is not None:
+                on_output(out)
+            if "raise" in code:
+                error = CellError("ZeroDivisionError", "division by zero",
+                                  f'  File "{filename}", line 1, in <module>\n'
+                                  "ZeroDivisionError: division by zero\n", 1)
+                return CellResult(CellStatus.ERROR, stdout=out, error=error, duration=0.01)
+            return CellResult(CellStatus.OK, stdout=out, duration=0.01)
+        finally:
+            if self.state is KernelState.BUSY:
+                self._set(KernelState.READY)
+
+    def reset(self, seed: int = 0) -> None:
+        self.start()
+        self.resets += 1
+
+    def interrupt(self) -> None:
+        self.release.set()
+
+    def restart(self) -> None:
+        self._set(KernelState.RESTARTING)
+        self.state = KernelState.DEAD
+        self.start()
+
+    def shutdown(self) -> None:
+        self.state = KernelState.DEAD
+
+    def autograd_graph(self, name: str, timeout: float = 10.0) -> AutogradGraph:
+        if name == "y":
+            return GRAPH_OF_Y
+        return AutogradGraph(error=f"name '{name}' is not defined: run the cells above first")
+
+
+class FakeKernelFactory:
+    """``factory(on_state=...)`` as the session calls it; remembers the kernels it made."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        self.kernels: list[FakeKernel] = []
+
+    def __call__(self, *, on_state: Callable[[KernelState], None] | None = None) -> FakeKernel:
+        kernel = FakeKernel(on_state=on_state, **self.kwargs)  # type: ignore[arg-type]
+        self.kernels.append(kernel)
+        return kernel
