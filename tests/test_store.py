@@ -32,8 +32,8 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 def attempt(**kw: object) -> Attempt:
-    base: dict[str, object] = dict(learner="ana", course="c", lesson="l", question="q",
-                                   picks=(1,), correct=False, attempt=1, ts=time.time())
+    base: dict[str, object] = {"learner": "ana", "course": "c", "lesson": "l", "question": "q",
+                                   "picks": (1,), "correct": False, "attempt": 1, "ts": time.time()}
     base.update(kw)
     return Attempt(**base)  # type: ignore[arg-type]
 

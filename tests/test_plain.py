@@ -1,0 +1,229 @@
+"""The plain line mode, driven like a learner's script: in process (fake kernel) and as a
+real ``lectio`` subprocess (real kernel), then checked through ``lectio feedback export``."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from session_fakes import KernelFactory
+
+from engine.format.loader import load_lesson
+from engine.plain.app import run_plain
+from engine.session.grading import choice_order
+from engine.store import SqliteStore
+
+DATA = Path(__file__).parent / "data"
+BASICS = DATA / "session" / "basics.yaml"
+ROOT = DATA / "session" / "root"
+LEARNER = "tester"
+
+
+def numbers(path: Path, block: int, course: str = "") -> dict[int, int]:
+    """Original choice index -> the number the learner types (the shuffle is per learner)."""
+    lesson = load_lesson(path)
+    order = choice_order(lesson.blocks[block], learner=LEARNER,  # type: ignore[arg-type]
+                         owner=f"{course}/{lesson.id}")
+    return {index: n for n, index in enumerate(order, 1)}
+
+
+def lectio(*args: str, stdin: str = "", data_dir: Path, timeout: float = 180
+           ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LECTIO_LEARNER": LEARNER, "NO_COLOR": "1"}
+    env.pop("LECTIO_DATA_DIR", None)
+    return subprocess.run([sys.executable, "-m", "engine", *args, "--data-dir", str(data_dir)],
+                          input=stdin, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def plain(path: Path, lines: list[str], store: SqliteStore, **kw: object) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_plain(path, learner=LEARNER, stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
+                     stdout=out, stderr=err, store=store,
+                     kernel_factory=KernelFactory(), **kw)  # type: ignore[arg-type]
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore(tmp_path / "lectio.db")
+    yield s
+    s.close()
+
+
+def test_whole_lesson_from_a_script_then_feedback_export(tmp_path: Path) -> None:
+    """Subprocess, real kernel: wrong then right, select-all, feedback; all of it exported."""
+    sum_n = numbers(BASICS, 3)
+    evens_n = numbers(BASICS, 5)
+    script = [
+        str(sum_n[1]),                           # wrong: "23"
+        str(sum_n[0]),                           # right: "5"
+        f"{evens_n[0]},{evens_n[2]}",            # right: 10 and 4
+        "1",                                     # shuffle: false, the first is right
+        "n",                                     # was everything clear? no
+        "The second cell went too fast.",        # how can we improve it?
+    ]
+    run = lectio("open", str(BASICS), "--plain", stdin="\n".join(script) + "\n",
+                 data_dir=tmp_path)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "Traceback" not in out + run.stderr and "\x1b[" not in out
+    for expected in ("Chapter: Session basics", "Code cell 1 of 2 (add):", "Output:\n5\n",
+                     "Output:\n10\n", "Question 1 of 3:", "Select the correct answer.",
+                     "Select all that apply.", "Not quite.", "Correct!",
+                     "That would be string concatenation.", "Was everything clear? [y/n]",
+                     "How can we improve it?", "Thanks for your feedback!"):
+        assert expected in out, expected
+    assert out.index("Not quite.") < out.index("Correct!")
+
+    export = lectio("feedback", "export", "--format", "json", data_dir=tmp_path)
+    assert export.returncode == 0, export.stderr
+    data = json.loads(export.stdout)
+    attempts = [(a["question"], a["picks"], a["correct"], a["attempt"]) for a in data["attempts"]]
+    assert attempts == [("sum", [1], False, 1), ("sum", [0], True, 2),
+                        ("evens", [0, 2], True, 1), ("ordered", [0], True, 1)]
+    assert all(a["learner"] == LEARNER and a["lesson"] == "basics" for a in data["attempts"])
+    (fb,) = data["feedback"]
+    assert (fb["clear"], fb["comment"], fb["lesson"]) == (False, "The second cell went too fast.",
+                                                          "basics")
+    csv_run = lectio("feedback", "export", "--format", "csv", data_dir=tmp_path)
+    assert csv_run.stdout.splitlines()[0].startswith("record,time,learner")
+    assert "The second cell went too fast." in csv_run.stdout
+
+    progress = lectio("progress", data_dir=tmp_path)
+    assert progress.returncode == 0 and "basics: done" in progress.stdout
+
+
+def test_end_of_input_stops_cleanly_and_the_next_run_resumes(store: SqliteStore) -> None:
+    sum_n = numbers(BASICS, 3)
+    code, out, err = plain(BASICS, [], store)  # no input at all: stops at the first question
+    assert code == 0 and err == ""
+    assert "Question 1 of 3:" in out and out.rstrip().endswith(
+        "Your progress is saved; run the same command to continue.")
+    assert store.load_progress(LEARNER, "", "basics").position == 3  # type: ignore[union-attr]
+
+    code, out, _ = plain(BASICS, [str(sum_n[0])], store)
+    assert code == 0
+    assert "Resuming where you stopped (block 4 of 7)." in out
+    assert "Python adds numbers" not in out  # the prose before the resume point is not repeated
+    assert "Correct!" in out and "Question 2 of 3:" in out
+
+
+def test_hints_invalid_input_and_skipping(store: SqliteStore) -> None:
+    evens_n = numbers(BASICS, 5)
+    script = ["s", "h", "h", "h", "9", "x", f"{evens_n[1]}", "", "1", "", ""]
+    code, out, _ = plain(BASICS, script, store)
+    assert code == 0
+    assert "Skipped." in out
+    assert "Hint 1 of 2: Even numbers divide by two." in out
+    assert "Hint 2 of 2: Look at the last digit." in out and "No more hints" in out
+    assert "9 is not a choice: type a number from 1 to 4." in out
+    assert "x is not a choice" in out
+    assert "Not quite: 1 wrong, 2 missed." in out
+    assert "The answers:" in out  # Enter after a wrong answer shows every choice
+    assert [a.question for a in store.attempts()] == ["evens", "ordered"]
+    assert store.feedback() == []  # both feedback questions skipped with Enter
+    assert store.load_progress(LEARNER, "", "basics").done  # type: ignore[union-attr]
+
+
+def test_single_answer_refuses_several_numbers(store: SqliteStore) -> None:
+    _code, out, _ = plain(BASICS, ["1,2"], store)
+    assert "This question has one answer: type a single number." in out
+    assert store.attempts() == []
+
+
+def test_portuguese_lesson_speaks_portuguese(store: SqliteStore) -> None:
+    code, out, _ = plain(DATA / "plain" / "pt.yaml", ["2", "h", "1", "s", "Mais exemplos"], store)
+    assert code == 0
+    for expected in ("Selecione a resposta correta", "Não é bem isso.", "Dica 1 de 1",
+                     "Correto!", "Tudo estava claro? [s/n]", "Como podemos melhorá-lo?",
+                     "Obrigado pelo seu feedback!"):
+        assert expected in out, expected
+    (fb,) = store.feedback()
+    assert (fb.clear, fb.comment) == (True, "Mais exemplos")
+
+
+def test_course_goes_through_chapters_from_the_resume_point(store: SqliteStore) -> None:
+    course = ROOT / "lessons" / "demo"
+    alpha_first = numbers(ROOT / "lessons" / "demo" / "alpha.yaml", 1, "demo")
+    # alpha: answer the first question, then input ends
+    code, out, _ = plain(course, [str(alpha_first[0])], store)
+    assert code == 0 and "Course: Demo course" in out and "Section 1 · Chapter 1" in out
+    vowels = numbers(ROOT / "lessons" / "demo" / "alpha.yaml", 2, "demo")
+    beta = numbers(ROOT / "lessons" / "demo" / "beta.yaml", 1, "demo")
+    script = [f"{vowels[0]},{vowels[2]}", "y", "", str(beta[0]), "y", "", "y", "good"]
+    code, out, _ = plain(course, script, store)
+    assert code == 0
+    chapters = [line for line in out.splitlines() if line.startswith("Chapter: ")]
+    assert chapters == ["Chapter: Alpha", "Chapter: Beta", "Chapter: Gamma"]
+    assert "Resuming where you stopped" in out and "You finished the course!" in out
+    assert {p.lesson for p in store.all_progress(LEARNER, "demo") if p.done} == {
+        "alpha", "beta", "gamma"}
+    code, out, _ = plain(course, [], store)
+    assert "You finished this course." in out
+    code, out, _ = plain(course, [], store, restart=True)
+    assert "Chapter: Alpha" in out
+
+
+def test_quiz_scores_and_reviews_the_misses(store: SqliteStore) -> None:
+    quiz = ROOT / "quizzes" / "all.yaml"
+    vowels = numbers(ROOT / "lessons" / "demo" / "alpha.yaml", 2, "demo")
+    from engine.format.loader import load_quiz
+
+    inline = load_quiz(quiz).questions[1]
+    order = choice_order(inline, learner=LEARNER, owner="/quiz:all")  # type: ignore[arg-type]
+    wrong_number = order.index(1) + 1
+    code, out, _ = plain(quiz, [f"{vowels[0]},{vowels[2]}", str(wrong_number)], store)
+    assert code == 0
+    for expected in ("Quiz: Everything", "Question 1 of 2:", "Score: 1 of 2 (50%)",
+                     "Pass mark: 70%", "Not passed yet", "Review of the misses:",
+                     "Question 2: Is one prime?", "One has a single divisor."):
+        assert expected in out, expected
+    assert store.quiz_attempts(LEARNER, "all")[0].passed is False
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("does/not/exist.yaml", "does/not/exist.yaml:1:1: no such file or folder"),
+    (str(DATA / "plain" / "broken.yaml"), "broken.yaml:1:5: "),
+    (str(DATA / "session"), "no course.yaml here"),
+])
+def test_bad_paths_give_located_messages_and_exit_1(tmp_path: Path, path: str,
+                                                    message: str) -> None:
+    run = lectio("open", path, "--plain", data_dir=tmp_path, timeout=60)
+    assert run.returncode == 1
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_schema_errors_are_all_listed(tmp_path: Path) -> None:
+    run = lectio("open", str(DATA / "plain" / "broken.yaml"), "--plain", data_dir=tmp_path,
+                 timeout=60)
+    lines = [x for x in run.stderr.splitlines() if "broken.yaml:" in x]
+    assert len(lines) >= 3  # the id, the two correct choices, the syntax error
+    assert any("exactly one correct choice" in x for x in lines)
+
+
+def test_damaged_database_is_reported_and_studying_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "lectio.db").write_bytes(b"not a database" * 100)
+    run = lectio("open", str(DATA / "plain" / "pt.yaml"), "--plain", stdin="1\n", data_dir=tmp_path,
+                 timeout=60)
+    assert run.returncode == 0
+    assert "warning:" in run.stderr and "moved to" in run.stderr
+    assert list(tmp_path.glob("lectio.db.corrupt-*"))
+    with SqliteStore(tmp_path / "lectio.db") as s:
+        assert [a.question for a in s.attempts()] == ["tensor"]
+
+
+@pytest.mark.slow
+def test_real_kernel_torch_lesson_with_a_graph(tmp_path: Path) -> None:
+    run = lectio("open", str(DATA / "plain" / "torch-lesson.yaml"), "--plain",
+                 stdin="2\n1\ny\n\n", data_dir=tmp_path)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "tensor(4.)" in out
+    assert "Autograd graph of y:" in out and "MulBackward0" in out
+    assert "Not quite." in out and "Correct!" in out and "Thanks for your feedback!" in out

@@ -1,0 +1,66 @@
+"""A session process killed (SIGKILL) right after an answer is acknowledged loses nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.format.loader import load_lesson
+from engine.session.grading import choice_order
+from engine.store import SqliteStore
+
+ALPHA = Path(__file__).parent / "data" / "session" / "root" / "lessons" / "demo" / "alpha.yaml"
+LEARNER = "killed"
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+
+def read_until(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 60) -> bytes:
+    assert proc.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    while marker not in seen:
+        assert time.monotonic() < deadline, f"no {marker!r} in {seen!r}"
+        chunk = os.read(fd, 4096)
+        assert chunk, f"the process ended before {marker!r}: {seen!r}"
+        seen += chunk
+    return seen
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_answer_survives_sigkill_after_acknowledgement(tmp_path: Path, right: bool) -> None:
+    lesson = load_lesson(ALPHA)
+    order = choice_order(lesson.blocks[1], learner=LEARNER, owner="demo/alpha")  # type: ignore[arg-type]
+    index = 0 if right else 1
+    number = order.index(index) + 1
+    env = {**os.environ, "LECTIO_LEARNER": LEARNER, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine", "open", str(ALPHA), "--plain", "--data-dir",
+         str(tmp_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    try:
+        read_until(proc, b"Type the number of your answer")
+        assert proc.stdin is not None
+        proc.stdin.write(f"{number}\n".encode())
+        proc.stdin.flush()  # stdin stays open: the process goes on to wait for more input
+        read_until(proc, b"Correct!" if right else b"Not quite.")
+        proc.send_signal(signal.SIGKILL)  # at once, after the acknowledgement
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        (attempt,) = store.attempts(learner=LEARNER)
+        assert (attempt.course, attempt.lesson, attempt.question) == ("demo", "alpha",
+                                                                      "first-letter")
+        assert attempt.picks == (index,) and attempt.correct is right
+        progress = store.load_progress(LEARNER, "demo", "alpha")
+        assert progress is not None and progress.position == 1  # at the question

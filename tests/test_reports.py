@@ -1,0 +1,144 @@
+"""Reports for authors: per lesson and question aggregates pointing at file:line, and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.format.catalog import load_course_dir, resolve_quiz
+from engine.format.loader import load_quiz
+from engine.session import LessonSession, QuizSession
+from engine.session.report import build_report
+from engine.store import SqliteStore
+from engine.store.export import export_csv, export_json
+
+ROOT = Path(__file__).parent / "data" / "session" / "root"
+COURSE = ROOT / "lessons" / "demo"
+FIRST, VOWELS = 1, 2  # block indexes in alpha.yaml
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore(tmp_path / "lectio.db")
+    yield s
+    s.close()
+
+
+def study(store: SqliteStore) -> None:
+    """Three learners on alpha: ana wrong then right, bob right, cy wrong twice on vowels."""
+    loaded = load_course_dir(COURSE)
+    alpha = loaded.lessons["alpha"]
+    sessions = {who: LessonSession(alpha, store=store, learner=who, course=loaded.course)
+                for who in ("ana", "bob", "cy")}
+    sessions["ana"].answer(FIRST, {1})
+    sessions["ana"].answer(FIRST, {0})
+    sessions["bob"].answer(FIRST, {0})
+    sessions["cy"].answer(VOWELS, {0, 1})
+    sessions["cy"].answer(VOWELS, {1})
+    sessions["cy"].answer(VOWELS, {0, 2})
+    sessions["ana"].finish()
+    sessions["ana"].submit_feedback(True, None)
+    sessions["bob"].finish()
+    sessions["bob"].submit_feedback(False, "What is a vowel?")
+    sessions["cy"].submit_feedback(None, "Typo in the first question", block_index=FIRST)
+
+
+def test_lesson_aggregates(store: SqliteStore) -> None:
+    study(store)
+    report = build_report(COURSE, store)
+    assert [r.lesson.id for r in report.lessons] == ["alpha", "beta", "gamma"]
+    alpha = report.lessons[0]
+    assert (alpha.learners, alpha.done, alpha.clear, alpha.unclear) == (3, 2, 1, 1)
+    first, vowels = alpha.questions
+    assert (first.attempts, first.learners, first.first_tries, first.first_try_right) == (
+        3, 2, 2, 1)
+    assert first.first_try_rate == 0.5
+    assert first.most_wrong is not None and first.most_wrong.text == "b"
+    assert first.span.line == 5 and first.span.file.endswith("alpha.yaml")
+    assert first.most_wrong.span.line == 11  # the "- text: b" choice
+    assert (vowels.attempts, vowels.first_try_rate) == (3, 0.0)
+    assert vowels.most_wrong is not None and vowels.most_wrong.count == 2  # "b" picked twice
+    comments = {c.text: c for c in alpha.comments if c.text}
+    assert set(comments) == {"What is a vowel?", "Typo in the first question"}
+    assert comments["Typo in the first question"].span.line == 5  # the block it is about
+    assert not any(c.earlier_version for c in alpha.comments)
+    assert report.lessons[1].questions[0].attempts == 0
+    assert report.lessons[1].questions[0].first_try_rate is None
+
+
+def test_records_on_an_earlier_version_are_flagged(tmp_path: Path, store: SqliteStore) -> None:
+    lesson_file = tmp_path / "one.yaml"
+    lesson_file.write_text((COURSE / "beta.yaml").read_text())
+    from engine.format.loader import load_lesson
+
+    s = LessonSession(load_lesson(lesson_file), store=store, learner="ana")
+    s.answer(1, {1})
+    s.finish()
+    s.submit_feedback(False, "unclear")
+    lesson_file.write_text(lesson_file.read_text().replace("Two plus two?", "2 + 2?"))
+    (r,) = build_report(lesson_file, store).lessons
+    assert r.questions[0].earlier_version == 1
+    assert r.comments[0].earlier_version
+
+
+def test_quiz_report(store: SqliteStore) -> None:
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    for who, right in (("ana", True), ("bob", False)):
+        s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner=who)
+        s.answer(0, {0, 2} if right else {1})
+        s.answer(1, {0})
+        s.finish()
+    (qr,) = build_report(ROOT / "quizzes" / "all.yaml", store).quizzes
+    assert (qr.attempts, qr.finished, qr.passed) == (2, 2, 1)
+    assert qr.mean_score == pytest.approx(0.75)
+    vowels, inline = qr.questions
+    assert (vowels.attempts, vowels.first_try_right) == (2, 1)
+    assert vowels.span.file.endswith("all.yaml")  # the ref line in the quiz
+    assert (inline.attempts, inline.first_try_rate) == (2, 1.0)
+
+
+def test_exports_hold_every_feedback_and_attempt(store: SqliteStore) -> None:
+    study(store)
+    data = json.loads(export_json(store))
+    assert len(data["attempts"]) == 6 and len(data["feedback"]) == 3
+    assert data["attempts"][0]["picks"] == [1] and data["attempts"][0]["time"].endswith("Z")
+    rows = list(csv.DictReader(io.StringIO(export_csv(store))))
+    assert [r["record"] for r in rows].count("feedback") == 3
+    assert [r["record"] for r in rows].count("attempt") == 6
+    fb = next(r for r in rows if r["comment"] == "What is a vowel?")
+    assert (fb["learner"], fb["clear"], fb["course"], fb["lesson"]) == ("bob", "false", "demo",
+                                                                       "alpha")
+    vowel_rows = [r for r in rows if r["question"] == "vowels"]
+    assert vowel_rows[0]["picks"] == "0 1"
+
+
+def test_report_command_points_at_lines(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        study(store)
+    run = subprocess.run([sys.executable, "-m", "engine", "report", str(COURSE), "--data-dir",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    alpha = str(COURSE / "alpha.yaml")
+    assert any(x.startswith(f"{alpha}:1:1: lesson alpha") and "clear: 1 yes, 1 no" in x
+               for x in lines)
+    assert any(f"{alpha}:5:5: question first-letter" in x and "first try right 50% (1 of 2)" in x
+               for x in lines)
+    assert any(f"{alpha}:11:9: most picked wrong choice of first-letter: 'b'" in x for x in lines)
+    assert any(f"{alpha}:5:5: feedback" in x and "Typo in the first question" in x
+               for x in lines)
+    as_json = subprocess.run([sys.executable, "-m", "engine", "report", str(COURSE),
+                              "--format", "json", "--data-dir", str(tmp_path)],
+                             capture_output=True, text=True, timeout=60)
+    data = json.loads(as_json.stdout)
+    assert data["lessons"][0]["questions"][0]["location"]["line"] == 5
+    bad = subprocess.run([sys.executable, "-m", "engine", "report", "nowhere", "--data-dir",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "nowhere:1:1: no such file or folder" in bad.stderr
+    assert "Traceback" not in bad.stderr
