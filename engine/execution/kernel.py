@@ -123,7 +123,6 @@ class _Live:
             return
         self.closed = True
         self.process.kill()
-        self.returncode = self.process.wait(2.0)
         self.process.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextlib
 import faulthandler
 import importlib
 import importlib.util
@@ -23,6 +24,8 @@ import os
 import resource
 import signal
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -36,13 +39,64 @@ NO_INPUT = (
 )
 
 
-class _LiveText(io.TextIOWrapper):
-    """A text stream that reaches its file descriptor at every write, so output streams live."""
+FLUSH_EVERY = 0.02
+"""Seconds between flushes of a cell's output: live enough to watch, and a print loop costs one
+system call per 8 KiB instead of one per print."""
 
-    def write(self, text: str) -> int:
-        written = super().write(text)
-        self.flush()
-        return written
+
+class _Stream(io.TextIOWrapper):
+    """A text stream a cell cannot close (``sys.stdout.close()`` only flushes it)."""
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.flush()
+
+
+class _Output:
+    """The worker's stdout and stderr: two text streams over one buffer, in the order written.
+
+    Sharing the buffer keeps prints and warnings interleaved as they happened; a daemon thread
+    flushes it every :data:`FLUSH_EVERY` seconds so output streams while a cell runs, and the
+    worker flushes it before every reply, so a reply never overtakes its cell's output.
+    """
+
+    def __init__(self) -> None:
+        self._open()
+        threading.Thread(target=self._flush_loop, daemon=True, name="lectio-flush").start()
+
+    def _open(self) -> None:
+        self.buffer = io.BufferedWriter(io.FileIO(1, "w", closefd=False), buffer_size=1 << 16)
+        self.stdout = self._text()
+        self.stderr = self._text()
+
+    def _text(self) -> _Stream:
+        return _Stream(self.buffer, encoding="utf-8", errors="backslashreplace",
+                       write_through=True)
+
+    def restore(self) -> None:
+        """Give the next cell working streams, even if this one closed or replaced them."""
+        if self.buffer.closed:  # sys.stdout.buffer.close()
+            self._open()
+        for name in ("stdout", "stderr"):
+            if getattr(sys, name) is not getattr(self, name):
+                setattr(sys, name, getattr(self, name))
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            for stream in (sys.stdout, sys.stderr):
+                if stream not in (self.stdout, self.stderr):
+                    stream.flush()  # a cell's own replacement stream, if any
+        with contextlib.suppress(Exception):
+            self.buffer.flush()
+
+    def _flush_loop(self) -> None:
+        while True:
+            time.sleep(FLUSH_EVERY)
+            with contextlib.suppress(Exception):
+                self.buffer.flush()
+
+
+OUTPUT: _Output | None = None
 
 
 class _NoInput(io.TextIOBase):
@@ -64,16 +118,13 @@ class _NoInput(io.TextIOBase):
         return False
 
 
-def _stream(fd: int) -> _LiveText:
-    raw = open(fd, "wb", closefd=False)  # noqa: SIM115 - lives as long as the process
-    return _LiveText(raw, encoding="utf-8", errors="backslashreplace", line_buffering=False)
-
-
 def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     """Everything a kernel process needs before it runs a cell (both spawned and forked ones)."""
+    global OUTPUT
     sys.stdin = _NoInput()
-    sys.stdout = sys.__stdout__ = _stream(1)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = _stream(2)  # type: ignore[misc]
+    OUTPUT = _Output()
+    sys.stdout = sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
     faulthandler.enable(file=sys.stderr)  # a segfault prints the cell's line before dying
     if cwd:
         os.chdir(cwd)
@@ -110,9 +161,8 @@ def _warm_torch() -> None:
 
 def leave(code: int = 0) -> NoReturn:
     """Flush what was printed and leave at once (no interpreter teardown)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BaseException):
-            stream.flush()
+    if OUTPUT is not None:
+        OUTPUT.flush()
     os._exit(code)
 
 
@@ -158,16 +208,12 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
 
 
 def _restore_stdio() -> None:
-    """A cell may replace sys.stdout or the SIGINT handler; the next cell gets ours back."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, f"__{name}__")
-        if getattr(sys, name) is not stream:
-            setattr(sys, name, stream)
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            setattr(sys, name, _stream(1 if name == "stdout" else 2))
-            setattr(sys, f"__{name}__", getattr(sys, name))
+    """Flush the cell's output, and give the next cell our streams and SIGINT handler back."""
+    if OUTPUT is not None:
+        OUTPUT.flush()
+        OUTPUT.restore()
+        sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
+        sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
     if not isinstance(sys.stdin, _NoInput):
         sys.stdin = _NoInput()
     signal.signal(signal.SIGINT, on_sigint)

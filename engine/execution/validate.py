@@ -1,0 +1,183 @@
+"""Execute lessons for ``lectio validate`` (and the pytest plugin): one Check per cell and verify.
+
+Every lesson runs in a fresh process forked from a fork server that imported torch once
+(:mod:`engine.execution.forkserver`), so lessons are isolated from each other (the default dtype,
+seeds, builtins a lesson changes never reach the next) and start in milliseconds. Lessons run in
+parallel, ``jobs`` at a time, each driven by a thread of this process that mostly waits in
+``poll``. Within a lesson, a failing cell is reported alone: the cells after it still run
+(:meth:`LessonExecutor.run_cell` with ``keep_going``), and after a crash the earlier cells are
+replayed in the new kernel, so one broken cell does not turn the rest of the lesson red.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from engine.execution.executor import LessonExecutor
+from engine.execution.expect import check_expect
+from engine.execution.forkserver import ForkServer, ForkServerError
+from engine.execution.kernel import DEFAULT_MEMORY_LIMIT, DEFAULT_OUTPUT_LIMIT, Kernel
+from engine.execution.results import CellResult, CellStatus
+from engine.format.models import CodeBlock, Lesson, QuestionBlock
+from engine.format.spans import Span
+from engine.validation.report import Check, Status
+
+OnReport = Callable[[Lesson, list[Check]], None]
+
+
+def default_jobs() -> int:
+    """As many lessons at a time as this process may use cores."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def execute_lessons(
+    lessons: Sequence[Lesson],
+    *,
+    jobs: int | None = None,
+    on_report: OnReport | None = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    forkserver: ForkServer | None = None,
+) -> dict[str, list[Check]]:
+    """Run every lesson's cells and verifications; checks keyed by lesson path, in input order.
+
+    ``on_report`` is called in the calling thread as each lesson finishes (for live progress).
+    """
+    if not lessons:
+        return {}
+    jobs = jobs or default_jobs()
+    server = forkserver or ForkServer()
+    server.start()
+    done: dict[str, list[Check]] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=min(jobs, len(lessons)),
+                                thread_name_prefix="lectio-validate") as pool:
+            futures = {
+                pool.submit(execute_lesson, lesson, server, memory_limit=memory_limit,
+                            output_limit=output_limit): lesson
+                for lesson in lessons
+            }
+            for future in as_completed(futures):
+                lesson = futures[future]
+                try:
+                    checks = future.result()
+                except ForkServerError as exc:
+                    checks = [Check("execution", "error", f"could not start a kernel: {exc}",
+                                    lesson.span)]
+                done[lesson.path] = checks
+                if on_report is not None:
+                    on_report(lesson, checks)
+    finally:
+        if forkserver is None:
+            server.close()
+    return {lesson.path: done[lesson.path] for lesson in lessons}
+
+
+def execute_lesson(
+    lesson: Lesson,
+    server: ForkServer | None = None,
+    *,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
+) -> list[Check]:
+    """Run one lesson top to bottom in a fresh kernel; one Check per code cell and verify."""
+    kernel = Kernel(forkserver=server, memory_limit=memory_limit, output_limit=output_limit)
+    try:
+        missing = kernel.missing_modules(lesson.requires)
+        executor = LessonExecutor(lesson, kernel)
+        checks: list[Check] = []
+        for index, block in enumerate(lesson.blocks):
+            if isinstance(block, CodeBlock):
+                name = f"cell {executor.cell_label(index)}"
+                if missing:
+                    checks.append(_missing(name, block.span, missing))
+                    continue
+                result = executor.run_cell(index, keep_going=True)[-1][1]
+                checks.append(cell_check(name, block, result))
+            elif isinstance(block, QuestionBlock) and block.verify is not None:
+                name = f"verify {block.id}"
+                if missing:
+                    checks.append(_missing(name, block.span, missing))
+                    continue
+                result = executor.run_verify(index, keep_going=True)
+                checks.append(verify_check(name, block, result))
+        return checks
+    finally:
+        kernel.shutdown()
+
+
+def _missing(name: str, span: Span, modules: list[str]) -> Check:
+    listed = ", ".join(modules)
+    what = "module" if len(modules) == 1 else "modules"
+    return Check(name, "skipped", f"skipped: the lesson requires the {what} {listed}, "
+                 "which cannot be imported here", span)
+
+
+def _at_line(start: Span, line: int | None) -> Span:
+    if line is None or line < 1:
+        return start
+    return Span(start.file, start.line + line - 1, start.col)
+
+
+def _source_line(code: str, line: int | None) -> str:
+    lines = code.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    return lines[line - 1].strip()
+
+
+def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str]:
+    """Status, one-line message and detail of a cell or verify that did not succeed."""
+    detail = result.stdout.rstrip()
+    if result.status is CellStatus.SKIPPED:
+        return "skipped", result.detail or "not run", ""
+    if result.status is CellStatus.ERROR and result.error is not None:
+        error = result.error
+        text = f"{error.name}: {error.message}" if error.message else error.name
+        source = _source_line(code, error.line)
+        where = f" on line {error.line} of the {what}" if error.line else ""
+        message = f"{text}{where}" + (f": {source}" if source and not error.message else "")
+        parts = [error.traceback.rstrip()]
+        if detail:
+            parts.insert(0, "output:\n" + detail)
+        return "failed", message, "\n".join(parts)
+    if result.status is CellStatus.TIMEOUT:
+        return "failed", f"timed out: {result.detail}", detail
+    return "error", f"crashed: {result.detail}", detail
+
+
+def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
+    """The check of one code cell: its expect, or simply that it ran without error."""
+    start = block.code_span
+    line = result.error.line if result.error is not None else None
+    if block.expect is not None and result.status in (CellStatus.OK, CellStatus.ERROR):
+        problem = check_expect(block.expect, result)
+        if problem is None:
+            return Check(name, "passed", span=block.span, duration=result.duration)
+        message, _, detail = problem.partition("\n")
+        if result.error is not None and block.expect.mode != "raises":
+            _, message, detail = _failure(result, block.code, "cell")
+            message = f"expected output, but {message}"
+        return Check(name, "failed", message, _at_line(start, line), result.duration, detail)
+    if result.status is CellStatus.OK:
+        return Check(name, "passed", span=block.span, duration=result.duration)
+    status, message, detail = _failure(result, block.code, "cell")
+    return Check(name, status, message, _at_line(start, line) if line else block.span,
+                 result.duration, detail)
+
+
+def verify_check(name: str, block: QuestionBlock, result: CellResult) -> Check:
+    """The check of a question's ``verify`` code: it must run without error."""
+    if result.status is CellStatus.OK:
+        return Check(name, "passed", span=block.span_of("verify"), duration=result.duration)
+    status, message, detail = _failure(result, block.verify or "", "verify code")
+    line = result.error.line if result.error is not None else None
+    span = _at_line(block.span_of("verify"), line)
+    if status == "failed":
+        message = f"the answer key of question {block.id} does not hold: {message}"
+    return Check(name, status, message, span, result.duration, detail)

@@ -1,0 +1,6 @@
+# status: timeout
+# timeout: 1
+# error: KeyboardInterrupt
+# kernel: survives
+while True:
+    pass

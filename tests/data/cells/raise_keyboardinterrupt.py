@@ -1,0 +1,4 @@
+# status: error
+# error: KeyboardInterrupt
+# kernel: survives
+raise KeyboardInterrupt

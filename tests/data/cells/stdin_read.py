@@ -1,0 +1,5 @@
+# status: error
+# error: EOFError
+# kernel: survives
+import sys
+data = sys.stdin.read()

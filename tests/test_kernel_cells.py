@@ -1,0 +1,172 @@
+"""Misbehaving cells (tests/data/cells/*.py): each fails alone; the next cell and lesson pass.
+
+Each data file starts with ``# key: value`` lines saying what must happen:
+``status`` (ok/error/timeout/crashed), ``timeout`` (seconds), ``error`` (exception name),
+``detail`` (text in the detail or error message), ``memory-limit`` (MiB, default 4096), ``kernel`` (survives: the namespace is kept;
+restarted: a fresh worker), ``truncated``, ``stdout-contains``, ``children: killed`` (the pids it
+prints after ``children:`` must be gone once the kernel stops).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.execution.forkserver import ForkServer
+from engine.execution.kernel import Kernel
+from engine.execution.results import CellStatus
+from engine.execution.validate import execute_lessons
+from engine.format.loader import load_lesson
+
+pytestmark = pytest.mark.slow
+
+CELLS = sorted((Path(__file__).parent / "data" / "cells").glob("*.py"))
+
+
+def header(path: Path) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"# ([a-z-]+): (.*)$", line)
+        if not match:
+            break
+        fields[match.group(1)] = match.group(2)
+    return fields
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ForkServer]:
+    with ForkServer() as fs:
+        yield fs
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
+
+
+def test_every_cell_file_has_a_status() -> None:
+    assert len(CELLS) >= 20
+    for path in CELLS:
+        assert header(path).get("status") in {"ok", "error", "timeout", "crashed"}, path
+
+
+@pytest.mark.parametrize("path", CELLS, ids=lambda p: p.stem)
+def test_misbehaving_cell_fails_alone(path: Path, server: ForkServer, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = header(path)
+    monkeypatch.chdir(tmp_path)
+    memory = int(spec.get("memory-limit", 4096)) << 20
+    kernel = Kernel(forkserver=server, interrupt_grace=1.0, memory_limit=memory)
+    pids: list[int] = []
+    try:
+        assert kernel.execute("a = 41").ok
+        generation = kernel.generation
+        result = kernel.execute(path.read_text(encoding="utf-8"),
+                                timeout=float(spec.get("timeout", 20)), filename="<cell bad>")
+        assert result.status.value == spec["status"], result
+        if "error" in spec:
+            assert result.error is not None and result.error.is_a(spec["error"]), result
+        if "detail" in spec:
+            said = result.detail + (result.error.message if result.error else "")
+            assert spec["detail"] in said, result
+        if spec.get("truncated") == "true":
+            assert result.truncated
+            assert len(result.stdout.encode()) < kernel.output_limit + 1000
+        if "stdout-contains" in spec:
+            assert spec["stdout-contains"] in result.stdout, result.stdout[-300:]
+        if result.error is not None and result.error.traceback.startswith("Traceback"):
+            assert "engine/execution" not in result.error.traceback, result.error.traceback
+        for line in result.stdout.splitlines():
+            if line.startswith("children:"):
+                pids += [int(p) for p in line.split()[1:]]
+
+        after = kernel.execute("print(a + 1)" if spec["kernel"] == "survives" else "print('next')")
+        assert after.status is CellStatus.OK, after
+        if spec["kernel"] == "survives":
+            assert kernel.generation == generation
+            assert after.stdout == "42\n"
+        else:
+            assert kernel.generation > generation
+            assert kernel.execute("a").error.name == "NameError"  # type: ignore[union-attr]
+    finally:
+        kernel.shutdown()
+    assert list(tmp_path.iterdir()) == [], "a cell wrote into the working folder"
+    if spec.get("children") == "killed":
+        assert pids
+        deadline = time.monotonic() + 10
+        while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(_gone(pid) for pid in pids), pids
+
+
+def _lesson_yaml(cell: Path, timeout: str) -> str:
+    code = "\n".join("      " + line for line in cell.read_text(encoding="utf-8").splitlines())
+    return (
+        f"id: {cell.stem.replace('_', '-')}\ntitle: {cell.stem}\nblocks:\n"
+        "  - code: a = 41\n"
+        f"  - code: |\n{code}\n    id: bad\n    timeout: {timeout}\n"
+        "  - code: print(a + 1)\n    id: next\n    expect: '42'\n"
+    )
+
+
+GOOD_LESSON = """id: good
+title: A lesson after the bad ones
+blocks:
+  - code: |
+      import random, builtins, torch
+      print(torch.get_default_dtype(), hasattr(builtins, "leaked"), torch.tensor([1.5]).dtype)
+    expect: "torch.float32 False torch.float32"
+"""
+
+
+def test_each_bad_cell_fails_alone_in_validation(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through ``execute_lessons``: the bad cell fails, the next cell and the next lesson pass."""
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for cell in CELLS:
+        (folder / f"{cell.stem}.yaml").write_text(
+            _lesson_yaml(cell, header(cell).get("timeout", "20")), encoding="utf-8")
+    (folder / "zz-good.yaml").write_text(GOOD_LESSON, encoding="utf-8")
+    lessons = [load_lesson(p) for p in sorted(folder.glob("*.yaml"))]
+    reports = execute_lessons(lessons, jobs=2, memory_limit=1536 << 20)
+    for cell in CELLS:
+        checks = {c.name: c for c in reports[str(folder / f"{cell.stem}.yaml")]}
+        assert set(checks) == {"cell 1", "cell bad", "cell next"}
+        bad_ok = header(cell)["status"] == "ok"
+        assert (checks["cell bad"].status == "passed") == bad_ok, checks["cell bad"]
+        if not bad_ok:
+            assert checks["cell bad"].message
+            assert checks["cell bad"].span is not None
+        assert checks["cell next"].status == "passed", (cell.stem, checks["cell next"])
+    good = reports[str(folder / "zz-good.yaml")]
+    assert [c.status for c in good] == ["passed"], good
+    assert list(work.iterdir()) == []
+    assert [p.name for p in folder.iterdir() if p.suffix != ".yaml"] == []
+
+
+def test_interpreter_is_left_at_once(server: ForkServer) -> None:
+    """Shutdown never waits for non-daemon threads (os._exit after flushing)."""
+    kernel = Kernel(forkserver=server)
+    assert kernel.execute("import threading, time\n"
+                          "threading.Thread(target=time.sleep, args=(1000,)).start()").ok
+    pid = kernel.pid
+    assert pid is not None
+    kernel.execute("pass")
+    kernel.shutdown()
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _gone(pid)
+    assert os.getpid() != pid
