@@ -1,10 +1,11 @@
 """Misbehaving cells (tests/data/cells/*.py): each fails alone; the next cell and lesson pass.
 
 Each data file starts with ``# key: value`` lines saying what must happen:
-``status`` (ok/error/timeout/crashed), ``timeout`` (seconds), ``error`` (exception name),
-``detail`` (text in the detail or error message), ``memory-limit`` (MiB, default 4096), ``kernel`` (survives: the namespace is kept;
-restarted: a fresh worker), ``truncated``, ``stdout-contains``, ``children: killed`` (the pids it
-prints after ``children:`` must be gone once the kernel stops).
+``status`` (ok/error/timeout/crashed), ``timeout`` (seconds), ``error`` (exception class),
+``detail`` (text in the detail or error message), ``memory-limit`` (MiB, default 4096),
+``kernel`` (survives: the namespace is kept; restarted: a fresh worker), ``truncated``,
+``stdout-contains``, ``children: killed`` (the pids it prints after ``children:`` must be gone
+once the kernel stops).
 """
 
 from __future__ import annotations

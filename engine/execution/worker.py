@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import contextlib
 import faulthandler
 import importlib
 import importlib.util
