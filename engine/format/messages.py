@@ -181,6 +181,8 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         return _kindless(value, ("ref", "question"), "a quiz question", "question")
     if kind.startswith("value_error") or kind == "assertion_error":
         return f"{prefix}{err['msg']}"
+    if kind == "number_not_bool":
+        return f"{prefix}{err['msg']}"
     if kind in _CUSTOM:
         return str(err["msg"])
     return f"{prefix}{err['msg'][:1].lower()}{err['msg'][1:]}"
@@ -189,6 +191,7 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
 _CUSTOM = {
     "expect_keys", "bad_regex", "bad_exception", "empty_code", "code_syntax", "graph_name",
     "correct_count", "block_kinds", "module_name", "pick_count", "duplicate_id", "duplicate_ref",
+    "number_not_bool",
 }
 _MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -29,7 +30,19 @@ from engine.format.spans import Path, Span, SpanMap
 SLUG_RE = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_RE, max_length=80)]
 LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-Seconds = Annotated[float, Field(gt=0, le=3600)]
+
+
+def _no_bool(value: Any) -> Any:
+    """YAML reads ``yes``/``true`` as booleans, which pydantic would take as 1; a number field
+    given true/false is a mistake (``timeout: yes`` is not one second)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_not_bool", "expected a number, found {value}",
+                                  {"value": str(value).lower()})
+    return value
+
+
+NotBool = BeforeValidator(_no_bool)
+Seconds = Annotated[float, Field(gt=0, le=3600), NotBool]
 Markdown = Annotated[str, Field(min_length=1)]
 DottedName = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -456,9 +469,9 @@ class Quiz(Node):
     """The quiz's title."""
     language: LanguageTag | None = None
     """A language tag such as en or pt-BR (default en)."""
-    pass_mark: float = Field(default=0.7, alias="pass", ge=0, le=1)
+    pass_mark: Annotated[float, NotBool] = Field(default=0.7, alias="pass", ge=0, le=1)
     """The fraction of questions to answer correctly to pass, 0 to 1 (default 0.7)."""
-    pick: int | None = Field(default=None, ge=1)
+    pick: Annotated[int, Field(ge=1), NotBool] | None = None
     """Draw this many questions at random (stable per learner); default all of them."""
     questions: list[QuizItem] = Field(min_length=1)
     """The questions: `ref:` to reuse a lesson's question, or a question written here."""

@@ -53,7 +53,6 @@ class _Reader:
         self.lines = lines
         self.problems: list[Problem] = []
         self.count = 0
-        self.done: dict[int, Any] = {}
 
     def span(self, node: yaml.Node) -> Span:
         mark = node.start_mark
@@ -148,6 +147,29 @@ class _Reader:
         return result
 
 
+def _expanded_size(node: yaml.Node, depth: int, memo: dict[int, int]) -> int:
+    """How many values ``node`` becomes once aliases are expanded, counted on the node graph
+    (each distinct node once), so an alias bomb is refused before anything is built. A node
+    that contains itself (``&a [*a]``) counts as too large. Capped just above MAX_NODES."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > MAX_DEPTH or isinstance(node, yaml.ScalarNode):
+        return 1  # too deep: the reader reports the nesting itself, with its position
+    memo[key] = MAX_NODES + 1  # in progress: meeting it again means it contains itself
+    children: list[yaml.Node] = (
+        node.value if isinstance(node, yaml.SequenceNode)
+        else [n for pair in node.value for n in pair]
+    )
+    total = 1
+    for child in children:
+        total += _expanded_size(child, depth + 1, memo)
+        if total > MAX_NODES:
+            break
+    memo[key] = min(total, MAX_NODES + 1)
+    return memo[key]
+
+
 def _decode(data: bytes, file: str) -> str:
     try:
         text = data.decode("utf-8")
@@ -186,6 +208,8 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
                                  "and blocks:", "yaml")])
     reader = _Reader(spans, text.splitlines())
     try:
+        if _expanded_size(node, 0, {}) > MAX_NODES:
+            raise _TooLargeError
         value = reader.read(node, (), 0)
     except _TooLargeError:
         if not reader.problems:

@@ -1,0 +1,130 @@
+"""The safe YAML reader: attacks and odd files become located problems, quickly, in bounded memory."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import pytest
+
+from engine.format.loader import parse
+from engine.format.problems import LoadError
+from engine.format.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_NODES, read_yaml
+
+LESSON = b"id: a\ntitle: A\nblocks:\n  - text: hi\n"
+
+
+def problems(data: bytes) -> list[str]:
+    with pytest.raises(LoadError) as info:
+        parse(data, "f.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+def test_huge_file_is_refused_without_parsing() -> None:
+    data = LESSON + b"  - text: " + b"x" * MAX_BYTES + b"\n"
+    start = time.perf_counter()
+    assert problems(data) == [f"f.yaml:1:1: the file is {len(data):,} bytes; lesson files are "
+                              f"limited to {MAX_BYTES:,}"]
+    assert time.perf_counter() - start < 0.5
+
+
+def test_file_just_under_the_limit_loads() -> None:
+    body = b"x" * (MAX_BYTES - len(LESSON) - 100)
+    lesson = parse(LESSON + b"  - text: " + body + b"\n", "f.yaml")
+    assert len(lesson.blocks) == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("levels", [9, 12])
+def test_alias_bomb_is_fast_and_small(levels: int) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    data = ("\n".join(lines) + "\n").encode()
+    tracemalloc.start()
+    start = time.perf_counter()
+    found = problems(data)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert found == ["f.yaml:1:1: the document expands to too many values (an alias bomb?); "
+                     "write it without so many aliases"]
+    assert elapsed < 1.0
+    assert peak < 100 * 1024 * 1024
+
+
+def test_node_budget_counts_expanded_values() -> None:
+    """Aliases are legal in moderation: a few references are expanded normally."""
+    data = LESSON + b"  - text: &t shared\n  - text: *t\n"
+    assert len(parse(data, "f.yaml").blocks) == 3  # type: ignore[union-attr]
+    assert MAX_NODES >= 10_000
+
+
+def test_nesting_limit() -> None:
+    ok = b"x: " + b"[" * (MAX_DEPTH - 2) + b"]" * (MAX_DEPTH - 2) + b"\n"
+    read_yaml(ok, "f.yaml")
+    deep = b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n"
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as info:
+        read_yaml(deep, "f.yaml")
+    assert time.perf_counter() - start < 1.0
+    assert "nests more than" in str(info.value) or "YAML syntax" in str(info.value)
+
+
+def test_every_problem_of_a_file_at_once() -> None:
+    data = b"id: a\nid: b\ntitle: !!python/object:os.system x\nblocks:\n  - text: !custom y\n"
+    assert problems(data) == [
+        "f.yaml:2:1: duplicate key 'id' (first given on line 1)",
+        "f.yaml:3:8: the YAML tag !!python/object:os.system would build a Python object; "
+        "lesson files may hold only plain text, numbers, lists and mappings",
+        "f.yaml:5:11: unsupported YAML tag !custom; remove it",
+    ]
+
+
+def test_no_object_is_ever_constructed(tmp_path: object) -> None:
+    marker = b"!!python/object/apply:builtins.exec ['open(\"/tmp/lectio-pwned\",\"w\")']"
+    problems(LESSON + b"  - text: " + marker + b"\n")
+    import os
+    assert not os.path.exists("/tmp/lectio-pwned")
+
+
+def test_utf8_bom_and_crlf_keep_positions() -> None:
+    data = "\ufeffid: a\r\ntitle: A\r\nblocks:\r\n  - text: hi\r\n    bad: 1\r\n".encode()
+    assert problems(data) == ["f.yaml:5:5: unknown key 'bad' (allowed here: text)"]
+
+
+def test_crlf_code_cell_has_no_carriage_returns() -> None:
+    data = b"id: a\r\ntitle: A\r\nblocks:\r\n  - code: |\r\n      x = 1\r\n      print(x)\r\n"
+    lesson = parse(data, "f.yaml")
+    assert lesson.blocks[0].code == "x = 1\nprint(x)\n"  # type: ignore[union-attr]
+
+
+def test_invalid_utf8_is_located() -> None:
+    assert problems(b"id: a\ntitle: caf\xe9\n") == [
+        "f.yaml:2:11: the file is not valid UTF-8 text (byte 0xe9); save it as UTF-8"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
+    (b"   \n\n", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
+    (b"# only\n", "f.yaml:1:1: the file holds only comments; a lesson starts with id:, title: "
+     "and blocks:"),
+    (b"- a\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+     "'title: ...'), found a list"),
+    (b"42\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+     "'title: ...'), found a int"),
+    (b"null\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+     "'title: ...'), found nothing"),
+])
+def test_not_a_mapping(data: bytes, message: str) -> None:
+    assert problems(data) == [message]
+
+
+def test_dates_and_binary_stay_text() -> None:
+    data, _ = read_yaml(b"a: 2024-01-02\nb: !!binary aGVsbG8=\n", "f.yaml")
+    assert data == {"a": "2024-01-02", "b": "aGVsbG8="}
+
+
+def test_non_string_keys_become_text() -> None:
+    data, _ = read_yaml(b"1: one\ntrue: yes\n", "f.yaml")
+    assert data == {"1": "one", "true": True}
