@@ -227,3 +227,21 @@ def test_real_kernel_torch_lesson_with_a_graph(tmp_path: Path) -> None:
     assert "tensor(4.)" in out
     assert "Autograd graph of y:" in out and "MulBackward0" in out
     assert "Not quite." in out and "Correct!" in out and "Thanks for your feedback!" in out
+
+
+def test_expected_and_unexpected_errors_are_told_apart(store: SqliteStore) -> None:
+    from session_fakes import error
+
+    out, err = io.StringIO(), io.StringIO()
+    name_error = error("NameError", "name 'undefined_name' is not defined")
+    kernels = KernelFactory({"1 / 0": error(), "undefined_name": name_error})
+    code = run_plain(DATA / "plain" / "raises.yaml", learner=LEARNER, stdin=io.StringIO(""),
+                     stdout=out, stderr=err, store=store, kernel_factory=kernels)
+    text = out.getvalue()
+    assert code == 0
+    assert "Raised ZeroDivisionError, as this example means to." in text
+    assert "Error: NameError." in text
+    assert "Skipped" in text and "cell 2 above failed (NameError)" in text  # the third cell
+    # the failed cell 2 is tried again before cell 3 (it has not run), then cell 3 is skipped
+    assert [(r.cell, r.status) for r in store.cell_runs()] == [
+        (0, "error"), (1, "error"), (1, "error"), (2, "skipped")]

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any, Literal, TypeVar
 
+from engine.execution.expect import check_expect
 from engine.execution.results import CellResult
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.plain import render
@@ -141,7 +142,10 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:
-        console.say("\n".join(render.result_lines(mine, lang, printed=printed["any"])))
+        expected = (block.expect is not None and block.expect.mode == "raises"
+                    and check_expect(block.expect, mine) is None)
+        console.say("\n".join(render.result_lines(mine, lang, printed=printed["any"],
+                                                   expected_raise=expected)))
 
 
 def _question(session: LessonSession, console: Console, lang: str | None, index: int,

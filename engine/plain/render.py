@@ -25,8 +25,12 @@ def note(block: NoteBlock, lang: str | None) -> str:
     return f"{head}\n{block.note.rstrip()}"
 
 
-def result_lines(result: CellResult, lang: str | None, *, printed: bool) -> list[str]:
-    """What to say after a cell ran (its stdout is already printed when ``printed``)."""
+def result_lines(result: CellResult, lang: str | None, *, printed: bool,
+                 expected_raise: bool = False) -> list[str]:
+    """What to say after a cell ran (its stdout is already printed when ``printed``).
+
+    ``expected_raise``: the lesson says this cell raises (``expect: {raises: ...}``) and it did,
+    so the error is the point of the cell, not a failure: say so first."""
     lines: list[str] = []
     if not printed and result.stdout:
         lines += [t("plain.output", lang), result.stdout.rstrip("\n")]
@@ -40,10 +44,14 @@ def result_lines(result: CellResult, lang: str | None, *, printed: bool) -> list
             lines.append(t("plain.no_output", lang))
         lines.append(t("cell.ok", lang, seconds=result.duration))
     elif status is CellStatus.ERROR and result.error is not None:
-        lines.append(t("plain.error", lang, name=result.error.name,
-                       message=result.error.message))
-        if result.error.traceback.strip():
-            lines.append(result.error.traceback.rstrip())
+        key = "plain.expected_error" if expected_raise else "plain.error"
+        tb = result.error.traceback.rstrip()
+        if tb and result.error.message in tb:  # the traceback ends with the message: say it once
+            lines += [t(key + "_short", lang, name=result.error.name), tb]
+        else:
+            lines.append(t(key, lang, name=result.error.name, message=result.error.message))
+            if tb:
+                lines.append(tb)
     elif status is CellStatus.TIMEOUT:
         lines.append(t("cell.timeout", lang, seconds=result.duration))
     elif status is CellStatus.CRASHED:

@@ -25,6 +25,9 @@ EN: dict[str, str] = {
     "plain.value": "Value:",
     "plain.no_output": "No output.",
     "plain.error": "Error: {name}: {message}",
+    "plain.expected_error": "Raised {name}, as this example means to: {message}",
+    "plain.error_short": "Error: {name}.",
+    "plain.expected_error_short": "Raised {name}, as this example means to.",
     "plain.question": "Question {n} of {total}:",
     "plain.how_one": "Type the number of your answer; h for a hint, s to skip.",
     "plain.how_all": "Type the numbers of every correct answer, separated by commas "
@@ -72,6 +75,9 @@ PT: dict[str, str] = {
     "plain.value": "Valor:",
     "plain.no_output": "Sem saída.",
     "plain.error": "Erro: {name}: {message}",
+    "plain.expected_error": "Levantou {name}, como este exemplo pretende: {message}",
+    "plain.error_short": "Erro: {name}.",
+    "plain.expected_error_short": "Levantou {name}, como este exemplo pretende.",
     "plain.question": "Pergunta {n} de {total}:",
     "plain.how_one": "Digite o número da sua resposta; h para uma dica, p para pular.",
     "plain.how_all": "Digite os números de todas as respostas corretas, separados por vírgulas "
