@@ -198,6 +198,8 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise LoadError([_syntax_problem(exc, file, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise LoadError([_reader_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Problem(Span(file, 1, 1), f"YAML error: {exc}", "yaml")]) from None
     finally:
@@ -219,6 +221,16 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
     if reader.problems:
         raise LoadError(reader.problems)
     return value, spans
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Problem:
+    """A character YAML refuses (a control character pasted from a terminal, say)."""
+    before = text[: max(exc.position, 0)]
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(Span(file, line, col), f"the file holds the control character U+{char:04X}, "
+                   "which YAML does not allow; remove it", "yaml")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
