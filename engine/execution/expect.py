@@ -79,7 +79,7 @@ def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
         want = _norm(expect.value)
         if want in (_norm(result.stdout), _norm(shown)):
             return None
-        return "output differs from expect:\n" + diff(want, _norm(shown))
+        return "output differs from expect (- expected, + actual):\n" + diff(want, _norm(shown))
     if expect.mode == "contains":
         if expect.value in shown:
             return None

@@ -147,7 +147,7 @@ def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str
             parts.insert(0, "output:\n" + detail)
         return "failed", message, "\n".join(parts)
     if result.status is CellStatus.TIMEOUT:
-        return "failed", f"timed out: {result.detail}", detail
+        return "failed", result.detail or "timed out", detail
     return "error", f"crashed: {result.detail}", detail
 
 
@@ -160,6 +160,7 @@ def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
         if problem is None:
             return Check(name, "passed", span=block.span, duration=result.duration)
         message, _, detail = problem.partition("\n")
+        message = message.rstrip(":")
         if result.error is not None and block.expect.mode != "raises":
             _, message, detail = _failure(result, block.code, "cell")
             message = f"expected output, but {message}"

@@ -1,0 +1,250 @@
+"""The kernel: lifecycle, streaming, display, tracebacks, interrupts, limits, the fork server."""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.execution.forkserver import ForkServer
+from engine.execution.kernel import Kernel
+from engine.execution.results import CellStatus, KernelState
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[Kernel]:
+    """A spawned kernel with torch preloaded, under the default limits."""
+    states: list[KernelState] = []
+    k = Kernel(on_state=states.append)
+    k.start()
+    k.states = states  # type: ignore[attr-defined]
+    yield k
+    k.shutdown()
+
+
+@pytest.fixture
+def light() -> Iterator[Kernel]:
+    """A kernel without torch: starts in a few milliseconds, for restart-heavy tests."""
+    k = Kernel(preload=(), interrupt_grace=0.5)
+    yield k
+    k.shutdown()
+
+
+def test_start_returns_at_once_and_reports_ready(kernel: Kernel) -> None:
+    assert kernel.wait_ready()
+    states = kernel.states  # type: ignore[attr-defined]
+    assert states[0] is KernelState.STARTING
+    assert KernelState.READY in states
+    assert kernel.state is KernelState.READY
+
+
+def test_torch_is_imported_once_and_works_under_the_memory_cap(kernel: Kernel) -> None:
+    result = kernel.execute(
+        "import resource, sys, torch\n"
+        "x = torch.randn(500, 500, requires_grad=True)\n"
+        "(x @ x).sum().backward()\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0], x.grad.shape)"
+    )
+    assert result.status is CellStatus.OK, result
+    assert result.stdout == f"{4 << 30} torch.Size([500, 500])\n"
+
+
+def test_print_and_last_expression_display(kernel: Kernel) -> None:
+    result = kernel.execute("print('hi')\n6 * 7")
+    assert (result.stdout, result.display) == ("hi\n", "42")
+    assert kernel.execute("6 * 7;").display is None
+    assert kernel.execute("None").display is None
+    assert kernel.execute("'a' + 'b'").display == "'ab'"
+
+
+def test_output_streams_while_the_cell_runs(kernel: Kernel) -> None:
+    seen: list[tuple[str, KernelState]] = []
+    result = kernel.execute(
+        "import time\nprint('first')\ntime.sleep(0.5)\nprint('second')",
+        on_output=lambda text: seen.append((text, kernel.state)),
+    )
+    assert result.stdout == "first\nsecond\n"
+    assert seen[0][0] == "first\n", seen
+    assert seen[0][1] is KernelState.BUSY
+
+
+def test_traceback_is_trimmed_to_cells_with_cell_lines(kernel: Kernel) -> None:
+    kernel.execute("def half(v):\n    return v / 0\n", filename="<cell helpers>")
+    result = kernel.execute("a = 1\nb = half(a)\n", filename="<cell use>")
+    assert result.status is CellStatus.ERROR
+    error = result.error
+    assert error is not None
+    assert (error.name, error.message, error.line) == ("ZeroDivisionError", "division by zero", 2)
+    assert '"<cell use>", line 2' in error.traceback
+    assert '"<cell helpers>", line 2, in half' in error.traceback
+    assert "engine" not in error.traceback
+    assert error.is_a("ArithmeticError") and not error.is_a("KeyError")
+
+
+def test_syntax_error_is_an_error_with_its_line(kernel: Kernel) -> None:
+    result = kernel.execute("x = 1\nx = = 2\n")
+    assert result.status is CellStatus.ERROR
+    assert result.error is not None and result.error.name == "SyntaxError"
+    assert result.error.line == 2
+
+
+def test_namespace_persists_and_reset_starts_fresh_with_seeds(kernel: Kernel) -> None:
+    kernel.execute("keep = 5")
+    assert kernel.execute("print(keep)").stdout == "5\n"
+    draw = "import random, torch\nprint(random.random(), torch.rand(1).item())"
+    kernel.reset(0)
+    first = kernel.execute(draw).stdout
+    kernel.execute("import torch, builtins\ntorch.set_default_dtype(torch.float64)\n"
+                   "builtins.leaked = 1\ntorch.set_grad_enabled(False)")
+    kernel.reset(0)
+    assert kernel.execute(draw).stdout == first
+    after = kernel.execute("import torch, builtins\n"
+                           "print(torch.get_default_dtype(), hasattr(builtins, 'leaked'), "
+                           "torch.is_grad_enabled())")
+    assert after.stdout == "torch.float32 False True\n"
+    assert kernel.execute("keep").error.name == "NameError"  # type: ignore[union-attr]
+
+
+def test_cells_run_in_a_scratch_folder(kernel: Kernel) -> None:
+    cwd = kernel.execute("import os\nos.getcwd()").display
+    assert cwd is not None and "lectio-kernel-" in cwd
+    assert Path(cwd.strip("'")) != Path.cwd()
+
+
+def test_interrupt_from_another_thread_keeps_the_namespace(kernel: Kernel) -> None:
+    kernel.execute("survivor = 'still here'")
+
+    def on_output(text: str) -> None:
+        if "go" in text:
+            threading.Timer(0.05, kernel.interrupt).start()
+
+    result = kernel.execute("import time\nprint('go')\ntime.sleep(30)", on_output=on_output)
+    assert result.status is CellStatus.ERROR, result
+    assert result.error is not None and result.error.name == "KeyboardInterrupt"
+    assert result.detail == "interrupted"
+    assert kernel.execute("survivor").display == "'still here'"
+
+
+def test_pickling_classes_defined_in_cells(kernel: Kernel) -> None:
+    result = kernel.execute("import pickle\nclass Point:\n    x = 3\n"
+                            "pickle.loads(pickle.dumps(Point())).x")
+    assert result.display == "3", result
+
+
+def test_interrupt_that_is_swallowed_kills_and_restarts(light: Kernel) -> None:
+    light.execute("gone = 1")
+    generation = light.generation
+
+    def on_output(text: str) -> None:
+        threading.Timer(0.05, light.interrupt).start()
+
+    result = light.execute(
+        "import time\nprint('go')\nwhile True:\n    try:\n        time.sleep(0.01)\n"
+        "    except KeyboardInterrupt:\n        pass",
+        on_output=on_output,
+    )
+    assert result.status is CellStatus.CRASHED, result
+    assert "did not stop when interrupted" in result.detail
+    assert light.generation == generation + 1
+    assert light.execute("gone").error.name == "NameError"  # type: ignore[union-attr]
+
+
+def test_restart_and_shutdown(light: Kernel) -> None:
+    light.execute("v = 1")
+    generation = light.generation
+    light.restart()
+    assert light.generation == generation + 1
+    assert light.execute("v").error.name == "NameError"  # type: ignore[union-attr]
+    scratch = light.execute("import os\nos.getcwd()").display
+    light.shutdown()
+    assert light.state is KernelState.DEAD
+    assert scratch is not None and not Path(scratch.strip("'")).exists()
+    assert light.execute("print(2)").stdout == "2\n"  # starts again on demand
+
+
+def test_shutdown_from_another_thread_ends_a_running_cell(light: Kernel) -> None:
+    light.wait_ready()
+    threading.Timer(0.3, light.shutdown).start()
+    result = light.execute("import time\ntime.sleep(30)")
+    assert result.status is CellStatus.CRASHED
+    assert "shut down" in result.detail
+
+
+def test_output_cap_is_configurable() -> None:
+    with Kernel(preload=(), output_limit=100) as small:
+        result = small.execute("print('y' * 1000)\nprint('end')")
+    assert result.status is CellStatus.OK
+    assert result.truncated
+    assert result.stdout.startswith("y" * 100)
+    assert "output truncated" in result.stdout and "end" not in result.stdout
+
+
+def test_memory_limit_none_means_no_cap() -> None:
+    with Kernel(preload=(), memory_limit=None) as free:
+        result = free.execute("import resource\nresource.getrlimit(resource.RLIMIT_AS)[0]")
+    assert result.display == str(resource.getrlimit(resource.RLIMIT_AS)[0])
+
+
+def test_a_missing_preload_module_is_not_fatal() -> None:
+    with Kernel(preload=("no_such_module_for_lectio",)) as k:
+        assert k.execute("print(1)").stdout == "1\n"
+        assert k.missing_modules(["json", "no_such_module_for_lectio"]) == [
+            "no_such_module_for_lectio"]
+
+
+def test_many_cells_round_trip(light: Kernel) -> None:
+    for i in range(200):
+        assert light.execute(f"print({i})").stdout == f"{i}\n"
+
+
+# -- the fork server ---------------------------------------------------------------------------
+
+
+PARALLEL_OP = (
+    "import torch\n"
+    "x = torch.randn(1000, 1000)\n"
+    "for _ in range(5):\n"
+    "    x = torch.tanh(x @ x)\n"
+    "print(torch.get_num_threads())"
+)
+
+
+def test_forked_kernels_restore_threads_and_are_isolated() -> None:
+    with ForkServer() as server:
+        info = server.wait_ready()
+        assert info["preloaded"] == ["torch"]
+        first = Kernel(forkserver=server)
+        result = first.execute(PARALLEL_OP + "\ntorch.set_default_dtype(torch.float64)", timeout=60)
+        assert result.status is CellStatus.OK, result
+        assert result.stdout == f"{info['threads']}\n"
+        first.shutdown()
+        second = Kernel(forkserver=server)
+        dtype = second.execute("import torch\ntorch.get_default_dtype()").display
+        second.shutdown()
+    assert dtype == "torch.float32"
+
+
+def test_fork_after_a_multithreaded_op_still_meets_its_deadline() -> None:
+    """The known trap, set on purpose: the child may hang in OpenMP; the deadline still kills it."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("needs two cores for a multi-threaded torch operation")
+    with ForkServer(unsafe_warmup=True) as server:
+        info = server.wait_ready()
+        kernel = Kernel(forkserver=server, interrupt_grace=0.5)
+        started = time.monotonic()
+        result = kernel.execute(PARALLEL_OP, timeout=2)
+        elapsed = time.monotonic() - started
+        after = kernel.execute("print('fresh')")
+        kernel.shutdown()
+    assert info["threads"] > 1
+    assert result.status is CellStatus.TIMEOUT, result
+    assert "did not stop when interrupted" in result.detail
+    assert elapsed < 30  # a hang would never return; generous for a loaded machine
+    assert after.stdout == "fresh\n"
