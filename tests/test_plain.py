@@ -245,3 +245,12 @@ def test_expected_and_unexpected_errors_are_told_apart(store: SqliteStore) -> No
     # the failed cell 2 is tried again before cell 3 (it has not run), then cell 3 is skipped
     assert [(r.cell, r.status) for r in store.cell_runs()] == [
         (0, "error"), (1, "error"), (1, "error"), (2, "skipped")]
+
+
+def test_plain_catalogs_agree() -> None:
+    from engine.i18n import placeholders
+    from engine.plain.strings import EN, PT
+
+    assert set(EN) == set(PT)
+    for key in EN:
+        assert placeholders(EN[key]) == placeholders(PT[key]), key

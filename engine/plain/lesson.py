@@ -84,18 +84,23 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
 def _in_worker(session: LessonSession, work: Callable[[], R]) -> R:
     """Run blocking kernel work in a thread; Ctrl+C interrupts the cell, not the program."""
     box: dict[str, object] = {}
+    finished = threading.Event()
 
     def target() -> None:
         try:
             box["value"] = work()
         except BaseException as exc:
             box["error"] = exc
+        finally:
+            finished.set()
 
-    thread = threading.Thread(target=target, name="lectio-cell", daemon=True)
-    thread.start()
-    while thread.is_alive():
+    # An Event, not Thread.join: a join interrupted by Ctrl+C can leave the thread looking
+    # finished on Python < 3.13.
+    threading.Thread(target=target, name="lectio-cell", daemon=True).start()
+    while True:
         try:
-            thread.join(0.2)
+            if finished.wait(0.2):
+                break
         except KeyboardInterrupt:
             session.interrupt()
     if "error" in box:
