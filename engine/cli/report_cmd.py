@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cli.common import add_store_arguments
+
+if TYPE_CHECKING:
+    from engine.format.spans import Span
+    from engine.session.report import QuestionStats, Report
 
 
 def add_parser(sub: Any) -> None:
@@ -60,7 +64,7 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
 
 
-def _question_lines(q: Any) -> list[str]:
+def _question_lines(q: QuestionStats) -> list[str]:
     line = (f"{q.span}: question {q.id}: {q.attempts} attempt(s) by {q.learners} learner(s); "
             f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})")
     if q.earlier_version:
@@ -73,7 +77,7 @@ def _question_lines(q: Any) -> list[str]:
     return lines
 
 
-def to_text(report: Any) -> list[str]:
+def to_text(report: Report) -> list[str]:
     from engine.store.export import iso
 
     lines: list[str] = []
@@ -100,11 +104,11 @@ def to_text(report: Any) -> list[str]:
     return lines
 
 
-def _span(span: Any) -> dict[str, Any]:
+def _span(span: Span) -> dict[str, Any]:
     return {"file": span.file, "line": span.line, "col": span.col}
 
 
-def _question_json(q: Any) -> dict[str, Any]:
+def _question_json(q: QuestionStats) -> dict[str, Any]:
     return {
         "id": q.id, "location": _span(q.span), "attempts": q.attempts, "learners": q.learners,
         "first_tries": q.first_tries, "first_try_right": q.first_try_right,
@@ -115,7 +119,7 @@ def _question_json(q: Any) -> dict[str, Any]:
     }
 
 
-def to_json(report: Any) -> dict[str, Any]:
+def to_json(report: Report) -> dict[str, Any]:
     from engine.store.export import iso
 
     return {
