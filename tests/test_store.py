@@ -194,3 +194,21 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     with SqliteStore(path) as s:
         assert len(s.attempts(learner="ana")) == n
         assert len(s.attempts(learner="bob")) == n
+
+
+def test_a_write_that_cannot_be_made_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "lectio.db"
+    SqliteStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        s = SqliteStore(path, busy_timeout=0.2)
+        with pytest.raises(StoreError, match="database is locked; this was not saved"):
+            s.add_attempt(attempt())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert s.attempts() == []  # nothing half-written
+    s.add_attempt(attempt())  # and the store still works once the lock is released
+    assert len(s.attempts()) == 1
+    s.close()

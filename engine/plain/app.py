@@ -55,6 +55,9 @@ def run_plain(path: str | Path, *, data_dir: str | Path | None = None, learner: 
     try:
         outcome = _study(target, store, console, learner=learner, lang=lang, restart=restart,
                          kernel_factory=kernel_factory)
+    except StoreError as exc:  # said before anything unsaved is shown as saved
+        print(f"lectio: {exc}", file=err)
+        return 1
     finally:
         if own_store:
             store.close()

@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,20 +179,27 @@ class SqliteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.path}: cannot write: {exc}") from None
+                raise StoreError(f"{self.path}: cannot write: {exc}; this was not saved") from None
             try:
                 yield conn
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):  # the transaction may be gone with the failure
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):  # disk full, locked too long, I/O error...
+                    raise StoreError(f"{self.path}: cannot write: {exc}; "
+                                     "this was not saved") from None
                 raise
 
     def _select(self, sql: str, values: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cur = self._conn.cursor()
-            cur.row_factory = sqlite3.Row
-            return list(cur.execute(sql, values))
+            try:
+                cur = self._conn.cursor()
+                cur.row_factory = sqlite3.Row
+                return list(cur.execute(sql, values))
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot read: {exc}") from None
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         columns = ", ".join(row)
