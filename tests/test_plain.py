@@ -254,3 +254,17 @@ def test_plain_catalogs_agree() -> None:
     assert set(EN) == set(PT)
     for key in EN:
         assert placeholders(EN[key]) == placeholders(PT[key]), key
+
+
+def test_quiz_skip_is_a_miss_and_an_unfinished_attempt_resumes(store: SqliteStore) -> None:
+    quiz = ROOT / "quizzes" / "all.yaml"
+    code, out, _ = plain(quiz, ["1"], store)  # answer the first question, then input ends
+    assert code == 0 and "Score:" not in out
+    code, out, _ = plain(quiz, ["1"], store)
+    assert "Resuming attempt 1 at question 2 of 2." in out
+    assert "Question 1 of 2:" not in out and "Score:" in out
+    code, out, _ = plain(quiz, ["s", "1"], store)  # finished: a new attempt; skip the first
+    assert "Attempt 2." in out and "Skipped." in out
+    assert "Question 1: Which are vowels?" in out and "Your answer: not answered" in out
+    attempts = store.quiz_attempts(LEARNER, "all")
+    assert [a.number for a in attempts] == [1, 2] and attempts[1].total == 2
