@@ -61,7 +61,7 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
             session.visit(index)
             block = blocks[index]
             if isinstance(block, TextBlock):
-                console.say(block.text.rstrip())
+                console.say(render.md(block.text, lang))
             elif isinstance(block, NoteBlock):
                 console.say(render.note(block, lang))
             elif isinstance(block, CodeBlock):
@@ -158,7 +158,7 @@ def _question(session: LessonSession, console: Console, lang: str | None, index:
     view = session.question(index)
     console.say(t("plain.question", lang, n=questions.index(index) + 1, total=len(questions)),
                 "bold")
-    console.say(view.prompt.rstrip())
+    console.say(render.md(view.prompt, lang))
     if skip_solved and view.solved and view.last is not None:
         console.say(t("plain.solved_before", lang))
         console.say(t("plain.answers", lang))
@@ -176,7 +176,8 @@ def ask_question(console: Console, lang: str | None, view: QuestionView, *,
     console.say("\n".join(render.choice_lines(view)))
     total_hints = view.hints_left + len(view.hints_shown)
     for k, hint in enumerate(view.hints_shown, 1):
-        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: {hint}")
+        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: "
+                    f"{render.md_line(hint)}")
     shown = len(view.hints_shown)
     prompt: str | None = t("plain.how_all" if view.multiple else "plain.how_one", lang)
     verdict: Verdict | None = None
@@ -196,7 +197,7 @@ def ask_question(console: Console, lang: str | None, view: QuestionView, *,
             else:
                 shown += 1
                 console.say(f"{t('question.hint_n', lang, n=shown, total=total_hints)}: "
-                            f"{next_hint}")
+                            f"{render.md_line(next_hint)}")
             continue
         if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
             if verdict is not None:

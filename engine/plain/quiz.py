@@ -22,7 +22,7 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
         for k in range(start, session.count):
             view = session.question(k)
             console.say(t("quiz.question_n", lang, n=k + 1, total=session.count) + ":", "bold")
-            console.say(view.prompt.rstrip())
+            console.say(render.md(view.prompt, lang))
             ask_question(console, lang, view, hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
                          answer=lambda picks, k=k: session.answer(k, picks),  # type: ignore[misc]
                          retry=False)
@@ -48,7 +48,8 @@ def _report(result: QuizResult, session: QuizSession, console: Console,
     for review in result.missed:
         k = review.number - 1
         view = session.question(k)
-        console.say(t("plain.missed_q", lang, n=review.number, prompt=review.prompt.rstrip()))
+        console.say(t("plain.missed_q", lang, n=review.number,
+                      prompt=render.md_line(review.prompt)))
         if review.verdict is None:
             console.say(t("plain.your_answers", lang, picks=t("plain.not_answered", lang)))
             right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)
@@ -56,8 +57,8 @@ def _report(result: QuizResult, session: QuizSession, console: Console,
             for choice in view.choices:
                 src = session.items[k].question.choices[choice.index]
                 if src.correct:
-                    console.say(f"  {choice.number}. {choice.text}"
-                                + (f": {src.why}" if src.why else ""))
+                    console.say(f"  {choice.number}. {render.md_line(choice.text)}"
+                                + (f": {render.md_line(src.why)}" if src.why else ""))
         else:
             console.say("\n".join(render.explanation_lines(view, review.verdict, lang,
                                                            everything=True)))

@@ -11,8 +11,20 @@ from typing import Any
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import NoteBlock
+from engine.plain import markdown
 from engine.plain.strings import t
 from engine.session.views import QuestionView, Verdict
+
+
+def md(text: str, lang: str | None = None) -> str:
+    """Markdown prose as screen-reader-friendly text (see :mod:`engine.plain.markdown`)."""
+    return markdown.to_text(text, code_label=t("plain.code", lang),
+                            code_end=t("plain.end_code", lang))
+
+
+def md_line(text: str) -> str:
+    """Short Markdown (a choice, a why, a hint) on one line."""
+    return " ".join(markdown.to_text(text).split("\n")).strip()
 
 
 def indent(text: str, prefix: str = "    ") -> str:
@@ -22,7 +34,7 @@ def indent(text: str, prefix: str = "    ") -> str:
 def note(block: NoteBlock, lang: str | None) -> str:
     label = t(f"note.{block.kind}", lang)
     head = f"{label}: {block.title}" if block.title else f"{label}:"
-    return f"{head}\n{block.note.rstrip()}"
+    return f"{head}\n{md(block.note, lang)}"
 
 
 def result_lines(result: CellResult, lang: str | None, *, printed: bool,
@@ -99,7 +111,7 @@ def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:
 
 
 def choice_lines(view: QuestionView) -> list[str]:
-    return [f"  {c.number}. {c.text}" for c in view.choices]
+    return [f"  {c.number}. {md_line(c.text)}" for c in view.choices]
 
 
 def explanation_lines(view: QuestionView, verdict: Verdict, lang: str | None,
@@ -114,8 +126,8 @@ def explanation_lines(view: QuestionView, verdict: Verdict, lang: str | None,
         if e.picked:
             tags.append(t("plain.your_pick", lang))
         tags.append(t("plain.right", lang) if e.correct else t("plain.wrong", lang))
-        line = f"  {view.number_of(e.index)}. {e.text} ({', '.join(tags)})"
+        line = f"  {view.number_of(e.index)}. {md_line(e.text)} ({', '.join(tags)})"
         if e.why:
-            line += f": {e.why}"
+            line += f": {md_line(e.why)}"
         lines.append(line)
     return lines
