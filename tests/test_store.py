@@ -212,3 +212,30 @@ def test_a_write_that_cannot_be_made_is_a_store_error(tmp_path: Path) -> None:
     s.add_attempt(attempt())  # and the store still works once the lock is released
     assert len(s.attempts()) == 1
     s.close()
+
+
+def test_settings_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from engine import settings
+
+    monkeypatch.delenv("LECTIO_DATA_DIR", raising=False)
+    assert settings.data_dir() == Path(platformdirs.user_data_dir("lectio", appauthor=False))
+    monkeypatch.setenv("LECTIO_DATA_DIR", str(tmp_path / "env"))
+    assert settings.data_dir() == tmp_path / "env"
+    assert settings.data_dir(str(tmp_path / "cli")) == tmp_path / "cli"
+    assert settings.db_path(tmp_path) == tmp_path / "lectio.db"
+
+    monkeypatch.setattr(settings.getpass, "getuser", lambda: "os-user")
+    monkeypatch.delenv("LECTIO_LEARNER", raising=False)
+    assert settings.learner_name() == "os-user"
+    monkeypatch.setenv("LECTIO_LEARNER", "env-learner")
+    assert settings.learner_name() == "env-learner"
+    assert settings.learner_name("  cli-learner ") == "cli-learner"
+
+    def no_user() -> str:
+        raise KeyError("uid not found")
+
+    monkeypatch.delenv("LECTIO_LEARNER")
+    monkeypatch.setattr(settings.getpass, "getuser", no_user)
+    assert settings.learner_name() == "default"
