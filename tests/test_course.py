@@ -278,12 +278,18 @@ def test_every_section_has_a_review_quiz(course_id: str) -> None:
         assert (quiz.language or "en") == course.language
 
 
-def test_final_exam_draws_from_every_section() -> None:
-    course, _ = load_course(EN)
-    exams = [q for q in all_quizzes() if q.pick is not None]
-    assert exams, "no quiz draws questions with pick"
+@pytest.mark.parametrize("course_id", [EN, PT])
+def test_final_exam_draws_from_every_section(course_id: str) -> None:
+    course, _ = load_course(course_id)
+    exams = [
+        quiz for quiz in all_quizzes()
+        if quiz.pick is not None
+        and all(r.parts[0] == course_id for r in quiz.questions if isinstance(r, QuestionRef))
+    ]
+    assert exams, f"no quiz draws questions of {course_id} with pick"
     exam = exams[0]
     assert exam.pick is not None and 1 < exam.pick < len(exam.questions)
+    assert (exam.language or "en") == course.language
     covered = {r.parts[1] for r in exam.questions if isinstance(r, QuestionRef)}
     for section in course.sections:
         assert covered & set(section.lessons), f"the exam skips {section.title!r}"
