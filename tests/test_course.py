@@ -312,6 +312,17 @@ def test_portuguese_edition_covers_autograd() -> None:
         assert needle in text
 
 
+def test_portuguese_edition_mirrors_the_english_sections() -> None:
+    """Same sections, same number of chapters each, and the same number of checked cells."""
+    english, _ = load_course(EN)
+    portuguese, _ = load_course(PT)
+    sizes = [len(section.lessons) for section in english.sections]
+    assert [len(section.lessons) for section in portuguese.sections] == sizes
+    for en, pt in zip(course_lessons(EN), course_lessons(PT), strict=True):
+        assert len(pt.code_cells) == len(en.code_cells), f"{pt.id} vs {en.id}"
+        assert len(pt.questions) == len(en.questions), f"{pt.id} vs {en.id}"
+
+
 def test_portuguese_prose_is_portuguese() -> None:
     """A light guard against untranslated chapters: common English words stay rare."""
     for lesson in course_lessons(PT):
