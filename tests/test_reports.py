@@ -142,3 +142,26 @@ def test_report_command_points_at_lines(tmp_path: Path) -> None:
                           str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "nowhere:1:1: no such file or folder" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_progress_command_per_course(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        loaded = load_course_dir(COURSE)
+        s = LessonSession(loaded.lessons["alpha"], store=store, learner="ana",
+                          course=loaded.course)
+        s.finish()
+        LessonSession(loaded.lessons["beta"], store=store, learner="ana",
+                      course=loaded.course).visit(1)
+    run = subprocess.run([sys.executable, "-m", "engine", "progress", str(COURSE), "--learner",
+                          "ana", "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "Demo course (demo): 1 of 3 chapters done" in lines
+    assert "  Section 1 · Chapter 1: Alpha: Done" in lines
+    assert "  Section 1 · Chapter 2: Beta: Started (2/2)" in lines
+    assert "  Section 2 · Chapter 3: Gamma: Not started" in lines
+    assert "  Continue: Beta" in lines
+    bad = subprocess.run([sys.executable, "-m", "engine", "progress", "nowhere", "--data-dir",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "nowhere:1:1" in bad.stderr

@@ -13,6 +13,8 @@ from typing import Any
 
 from engine.cli.common import add_store_arguments, bundled_lessons
 
+_STATUS = {"done": "course.done", "started": "course.started", "not started": "course.not_started"}
+
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("progress", help="show your progress per course",
@@ -20,12 +22,14 @@ def add_parser(sub: Any) -> None:
                             "and where to continue.")
     parser.add_argument("path", nargs="?", help="a course folder, or a folder of courses "
                         "(default: every course you studied, and the bundled one)")
+    parser.add_argument("--lang", help="language of the labels (default: each course's)")
     add_store_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.format.catalog import LoadedCourse, course_file, load_course_dir
+    from engine.i18n import t
     from engine.session.course import course_progress
     from engine.settings import learner_name
     from engine.store import StoreError, open_store
@@ -68,20 +72,24 @@ def run(args: argparse.Namespace) -> int:
         out: list[str] = [f"Progress of {learner}"]
         for course_id, loaded in courses.items():
             assert loaded.course is not None
+            lang = args.lang or loaded.course.language
             p = course_progress(loaded.course, store, learner, loaded.lessons)
-            out += ["", f"{p.title} ({course_id}): {p.done} of {p.total} chapters done"]
+            out += ["", f"{p.title} ({course_id}): "
+                    + t("course.progress", lang, done=p.done, total=p.total)]
             for c in p.chapters:
                 title = c.title or c.lesson_id
-                status = c.status.value
+                status = t(_STATUS[c.status.value], lang)
                 if c.status.value == "started" and c.blocks:
-                    status += f", block {min(c.position + 1, c.blocks)} of {c.blocks}"
-                out.append(f"  Section {c.section} · Chapter {c.chapter}: {title}: {status}")
+                    status += f" ({min(c.position + 1, c.blocks)}/{c.blocks})"
+                label = t("course.section_chapter", lang, section=c.section, chapter=c.chapter)
+                out.append(f"  {label}: {title}: {status}")
             if p.resume is None:
-                out.append("  Finished.")
+                out.append(f"  {t('lesson.course_done', lang)}")
             else:
                 chapter = p.chapter(p.resume)
                 name = (chapter.title if chapter and chapter.title else p.resume)
-                out.append(f"  {'Continue' if p.started else 'Start'}: {name}")
+                out.append(f"  {t('course.continue' if p.started else 'course.start', lang)}: "
+                           f"{name}")
         if not args.path:
             other = sorted({s.course for s in saved if s.course and s.course not in courses})
             for course_id in other:
