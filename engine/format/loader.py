@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from engine.format.messages import translate
-from engine.format.models import CodeBlock, Course, Lesson, Node, QuestionBlock, Quiz
+from engine.format.models import (
+    CodeBlock,
+    Course,
+    Lesson,
+    Node,
+    QuestionBlock,
+    Quiz,
+    set_location,
+)
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Path, Span, SpanMap
 from engine.format.yamlsafe import read_yaml
@@ -115,38 +123,58 @@ def _what(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+_FIELD_KEYS: dict[type[BaseModel], list[tuple[str, str]]] = {}
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
+
+
+def _field_keys(cls: type[BaseModel]) -> list[tuple[str, str]]:
+    """(attribute, YAML key) of the fields of a model that can hold other models, computed
+    once per class: most fields are text or numbers and need no visit."""
+    keys = _FIELD_KEYS.get(cls)
+    if keys is None:
+        keys = _FIELD_KEYS[cls] = [(n, f.alias or n) for n, f in cls.model_fields.items()
+                                   if _holds_models(f.annotation)]
+    return keys
+
+
 def attach_spans(node: BaseModel, path: Path, spans: SpanMap) -> None:
-    """Give every model node its position; private attributes bypass ``frozen``."""
+    """Give every model node its position (see :func:`models.set_location`)."""
     if isinstance(node, Node):
-        node._span = spans.value(path)
-        node._where = (spans, path)
-    for name, field in type(node).model_fields.items():
-        key = field.alias or name
-        value = getattr(node, name)
+        set_location(node, spans, path)
+    values = node.__dict__
+    for name, key in _field_keys(type(node)):
+        value = values[name]
         if isinstance(value, BaseModel):
             attach_spans(value, (*path, key), spans)
-        elif isinstance(value, list):
+        elif type(value) is list and value and isinstance(value[0], BaseModel):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    attach_spans(item, (*path, key, i), spans)
+                attach_spans(item, (*path, key, i), spans)
 
 
 def _check_ids(doc: Document) -> list[Problem]:
     """Ids must be unique within a lesson (blocks) and a quiz (inline questions, refs)."""
-    problems: list[Problem] = []
-    seen: dict[str, Span] = {}
-    items: list[tuple[str, Span]] = []
+    items: list[tuple[str, Node, str]] = []
     if isinstance(doc, Lesson):
         for block in doc.blocks:
             if isinstance(block, CodeBlock | QuestionBlock) and block.id:
-                items.append((block.id, block.span_of("id")))
+                items.append((block.id, block, "id"))
     elif isinstance(doc, Quiz):
         for q in doc.questions:
             if isinstance(q, QuestionBlock):
-                items.append((q.id, q.span_of("id")))
+                items.append((q.id, q, "id"))
             else:
-                items.append((q.ref, q.span_of("ref")))
-    for ident, span in items:
+                items.append((q.ref, q, "ref"))
+    if len({ident for ident, _, _ in items}) == len(items):
+        return []  # the usual case; positions are looked up only when needed
+    problems: list[Problem] = []
+    seen: dict[str, Span] = {}
+    for ident, node, key in items:
+        span = node.span_of(key)
         if ident in seen:
             what = f"ref {ident!r} is" if "#" in ident else f"id {ident!r} is"
             problems.append(Problem(span, f"{what} used twice (first on line "

@@ -1,8 +1,9 @@
 """Read YAML safely into plain Python data, keeping where every value came from.
 
-PyYAML's C parser (libyaml) builds the node graph; this module turns nodes into dicts,
-lists and scalars itself, because the stock constructors silently accept what a lesson
-file must refuse: duplicate keys, tags that build objects, alias bombs, absurd nesting.
+libyaml (PyYAML's C parser) turns the text into events; this module builds dicts, lists and
+scalars from the events itself, because the stock composer and constructors silently accept
+what a lesson file must refuse (duplicate keys, tags that build objects, alias bombs, absurd
+nesting) and are slower: building yaml.Node objects first costs as much as everything else.
 Every problem is collected with its position instead of raised at the first one.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Path, Span, SpanMap
@@ -40,134 +42,218 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:binary",
 }
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
+_KEEP_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 _constructor = SafeConstructor()
+_resolver = Resolver()
+_resolved: dict[str, str] = {}
+"""Implicit tags of plain scalars already seen (keys and small words repeat a lot)."""
 
 
 class _TooLargeError(Exception):
-    """Expansion passed :data:`MAX_NODES`; stop at once rather than keep expanding."""
+    """Expansion passed :data:`MAX_NODES`, or nesting passed :data:`MAX_DEPTH`; stop at once."""
+
+
+def _plain_tag(value: str) -> str:
+    tag = _resolved.get(value)
+    if tag is None:
+        resolve = _resolver.resolve
+        tag = str(resolve(yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
+        if len(_resolved) < 50_000 and len(value) < 64:
+            _resolved[value] = tag
+    return tag
 
 
 class _Reader:
-    def __init__(self, spans: SpanMap, lines: list[str]) -> None:
+    """Consumes the events of one document, building its value and recording positions."""
+
+    def __init__(self, parser: Any, spans: SpanMap, lines: list[str]) -> None:
+        self.next_event = parser.get_event
         self.spans = spans
+        self.values = spans._values  # written directly: this loop is the hot path
+        self.keys = spans._keys
         self.lines = lines
+        self.file = spans.file
         self.problems: list[Problem] = []
         self.count = 0
+        self.anchors: dict[str, tuple[Any, int] | None] = {}
+        """anchor -> (value, values it expands to); None while its collection is still open."""
 
-    def span(self, node: yaml.Node) -> Span:
-        mark = node.start_mark
-        return Span(self.spans.file, mark.line + 1, mark.column + 1)
+    def problem(self, event: Any, message: str) -> None:
+        mark = event.start_mark
+        self.problems.append(Problem(Span(self.file, mark.line + 1, mark.column + 1), message,
+                                     "yaml"))
 
-    def problem(self, node: yaml.Node, message: str, check: str = "yaml") -> None:
-        self.problems.append(Problem(self.span(node), message, check))
-
-    def read(self, node: yaml.Node, path: Path | None, depth: int) -> Any:
-        """Convert ``node``; ``path`` is None below an alias (positions not recorded)."""
+    def read(self, event: Any, path: Path | None, depth: int) -> Any:
+        """The value starting with ``event``; ``path`` is None where positions are not kept
+        (inside keys and rejected values)."""
+        cls = type(event)
+        if cls is yaml.AliasEvent:
+            return self.alias(event)
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLargeError
         if depth > MAX_DEPTH:
-            self.problem(node, f"the document nests more than {MAX_DEPTH} levels deep")
+            self.problem(event, f"the document nests more than {MAX_DEPTH} levels deep")
             raise _TooLargeError
+        if cls is yaml.ScalarEvent:
+            if path is not None:
+                mark = event.start_mark
+                line = mark.line
+                if event.style in ("|", ">") and line + 1 < len(self.lines):
+                    # A block scalar starts on its first content line, so line N of a code
+                    # cell is at span.line + N - 1.
+                    content = self.lines[line + 1]
+                    self.values[path] = (line + 2, len(content) - len(content.lstrip(" ")) + 1)
+                else:
+                    self.values[path] = (line + 1, mark.column + 1)
+            if event.tag is None and not event.implicit[0]:
+                value: Any = event.value  # quoted or block: always text
+            else:
+                value = self.scalar(event)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, 1)
+            return value
         if path is not None:
-            self.spans.add_value(path, *self.position(node))
-        if not self.tag_ok(node):
+            mark = event.start_mark
+            self.values[path] = (mark.line + 1, mark.column + 1)
+        tag = event.tag
+        ok = tag is None or tag == "!" or tag in _STANDARD_TAGS
+        if not ok:
+            self.bad_tag(event, tag)
+        before = self.count
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None
+        if cls is yaml.SequenceStartEvent:
+            value = []
+            i = 0
+            while True:
+                item = self.next_event()
+                if type(item) is yaml.SequenceEndEvent:
+                    break
+                value.append(self.read(item, None if path is None else (*path, i), depth + 1))
+                i += 1
+        elif cls is yaml.MappingStartEvent:
+            value = self.mapping(path, depth)
+        else:  # pragma: no cover - the parser emits nodes only here
+            raise AssertionError(f"unexpected YAML event {event}")
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, self.count - before + 1)
+        return value if ok else None
+
+    def alias(self, event: Any) -> Any:
+        if event.anchor not in self.anchors:
+            self.problem(event, f"the alias *{event.anchor} refers to no anchor "
+                         f"&{event.anchor} above it")
             return None
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.read(item, None if path is None else (*path, i), depth + 1)
-                for i, item in enumerate(node.value)
-            ]
-        assert isinstance(node, yaml.MappingNode)
-        return self.mapping(node, path, depth)
+        anchored = self.anchors[event.anchor]
+        if anchored is None:
+            self.problem(event, f"the alias *{event.anchor} is inside the value it refers to")
+            return None
+        value, size = anchored
+        self.count += size
+        if self.count > MAX_NODES:
+            raise _TooLargeError
+        return value
 
-    def position(self, node: yaml.Node) -> tuple[int, int]:
-        """1-based line and column; a block scalar (``|``, ``>``) starts on its first content line,
-        so line N of a code cell is at ``span.line + N - 1``."""
-        mark = node.start_mark
-        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
-        if block and mark.line + 1 < len(self.lines):
-            content = self.lines[mark.line + 1]
-            return mark.line + 2, len(content) - len(content.lstrip(" ")) + 1
-        return mark.line + 1, mark.column + 1
-
-    def tag_ok(self, node: yaml.Node) -> bool:
-        tag = node.tag
-        if tag in _STANDARD_TAGS:
-            return True
+    def bad_tag(self, event: Any, tag: str) -> None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
         if tag.startswith("tag:yaml.org,2002:python/"):
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problem(node, f"the YAML tag {shown} would build a Python "
-                         "object; lesson files may hold only plain text, numbers, lists and "
-                         "mappings")
+            self.problem(event, f"the YAML tag {shown} would build a Python object; lesson "
+                         "files may hold only plain text, numbers, lists and mappings")
         else:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problem(node, f"unsupported YAML tag {shown}; remove it")
-        return False
+            self.problem(event, f"unsupported YAML tag {shown}; remove it")
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
-        if tag == _STR:
-            return node.value
-        if tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # a date is kept as the text the author wrote
+    def scalar(self, event: Any) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted or block: always text
+            tag = _plain_tag(value)
+            if tag == _STR:
+                return value
+            if tag == _NULL:
+                return None
+        elif tag == _STR:
+            return value
+        elif tag not in _STANDARD_TAGS:
+            self.bad_tag(event, tag)
+            return None
+        if tag in _KEEP_TEXT:
+            return value  # a date, or base64, is kept as the text the author wrote
+        if tag == _BOOL:
+            return _constructor.bool_values.get(value.lower(), value)
         try:
-            if tag == "tag:yaml.org,2002:binary":
-                return node.value
-            return _constructor.construct_object(node, deep=False)
+            return _constructor.construct_object(yaml.ScalarNode(tag, value), deep=False)
         except (yaml.YAMLError, ValueError, TypeError):
-            self.problem(node, f"cannot read {node.value!r} as {tag.rsplit(':', 1)[-1]}")
+            self.problem(event, f"cannot read {value!r} as {tag.rsplit(':', 1)[-1]}")
             return None
 
-    def mapping(self, node: yaml.MappingNode, path: Path | None, depth: int) -> dict[Any, Any]:
+    def mapping(self, path: Path | None, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        first_seen: dict[Any, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys (<<) are not supported; write the keys out")
+        first_line: dict[str, int] = {}
+        next_event = self.next_event
+        while True:
+            key_event = next_event()
+            key_cls = type(key_event)
+            if key_cls is yaml.MappingEndEvent:
+                return result
+            if key_cls is yaml.ScalarEvent and key_event.tag is None and (
+                    key_event.anchor is None):
+                # The usual key: a plain word. Resolve it like any scalar, but skip the rest.
+                key = key_event.value
+                if key_event.implicit[0] and (_resolved.get(key) or _plain_tag(key)) != _STR:
+                    if key == "<<":
+                        self.problem(key_event, "merge keys (<<) are not supported; write the "
+                                     "keys out")
+                        self.read(next_event(), None, depth + 1)
+                        continue
+                    key = str(key_event.value)
+                self.count += 1
+                mark = key_event.start_mark
+                if key in first_line:
+                    self.problem(key_event, f"duplicate key {key!r} (first given on line "
+                                 f"{first_line[key]})")
+                    self.read(next_event(), None, depth + 1)
+                    continue
+                first_line[key] = mark.line + 1
+                if path is None:
+                    result[key] = self.read(next_event(), None, depth + 1)
+                else:
+                    child = (*path, key)
+                    self.keys[child] = (mark.line + 1, mark.column + 1)
+                    result[key] = self.read(next_event(), child, depth + 1)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a key must be a plain word, not a list or a mapping")
+            if key_cls is not yaml.ScalarEvent:
+                if key_cls is yaml.AliasEvent:
+                    self.problem(key_event, "a key cannot be an alias (*name); write it out")
+                else:
+                    self.problem(key_event, "a key must be a plain word, not a list or a mapping")
+                    self.read(key_event, None, depth + 1)
+                self.read(self.next_event(), None, depth + 1)
                 continue
-            key = self.read(key_node, None, depth + 1)
+            if key_event.implicit[0] and key_event.value == "<<" and key_event.tag is None:
+                self.problem(key_event, "merge keys (<<) are not supported; write the keys out")
+                self.read(self.next_event(), None, depth + 1)
+                continue
+            key = self.read(key_event, None, depth + 1)
             if not isinstance(key, str):
-                key = str(key_node.value)
-            if key in first_seen:
-                line = first_seen[key].start_mark.line + 1
-                self.problem(key_node, f"duplicate key {key!r} (first given on line {line})")
+                key = str(key_event.value)
+            mark = key_event.start_mark
+            if key in first_line:
+                self.problem(key_event, f"duplicate key {key!r} (first given on line "
+                             f"{first_line[key]})")
+                self.read(self.next_event(), None, depth + 1)
                 continue
-            first_seen[key] = key_node
-            child = None if path is None else (*path, key)
-            if child is not None:
-                mark = key_node.start_mark
-                self.spans.add_key(child, mark.line + 1, mark.column + 1)
-            result[key] = self.read(value_node, child, depth + 1)
-        return result
-
-
-def _expanded_size(node: yaml.Node, depth: int, memo: dict[int, int]) -> int:
-    """How many values ``node`` becomes once aliases are expanded, counted on the node graph
-    (each distinct node once), so an alias bomb is refused before anything is built. A node
-    that contains itself (``&a [*a]``) counts as too large. Capped just above MAX_NODES."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    if depth > MAX_DEPTH or isinstance(node, yaml.ScalarNode):
-        return 1  # too deep: the reader reports the nesting itself, with its position
-    memo[key] = MAX_NODES + 1  # in progress: meeting it again means it contains itself
-    children: list[yaml.Node] = (
-        node.value if isinstance(node, yaml.SequenceNode)
-        else [n for pair in node.value for n in pair]
-    )
-    total = 1
-    for child in children:
-        total += _expanded_size(child, depth + 1, memo)
-        if total > MAX_NODES:
-            break
-    memo[key] = min(total, MAX_NODES + 1)
-    return memo[key]
+            first_line[key] = mark.line + 1
+            if path is not None:
+                self.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
+                result[key] = self.read(self.next_event(), (*path, key), depth + 1)
+            else:
+                result[key] = self.read(self.next_event(), None, depth + 1)
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -193,34 +279,47 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
         raise LoadError([Problem(Span(file, 1, 1), "the file holds NUL characters; it is not "
                                  "a text file", "yaml")])
     spans = SpanMap(file)
-    loader = _Loader(text)
+    parser = _Loader(text)
+    reader = _Reader(parser, spans, text.splitlines())
     try:
-        node = loader.get_single_node()
+        value = _read_document(parser, reader, file)
     except yaml.MarkedYAMLError as exc:
         raise LoadError([_syntax_problem(exc, file, text)]) from None
     except yaml.reader.ReaderError as exc:
         raise LoadError([_reader_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Problem(Span(file, 1, 1), f"YAML error: {exc}", "yaml")]) from None
-    finally:
-        loader.dispose()
-    if node is None:
-        what = "the file is empty" if not text.strip() else "the file holds only comments"
-        raise LoadError([Problem(Span(file, 1, 1), f"{what}; a lesson starts with id:, title: "
-                                 "and blocks:", "yaml")])
-    reader = _Reader(spans, text.splitlines())
-    try:
-        if _expanded_size(node, 0, {}) > MAX_NODES:
-            raise _TooLargeError
-        value = reader.read(node, (), 0)
     except _TooLargeError:
         if not reader.problems:
-            reader.problem(node, "the document expands to too many values (an alias bomb?); "
-                           "write it without so many aliases")
+            reader.problems.append(Problem(
+                Span(file, 1, 1), "the document expands to too many values (an alias bomb?); "
+                "write it without so many aliases", "yaml"))
         raise LoadError(reader.problems) from None
+    finally:
+        parser.dispose()
     if reader.problems:
         raise LoadError(reader.problems)
     return value, spans
+
+
+def _read_document(parser: Any, reader: _Reader, file: str) -> Any:
+    parser.get_event()  # StreamStart
+    event = parser.get_event()
+    if type(event) is yaml.StreamEndEvent:
+        what = "the file is empty" if not "".join(reader.lines).strip() else (
+            "the file holds only comments")
+        raise LoadError([Problem(Span(file, 1, 1), f"{what}; a lesson starts with id:, title: "
+                                 "and blocks:", "yaml")])
+    value = reader.read(parser.get_event(), (), 0)  # event was DocumentStart
+    parser.get_event()  # DocumentEnd
+    event = parser.get_event()
+    if type(event) is yaml.DocumentStartEvent:
+        mark = event.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise LoadError([Problem(Span(file, line, col), "YAML syntax: the "
+                                 "file holds more than one YAML document (a second '---'); "
+                                 "keep one", "yaml")])
+    return value
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Problem:
