@@ -64,3 +64,37 @@ def test_answer_survives_sigkill_after_acknowledgement(tmp_path: Path, right: bo
         assert attempt.picks == (index,) and attempt.correct is right
         progress = store.load_progress(LEARNER, "demo", "alpha")
         assert progress is not None and progress.position == 1  # at the question
+
+
+def test_the_answer_is_committed_before_the_verdict_is_printed(tmp_path: Path) -> None:
+    """The ordering the SIGKILL test relies on, checked deterministically in process."""
+    import io
+
+    from session_fakes import KernelFactory
+
+    from engine.plain.app import run_plain
+
+    events: list[str] = []
+
+    class Recording(SqliteStore):
+        def add_attempt(self, attempt):  # type: ignore[no-untyped-def]
+            stored = super().add_attempt(attempt)
+            # committed: a fresh connection (another process, in effect) sees it
+            with SqliteStore(self.path) as other:
+                events.append(f"committed {len(other.attempts())}")
+            return stored
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            for word in ("Correct!", "Not quite."):
+                if word in text:
+                    events.append(word)
+            return super().write(text)
+
+    lesson = load_lesson(ALPHA)
+    order = choice_order(lesson.blocks[1], learner=LEARNER, owner="demo/alpha")  # type: ignore[arg-type]
+    wrong, right = order.index(1) + 1, order.index(0) + 1
+    with Recording(tmp_path / "lectio.db") as store:
+        run_plain(ALPHA, learner=LEARNER, stdin=io.StringIO(f"{wrong}\n{right}\n"), stdout=Out(),
+                  stderr=io.StringIO(), store=store, kernel_factory=KernelFactory())
+    assert events == ["committed 1", "Not quite.", "committed 2", "Correct!"]
