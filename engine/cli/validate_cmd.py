@@ -30,8 +30,8 @@ def add_parser(sub: Any) -> None:
                         help="lesson or quiz files, course folders, or folders holding them")
     parser.add_argument("--no-exec", action="store_true",
                         help="check the files only; do not run code cells")
-    parser.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                        help="run the cells of N lessons at a time (default 1)")
+    parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                        help="run the cells of N lessons at a time (default: the number of cores)")
     parser.add_argument("--lessons", metavar="DIR",
                         help="resolve quiz refs against this lessons folder "
                         "(default: the lessons/ folder beside the quiz's quizzes/)")
@@ -51,6 +51,27 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+class _Progress:
+    """``running cells: 3/13 lessons`` on a terminal's standard error, rewritten in place, so
+    a long run shows it is alive; nothing when standard error is a file or a pipe (CI logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.shown = sys.stderr.isatty() and total > 0
+
+    def __call__(self, lesson: Any, checks: Any) -> None:
+        self.done += 1
+        if self.shown:
+            sys.stderr.write(f"\rrunning cells: {self.done}/{self.total} lessons")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _usage(message: str) -> int:
@@ -88,7 +109,11 @@ def run(args: argparse.Namespace) -> int:
     report = result.report
     if not args.no_exec:
         execute = importlib.import_module(EXEC_MODULE).execute_lessons
-        checks_by_path = execute(result.lessons, jobs=args.jobs)
+        progress = _Progress(len(result.lessons))
+        try:
+            checks_by_path = execute(result.lessons, jobs=args.jobs, on_report=progress)
+        finally:
+            progress.close()
         for path, checks in checks_by_path.items():
             report.file(str(path), "lesson").checks.extend(checks)
         report.executed = True
