@@ -49,7 +49,7 @@ def _report(result: QuizResult, session: QuizSession, console: Console,
         k = review.number - 1
         view = session.question(k)
         console.say(t("plain.missed_q", lang, n=review.number,
-                      prompt=render.md_line(review.prompt)))
+                      prompt=render.md(review.prompt, lang)))
         if review.verdict is None:
             console.say(t("plain.your_answers", lang, picks=t("plain.not_answered", lang)))
             right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)
