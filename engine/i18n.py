@@ -107,6 +107,7 @@ EN: dict[str, str] = {
     "question.your_answer": "your answer",
     "question.correct_answer": "correct answer",
     "question.solved": "Solved",
+    "question.title": "Question",
     # chapter feedback
     "feedback.clear": "Was everything clear?",
     "feedback.yes": "Yes",
@@ -237,6 +238,7 @@ PT: dict[str, str] = {
     "question.your_answer": "sua resposta",
     "question.correct_answer": "resposta correta",
     "question.solved": "Resolvida",
+    "question.title": "Pergunta",
     # chapter feedback
     "feedback.clear": "Tudo estava claro?",
     "feedback.yes": "Sim",

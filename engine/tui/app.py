@@ -1,31 +1,36 @@
 """The lectio Textual application and :func:`run_app`, the entry point of ``lectio open``.
 
-Startup is kept cheap so the first frame is drawn fast: resolving the target reads YAML only;
-the session module and the kernel are imported and started after the first screen is up, and
-torch is only ever imported in the kernel subprocess.
+Startup is kept cheap so the first frame is drawn fast: this module imports Textual and the
+string catalogs only. :func:`run_app` draws a loading screen at once and opens the target (models,
+course files, the store) in a thread worker; the lesson's kernel starts in the background when a
+lesson opens, and torch is only ever imported in the kernel subprocess.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from engine.i18n import t
+from engine.i18n import resolve, t
 from engine.tui.keys import localize_bindings
-from engine.tui.study import Study
 
 if TYPE_CHECKING:
+    from engine.format.problems import Problem
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
     from engine.store.base import Store
-    from engine.tui.target import OpenTarget
+    from engine.tui.study import Study
+
+Opener = Callable[[], "Study"]
+"""Builds the Study (loads the target); run in a worker thread. Raises LoadError."""
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -43,28 +48,81 @@ class LectioApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, study: Study, *, theme: str = DARK_THEME) -> None:
+    def __init__(self, study: Study | None = None, *, opener: Opener | None = None,
+                 what: str = "", lang: str | None = None, theme: str = DARK_THEME) -> None:
+        """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
+        frame, in a worker; ``what`` names it on the loading screen)."""
         super().__init__()
-        self.study = study
-        self.lang = study.lang_for()
+        if study is None and opener is None:
+            raise ValueError("LectioApp needs a study or an opener")
+        self._study = study
+        self._opener = opener
+        self._what = what
+        self.lang = study.lang_for() if study is not None else resolve(lang)
         self.sessions: list[LessonSession] = []
+        self.problems: list[Problem] = []
+        """Why the target could not be opened (the app then exits with status 1)."""
         self._initial_theme = theme
         localize_bindings(self, self.lang)
 
+    @property
+    def study(self) -> Study:
+        assert self._study is not None, "the target is not loaded yet"
+        return self._study
+
     def on_mount(self) -> None:
         self.theme = self._initial_theme
+        if self._study is not None:
+            self._show_target()
+            return
+        from engine.tui.screens.loading import LoadingScreen
+
+        self.push_screen(LoadingScreen(self._what))
+        self._open_target()
+
+    @work(thread=True, name="open-target", exclusive=True)
+    def _open_target(self) -> None:
+        """Load the target off the event loop; report back on it."""
+        from engine.format.problems import LoadError
+
+        assert self._opener is not None
+        try:
+            study = self._opener()
+        except LoadError as exc:
+            self.call_from_thread(self._failed, exc.problems)
+            return
+        self.call_from_thread(self._opened, study)
+
+    def _failed(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        self.exit(1)
+
+    def _opened(self, study: Study) -> None:
+        self._study = study
+        lang = study.lang_for()
+        if lang != self.lang:
+            self.lang = lang
+            localize_bindings(self, lang)
+        self._show_target(replace=True)
+
+    def _show_target(self, *, replace: bool = False) -> None:
+        """The first real screen: the quiz, the lesson, or the course map."""
+        if replace:
+            self.pop_screen()
         target = self.study.target
         if target.quiz is not None:
             from engine.tui.screens.quiz import QuizScreen
 
             self.push_screen(QuizScreen(self.study))
             return
-        if target.course is not None:
+        if target.lesson is not None:
+            # The course map (if any) is built when the learner goes back to it: one screen
+            # to compose before the first frame, not two.
+            self._push_lesson(target.lesson)
+        elif target.course is not None:
             from engine.tui.screens.course_map import CourseMapScreen
 
             self.push_screen(CourseMapScreen(self.study))
-        if target.lesson is not None:
-            self._push_lesson(target.lesson)
 
     # ---- navigation ----------------------------------------------------------------------------
 
@@ -94,6 +152,8 @@ class LectioApp(App[int]):
 
         if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], CourseMapScreen):
             self.pop_screen()
+        elif self.study.target.course is not None:
+            self.switch_screen(CourseMapScreen(self.study))
 
     # ---- app actions ---------------------------------------------------------------------------
 
@@ -124,30 +184,32 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
     """Open ``target`` (None: the bundled course) in the TUI; the exit status of ``lectio open``.
 
     A target that cannot be opened is reported as located messages on stderr (status 1).
-    Every session's kernel is shut down before returning.
+    Every session's kernel is shut down, and the store closed, before returning.
     """
-    from engine.format.problems import LoadError
-    from engine.tui.target import resolve_target
+    opened: list[Store] = []
 
-    try:
-        resolved: OpenTarget = resolve_target(target)
-    except LoadError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return 1
-    own_store = store is None
-    if store is None:
-        from engine.store import open_store
+    def opener() -> Study:
+        from engine.tui.study import Study
+        from engine.tui.target import resolve_target
 
-        store = open_store(data_dir)
-    study = Study(resolved, store, learner=learner, lang_override=lang,
-                  kernel_factory=kernel_factory)
-    app = LectioApp(study)
+        resolved = resolve_target(target)
+        nonlocal store
+        if store is None:
+            from engine.store import open_store
+
+            store = open_store(data_dir)
+            opened.append(store)
+        return Study(resolved, store, learner=learner, lang_override=lang,
+                     kernel_factory=kernel_factory)
+
+    app = LectioApp(opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang)
     try:
         status = app.run()
     finally:
         for session in app.sessions:
             session.close()
-        if own_store:
-            store.close()
+        for own in opened:
+            own.close()
+    for problem in app.problems:
+        print(str(problem), file=sys.stderr)
     return int(status or 0)

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tui_support import COURSE, FakeKernelFactory
 
 from engine.store import SqliteStore
 from engine.tui.app import LectioApp
 from engine.tui.study import Study
 from engine.tui.target import resolve_target
-from tui_support import COURSE, FakeKernelFactory
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -51,6 +51,7 @@ def make_app(store: SqliteStore,
         study = Study(resolve_target(target), store, learner="tester", lang_override=lang,
                       kernel_factory=kernel_factory or kernels)  # type: ignore[arg-type]
         app = LectioApp(study)
+        app.animation_level = "none"  # deterministic snapshots (the menu slides in)
         apps.append(app)
         return app
 

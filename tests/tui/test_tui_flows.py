@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory
 
 from engine.execution.results import KernelState
 from engine.store import SqliteStore
@@ -27,7 +28,6 @@ from engine.tui.widgets.feedback import ChapterFeedback
 from engine.tui.widgets.graph_view import GraphView
 from engine.tui.widgets.kernel_status import KernelStatus
 from engine.tui.widgets.question import Question
-from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory
 
 MakeApp = Callable[..., LectioApp]
 

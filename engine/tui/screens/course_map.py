@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, Markdown, OptionList, ProgressBar
+from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
 
 from engine.i18n import t
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import localize_bindings
 from engine.tui.widgets.chapter_menu import ChapterList
+from engine.tui.widgets.prose import MarkdownText
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
@@ -59,7 +60,7 @@ class CourseMapScreen(Screen[None]):
         with Vertical(id="top"):
             yield Label(inline_markdown(course.title), classes="course--title")
             if course.description:
-                yield Markdown(course.description, id="description")
+                yield MarkdownText(course.description, id="description")
             with Horizontal(id="progress-row"):
                 yield ProgressBar(total=max(progress.total, 1), show_eta=False,
                                   id="course-progress")
@@ -75,10 +76,14 @@ class CourseMapScreen(Screen[None]):
         self.query_one("#course-progress", ProgressBar).update(progress=progress.done)
         self.query_one("#continue", Button).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        # Back from a lesson: marks and the resume target changed.
-        self.refresh(recompose=True)
-        self.call_after_refresh(self.on_mount)
+        if getattr(self, "_left", False):
+            # Back from a lesson: marks and the resume target changed.
+            self.refresh(recompose=True)
+            self.call_after_refresh(self.on_mount)
 
     def _resume_id(self, progress: CourseProgress) -> str | None:
         """The session's resume target; the first chapter when everything is done."""

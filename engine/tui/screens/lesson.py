@@ -24,7 +24,7 @@ from textual.events import DescendantFocus
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Label, Markdown, OptionList, ProgressBar
+from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
 
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
@@ -37,6 +37,7 @@ from engine.tui.widgets.feedback import ChapterFeedback
 from engine.tui.widgets.graph_view import GraphView
 from engine.tui.widgets.kernel_status import KernelStatus
 from engine.tui.widgets.note import Note
+from engine.tui.widgets.prose import MarkdownText
 from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
@@ -44,16 +45,19 @@ if TYPE_CHECKING:
     from engine.tui.study import Study
 
 
-class Prose(Markdown):
+FIRST_WINDOW = 5
+"""Blocks composed before the first frame."""
+
+
+class Prose(MarkdownText):
     """A text block: Markdown prose."""
 
     DEFAULT_CSS = """
-    Prose { margin: 0; padding: 0 1; background: transparent; }
+    Prose { margin: 0 0 1 0; padding: 0 1; }
     """
 
     def __init__(self, text: str, *, block_index: int) -> None:
-        super().__init__(text, classes="block")
-        self.block_index = block_index
+        super().__init__(text, block_index=block_index, classes="block")
 
 
 class ChapterEnd(Vertical):
@@ -149,6 +153,12 @@ class LessonScreen(Screen[None]):
         self.lang = study.lang_for(self.lesson)
         self.chapter = study.chapter(self.lesson.id)
         self._pending: set[int] = set()
+        self.loaded = False
+        """True once every block is mounted (shortly after the first frame)."""
+        self._cell_numbers: dict[int, int] = {}
+        for index, block in enumerate(self.lesson.blocks):
+            if isinstance(block, CodeBlock):
+                self._cell_numbers[index] = len(self._cell_numbers) + 1
         self._kernel_lock = threading.Lock()
         localize_bindings(self, self.lang)
 
@@ -187,27 +197,62 @@ class LessonScreen(Screen[None]):
     def _statuses(self) -> dict[str, str]:
         return self.study.statuses()
 
+    def _window(self) -> range:
+        """The blocks composed before the first frame: around where the learner resumes.
+
+        A long chapter is dozens of widgets; composing them all before the first frame costs
+        about a second. The rest is mounted right after the first frame (:meth:`_mount_rest`).
+        """
+        total = len(self.lesson.blocks)
+        start = max(0, min(self.session.position, total - 1) - 1)
+        return range(start, min(total, start + FIRST_WINDOW))
+
     def _blocks(self) -> ComposeResult:
-        number = 0
-        for index, block in enumerate(self.lesson.blocks):
-            if isinstance(block, TextBlock):
-                yield Prose(block.text, block_index=index)
-            elif isinstance(block, NoteBlock):
-                yield Note(block, lang=self.lang, block_index=index)
-            elif isinstance(block, CodeBlock):
-                number += 1
-                if block.hidden:
-                    continue
-                cell = self.session.cell(index)
-                yield CodeCell(block, block_index=index, number=number, lang=self.lang,
-                               code=cell.code, result=cell.result)
-            elif isinstance(block, GraphBlock):
-                yield GraphView(block, block_index=index, lang=self.lang)
-            elif isinstance(block, QuestionBlock):
-                view = self.session.question(index)
-                yield Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
-                               lang=self.lang, block_index=index, hint_count=len(block.hints),
-                               title=block.id, id=f"question-{block.id}")
+        for index in self._window():
+            widget = self._make_block(index)
+            if widget is not None:
+                yield widget
+
+    def _make_block(self, index: int) -> Widget | None:
+        """The widget of block ``index`` (None for a hidden cell)."""
+        block = self.lesson.blocks[index]
+        if isinstance(block, TextBlock):
+            return Prose(block.text, block_index=index)
+        if isinstance(block, NoteBlock):
+            return Note(block, lang=self.lang, block_index=index)
+        if isinstance(block, CodeBlock):
+            if block.hidden:
+                return None
+            cell = self.session.cell(index)
+            return CodeCell(block, block_index=index, number=self._cell_numbers[index],
+                            lang=self.lang, code=cell.code, result=cell.result)
+        if isinstance(block, GraphBlock):
+            return GraphView(block, block_index=index, lang=self.lang)
+        assert isinstance(block, QuestionBlock)
+        view = self.session.question(index)
+        return Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
+                        lang=self.lang, block_index=index, hint_count=len(block.hints),
+                        title=t("question.title", self.lang), id=f"question-{block.id}")
+
+    async def _mount_rest(self) -> None:
+        """Mount the blocks outside the first window, then go where the learner stopped."""
+        window = self._window()
+        container = self.query_one("#blocks", VerticalScroll)
+        composed = self._blocks_list()
+        end = self.query_one(ChapterEnd)
+        first = composed[0] if composed else end
+        before = [w for i in range(window.start) if (w := self._make_block(i)) is not None]
+        after = [w for i in range(window.stop, len(self.lesson.blocks))
+                 if (w := self._make_block(i)) is not None]
+        if before:
+            await container.mount_all(before, before=first)
+        if after:
+            await container.mount_all(after, before=end)
+        for widget in (*before, *after):
+            if isinstance(widget, Question):
+                self._restore_question(widget)
+        self.loaded = True
+        self.call_after_refresh(self._resume)
 
     def _chapter_end(self) -> ComposeResult:
         end = ChapterEnd(block_index=len(self.lesson.blocks))
@@ -232,7 +277,7 @@ class LessonScreen(Screen[None]):
         needs_kernel = any(isinstance(b, CodeBlock | GraphBlock) for b in self.lesson.blocks)
         if needs_kernel:
             self._start_kernel()
-        self.call_after_refresh(self._resume)
+        self.call_after_refresh(self._mount_rest)
 
     def _resume(self) -> None:
         """Scroll to where the learner stopped and focus that block."""

@@ -21,11 +21,12 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock
@@ -53,6 +54,15 @@ class CellEditor(TextArea):
         await super()._on_key(event)
 
 
+class ActionLinks(Static):
+    """A row of clickable actions; a click runs the action on the cell it belongs to."""
+
+    def action_cell(self, name: str) -> None:
+        cell = next((a for a in self.ancestors if isinstance(a, CodeCell)), None)
+        if cell is not None:
+            getattr(cell, f"action_{name}")()
+
+
 class CodeCell(Vertical, can_focus=True):
     """A runnable Python cell of a lesson.
 
@@ -75,8 +85,8 @@ class CodeCell(Vertical, can_focus=True):
         & > TextArea { height: auto; max-height: 30; display: none; }
         &.-editing > TextArea { display: block; }
         &.-editing > .code-cell--view { display: none; }
-        & > .code-cell--buttons { height: auto; margin: 0 0 0 1; }
-        & > .code-cell--buttons Button { margin: 0 1 0 0; min-width: 8; }
+        & > .code-cell--buttons { height: auto; margin: 0 0 0 1; color: $text-muted; }
+        &:focus-within > .code-cell--buttons { color: $text; }
         & > .code-cell--status { color: $text-muted; margin: 0 1; height: auto; }
         &.-error > .code-cell--status { color: $error; }
         &.-ok > .code-cell--status { color: $success; }
@@ -159,17 +169,41 @@ class CodeCell(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(self._syntax(), classes="code-cell--view")
-        yield CellEditor.code_editor(
-            self.code, language="python", theme=self._editor_theme(), soft_wrap=False
-        )
-        with Horizontal(classes="code-cell--buttons"):
-            yield Button(t("cell.run", self.lang), id="run", compact=True, variant="primary")
-            yield Button(t("cell.run_above", self.lang), id="run-above", compact=True)
-            yield Button(t("cell.edit", self.lang), id="edit", compact=True)
-            yield Button(t("cell.reset", self.lang), id="reset", compact=True)
-            yield Button(t("cell.copy", self.lang), id="copy", compact=True)
+        yield ActionLinks(self._links(), classes="code-cell--buttons")
         yield Label(t("cell.not_run", self.lang), classes="code-cell--status")
         yield Static(classes="code-cell--output")
+
+    def _links(self) -> Content:
+        """The cell's actions as clickable links (one widget; keys do the same)."""
+        names = [("run", "▶ " + t("cell.run", self.lang)),
+                 ("run_above", "⇈ " + t("cell.run_above", self.lang)),
+                 ("edit", "✎ " + t("cell.done_editing" if self.editing else "cell.edit",
+                                   self.lang)),
+                 ("reset", "↺ " + t("cell.reset", self.lang)),
+                 ("copy", "⧉ " + t("cell.copy", self.lang))]
+        parts: list[Content] = []
+        for action, label in names:
+            if self.running and action in ("run", "run_above", "reset"):
+                parts.append(Content.styled(label, "dim"))
+            else:
+                parts.append(Content.from_markup(f"[@click=cell('{action}')]$label[/]",
+                                                 label=label))
+        return Content("   ").join(parts)
+
+    def _refresh_links(self) -> None:
+        if self.is_mounted:
+            self.query_one(ActionLinks).update(self._links())
+
+    def _editor(self) -> CellEditor:
+        """The in-place editor, created on first use (a TextArea per cell is costly)."""
+        found = self.query(CellEditor)
+        if found:
+            return found.first()
+        editor = CellEditor.code_editor(
+            self.code, language="python", theme=self._editor_theme(), soft_wrap=False
+        )
+        self.mount(editor, after=self.query_one(".code-cell--view"))
+        return editor
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_code())
@@ -201,8 +235,8 @@ class CodeCell(Vertical, can_focus=True):
 
     def _refresh_code(self) -> None:
         self.query_one(".code-cell--view", Static).update(self._syntax())
-        editor = self.query_one(TextArea)
-        editor.theme = self._editor_theme()
+        for editor in self.query(CellEditor):
+            editor.theme = self._editor_theme()
 
     def _update_subtitle(self) -> None:
         self.border_subtitle = t("cell.edited", self.lang) if self.edited else ""
@@ -213,18 +247,16 @@ class CodeCell(Vertical, can_focus=True):
 
     def watch_editing(self, editing: bool) -> None:
         self.set_class(editing, "-editing")
-        edit_button = self.query_one("#edit", Button)
-        edit_button.label = t("cell.done_editing" if editing else "cell.edit", self.lang)
+        self._refresh_links()
         if editing:
-            editor = self.query_one(TextArea)
+            editor = self._editor()
             if editor.text != self.code:
                 editor.load_text(self.code)
             editor.focus()
 
     def watch_running(self, running: bool) -> None:
         self.set_class(running, "-running")
-        for button_id in ("#run", "#run-above", "#reset"):
-            self.query_one(button_id, Button).disabled = running
+        self._refresh_links()
 
     def _set_status(self, text: str | Text) -> None:
         self.query_one(".code-cell--status", Label).update(text)
@@ -311,14 +343,14 @@ class CodeCell(Vertical, can_focus=True):
         self.code = code
         self.edited = edited
         self._refresh_code()
-        editor = self.query_one(TextArea)
-        if editor.text != code:
-            editor.load_text(code)
+        for editor in self.query(CellEditor):
+            if editor.text != code:
+                editor.load_text(code)
 
     # ---- actions -----------------------------------------------------------------------------
 
     def _commit_edit(self) -> None:
-        text = self.query_one(TextArea).text
+        text = self._editor().text
         if text != self.code:
             self.post_message(self.Edited(self, text))
             self.set_code(text, edited=text != self.block.code)
@@ -351,7 +383,7 @@ class CodeCell(Vertical, can_focus=True):
         self.set_code(self.block.code, edited=False)
 
     def action_copy(self) -> None:
-        code = self.query_one(TextArea).text if self.editing else self.code
+        code = self._editor().text if self.editing else self.code
         self.app.copy_to_clipboard(code)
         self.notify(t("cell.copied", self.lang), timeout=2)
 
@@ -359,17 +391,3 @@ class CodeCell(Vertical, can_focus=True):
     def _leave_editor(self, event: CellEditor.Leave) -> None:
         event.stop()
         self.action_done_editing()
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "run": self.action_run,
-            "run-above": self.action_run_above,
-            "edit": self.action_edit,
-            "reset": self.action_reset,
-            "copy": self.action_copy,
-        }
-        action = actions.get(event.button.id or "")
-        if action is not None:
-            action()

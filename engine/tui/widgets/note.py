@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Markdown
+from textual.widgets import Label
 
 from engine.format.models import NoteBlock
 from engine.i18n import t
 from engine.tui.inline import inline_markdown
+from engine.tui.widgets.prose import MarkdownText
 
 NOTE_ICONS = {"definition": "≡", "tip": "✱", "info": "i", "warning": "!"}
 """A one-cell glyph per kind, so the kind is readable without colour too."""
@@ -31,13 +32,11 @@ class Note(Vertical):
         border-title-style: bold;
         background: $boost;
         & > .note--term { text-style: bold; margin: 0 0 0 1; }
-        & > Markdown { margin: 0; padding: 0; background: transparent; }
-        & MarkdownBlock:last-child { margin-bottom: 0; }
         &.-definition {
             border: double $accent;
             border-title-color: $accent;
             & > .note--term { color: $accent; text-style: bold underline; }
-            & > Markdown { text-style: italic; }
+            & > MarkdownText { text-style: italic; }
         }
         &.-tip { border: round $success; border-title-color: $success; }
         &.-info { border: round $primary; border-title-color: $primary; }
@@ -58,4 +57,4 @@ class Note(Vertical):
     def compose(self) -> ComposeResult:
         if self.block.title:
             yield Label(inline_markdown(self.block.title), classes="note--term")
-        yield Markdown(self.block.note)
+        yield MarkdownText(self.block.note)

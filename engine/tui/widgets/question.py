@@ -19,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Button, Checkbox, Label, Markdown, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 
 from engine.i18n import t
-from engine.tui.keys import localize_bindings
 from engine.session.views import Verdict
 from engine.tui.inline import inline_markdown
+from engine.tui.keys import localize_bindings
+from engine.tui.widgets.prose import MarkdownText
 
 
 class ChoiceLike(Protocol):
@@ -49,8 +50,6 @@ class Question(Vertical):
         border-title-color: $secondary;
         &:focus-within { border: round $accent; }
         &.-solved { border: round $success; border-title-color: $success; }
-        & > Markdown { margin: 0; padding: 0; background: transparent; }
-        & MarkdownBlock:last-child { margin-bottom: 0; }
         & > .question--instruction { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
         & > RadioSet { width: 100%; border: none; background: transparent; padding: 0; }
         & > RadioSet:focus { border: none; }
@@ -125,7 +124,7 @@ class Question(Vertical):
         self.border_title = title or ""
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.prompt)
+        yield MarkdownText(self.prompt)
         key = "question.select_all" if self.multiple else "question.select_one"
         yield Label(t(key, self.lang), classes="question--instruction")
         if self.multiple:

@@ -1,0 +1,36 @@
+"""Markdown written by the lesson's author, rendered as one widget.
+
+Rich's Markdown renderer inside a single Static, rather than Textual's Markdown widget (a widget
+per paragraph, list item and heading): a chapter is dozens of prose blocks, and composing them as
+a few hundred widgets cost about a second before the first frame. Code blocks in prose are
+highlighted with the theme's colours (re-rendered when the learner toggles light/dark).
+"""
+
+from __future__ import annotations
+
+from rich.markdown import Markdown
+from textual.widgets import Static
+
+
+class MarkdownText(Static):
+    """Author's Markdown; ``block_index`` ties it to its lesson block (None inside a block)."""
+
+    DEFAULT_CSS = """
+    MarkdownText { height: auto; background: transparent; }
+    """
+
+    def __init__(self, source: str, *, block_index: int | None = None,
+                 classes: str | None = None, id: str | None = None) -> None:
+        super().__init__(classes=classes, id=id)
+        self.source = source
+        self.block_index = block_index
+
+    def _markdown(self) -> Markdown:
+        dark = self.app.current_theme.dark if self.is_attached else True
+        return Markdown(self.source.strip(), code_theme="monokai" if dark else "friendly",
+                        inline_code_lexer="python", inline_code_theme="monokai" if dark
+                        else "friendly", hyperlinks=False)
+
+    def on_mount(self) -> None:
+        self.update(self._markdown())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update(self._markdown()))

@@ -1,0 +1,167 @@
+"""Snapshot tests of every screen at a fixed terminal size, over a fake kernel.
+
+Update after an intended change with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update``
+and look at the SVGs in ``__snapshots__`` (a report is written on failure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import RadioButton
+from tui_support import COURSE, QUIZ, SIZE
+
+from engine.tui.app import LectioApp
+from engine.tui.screens.lesson import LessonScreen
+from engine.tui.widgets.code_cell import CodeCell
+from engine.tui.widgets.feedback import ChapterFeedback
+from engine.tui.widgets.graph_view import GraphView
+from engine.tui.widgets.question import Question
+
+MakeApp = Callable[..., LectioApp]
+Compare = Callable[..., bool]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def opening(lesson_id: str, then: Callable[[Pilot[Any], LessonScreen], Awaitable[None]] | None
+            = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A run_before that opens ``lesson_id`` from the course map, then does ``then``."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson(lesson_id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        if then is not None:
+            await then(pilot, screen)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_course_map(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE)
+
+
+def test_lesson_top(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("first-steps"))
+
+
+async def _run_and_answer_wrong(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    screen.query_one(CodeCell).focus()
+    await pilot.press("r")
+    await settle(pilot)
+    question = screen.query_one(Question)
+    question.query_one("#choice-2", RadioButton).value = True
+    question.query_one("RadioSet").focus()
+    await pilot.press("h", "c")
+    await pilot.pause()
+    question.scroll_visible(top=True, animate=False)
+
+
+def test_lesson_cell_output_and_wrong_answer(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("first-steps", _run_and_answer_wrong))
+
+
+async def _edit(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    cell = screen.query_one(CodeCell)
+    cell.focus()
+    await pilot.press("e", "down", "end", *" # changed")
+    await pilot.pause()
+
+
+def test_lesson_cell_editing(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("first-steps", _edit))
+
+
+async def _draw(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    view = screen.query_one(GraphView)
+    view.focus()
+    await pilot.press("g")
+    await settle(pilot)
+    view.scroll_visible(top=True, animate=False)
+
+
+def test_lesson_graph(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("gradients", _draw))
+
+
+async def _chapter_end(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    feedback = screen.query_one(ChapterFeedback)
+    feedback.clear = True
+    feedback.send()
+    await pilot.pause()
+    screen.query_one("#next-chapter").focus()
+    screen.query_one("#blocks").scroll_end(animate=False)
+
+
+def test_lesson_chapter_end_after_feedback(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("first-steps", _chapter_end))
+
+
+async def _menu(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    screen.query_one("#blocks").focus()
+    await pilot.press("m")
+    await pilot.pause(0.5)
+
+
+def test_lesson_chapter_menu(snap_compare: Compare, make_app: MakeApp) -> None:
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("gradients", _menu))
+
+
+def test_lesson_portuguese_light(snap_compare: Compare, make_app: MakeApp) -> None:
+    async def light(pilot: Pilot[Any], screen: LessonScreen) -> None:
+        await pilot.press("ctrl+t")
+        screen.query_one(Question).scroll_visible(top=True, animate=False)
+
+    assert snap_compare(make_app(COURSE, lang="pt"), terminal_size=SIZE,
+                        run_before=opening("first-steps", light))
+
+
+def test_help(snap_compare: Compare, make_app: MakeApp) -> None:
+    async def help_screen(pilot: Pilot[Any], screen: LessonScreen) -> None:
+        await pilot.press("f1")
+
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
+                        run_before=opening("first-steps", help_screen))
+
+
+def test_quiz_question(snap_compare: Compare, make_app: MakeApp) -> None:
+    async def answer(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        pilot.app.screen.query_one("#choice-0", RadioButton).value = True
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=answer)
+
+
+def test_quiz_result(snap_compare: Compare, make_app: MakeApp) -> None:
+    async def finish(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one("#choice-1", RadioButton).value = True
+        await pilot.press("c", "n")
+        await pilot.pause()
+        screen.query_one("#choice-0").value = True  # type: ignore[attr-defined]
+        screen.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        screen.query_one("#choice-0").focus()
+        await pilot.press("c", "n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=finish)
