@@ -127,7 +127,7 @@ async def test_edit_runs_the_edited_code_and_reset_restores(make_app: MakeApp,
         await pilot.press("o")
         await pilot.pause()
         assert not code.edited and not screen.session.cell(2).edited
-        assert code.code == screen.lesson.blocks[2].code  # type: ignore[union-attr]
+        assert code.code == code.block.code
 
 
 async def test_answer_wrong_then_right_with_hints(make_app: MakeApp,
@@ -253,11 +253,11 @@ async def test_resume_where_the_learner_stopped(make_app: MakeApp) -> None:
             again.screen.query_one("#continue").label)  # type: ignore[attr-defined]
         await pilot.press("c")
         await settle(pilot)
-        screen = again.screen
-        assert isinstance(screen, LessonScreen)
-        assert screen.lesson.id == "gradients"
-        assert screen.query_one(GraphView).has_focus
-        assert screen.query_one(GraphView).has_class("-current")
+        resumed = again.screen
+        assert isinstance(resumed, LessonScreen)
+        assert resumed.lesson.id == "gradients"
+        assert resumed.query_one(GraphView).has_focus
+        assert resumed.query_one(GraphView).has_class("-current")
 
 
 async def test_graph_drawn_from_the_kernel(make_app: MakeApp) -> None:

@@ -202,6 +202,7 @@ class CodeCell(Vertical, can_focus=True):
         editor = CellEditor.code_editor(
             self.code, language="python", theme=self._editor_theme(), soft_wrap=False
         )
+        assert isinstance(editor, CellEditor)  # code_editor builds an instance of its class
         self.mount(editor, after=self.query_one(".code-cell--view"))
         return editor
 
