@@ -124,3 +124,10 @@ def test_cli_prints_and_writes(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     with pytest.raises(SystemExit) as exit_info:
         main(["schema", "lessons"])
     assert exit_info.value.code == 2
+
+
+def test_shipped_schema_is_current() -> None:
+    """docs/schema/lectio.schema.json is what editors point at; regenerate it with
+    `lectio schema -o docs/schema/lectio.schema.json` when the models change."""
+    shipped = json.loads((ROOT / "docs" / "schema" / "lectio.schema.json").read_text("utf-8"))
+    assert shipped == json_schema("all")

@@ -115,12 +115,16 @@ class _Checker:
             report.checks.append(Check("schema", "passed", span=quiz.span))
         counts = self.report.counts
         counts.questions += len(quiz.questions)
-        inline = [q for q in quiz.questions if isinstance(q, QuestionBlock)]
-        counts.verifications += sum(q.verify is not None for q in inline)
         catalog = self.catalog_for(path)
         for item in quiz.questions:
             if isinstance(item, QuestionBlock):
                 report.checks.extend(_question_checks([item]))
+                if item.verify is not None:
+                    report.checks.append(Check(
+                        f"verify {item.id}", "failed",
+                        "a question written in a quiz has no cells above it to check "
+                        "against; move it, with its verify, into a lesson and ref it",
+                        item.key_span("verify")))
             else:
                 report.checks.append(_ref_check(item, catalog))
 
