@@ -95,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_exec and not execution_available():
         return _usage("running code cells is not available yet in this version of lectio; "
                       "use --no-exec to check the files without running them")
+    if not args.no_exec:  # torch imports in the fork server while the files are checked
+        importlib.import_module(EXEC_MODULE).prestart()
     if args.lessons is not None and not Path(args.lessons).is_dir():
         return _usage(f"--lessons {args.lessons}: no such folder")
     targets = discover(args.paths)

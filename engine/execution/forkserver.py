@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from engine.execution.process import ForkedWorker
+from engine.execution.protocol import send
 
 _MAX_MESSAGE = 1 << 16
 
@@ -116,9 +117,8 @@ class ForkServer:
         """A fresh kernel worker forked from the server, running in ``cwd``."""
         with self._lock:
             sock = self._ensure_ready()
-            request = {"op": "fork", "cwd": cwd, "memory_limit": memory_limit or 0}
             try:
-                sock.send(json.dumps(request).encode())
+                sock.send(b'{"op": "fork"}')
                 data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 4)
             except OSError as exc:
                 raise ForkServerError(f"the fork server is gone: {exc}") from None
@@ -127,7 +127,11 @@ class ForkServer:
                     os.close(fd)
                 raise ForkServerError(f"the fork server died: {self._stderr()}")
             reply = json.loads(data)
-            return ForkedWorker(int(reply["pid"]), *fds)
+        process = ForkedWorker(int(reply["pid"]), *fds)
+        # the child was forked ahead of time; its first message says where and how to run
+        with contextlib.suppress(OSError):  # if it died, the kernel notices at once
+            send(process.ctrl_in, {"op": "setup", "cwd": cwd, "memory_limit": memory_limit or 0})
+        return process
 
     def close(self) -> None:
         """Stop the server (lessons it forked are not affected: they are their own sessions)."""
@@ -170,11 +174,17 @@ def _warm(unsafe: bool) -> int:
     loss = torch.nn.functional.mse_loss(layer(x @ x), torch.zeros(64, 8))
     loss.backward()
     torch.optim.SGD(layer.parameters(), lr=0.1).step()
+    torch.manual_seed(0)  # its first call imports and initialises more (about 10 ms)
     return threads
 
 
-def _child(request: dict[str, Any], fds: dict[str, int], threads: int) -> NoReturn:
-    """In the forked child: become a kernel worker on the given pipes."""
+def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
+    """In the forked child: become a kernel worker on the given pipes.
+
+    Everything that does not depend on the request happens here, ahead of time; the working
+    folder and the memory cap come with the first message, ``setup`` (see
+    :func:`engine.execution.worker.handle`).
+    """
     from engine.execution import worker
     from engine.execution.cellexec import CellRunner
 
@@ -189,27 +199,54 @@ def _child(request: dict[str, Any], fds: dict[str, int], threads: int) -> NoRetu
         for fd in (fds["out_w"], devnull):
             os.close(fd)
         torch = sys.modules.get("torch")
-        if torch is not None and threads and not request.get("unsafe"):
+        if torch is not None and threads and not unsafe:
             torch.set_num_threads(threads)
-        memory_limit = int(request.get("memory_limit") or 0) or None
-        worker.setup_process(request.get("cwd") or None, memory_limit)
-        runner = CellRunner(memory_limit)
-        from engine.execution.protocol import send
-
-        send(fds["rep_w"], {"op": "ready", "pid": os.getpid(), "preloaded": [], "failed": {}})
-        worker.serve(fds["req_r"], fds["rep_w"], runner)
+        worker.setup_process(None, None)
+        worker.serve(fds["req_r"], fds["rep_w"], CellRunner(None))
     except BaseException:
         with contextlib.suppress(Exception):
             os.write(2, traceback.format_exc().encode("utf-8", "replace"))
         os._exit(70)
 
 
+class _Spare:
+    """A child forked ahead of the request that will take it, so a lesson waits for nothing."""
+
+    def __init__(self, threads: int, unsafe: bool, inherited: set[int]) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        st_r, self.status_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            for fd in (req_w, rep_r, out_r, st_r, self.status_w, *inherited):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            _child({"req_r": req_r, "rep_w": rep_w, "out_w": out_w}, threads, unsafe)
+        for fd in (req_r, rep_w, out_w):
+            os.close(fd)
+        self.pid = pid
+        self.fds = [req_w, rep_r, out_r, st_r]
+
+    def hand_over(self, sock: socket.socket) -> None:
+        try:
+            socket.send_fds(sock, [json.dumps({"pid": self.pid}).encode()], self.fds)
+        finally:
+            for fd in self.fds:
+                os.close(fd)
+
+
 def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn:
-    """Fork a child per request; reap children and report their exit status."""
+    """Hand a ready child to each request, fork the next; reap children, report their status."""
+    import gc
+    import select
+
     from engine.execution import worker
 
     done, failed = worker.preload(preload)
     threads = _warm(unsafe)
+    gc.collect()
+    gc.freeze()  # children never scan (and so never copy) the server's objects
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -217,16 +254,16 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     status_pipes: dict[int, int] = {}
-    sock.send(
-        json.dumps(
-            {"op": "ready", "preloaded": done, "failed": failed, "threads": threads}
-        ).encode()
-    )
-    import select
 
+    def spare() -> _Spare:
+        return _Spare(threads, unsafe, {sock.fileno(), wake_r, wake_w, *status_pipes.values()})
+
+    ready = {"op": "ready", "preloaded": done, "failed": failed, "threads": threads}
+    sock.send(json.dumps(ready).encode())
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN | select.POLLHUP)
     poller.register(wake_r, select.POLLIN)
+    waiting: _Spare | None = spare()
     while True:
         try:
             events = poller.poll()
@@ -237,42 +274,14 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_r, 512):
                         pass
-                _reap(status_pipes)
             else:
-                data = sock.recv(_MAX_MESSAGE)
-                if not data:
+                if not sock.recv(_MAX_MESSAGE):
                     os._exit(0)
-                request = json.loads(data)
-                request["unsafe"] = unsafe
-                pid, status_r = _fork(
-                    sock, request, threads, {wake_r, wake_w, *status_pipes.values()}
-                )
-                status_pipes[pid] = status_r
+                child = waiting or spare()
+                child.hand_over(sock)
+                status_pipes[child.pid] = child.status_w
+                waiting = spare()
         _reap(status_pipes)
-
-
-def _fork(
-    sock: socket.socket, request: dict[str, Any], threads: int, inherited: set[int]
-) -> tuple[int, int]:
-    req_r, req_w = os.pipe()
-    rep_r, rep_w = os.pipe()
-    out_r, out_w = os.pipe()
-    st_r, st_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        for fd in (sock.fileno(), req_w, rep_r, out_r, st_r, st_w, *inherited):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        _child(request, {"req_r": req_r, "rep_w": rep_w, "out_w": out_w}, threads)
-    for fd in (req_r, rep_w, out_w):
-        os.close(fd)
-    mine = [req_w, rep_r, out_r, st_r]
-    try:
-        socket.send_fds(sock, [json.dumps({"pid": pid}).encode()], mine)
-    finally:
-        for fd in mine:
-            os.close(fd)
-    return pid, st_w
 
 
 def _reap(status_pipes: dict[int, int]) -> None:

@@ -116,6 +116,7 @@ class _Live:
     interrupted_at: float | None = None
     interrupt_by: str = ""  # "timeout" | "user"
     killed_because: str = ""  # why lectio killed it, if it did
+    pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
 
     def close(self) -> None:
@@ -365,6 +366,7 @@ class Kernel:
         """Send one request and wait for its reply, streaming output; enforce the deadline."""
         request_id = next(self._ids)
         request["id"] = request_id
+        live.pristine = False
         poller = self._poller(live)
         with self._life:
             live.busy = True
@@ -561,6 +563,9 @@ class Kernel:
 
     def reset(self, seed: int = 0) -> None:
         """A fresh namespace, ``torch.manual_seed(seed)`` and ``random.seed(seed)``."""
+        live = self._live
+        if seed == 0 and live is not None and live.pristine and not live.dead:
+            return  # a new worker starts exactly so: save a round trip per lesson
         self._request({"op": "reset", "seed": seed}, timeout=30.0)
 
     def autograd_graph(self, name: str, timeout: float = 10.0) -> AutogradGraph:

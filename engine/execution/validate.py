@@ -35,6 +35,18 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_PRESTARTED: list[ForkServer] = []
+
+
+def prestart() -> None:
+    """Start the fork server now, so torch imports while the caller checks files; the next
+    :func:`execute_lessons` without a ``forkserver`` uses (and then closes) it."""
+    if not _PRESTARTED:
+        server = ForkServer()
+        server.start()
+        _PRESTARTED.append(server)
+
+
 def execute_lessons(
     lessons: Sequence[Lesson],
     *,
@@ -49,9 +61,12 @@ def execute_lessons(
     ``on_report`` is called in the calling thread as each lesson finishes (for live progress).
     """
     if not lessons:
+        while _PRESTARTED:
+            _PRESTARTED.pop().close()
         return {}
     jobs = jobs or default_jobs()
-    server = forkserver or ForkServer()
+    owned = forkserver is None
+    server = forkserver or (_PRESTARTED.pop() if _PRESTARTED else ForkServer())
     server.start()
     done: dict[str, list[Check]] = {}
     try:
@@ -73,7 +88,7 @@ def execute_lessons(
                 if on_report is not None:
                     on_report(lesson, checks)
     finally:
-        if forkserver is None:
+        if owned:
             server.close()
     return {lesson.path: done[lesson.path] for lesson in lessons}
 

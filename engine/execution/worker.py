@@ -125,6 +125,13 @@ def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     sys.stdout = sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
     sys.stderr = sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
     faulthandler.enable(file=sys.stderr)  # a segfault prints the cell's line before dying
+    configure(cwd, memory_limit)
+    signal.signal(signal.SIGINT, on_sigint)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def configure(cwd: str | None, memory_limit: int | None) -> None:
+    """The scratch working folder and the address-space cap."""
     if cwd:
         os.chdir(cwd)
         os.environ["TMPDIR"] = cwd
@@ -132,8 +139,6 @@ def setup_process(cwd: str | None, memory_limit: int | None) -> None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    signal.signal(signal.SIGINT, on_sigint)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def preload(modules: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -193,6 +198,11 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
             reply = {"graph": {"error": f"could not read the graph: {type(exc).__name__}: {exc}"}}
     elif op == "requires":
         reply = {"missing": _missing(request.get("modules", []))}
+    elif op == "setup":  # the first message to a child forked ahead of time
+        memory_limit = int(request.get("memory_limit") or 0) or None
+        configure(request.get("cwd") or None, memory_limit)
+        runner.memory_limit = memory_limit
+        reply = {"op": "ready", "pid": os.getpid(), "preloaded": [], "failed": {}}
     elif op == "ping":
         reply = {"status": "ok"}
     elif op == "shutdown":
