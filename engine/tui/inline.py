@@ -13,7 +13,7 @@ from rich.text import Text
 
 from engine.tui.safe_text import inert
 
-_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_")
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|(?<!\w)_([^_\s][^_]*)_(?!\w)")
 
 
 def inline_markdown(source: str, *, code_style: str = "bold") -> Text:

@@ -424,3 +424,16 @@ async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
         for session in app.sessions:
             session.close()
         store.close()
+
+
+async def test_graph_redrawn_after_the_cells_above_run(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot, "gradients")
+        view = screen.query_one(GraphView)
+        assert "Press Draw" in text_of(view.query_one(".graph--body", Static))
+        cell(screen).focus()
+        await pilot.press("r")
+        await settle(pilot)
+        await settle(pilot)
+        assert "MulBackward0" in text_of(view.query_one(".graph--body", Static))

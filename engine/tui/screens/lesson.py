@@ -430,6 +430,15 @@ class LessonScreen(Screen[None]):
         if any(result.status is CellStatus.CRASHED for _, result in event.results):
             # The failure stays on the crashed cell; bring a fresh kernel back at once.
             self._start_kernel()
+        elif event.results:
+            self._refresh_graphs(min(index for index, _ in event.results))
+
+    def _refresh_graphs(self, changed_from: int) -> None:
+        """Draw the graphs whose cells above have all run, once the namespace changed above
+        them: no cell runs only because a graph came into view."""
+        for view in self.query(GraphView):
+            if view.block_index > changed_from:
+                self._draw(view, only_if_ran=True)
 
     # ---- graphs --------------------------------------------------------------------------------
 
@@ -440,8 +449,16 @@ class LessonScreen(Screen[None]):
         self._draw(event.view)
 
     @work(thread=True, name="draw-graph", group="kernel")
-    def _draw(self, view: GraphView) -> None:
+    def _draw(self, view: GraphView, *, only_if_ran: bool = False) -> None:
+        """Get the graph in a thread (it runs the cells above first, unless ``only_if_ran``:
+        then it is drawn only if they all ran already)."""
         with self._kernel_lock:
+            if only_if_ran:
+                above = [i for i, b in enumerate(self.lesson.blocks[: view.block_index])
+                         if isinstance(b, CodeBlock)]
+                if not all(self.session.ran(i) for i in above):
+                    return
+                self.app.call_from_thread(view.drawing)
             try:
                 graph = self.session.graph(view.block_index)
             except Exception as exc:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, Protocol
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -213,30 +215,28 @@ class Question(Vertical):
         self.solved = self.solved or correct
         self._show_retry(not correct)
 
-    def _explanations(self, verdict: Verdict) -> Text:
+    def _explanations(self, verdict: Verdict) -> Group:
+        """Every choice in the shown order: right or wrong, picked or not, and why."""
         by_index = {item.index: item for item in verdict.explanations}
-        body = Text()
+        lines: list[RenderableType] = []
         for choice in self.choices:
             item = by_index.get(choice.index)
             if item is None:
                 continue
-            text, picked, is_correct, why = item.text, item.picked, item.correct, item.why
-            if body.plain:
-                body.append("\n")
-            mark, style = ("✓", "green") if is_correct else ("✗", "red")
-            body.append(f"{mark} ", style=f"bold {style}")
-            body.append_text(inline_markdown(text))
+            mark, style = ("✓", "green") if item.correct else ("✗", "red")
+            line = Text(f"{mark} ", style=f"bold {style}")
+            line.append_text(inline_markdown(item.text))
             tags = []
-            if picked:
+            if item.picked:
                 tags.append(t("question.your_answer", self.lang))
-            if is_correct:
+            if item.correct:
                 tags.append(t("question.correct_answer", self.lang))
             if tags:
-                body.append(f"  ({', '.join(tags)})", style="dim")
-            if why:
-                body.append("\n    ")
-                body.append_text(inline_markdown(why))
-        return body
+                line.append(f"  ({', '.join(tags)})", style="dim")
+            lines.append(line)
+            if item.why:
+                lines.append(Padding(inline_markdown(item.why), (0, 0, 0, 4)))
+        return Group(*lines)
 
     async def clear_verdict(self) -> None:
         """Back to an unanswered state, to try again.
