@@ -171,7 +171,8 @@ class LectioApp(App[int]):
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+            if (not binding.description or not binding.show or binding.action in seen
+                    or not active.enabled):
                 continue
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"{t('help.keys', self.lang)}: {key}",

@@ -188,7 +188,7 @@ class LessonScreen(Screen[None]):
             yield Label(t("lesson.menu", self.lang), classes="menu--title")
             if self.study.chapters:
                 yield ChapterList(self.study.chapters, self._statuses(), lang=self.lang,
-                                  current=self.lesson.id, id="chapters")
+                                  current=self.lesson.id, status_text=False, id="chapters")
         with VerticalScroll(id="blocks"):
             yield from self._blocks()
             yield from self._chapter_end()
@@ -530,6 +530,7 @@ class LessonScreen(Screen[None]):
         self.toggle_class("-menu")
         if self.has_class("-menu"):
             for menu in self.query(ChapterList):
+                menu.update_statuses(self._statuses())
                 menu.focus()
         else:
             self.query_one("#blocks").focus()

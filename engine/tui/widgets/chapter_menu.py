@@ -17,7 +17,8 @@ MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": 
          "missing": ("✗", "red")}
 
 
-def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False) -> Text:
+def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False,
+                   status_text: bool = True) -> Text:
     """``✓ Chapter 3  Gradients`` with the done/started mark coloured."""
     mark, style = MARKS.get(status, MARKS["not_started"])
     text = Text()
@@ -27,7 +28,7 @@ def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = 
     if current:
         title.stylize("bold reverse")
     text.append_text(title)
-    if status != "not_started":
+    if status_text and status != "not_started":
         text.append(f"  {t('course.' + status, lang)}", style=f"italic {style}")
     return text
 
@@ -40,7 +41,16 @@ class ChapterList(OptionList):
     """
 
     def __init__(self, chapters: Sequence[Chapter], statuses: dict[str, str], *, lang: str,
-                 current: str | None = None, id: str | None = None) -> None:
+                 current: str | None = None, status_text: bool = True,
+                 id: str | None = None) -> None:
+        self.chapters = list(chapters)
+        self.lang = lang
+        self.status_text = status_text
+        super().__init__(*self._chapter_options(statuses, current), id=id)
+        self.current = current
+
+    def _chapter_options(self, statuses: dict[str, str], current: str | None) -> list[Option]:
+        chapters, lang = self.chapters, self.lang
         options: list[Option] = []
         section = 0
         for chapter in chapters:
@@ -53,10 +63,17 @@ class ChapterList(OptionList):
             status = "missing" if chapter.lesson is None else statuses.get(chapter.lesson_id,
                                                                            "not_started")
             options.append(Option(chapter_prompt(chapter, status, lang=lang,
-                                                 current=chapter.lesson_id == current),
+                                                 current=chapter.lesson_id == current,
+                                                 status_text=self.status_text),
                                   id=chapter.lesson_id, disabled=chapter.lesson is None))
-        super().__init__(*options, id=id)
-        self.current = current
+        return options
+
+    def update_statuses(self, statuses: dict[str, str]) -> None:
+        """Redraw the done/started marks (they change as the learner studies)."""
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(self._chapter_options(statuses, self.current))
+        self.highlighted = highlighted
 
     def on_mount(self) -> None:
         if self.current is not None:
