@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,6 +37,8 @@ class QuizScreen(Screen[None]):
     QuizScreen > #header > .quiz--title { text-style: bold; width: 1fr; }
     QuizScreen > #header > .quiz--count { color: $text-muted; }
     QuizScreen > #progress-row { height: 1; padding: 0 1; background: $panel; }
+    QuizScreen > #progress-row > ProgressBar { width: 1fr; }
+    QuizScreen > #progress-row > ProgressBar > Bar { width: 1fr; }
     QuizScreen > #body { padding: 0 2; }
     QuizScreen #next { margin: 1 0 0 1; }
     QuizScreen .quiz--score { text-style: bold; margin: 1 0 0 0; }
@@ -123,19 +126,19 @@ class QuizScreen(Screen[None]):
             widgets.append(Label(t("quiz.no_misses", self.lang)))
         for review in result.missed:
             heading = Text(f"{review.number}. ", style="bold")
-            heading.append_text(inline_markdown(review.prompt.strip().splitlines()[0]))
-            parts: list[Text] = [heading]
+            heading.append_text(inline_markdown(" ".join(review.prompt.split())))
+            parts: list[RenderableType] = [heading]
             verdict = review.verdict
             if verdict is not None:
                 for item in verdict.explanations:
-                    line = Text("  ✓ " if item.correct else "  ✗ ",
+                    line = Text("✓ " if item.correct else "✗ ",
                                 style="green" if item.correct else "red")
                     line.append_text(inline_markdown(item.text))
                     if item.picked:
                         line.append(f"  ({t('question.your_answer', self.lang)})", style="dim")
-                    parts.append(line)
+                    parts.append(Padding(line, (0, 0, 0, 2)))
                     if item.why:
-                        parts.append(Text("      ").append_text(inline_markdown(item.why)))
+                        parts.append(Padding(inline_markdown(item.why), (0, 0, 0, 6)))
             widgets.append(Static(Group(*parts), classes="quiz--miss"))
         widgets.append(Button(t("quiz.retake", self.lang), id="retake", compact=True))
         return widgets
