@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from engine.execution.process import ForkedWorker
@@ -45,9 +45,12 @@ class ForkServerError(RuntimeError):
 class ForkServer:
     """lectio's handle on a fork server process (thread-safe :meth:`fork`)."""
 
-    def __init__(self, preload: Sequence[str] = ("torch",), *, unsafe_warmup: bool = False) -> None:
+    def __init__(self, preload: Sequence[str] = ("torch",), *, unsafe_warmup: bool = False,
+                 warm: Iterable[str] = ("optim",)) -> None:
         self.preload = tuple(preload)
         self.unsafe_warmup = unsafe_warmup
+        self.warm = set(warm)
+        """Optional warm-ups (``WARMUPS``) the next forks need; the server does each once."""
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._popen: subprocess.Popen[bytes] | None = None
@@ -118,7 +121,7 @@ class ForkServer:
         with self._lock:
             sock = self._ensure_ready()
             try:
-                sock.send(b'{"op": "fork"}')
+                sock.send(json.dumps({"op": "fork", "warm": sorted(self.warm)}).encode())
                 data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 4)
             except OSError as exc:
                 raise ForkServerError(f"the fork server is gone: {exc}") from None
@@ -173,9 +176,27 @@ def _warm(unsafe: bool) -> int:
     layer = torch.nn.Linear(64, 8)
     loss = torch.nn.functional.mse_loss(layer(x @ x), torch.zeros(64, 8))
     loss.backward()
-    torch.optim.SGD(layer.parameters(), lr=0.1).step()
     torch.manual_seed(0)  # its first call imports and initialises more (about 10 ms)
     return threads
+
+
+def _warm_optim() -> None:
+    """An optimizer's first ``step()`` imports ``torch._dynamo``: a second (about 1 s)."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        weight = torch.ones(2, requires_grad=True)
+        (weight * weight).sum().backward()
+        torch.optim.SGD([weight], lr=0.1).step()
+
+
+WARMUPS = {"optim": _warm_optim}
+"""Optional warm-ups, done when a fork request asks for them (see :func:`needed_warmups`)."""
+
+
+def needed_warmups(code: Iterable[str]) -> set[str]:
+    """The optional warm-ups worth doing for this code (each costs the server time once)."""
+    text = "\n".join(code)
+    return {"optim"} if any(word in text for word in ("optim", "compile", "_dynamo")) else set()
 
 
 def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
@@ -228,6 +249,13 @@ class _Spare:
         self.pid = pid
         self.fds = [req_w, rep_r, out_r, st_r]
 
+    def discard(self) -> None:
+        """Kill a spare nobody will use (the reaper ignores its status)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        for fd in (*self.fds, self.status_w):
+            os.close(fd)
+
     def hand_over(self, sock: socket.socket) -> None:
         try:
             socket.send_fds(sock, [json.dumps({"pid": self.pid}).encode()], self.fds)
@@ -263,7 +291,8 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN | select.POLLHUP)
     poller.register(wake_r, select.POLLIN)
-    waiting: _Spare | None = spare()
+    warmed: set[str] = set()
+    waiting: _Spare | None = None  # forked after the first request, which may ask for warm-ups
     while True:
         try:
             events = poller.poll()
@@ -274,13 +303,24 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_r, 512):
                         pass
-            else:
-                if not sock.recv(_MAX_MESSAGE):
-                    os._exit(0)
-                child = waiting or spare()
-                child.hand_over(sock)
-                status_pipes[child.pid] = child.status_w
-                waiting = spare()
+                continue
+            data = sock.recv(_MAX_MESSAGE)
+            if not data:
+                os._exit(0)
+            wanted = {w for w in json.loads(data).get("warm", []) if w in WARMUPS} - warmed
+            if wanted:
+                if waiting is not None:  # forked before this warm-up: not good enough now
+                    waiting.discard()
+                    waiting = None
+                for name in sorted(wanted):
+                    WARMUPS[name]()
+                warmed |= wanted
+                gc.collect()
+                gc.freeze()
+            child = waiting or spare()
+            child.hand_over(sock)
+            status_pipes[child.pid] = child.status_w
+            waiting = spare()
         _reap(status_pipes)
 
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from engine.execution.executor import LessonExecutor
 from engine.execution.expect import check_expect
-from engine.execution.forkserver import ForkServer, ForkServerError
+from engine.execution.forkserver import ForkServer, ForkServerError, needed_warmups
 from engine.execution.kernel import DEFAULT_MEMORY_LIMIT, DEFAULT_OUTPUT_LIMIT, Kernel
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, Lesson, QuestionBlock
@@ -67,6 +67,8 @@ def execute_lessons(
     jobs = jobs or default_jobs()
     owned = forkserver is None
     server = forkserver or (_PRESTARTED.pop() if _PRESTARTED else ForkServer())
+    if owned:  # import torch._dynamo (a second) only if some lesson uses an optimizer
+        server.warm = needed_warmups(_all_code(lessons))
     server.start()
     done: dict[str, list[Check]] = {}
     try:
@@ -91,6 +93,11 @@ def execute_lessons(
         if owned:
             server.close()
     return {lesson.path: done[lesson.path] for lesson in lessons}
+
+
+def _all_code(lessons: Sequence[Lesson]) -> list[str]:
+    code = [cell.code for lesson in lessons for cell in lesson.code_cells]
+    return code + [q.verify for lesson in lessons for q in lesson.questions if q.verify]
 
 
 def execute_lesson(
