@@ -95,8 +95,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_exec and not execution_available():
         return _usage("running code cells is not available yet in this version of lectio; "
                       "use --no-exec to check the files without running them")
-    if not args.no_exec:  # torch imports in the fork server while the files are checked
-        importlib.import_module(EXEC_MODULE).prestart()
     if args.lessons is not None and not Path(args.lessons).is_dir():
         return _usage(f"--lessons {args.lessons}: no such folder")
     targets = discover(args.paths)
@@ -106,11 +104,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if targets.empty:
         return _usage("no lesson, course or quiz files found under " + ", ".join(args.paths))
+    execution = None if args.no_exec else importlib.import_module(EXEC_MODULE)
+    prestart = getattr(execution, "prestart", None)
+    if prestart is not None:  # torch imports in the fork server while the files are checked
+        prestart()
 
     result = check_schema(targets, lessons_root=args.lessons)
     report = result.report
-    if not args.no_exec:
-        execute = importlib.import_module(EXEC_MODULE).execute_lessons
+    if execution is not None:  # always called, even with no lessons: it closes the prestart
+        execute = execution.execute_lessons
         progress = _Progress(len(result.lessons))
         try:
             checks_by_path = execute(result.lessons, jobs=args.jobs, on_report=progress)
