@@ -437,3 +437,14 @@ async def test_graph_redrawn_after_the_cells_above_run(make_app: MakeApp) -> Non
         await settle(pilot)
         await settle(pilot)
         assert "MulBackward0" in text_of(view.query_one(".graph--body", Static))
+
+
+async def test_mouse_clicks_a_cell_action(make_app: MakeApp, kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        code = cell(screen)
+        await pilot.click(code.query_one(".code-cell--buttons"), offset=(2, 0))  # "▶ Run"
+        await settle(pilot)
+        assert code.has_class("-ok")
+        assert kernels.kernels[0].executed

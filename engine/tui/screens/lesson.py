@@ -282,17 +282,19 @@ class LessonScreen(Screen[None]):
     def _resume(self) -> None:
         """Scroll to where the learner stopped and focus that block."""
         position = self.session.position
-        target = self._block_widget(position) if position else None
+        target: Widget | None
         if position >= len(self.lesson.blocks):
             target = self.query_one(ChapterEnd)
+        else:
+            # A hidden cell has no widget: the next shown block stands for it.
+            target = next((w for w in self._blocks_list()
+                           if getattr(w, "block_index", -1) >= position), None)
         if target is None:
-            blocks = self._blocks_list()
-            if blocks:
-                self._set_current(blocks[0])
             self.query_one("#blocks", VerticalScroll).focus()
             return
-        self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True,
-                                                                   animate=False)
+        if position:
+            self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True,
+                                                                       animate=False)
         self._set_current(target)
         self._focus_block(target)
 
@@ -497,6 +499,8 @@ class LessonScreen(Screen[None]):
         event.stop()
         self.session.submit_feedback(event.clear, event.comment,
                                      block_index=len(self.lesson.blocks))
+        following = self.query_one("#next-chapter", Button)
+        (following if not following.disabled else self.query_one("#previous-chapter")).focus()
 
     @on(Button.Pressed, "#previous-chapter")
     def _previous_pressed(self) -> None:

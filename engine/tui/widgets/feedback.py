@@ -56,7 +56,7 @@ class ChapterFeedback(Vertical):
             return self.feedback
 
     def __init__(self, *, lang: str, sent: bool = False, id: str | None = None) -> None:
-        super().__init__(id=id, classes="block")
+        super().__init__(id=id)
         self.lang = lang
         self.set_reactive(ChapterFeedback.sent, sent)
 
