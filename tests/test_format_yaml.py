@@ -129,3 +129,23 @@ def test_dates_and_binary_stay_text() -> None:
 def test_non_string_keys_become_text() -> None:
     data, _ = read_yaml(b"1: one\ntrue: yes\n", "f.yaml")
     assert data == {"1": "one", "true": True}
+
+
+def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
+    """About 6,000 blocks (half a megabyte) of real content: well under a second, and memory
+    a small multiple of the file's size (the models and positions of every value)."""
+    block = ("  - text: |\n      Some prose about tensors, with `code` and **emphasis**.\n"
+             "  - code: |\n      x = {i}\n      print(x * 2)\n    id: cell-{i}\n"
+             "    expect: \"{j}\"\n")
+    body = "".join(block.format(i=i, j=2 * i) for i in range(3000))
+    data = ("id: big\ntitle: Big\nblocks:\n" + body).encode()
+    assert 450_000 < len(data) < MAX_BYTES
+    start = time.perf_counter()
+    lesson = parse(data, "big.yaml")
+    assert time.perf_counter() - start < 1.5
+    assert len(lesson.blocks) == 6000  # type: ignore[union-attr]
+    tracemalloc.start()
+    parse(data, "big.yaml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 40 * len(data)
