@@ -448,3 +448,51 @@ async def test_mouse_clicks_a_cell_action(make_app: MakeApp, kernels: FakeKernel
         await settle(pilot)
         assert code.has_class("-ok")
         assert kernels.kernels[0].executed
+
+
+async def test_restart_kernel_clears_the_cells(make_app: MakeApp,
+                                               kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        code = cell(screen)
+        code.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert code.has_class("-ok")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not code.has_class("-ok")
+        assert "Not run yet" in str(code.query_one(".code-cell--status").render())
+        assert not screen.session.ran(2)
+
+
+def test_the_interface_process_never_imports_torch(tmp_path: Path) -> None:
+    """Open a lesson, run a cell (fake kernel), draw a graph: torch stays out of the UI."""
+    script = f"""
+import asyncio, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from tui_support import COURSE, FakeKernelFactory
+from engine.store import SqliteStore
+from engine.tui.app import LectioApp
+from engine.tui.study import Study
+from engine.tui.target import resolve_target
+
+async def main():
+    study = Study(resolve_target(COURSE / "gradients.yaml"), SqliteStore({str(tmp_path / "db")!r}),
+                  kernel_factory=FakeKernelFactory())
+    app = LectioApp(study)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "r", "j", "g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+asyncio.run(main())
+print("torch" in sys.modules)
+"""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

@@ -367,7 +367,13 @@ class LessonScreen(Screen[None]):
         self.session.interrupt()
         with self._kernel_lock:
             self.session.restart_kernel()
-        self.app.call_from_thread(self.notify, t("kernel.restarted", self.lang), timeout=3)
+        self.app.call_from_thread(self._restarted)
+
+    def _restarted(self) -> None:
+        for cell in self.query(CodeCell):
+            if not cell.running:
+                cell.clear()
+        self.notify(t("kernel.restarted", self.lang), timeout=3)
 
     # ---- running cells -------------------------------------------------------------------------
 

@@ -268,6 +268,13 @@ class CodeCell(Vertical, can_focus=True):
 
     # ---- driven by the screen ----------------------------------------------------------------
 
+    def clear(self) -> None:
+        """Forget the last run (the kernel restarted: nothing has run in the new namespace)."""
+        self._last_result = None
+        self.remove_class("-ok", "-error")
+        self._set_output(Text())
+        self._set_status(t("cell.not_run", self.lang))
+
     def queue(self) -> None:
         """Waiting for the kernel (another cell is running)."""
         self.remove_class("-ok", "-error")
