@@ -15,7 +15,14 @@ from engine.format.catalog import (
     resolve_quiz,
 )
 from engine.format.loader import guess_kind, load, load_course_file, load_lesson, load_quiz, parse
-from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.format.models import (
+    CodeBlock,
+    GraphBlock,
+    Lesson,
+    NoteBlock,
+    QuestionBlock,
+    TextBlock,
+)
 from engine.format.problems import LoadError
 
 VALID = Path(__file__).parent / "data" / "valid"
@@ -73,6 +80,7 @@ def test_spans_point_at_the_yaml() -> None:
 
 def test_one_line_code_span_is_on_its_key_line() -> None:
     lesson = parse(b"id: a\ntitle: A\nblocks:\n  - code: print(1)\n", "f.yaml")
+    assert isinstance(lesson, Lesson)
     cell = lesson.blocks[0]
     assert isinstance(cell, CodeBlock)
     assert (cell.code_span.line, cell.code_span.col) == (4, 11)
@@ -114,6 +122,7 @@ def test_missing_file_and_folder_are_problems(tmp_path: Path) -> None:
 def test_expect_forms(expect: str, mode: str, value: str) -> None:
     lesson = parse(f"id: a\ntitle: A\nblocks:\n  - code: x = 1\n    expect: {expect}\n".encode(),
                    "f.yaml")
+    assert isinstance(lesson, Lesson)
     cell = lesson.blocks[0]
     assert isinstance(cell, CodeBlock) and cell.expect is not None
     assert (cell.expect.mode, cell.expect.value) == (mode, value)
