@@ -27,6 +27,7 @@ def test_validator_imports_neither_textual_nor_torch() -> None:
         "import engine.format.loader, engine.format.catalog, engine.format.schema_json\n"
         "import engine.validation.discover, engine.validation.schema, engine.validation.report\n"
         "import engine.validation.text, engine.validation.jsonout, engine.validation.junit\n"
+        "import engine.execution.validate  # what validate imports to run cells\n"
         "from engine.cli import main\n"
         "import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
