@@ -78,6 +78,8 @@ class _Checker:
                     f"{folder.resolve().name!r}; lessons/<course-id>/ must be named after it "
                     "(quiz refs name the course by its id)", loaded.course.span_of("id")))
         report.checks.extend(Check.from_problem(p) for p in by_file.pop(course_path, []))
+        if loaded.course is not None and not any(c.name == "course" for c in report.checks):
+            report.checks.append(Check("course", "passed", span=loaded.course.span))
         by_path = {lesson.path: lesson for lesson in loaded.lessons.values()}
         for file in loaded.lesson_paths:
             report = self.new_file(file, "lesson")
