@@ -151,7 +151,11 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
     if kind == "list_type":
         if field == "hint":
             return f"hint: expected a text or a list of texts, found {_kind_of(value)}"
-        return f"{prefix}expected a list, found {_kind_of(value)}"
+        msg = f"{prefix}expected a list, found {_kind_of(value)}"
+        plain = isinstance(value, str) and not any(c in value for c in "\n[]{},:#")
+        if field in {"lessons", "requires"} and plain and len(value) <= 60:
+            msg += f"; write [{value}]"
+        return msg
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         if field == "expect":
             return ("expect: expected a text (the whole output) or a mapping with one of "
@@ -159,7 +163,8 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         if field == "choices" and path and isinstance(path[-1], int):
             return _item_message("a choice", "text", value)
         if field == "sections" and path and isinstance(path[-1], int):
-            return _item_message("a section", "title", value)
+            return ("a section must be a mapping with the keys title and lessons, found "
+                    f"{_kind_of(value)}")
         return f"{prefix}expected a mapping (key: value lines), found {_kind_of(value)}"
     if kind == "too_short":
         need = ctx.get("min_length", 1)
