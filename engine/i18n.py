@@ -149,6 +149,12 @@ EN: dict[str, str] = {
     "help.key.activate": "Press a button, pick a choice",
     "help.key.chapters": "Next / previous chapter",
     "help.key.palette": "Command palette: every command by name",
+    "help.key.blocks": "Next / previous block",
+    "help.key.edit": "Edit the code in place / leave the editor",
+    "help.section.everywhere": "Everywhere",
+    "help.section.lesson": "Lesson",
+    "help.section.cell": "Code cells and graphs",
+    "help.section.question": "Questions and quizzes",
 }
 
 PT: dict[str, str] = {
@@ -280,6 +286,12 @@ PT: dict[str, str] = {
     "help.key.activate": "Pressionar um botão, escolher uma alternativa",
     "help.key.chapters": "Próximo / capítulo anterior",
     "help.key.palette": "Paleta de comandos: todos os comandos pelo nome",
+    "help.key.blocks": "Próximo / bloco anterior",
+    "help.key.edit": "Editar o código no lugar / sair do editor",
+    "help.section.everywhere": "Em qualquer lugar",
+    "help.section.lesson": "Lição",
+    "help.section.cell": "Células de código e grafos",
+    "help.section.question": "Perguntas e questionários",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "pt": PT}

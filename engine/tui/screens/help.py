@@ -13,35 +13,41 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from engine.i18n import t
-from engine.tui.keys import ACTION_KEYS, localize_bindings
+from engine.tui.keys import localize_bindings
 
-KEYS: list[tuple[str, str]] = [
-    ("tab / shift+tab", "help.key.focus"),
-    ("j / k", "lesson.next_block"),
-    ("enter / space", "help.key.activate"),
-    ("r", "cell.run"),
-    ("a", "cell.run_above"),
-    ("e", "cell.edit"),
-    ("escape", "cell.done_editing"),
-    ("o", "cell.reset"),
-    ("y", "cell.copy"),
-    ("g", "graph.draw"),
-    ("c", "question.check"),
-    ("h", "question.hint"),
-    ("t", "question.retry"),
-    ("m", "lesson.menu"),
-    ("n / p", "help.key.chapters"),
-    ("i", "kernel.interrupt"),
-    ("ctrl+r", "kernel.restart"),
-    ("ctrl+t", "app.theme"),
-    ("ctrl+p", "help.key.palette"),
-    ("f1 / ?", "app.help"),
-    ("escape", "app.back"),
-    ("ctrl+q", "app.quit"),
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("help.section.everywhere", [
+        ("tab / shift+tab", "help.key.focus"),
+        ("enter / space", "help.key.activate"),
+        ("ctrl+t", "app.theme"),
+        ("ctrl+p", "help.key.palette"),
+        ("f1 / ?", "app.help"),
+        ("ctrl+q", "app.quit"),
+    ]),
+    ("help.section.lesson", [
+        ("j / k", "help.key.blocks"),
+        ("m", "lesson.menu"),
+        ("n / p", "help.key.chapters"),
+        ("i", "kernel.interrupt"),
+        ("ctrl+r", "kernel.restart"),
+        ("escape", "app.back"),
+    ]),
+    ("help.section.cell", [
+        ("r", "cell.run"),
+        ("a", "cell.run_above"),
+        ("e / escape", "help.key.edit"),
+        ("o", "cell.reset"),
+        ("y", "cell.copy"),
+        ("g", "graph.draw"),
+    ]),
+    ("help.section.question", [
+        ("c", "question.check"),
+        ("h", "question.hint"),
+        ("t", "question.retry"),
+        ("n", "quiz.next"),
+    ]),
 ]
-"""Keys in the order a learner meets them; descriptions are i18n keys."""
-
-assert all(key.startswith("help.key.") or key in ACTION_KEYS.values() for _, key in KEYS)
+"""Keys by where they work, in the order a learner meets them; texts are i18n keys."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -59,8 +65,8 @@ class HelpScreen(ModalScreen[None]):
         padding: 1 2;
     }
     HelpScreen .help--title { text-style: bold; color: $accent; }
-    HelpScreen .help--intro { margin: 1 0; }
-    HelpScreen VerticalScroll { height: auto; max-height: 24; }
+    HelpScreen .help--intro { margin: 1 0; width: 100%; }
+    HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,15 +80,22 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(style="bold cyan", no_wrap=True, min_width=16)
         table.add_column()
-        for key, what in KEYS:
-            table.add_row(key, Text(t(what, self.lang)))
+        for section, keys in KEYS:
+            if table.row_count:
+                table.add_row("", "")
+            table.add_row(Text(t(section, self.lang), style="bold underline"), "")
+            for key, what in keys:
+                table.add_row(key, Text(t(what, self.lang)))
         with Vertical():
             yield Label(t("help.title", self.lang), classes="help--title")
             yield Label(t("help.intro", self.lang), classes="help--intro")
             with VerticalScroll():
                 yield Static(table)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # arrows and page keys scroll the list
 
     def action_close(self) -> None:
         self.dismiss()

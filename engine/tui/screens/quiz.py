@@ -169,10 +169,18 @@ class QuizScreen(Screen[None]):
     async def _next_pressed(self) -> None:
         await self.action_next_question()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"Next question" only while there is one to go to (hidden from the footer on the
+        result page)."""
+        if action == "next_question":
+            return self.k < self.session.count
+        return True
+
     async def action_next_question(self) -> None:
         if self.k < self.session.count and self.session.answered(self.k):
             self.k += 1
             await self._show()
+            self.refresh_bindings()
 
     @on(Button.Pressed, "#retake")
     async def _retake(self) -> None:
