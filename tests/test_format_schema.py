@@ -43,6 +43,9 @@ def test_examples_validate_against_the_schema(path: Path) -> None:
     "schema-bad-slug", "schema-timeout-negative", "schema-expect-two-keys",
     "schema-expect-unknown-key", "schema-hint-mapping", "schema-note-kind", "quiz-pass-too-high",
     "quiz-item-neither", "schema-missing-id", "schema-blocks-empty", "schema-expect-empty-mapping",
+    "schema-bad-exception-name", "schema-requires-bad", "schema-graph-not-name",
+    "schema-code-empty",
+    "schema-timeout-bool", "quiz-pick-zero", "schema-bad-language", "schema-choice-is-text",
 ])
 def test_schema_rejects_what_the_loader_rejects(case: str) -> None:
     data = yaml.safe_load((BROKEN / f"{case}.yaml").read_bytes())

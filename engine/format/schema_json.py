@@ -17,13 +17,15 @@ from typing import Any, Literal
 
 from pydantic.json_schema import models_json_schema
 
-from engine.format.models import BLOCK_KINDS, EXPECT_KEYS, Course, Lesson, Quiz
+from engine.format.models import BLOCK_KINDS, EXPECT_KEYS, Course, DottedName, Lesson, Quiz
 
 SchemaKind = Literal["lesson", "course", "quiz", "all"]
 KINDS: tuple[SchemaKind, ...] = ("lesson", "course", "quiz", "all")
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _ROOTS = {"lesson": "Lesson", "course": "Course", "quiz": "Quiz"}
 _BLOCK_MODELS = ("TextBlock", "NoteBlock", "CodeBlock", "GraphBlock", "QuestionBlock")
+DOTTED = DottedName.pattern
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 def _defs() -> dict[str, Any]:
@@ -45,8 +47,16 @@ def _defs() -> dict[str, Any]:
     expect = defs["ExpectSpec"]
     expect["minProperties"] = 1
     expect["maxProperties"] = 1
-    for key in EXPECT_KEYS:
-        expect["properties"][key].pop("default", None)
+    for key in EXPECT_KEYS:  # null means "not given" to the model; an author never writes it
+        prop = expect["properties"][key]
+        expect["properties"][key] = {"description": prop.get("description", ""),
+                                     "type": ["string", "number"]}
+
+    # Rules the models check in Python, expressed as patterns so editors flag them too.
+    expect["properties"]["raises"].update({"type": "string", "pattern": DOTTED})
+    defs["Lesson"]["properties"]["requires"]["items"]["pattern"] = DOTTED
+    defs["GraphBlock"]["properties"]["graph"]["pattern"] = IDENTIFIER
+    code["code"]["minLength"] = 1
 
     question = defs["QuestionBlock"]["properties"]
     question["hint"] = {
