@@ -6,6 +6,7 @@ and look at the SVGs in ``__snapshots__`` (a report is written on failure).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,8 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import RadioButton
 from tui_support import COURSE, QUIZ, SIZE
 
+from engine.format.problems import LoadError
 from engine.tui.app import LectioApp
 from engine.tui.screens.lesson import LessonScreen
+from engine.tui.study import Study
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
 from engine.tui.widgets.graph_view import GraphView
@@ -165,3 +168,24 @@ def test_quiz_result(snap_compare: Compare, make_app: MakeApp) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=finish)
+
+
+def test_loading(snap_compare: Compare) -> None:
+    """The first frame, drawn while the target loads in a worker."""
+    release = threading.Event()
+
+    def opener() -> Study:
+        release.wait(30)
+        raise LoadError([])
+
+    def release_soon(pilot: Pilot[Any]) -> None:
+        # The app waits for its worker when it exits: let the opener give up a bit after the
+        # screenshot instead of after its 30 s.
+        threading.Timer(1.0, release.set).start()
+
+    app = LectioApp(opener=opener, what="lessons/pytorch-essentials")
+    app.animation_level = "none"
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=release_soon)
+    finally:
+        release.set()
