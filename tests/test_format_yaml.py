@@ -149,3 +149,20 @@ def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 40 * len(data)
+
+
+@pytest.mark.parametrize("written", ["0x1F", "0.10", "1e3", ".inf", "1_000", "007", "+1", "0o17"])
+def test_a_number_used_as_text_keeps_its_spelling(written: str) -> None:
+    """A choice ``text: 0.10`` must show 0.10, not 0.1: the learner sees what the author wrote."""
+    data = (f"id: a\ntitle: {written}\nblocks:\n  - question: q?\n    id: q\n    choices:\n"
+            f"      - text: {written}\n        correct: true\n      - text: other\n").encode()
+    lesson = parse(data, "f.yaml")
+    assert lesson.title == written
+    assert lesson.blocks[0].choices[0].text == written  # type: ignore[union-attr]
+
+
+def test_a_number_keeps_its_value_where_a_number_is_meant() -> None:
+    data = b"id: a\ntitle: A\ntimeout: 0x10\nblocks:\n  - code: pass\n    timeout: 1.50\n"
+    lesson = parse(data, "f.yaml")
+    assert lesson.timeout == 16 and type(lesson.timeout) in (int, float)
+    assert lesson.blocks[0].timeout == 1.5  # type: ignore[union-attr]

@@ -52,6 +52,36 @@ _resolved: dict[str, str] = {}
 """Implicit tags of plain scalars already seen (keys and small words repeat a lot)."""
 
 
+class _WrittenInt(int):
+    """An integer that remembers how it was written (``0x1F``, ``007``, ``1_000``), so a field
+    that wants text shows the author's spelling: pydantic turns numbers into text with str()."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
+class _WrittenFloat(float):
+    """A float that remembers how it was written (``0.10``, ``.inf``); see :class:`_WrittenInt`."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def _keep_spelling(number: Any, written: str) -> Any:
+    """``number`` as is when str() gives back what was written (the usual case), else a
+    subclass that does."""
+    cls = type(number)
+    if (cls is not int and cls is not float) or str(number) == written:
+        return number
+    kept: _WrittenInt | _WrittenFloat = (_WrittenInt if cls is int else _WrittenFloat)(number)
+    kept.written = written
+    return kept
+
+
 class _TooLargeError(Exception):
     """Expansion passed :data:`MAX_NODES`, or nesting passed :data:`MAX_DEPTH`; stop at once."""
 
@@ -187,10 +217,11 @@ class _Reader:
         if tag == _BOOL:
             return _constructor.bool_values.get(value.lower(), value)
         try:
-            return _constructor.construct_object(yaml.ScalarNode(tag, value), deep=False)
+            number = _constructor.construct_object(yaml.ScalarNode(tag, value), deep=False)
         except (yaml.YAMLError, ValueError, TypeError):
             self.problem(event, f"cannot read {value!r} as {tag.rsplit(':', 1)[-1]}")
             return None
+        return _keep_spelling(number, value)
 
     def mapping(self, path: Path | None, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
