@@ -10,7 +10,6 @@ once the kernel stops).
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -83,6 +82,7 @@ def test_misbehaving_cell_fails_alone(path: Path, server: ForkServer, tmp_path: 
             assert len(result.stdout.encode()) < kernel.output_limit + 1000
         if "stdout-contains" in spec:
             assert spec["stdout-contains"] in result.stdout, result.stdout[-300:]
+        assert "engine/execution" not in result.stdout, result.stdout[-2000:]
         if result.error is not None and result.error.traceback.startswith("Traceback"):
             assert "engine/execution" not in result.error.traceback, result.error.traceback
         for line in result.stdout.splitlines():
@@ -157,17 +157,21 @@ def test_each_bad_cell_fails_alone_in_validation(tmp_path: Path,
     assert [p.name for p in folder.iterdir() if p.suffix != ".yaml"] == []
 
 
-def test_interpreter_is_left_at_once(server: ForkServer) -> None:
-    """Shutdown never waits for non-daemon threads (os._exit after flushing)."""
+def test_a_worker_that_is_done_leaves_at_once(server: ForkServer) -> None:
+    """Told to stop, a worker flushes and exits (status 0) without waiting for its threads."""
+    from engine.execution.protocol import send
+
     kernel = Kernel(forkserver=server)
-    assert kernel.execute("import threading, time\n"
-                          "threading.Thread(target=time.sleep, args=(1000,)).start()").ok
-    pid = kernel.pid
-    assert pid is not None
-    kernel.execute("pass")
-    kernel.shutdown()
-    deadline = time.monotonic() + 10
-    while not _gone(pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert _gone(pid)
-    assert os.getpid() != pid
+    try:
+        assert kernel.execute("import threading, time\n"
+                              "threading.Thread(target=time.sleep, args=(1000,)).start()\n"
+                              "print('bye')").ok
+        live = kernel._live
+        assert live is not None
+        send(live.process.ctrl_in, {"op": "shutdown"})
+        deadline = time.monotonic() + 20
+        while live.process.returncode() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert live.process.returncode() == 0
+    finally:
+        kernel.shutdown()

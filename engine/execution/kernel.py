@@ -20,6 +20,7 @@ import codecs
 import contextlib
 import itertools
 import os
+import re
 import select
 import shutil
 import tempfile
@@ -255,6 +256,9 @@ class Kernel:
                     live.ready_info = message
         if live.ready:
             self._set_state(KernelState.BUSY if live.busy else KernelState.READY)
+        else:  # it died while starting: free its pipes; the next request starts another
+            live.close()
+            self._set_state(KernelState.DEAD)
 
     def restart(self) -> None:
         """Kill the worker (a running cell reports it) and start a fresh one."""
@@ -527,7 +531,7 @@ class Kernel:
                 )
             return CellResult(
                 CellStatus.CRASHED,
-                stdout,
+                _without_kernel_frames(stdout),
                 duration=outcome.duration,
                 truncated=truncated,
                 detail=detail,
@@ -607,6 +611,19 @@ class Kernel:
         for fd in (getattr(self, "_wake_r", -1), getattr(self, "_wake_w", -1)):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+_KERNEL_FRAME = re.compile(r'^\s+File "([^"]*/engine/execution/[^"]*|<frozen runpy>)", line \d+')
+
+
+def _without_kernel_frames(output: str) -> str:
+    """A crash dump (faulthandler) lists the kernel's own frames too: keep the learner's."""
+    if "Fatal Python error" not in output:
+        return output
+    return "".join(
+        line for line in output.splitlines(keepends=True)
+        if not _KERNEL_FRAME.match(line) and not line.startswith("Extension modules:")
+    )
 
 
 def _error(data: Message | None) -> CellError | None:

@@ -124,7 +124,7 @@ def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     OUTPUT = _Output()
     sys.stdout = sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
     sys.stderr = sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
-    faulthandler.enable(file=sys.stderr)  # a segfault prints the cell's line before dying
+    faulthandler.enable(file=sys.stderr, all_threads=False)  # a segfault shows the cell line
     configure(cwd, memory_limit)
     signal.signal(signal.SIGINT, on_sigint)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
