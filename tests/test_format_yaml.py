@@ -166,3 +166,18 @@ def test_a_number_keeps_its_value_where_a_number_is_meant() -> None:
     lesson = parse(data, "f.yaml")
     assert lesson.timeout == 16 and type(lesson.timeout) in (int, float)
     assert lesson.blocks[0].timeout == 1.5  # type: ignore[union-attr]
+
+
+def test_a_number_in_a_message_is_shown_as_written() -> None:
+    with pytest.raises(LoadError) as info:
+        parse(b"id: 0x1F\ntitle: t\nblocks:\n  - text: hi\n", "f.yaml")
+    assert "0x1F is not a valid id" in str(info.value.problems[0])
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "true"])
+def test_a_yes_or_no_word_where_text_is_meant_says_to_quote_it(word: str) -> None:
+    """YAML 1.1 reads ``title: on`` as a boolean; an author needs to know to write "on"."""
+    with pytest.raises(LoadError) as info:
+        parse(f"id: a\ntitle: {word}\nblocks:\n  - text: hi\n".encode(), "f.yaml")
+    message = str(info.value.problems[0])
+    assert message.startswith("f.yaml:2:8: title:") and "quotes" in message

@@ -133,7 +133,11 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
             msg += f" (allowed here: {', '.join(allowed)})"
         return msg
     if kind in {"string_type"}:
-        return f"{prefix}expected text, found {_kind_of(value)}"
+        msg = f"{prefix}expected text, found {_kind_of(value)}"
+        if isinstance(value, bool):  # `title: on` — YAML 1.1 reads yes/no/on/off as booleans
+            msg += ("; YAML reads a bare yes, no, on, off, true or false as true/false: "
+                    "to mean the word, put it in quotes")
+        return msg
     if kind in {"string_too_short"}:
         return f"{prefix}must not be empty"
     if kind in {"bool_type", "bool_parsing"}:

@@ -61,6 +61,8 @@ class _WrittenInt(int):
     def __str__(self) -> str:
         return self.written
 
+    __repr__ = __str__  # messages quote values with !r
+
 
 class _WrittenFloat(float):
     """A float that remembers how it was written (``0.10``, ``.inf``); see :class:`_WrittenInt`."""
@@ -69,6 +71,8 @@ class _WrittenFloat(float):
 
     def __str__(self) -> str:
         return self.written
+
+    __repr__ = __str__  # messages quote values with !r
 
 
 def _keep_spelling(number: Any, written: str) -> Any:
