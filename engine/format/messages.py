@@ -200,6 +200,7 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
 _CUSTOM = {
     "expect_keys", "bad_regex", "bad_exception", "empty_code", "code_syntax", "graph_name",
     "correct_count", "block_kinds", "module_name", "pick_count", "duplicate_id", "duplicate_ref",
+    "duplicate_choice",
     "number_not_bool",
 }
 _MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
@@ -267,6 +268,10 @@ def translate(
         else:
             if err["type"] in _MOVE_TO:
                 target = (*path, _MOVE_TO[err["type"]])
+                if spans.has_value(target):
+                    path = target
+            if err["type"] == "duplicate_choice":  # point at the second of the two
+                target = (*path, "choices", int((err.get("ctx") or {}).get("b", 1)) - 1)
                 if spans.has_value(target):
                     path = target
             span = spans.key(path) if err["type"] == "correct_count" else spans.value(path)

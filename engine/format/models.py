@@ -313,6 +313,22 @@ class QuestionBlock(Node):
             )
         return self
 
+    @model_validator(mode="after")
+    def _distinct_choices(self) -> QuestionBlock:
+        """Two choices with one text cannot be told apart (and may be one right, one wrong)."""
+        first: dict[str, int] = {}
+        for i, choice in enumerate(self.choices):
+            text = choice.text.strip()
+            if text in first:
+                raise PydanticCustomError(
+                    "duplicate_choice",
+                    "choices: choices {a} and {b} have the same text '{text}'; a learner could "
+                    "not tell them apart",
+                    {"a": first[text] + 1, "b": i + 1, "text": text[:40]},
+                )
+            first[text] = i
+        return self
+
     @property
     def hints(self) -> list[str]:
         return list(self.hint)
