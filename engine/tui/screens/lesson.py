@@ -31,6 +31,7 @@ from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock
 from engine.i18n import t
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import localize_bindings
+from engine.tui.widgets.chapter_end import ChapterEnd
 from engine.tui.widgets.chapter_menu import ChapterList
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
@@ -58,21 +59,6 @@ class Prose(MarkdownText):
 
     def __init__(self, text: str, *, block_index: int) -> None:
         super().__init__(text, block_index=block_index, classes="block")
-
-
-class ChapterEnd(Vertical):
-    """The end of the chapter: feedback, then previous / next chapter."""
-
-    DEFAULT_CSS = """
-    ChapterEnd { height: auto; margin: 1 0 2 0; }
-    ChapterEnd > .chapter-end--title { text-style: bold; color: $text-muted; margin: 0 1; }
-    ChapterEnd > .chapter-end--nav { height: auto; margin: 1 0 0 1; }
-    ChapterEnd > .chapter-end--nav > Button { margin: 0 2 0 0; }
-    """
-
-    def __init__(self, *, block_index: int) -> None:
-        super().__init__(classes="block")
-        self.block_index = block_index
 
 
 class LessonScreen(Screen[None]):
