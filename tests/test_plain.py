@@ -268,3 +268,21 @@ def test_quiz_skip_is_a_miss_and_an_unfinished_attempt_resumes(store: SqliteStor
     assert "Question 1: Which are vowels?" in out and "Your answer: not answered" in out
     attempts = store.quiz_attempts(LEARNER, "all")
     assert [a.number for a in attempts] == [1, 2] and attempts[1].total == 2
+
+
+def test_cell_output_and_author_text_cannot_drive_the_terminal(tmp_path: Path,
+                                                                 store: SqliteStore) -> None:
+    """What a cell printed (and escapes in a lesson's text) are shown, never interpreted."""
+    from session_fakes import ok
+
+    lesson = tmp_path / "esc.yaml"
+    lesson.write_text('id: esc\ntitle: "Esc \\e[2J"\nblocks:\n  - text: "a \\e]52;c;eA==\\a b"\n'
+                      "  - code: print('x')\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_plain(lesson, learner=LEARNER, stdin=io.StringIO(""), stdout=out, stderr=err,
+                     store=store, kernel_factory=KernelFactory(
+                         {"print": ok("\x1b[2J\x1b[31mred\x9b\n")}))
+    assert code == 0, err.getvalue()
+    text = out.getvalue()
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in text), repr(text)
+    assert "␛[31mred" in text and "␛]52;c;eA==" in text

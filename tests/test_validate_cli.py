@@ -221,3 +221,17 @@ def test_junit_survives_control_characters() -> None:
     root = ET.fromstring(junit.to_xml(report))
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None and "\ufffd" in failure.get("message", "")
+
+
+def test_text_report_never_sends_control_characters_to_the_terminal() -> None:
+    """A cell can print ESC sequences (clear screen, OSC 52 clipboard writes); the report shows
+    them as visible stand-ins instead of letting them drive the author's terminal."""
+    from engine.validation import text
+    from engine.validation.report import FileReport, ValidationReport
+
+    report = ValidationReport([FileReport("a\x1b]0;x\x07.yaml", "lesson", [
+        Check("cell 1", "failed", "printed \x1b[2J", None, 0.1,
+              "--- expected\n+++ actual\n-red\n+\x1b[31mred\x9b\r")])])
+    out = text.render(report)
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out), repr(out)
+    assert "␛[2J" in out and "␛[31mred" in out

@@ -14,6 +14,8 @@ import os
 import sys
 from typing import TextIO
 
+from engine.safe_text import inert
+
 _COLOURS = {"green": "32", "red": "31", "bold": "1", "dim": "2", "yellow": "33"}
 
 
@@ -41,13 +43,15 @@ class Console:
         return f"\x1b[{_COLOURS[name]}m{text}\x1b[0m"
 
     def say(self, text: str = "", style: str | None = None) -> None:
-        """Print ``text`` (lines as they are) and flush, so a piped reader sees it at once."""
+        """Print ``text`` (lines as they are, control characters made visible: see
+        :mod:`engine.safe_text`) and flush, so a piped reader sees it at once."""
+        text = inert(text)
         self.stdout.write((self.style(text, style) if style else text) + "\n")
         self.stdout.flush()
 
     def write(self, text: str) -> None:
-        """Print without a newline (streamed cell output)."""
-        self.stdout.write(text)
+        """Print without a newline (streamed cell output), control characters made visible."""
+        self.stdout.write(inert(text))
         self.stdout.flush()
 
     def ask(self, prompt: str | None = None) -> str | None:

@@ -3,6 +3,7 @@ summary line. Details (a diff, a traceback) follow their problem, indented."""
 
 from __future__ import annotations
 
+from engine.safe_text import inert
 from engine.validation.report import Check, FileReport, ValidationReport
 
 
@@ -56,4 +57,4 @@ def render(report: ValidationReport, *, verbose: bool = False) -> str:
     for file in report.files:
         lines.extend(render_file(file, verbose=verbose))
     lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines)) + "\n"  # cell output must not drive the terminal
