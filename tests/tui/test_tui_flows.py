@@ -496,3 +496,24 @@ print("torch" in sys.modules)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+async def test_an_expected_exception_is_not_a_failure(make_app: MakeApp, tmp_path: Path) -> None:
+    lesson = tmp_path / "raises.yaml"
+    lesson.write_text("id: raises\ntitle: Raises\nblocks:\n"
+                      "  - code: |\n      raise ZeroDivisionError\n"
+                      "    expect: {raises: ZeroDivisionError}\n"
+                      "  - code: |\n      raise ZeroDivisionError\n")
+    app = make_app(lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        expected, unexpected = list(screen.query(CodeCell))
+        unexpected.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert expected.has_class("-ok") and not expected.has_class("-error")
+        assert "ZeroDivisionError raised, as the lesson expects" in str(
+            expected.query_one(".code-cell--status").render())
+        assert unexpected.has_class("-error")

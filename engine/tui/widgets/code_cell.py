@@ -316,7 +316,7 @@ class CodeCell(Vertical, can_focus=True):
             body.append_text(inert_text(result.display))
         if result.truncated:
             body.append("\n" + t("cell.truncated", self.lang), style="italic")
-        ok = result.status is CellStatus.OK
+        ok = result.status is CellStatus.OK or self._raised_as_expected(result)
         if result.error is not None:
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
@@ -328,13 +328,25 @@ class CodeCell(Vertical, can_focus=True):
             body.append_text(inert_text(result.detail, style="red"))
         self._set_output(body)
         self.set_class(ok, "-ok")
-        failed = result.status in (CellStatus.ERROR, CellStatus.TIMEOUT, CellStatus.CRASHED)
+        failed = not ok and result.status in (CellStatus.ERROR, CellStatus.TIMEOUT,
+                                              CellStatus.CRASHED)
         self.set_class(failed, "-error")
         self._set_status(self.status_text(result))
+
+    def _raised_as_expected(self, result: CellResult) -> bool:
+        """The cell demonstrates an error (``expect: {raises: ...}``) and raised it."""
+        expect = self.block.expect
+        if result.status is not CellStatus.ERROR or expect is None or expect.mode != "raises":
+            return False
+        from engine.execution.expect import check_expect
+
+        return check_expect(expect, result) is None
 
     def status_text(self, result: CellResult) -> str:
         """One line: done in N s, the exception's name, timeout, crash or skip."""
         seconds = result.duration
+        if self._raised_as_expected(result) and result.error is not None:
+            return "✓ " + t("cell.raised_as_expected", self.lang, name=result.error.name)
         if result.status is CellStatus.OK:
             return "✓ " + t("cell.ok", self.lang, seconds=seconds)
         if result.status is CellStatus.ERROR:
