@@ -81,7 +81,8 @@ def test_misbehaving_cell_fails_alone(path: Path, server: ForkServer, tmp_path: 
             assert result.truncated
             assert len(result.stdout.encode()) < kernel.output_limit + 1000
         if "stdout-contains" in spec:
-            assert spec["stdout-contains"] in result.stdout, result.stdout[-300:]
+            wanted = spec["stdout-contains"].replace("\\n", "\n")
+            assert wanted in result.stdout, result.stdout[-300:]
         assert "engine/execution" not in result.stdout, result.stdout[-2000:]
         if result.error is not None and result.error.traceback.startswith("Traceback"):
             assert "engine/execution" not in result.error.traceback, result.error.traceback

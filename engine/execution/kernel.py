@@ -117,6 +117,7 @@ class _Live:
     interrupted_at: float | None = None
     interrupt_by: str = ""  # "timeout" | "user"
     killed_because: str = ""  # why lectio killed it, if it did
+    ctrl_lost_at: float | None = None  # when its reply pipe reached end of file
     pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
 
@@ -355,6 +356,7 @@ class Kernel:
         if not data:
             with contextlib.suppress(KeyError, ValueError):
                 poller.unregister(live.process.ctrl_out)
+            live.ctrl_lost_at = time.monotonic()  # dying, or a cell closed the pipe
             return
         live.replies.extend(live.reader.feed(data))
 
@@ -387,6 +389,8 @@ class Kernel:
                 if live.interrupted_at is None
                 else live.interrupted_at + self.interrupt_grace
             )
+            if live.ctrl_lost_at is not None:
+                limit = min(limit, live.ctrl_lost_at + 0.5)
             wait = max(0.0, limit - time.monotonic())
             events = poller.poll(wait * 1000)
             for fd, _ in events:
@@ -417,6 +421,11 @@ class Kernel:
                 )
                 break
             now = time.monotonic()
+            lost = live.ctrl_lost_at is not None and now >= live.ctrl_lost_at + 0.5
+            if lost and not live.killed_because:
+                # alive, yet it can never answer: a cell closed the kernel's pipes
+                self._kill(live, "the kernel lost its connection to lectio (did the cell "
+                           "close file descriptors it did not open?); it was restarted")
             if live.interrupted_at is None and now >= deadline:
                 with self._life:
                     live.interrupted_at = now

@@ -21,6 +21,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from engine.execution.protocol import CHANNEL_LOST
+
 
 class WorkerProcess:
     """The common part: fds, signals, and killing the process group."""
@@ -181,4 +183,7 @@ def describe_exit(code: int | None) -> str:
             "SIGABRT": "native code aborted",
         }.get(name, what.lower())
         return f"killed by signal {name} ({extra})" if extra else f"killed by signal {name}"
+    if code == CHANNEL_LOST:
+        return ("exited: it lost its connection to lectio (did the cell close file descriptors "
+                "it did not open?)")
     return f"exited with status {code}"

@@ -26,6 +26,9 @@ from typing import Any
 
 Message = dict[str, Any]
 
+CHANNEL_LOST = 75
+"""Exit status of a worker whose control pipes a cell closed (it can never answer again)."""
+
 
 def encode(message: Message) -> bytes:
     """One message as one line of UTF-8 JSON (ASCII-escaped, so never a raw newline inside)."""

@@ -26,11 +26,11 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
 from engine.execution.cellexec import CellRunner, on_sigint
-from engine.execution.protocol import LineReader, Message, send
+from engine.execution.protocol import CHANNEL_LOST, LineReader, Message, send
 
 NO_INPUT = (
     "input() is not available in a lesson cell: cells cannot read from the keyboard "
@@ -128,6 +128,28 @@ def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     configure(cwd, memory_limit)
     signal.signal(signal.SIGINT, on_sigint)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _flush_before_children(OUTPUT)
+
+
+def _flush_before_children(output: _Output) -> None:
+    """A child process writes straight to the output pipe: flush what the cell printed first,
+    so ``print("a"); subprocess.run(["echo", "b"])`` shows a before b."""
+    import subprocess
+
+    os.register_at_fork(before=output.flush)
+    execute_child = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+    system = os.system
+
+    def _execute_child(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
+        output.flush()
+        return execute_child(self, *args, **kwargs)
+
+    def _system(command: Any) -> int:
+        output.flush()
+        return system(command)
+
+    subprocess.Popen._execute_child = _execute_child  # type: ignore[attr-defined]
+    os.system = _system
 
 
 def configure(cwd: str | None, memory_limit: int | None) -> None:
@@ -236,6 +258,8 @@ def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
             data = os.read(ctrl_in, 1 << 20)
         except KeyboardInterrupt:  # an interrupt that arrived just after a cell ended
             continue
+        except OSError:  # a cell closed the control pipe: nothing more can be asked
+            leave(CHANNEL_LOST)
         if not data:
             leave(0)
         for request in reader.feed(data):
@@ -255,7 +279,10 @@ def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
                     },
                 }
             if reply is not None:
-                send(ctrl_out, reply)
+                try:
+                    send(ctrl_out, reply)
+                except OSError:  # a cell closed the control pipe: the reply cannot be sent
+                    leave(CHANNEL_LOST)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
