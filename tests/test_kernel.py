@@ -248,3 +248,13 @@ def test_fork_after_a_multithreaded_op_still_meets_its_deadline() -> None:
     assert "did not stop when interrupted" in result.detail
     assert elapsed < 30  # a hang would never return; generous for a loaded machine
     assert after.stdout == "fresh\n"
+
+
+def test_a_kernel_that_cannot_start_says_why() -> None:
+    """Under an absurd memory cap the worker dies while starting: a located reason, no hang."""
+    with Kernel(preload=("torch",), memory_limit=30 << 20) as starved:
+        result = starved.execute("print(1)")
+        assert result.status is CellStatus.CRASHED
+        assert result.detail.startswith("the kernel could not start: exited with status")
+        assert result.stdout  # what the worker printed before dying (the import error)
+        assert starved.state is KernelState.DEAD

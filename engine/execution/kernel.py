@@ -255,11 +255,14 @@ class Kernel:
                     live.replies.remove(message)
                     live.ready = True
                     live.ready_info = message
+        current = self._live is live  # not replaced meanwhile by restart() or shutdown()
         if live.ready:
-            self._set_state(KernelState.BUSY if live.busy else KernelState.READY)
+            if current:
+                self._set_state(KernelState.BUSY if live.busy else KernelState.READY)
         else:  # it died while starting: free its pipes; the next request starts another
             live.close()
-            self._set_state(KernelState.DEAD)
+            if current:
+                self._set_state(KernelState.DEAD)
 
     def restart(self) -> None:
         """Kill the worker (a running cell reports it) and start a fresh one."""
