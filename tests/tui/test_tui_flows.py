@@ -517,3 +517,37 @@ async def test_an_expected_exception_is_not_a_failure(make_app: MakeApp, tmp_pat
         assert "ZeroDivisionError raised, as the lesson expects" in str(
             expected.query_one(".code-cell--status").render())
         assert unexpected.has_class("-error")
+
+
+async def test_responsive_while_a_cell_runs_and_later_runs_wait(make_app: MakeApp,
+                                                                 tmp_path: Path) -> None:
+    lesson = tmp_path / "slow.yaml"
+    lesson.write_text("id: slow\ntitle: Slow\nblocks:\n"
+                      "  - code: |\n      time.sleep(5)\n"
+                      "  - code: |\n      print('x is', 2)\n")
+    factory = FakeKernelFactory(outputs={"print": "x is 2\n"})
+    app = make_app(lesson, kernel_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        slow, fast = list(screen.query(CodeCell))
+        kernel = factory.kernels[0]
+        kernel.release.clear()  # the fake "sleep" blocks until released
+        slow.focus()
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        assert slow.running and "Running…" in str(slow.query_one(".code-cell--status").render())
+        assert screen.query_one(KernelStatus).state is KernelState.BUSY
+        await pilot.press("m")  # the interface still reacts
+        await pilot.pause()
+        assert screen.has_class("-menu")
+        await pilot.press("escape")
+        fast.focus()
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Waiting…" in str(fast.query_one(".code-cell--status").render())
+        await pilot.press("i")  # interrupt: the fake kernel lets the sleep end
+        await settle(pilot)
+        assert not slow.running and slow.has_class("-ok")
+        assert text_of(fast.query_one(".code-cell--output", Static)) == "x is 2"

@@ -31,6 +31,7 @@ class Note(Vertical):
         border: round $primary;
         border-title-style: bold;
         background: $boost;
+        &.-current { tint: $accent 6%; }
         & > .note--term { text-style: bold; margin: 0 0 0 1; }
         &.-definition {
             border: double $accent;
