@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
 
+from engine.execution.graph import AutogradGraph
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
@@ -460,8 +461,8 @@ class LessonScreen(Screen[None]):
                 return
         self.app.call_from_thread(self._graph_ready, view, graph)
 
-    def _graph_ready(self, view: GraphView, graph: object) -> None:
-        view.show(graph)  # type: ignore[arg-type]
+    def _graph_ready(self, view: GraphView, graph: AutogradGraph) -> None:
+        view.show(graph)
         # Drawing ran the cells above: show their results too.
         for cell in self.query(CodeCell):
             if cell.block_index < view.block_index and not cell.running:
