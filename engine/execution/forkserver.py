@@ -32,7 +32,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
-from engine.execution.process import ForkedWorker
+from engine.execution.process import ForkedWorker, worker_environment
 from engine.execution.protocol import send
 
 _MAX_MESSAGE = 1 << 16
@@ -81,7 +81,7 @@ class ForkServer:
                     stderr=subprocess.PIPE,
                     pass_fds=(theirs.fileno(),),
                     start_new_session=True,
-                    env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+                    env=worker_environment(),
                 )
             finally:
                 theirs.close()

@@ -208,12 +208,17 @@ class Kernel:
         self._set_state(KernelState.STARTING)
         scratch = tempfile.mkdtemp(prefix="lectio-kernel-")
         process: WorkerProcess
-        if self.forkserver is not None:
-            process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
-        else:
-            process = SpawnedWorker(
-                cwd=scratch, memory_limit=self.memory_limit, preload=self.preload
-            )
+        try:
+            if self.forkserver is not None:
+                process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
+            else:
+                process = SpawnedWorker(
+                    cwd=scratch, memory_limit=self.memory_limit, preload=self.preload
+                )
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            self._set_state(KernelState.DEAD)
+            raise
         self.generation += 1
         live = _Live(process=process, scratch=scratch, generation=self.generation)
         self._live = live

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from engine.execution.protocol import CHANNEL_LOST
 
@@ -73,6 +74,15 @@ class WorkerProcess:
                 os.close(fd)
 
 
+def worker_environment() -> dict[str, str]:
+    """lectio's environment, plus the folder holding ``engine`` on the path: workers start in
+    a scratch folder, and must find the package even when lectio runs from a source checkout."""
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    path = os.environ.get("PYTHONPATH", "")
+    return dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1",
+                PYTHONPATH=root + (os.pathsep + path if path else ""))
+
+
 class SpawnedWorker(WorkerProcess):
     """A worker started with ``sys.executable -m engine.execution.worker``."""
 
@@ -95,7 +105,7 @@ class SpawnedWorker(WorkerProcess):
             "--preload",
             ",".join(preload),
         ]
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+        env = worker_environment()
         try:
             self._popen = subprocess.Popen(
                 command,
