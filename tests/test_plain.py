@@ -286,3 +286,13 @@ def test_cell_output_and_author_text_cannot_drive_the_terminal(tmp_path: Path,
     text = out.getvalue()
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in text), repr(text)
     assert "␛[31mred" in text and "␛]52;c;eA==" in text
+
+
+def test_quiz_skip_then_stop_resumes_after_the_skipped_question(store: SqliteStore) -> None:
+    quiz = ROOT / "quizzes" / "all.yaml"
+    code, out, _ = plain(quiz, ["s"], store)  # skip the first question, then input ends
+    assert code == 0 and "Skipped." in out and "Score:" not in out
+    code, out, _ = plain(quiz, ["1"], store)
+    assert "Resuming attempt 1 at question 2 of 2." in out
+    assert "Question 1 of 2:" not in out and "Score:" in out
+    assert "Your answer: not answered" in out  # the skip is still a miss

@@ -147,3 +147,23 @@ def test_resume_rule_wraps_to_the_first_chapter_not_done() -> None:
     saved["b"] = LessonProgress("x", "k", "b", done=True, updated=2)
     assert resume_target(order, saved) is None
     assert resume_target(order, {}) == "a"
+
+
+def test_a_skip_is_remembered_within_the_attempt(quiz: Quiz, store: SqliteStore) -> None:
+    """Skipping a question then stopping must not ask it again on resume; it stays a miss, and
+    it can still be answered while the attempt lasts (a front end may go back to it)."""
+    s = new(quiz, store)
+    s.skip(0)
+    assert s.skipped(0) and not s.answered(0) and s.position == 1
+    resumed = new(quiz, store)
+    assert resumed.attempt.id == s.attempt.id
+    assert resumed.skipped(0) and resumed.position == 1
+    assert resumed.result().missed[0].number == 1
+    resumed.skip(0)  # twice is harmless
+    assert store.quiz_attempts("ana", quiz.id)[-1].skipped == (resumed.items[0].key,)
+    q = resumed.items[0].question
+    resumed.answer(0, set(q.correct_indexes))
+    assert resumed.answered(0) and not resumed.skipped(0)
+    assert new(quiz, store).position == 1
+    fresh = new(quiz, store, new_attempt=True)
+    assert not fresh.skipped(0) and fresh.position == 0

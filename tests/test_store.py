@@ -239,3 +239,16 @@ def test_settings_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("LECTIO_LEARNER")
     monkeypatch.setattr(settings.getpass, "getuser", no_user)
     assert settings.learner_name() == "default"
+
+
+def test_quiz_skips_round_trip_and_an_old_database_gains_them(tmp_path: Path) -> None:
+    first = SqliteStore(tmp_path / "old.db", migrations=MIGRATIONS[:1])
+    attempt = first.start_quiz_attempt("ana", "q", ["#a", "#b"])
+    first.close()
+    store = SqliteStore(tmp_path / "old.db")  # migrated: the attempt is kept, with no skips
+    assert store.quiz_attempts("ana", "q")[0].skipped == ()
+    assert store.skip_quiz_question(attempt.id, "#b").skipped == ("#b",)
+    assert store.skip_quiz_question(attempt.id, "#b").skipped == ("#b",)
+    assert store.skip_quiz_question(attempt.id, "#a").skipped == ("#b", "#a")
+    assert store.quiz_attempts("ana", "q")[0].skipped == ("#b", "#a")
+    store.close()

@@ -20,12 +20,17 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
     console.say()
     try:
         for k in range(start, session.count):
+            if session.answered(k) or session.skipped(k):
+                continue  # done earlier in this attempt (a front end may go out of order)
             view = session.question(k)
             console.say(t("quiz.question_n", lang, n=k + 1, total=session.count) + ":", "bold")
             console.say(render.md(view.prompt, lang))
-            ask_question(console, lang, view, hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
-                         answer=lambda picks, k=k: session.answer(k, picks),  # type: ignore[misc]
-                         retry=False)
+            verdict = ask_question(
+                console, lang, view, hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
+                answer=lambda picks, k=k: session.answer(k, picks),  # type: ignore[misc]
+                retry=False)
+            if verdict is None:  # skipped: remembered, so resuming goes on after it
+                session.skip(k)
             console.say()
     except _StopError as stop:
         return stop.outcome

@@ -3,7 +3,8 @@
 A quiz attempt draws its questions once (``pick`` of them at random, else all, in file order),
 seeded by learner, quiz id and attempt number: the draw is stable while the attempt lasts
 (resuming it asks the same questions) and a new attempt may draw anew. Each question is answered
-once (the score counts first answers); then :meth:`QuizSession.finish` scores the attempt against
+once (the score counts first answers) or skipped (a miss, remembered: a resumed attempt goes on
+after it); then :meth:`QuizSession.finish` scores the attempt against
 ``pass`` and lists the missed questions for review.
 
 Usage::
@@ -127,8 +128,9 @@ class QuizSession:
 
     @property
     def position(self) -> int:
-        """The first question not answered yet (``count`` when all are)."""
-        return next((k for k in range(self.count) if k not in self._answers), self.count)
+        """The first question neither answered nor skipped (``count`` when there is none)."""
+        return next((k for k in range(self.count)
+                     if k not in self._answers and not self.skipped(k)), self.count)
 
     @property
     def finished(self) -> bool:
@@ -136,6 +138,10 @@ class QuizSession:
 
     def answered(self, k: int) -> bool:
         return k in self._answers
+
+    def skipped(self, k: int) -> bool:
+        """The learner skipped question ``k`` in this attempt and has not answered it since."""
+        return k not in self._answers and self.items[k].key in self.attempt.skipped
 
     def _owner(self, k: int) -> tuple[str, str]:
         item = self.items[k]
@@ -193,6 +199,13 @@ class QuizSession:
             content_hash=self.content_hash, quiz=self.quiz.id, quiz_attempt=self.attempt.id,
         ))
         return verdict
+
+    def skip(self, k: int) -> None:
+        """Leave question ``k`` unanswered (a miss), remembered so a resumed attempt goes on
+        after it; it may still be answered while the attempt lasts."""
+        if k in self._answers or self.skipped(k):
+            return
+        self.attempt = self.store.skip_quiz_question(self.attempt.id, self.items[k].key)
 
     # the end --------------------------------------------------------------------------------
     def result(self) -> QuizResult:

@@ -64,6 +64,10 @@ MIGRATIONS: tuple[Migration, ...] = (
                 UNIQUE (learner, quiz, number))""",
         ),
     ),
+    Migration(
+        "quiz attempts remember skipped questions (a resumed attempt does not ask them again)",
+        ("ALTER TABLE quiz_attempts ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'",),
+    ),
 )
 """Index ``i`` takes a database from version ``i`` to ``i + 1``."""
 

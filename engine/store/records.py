@@ -120,3 +120,6 @@ class QuizAttempt:
     total: int | None = None
     passed: bool | None = None
     content_hash: str = ""
+    skipped: tuple[str, ...] = ()
+    """Keys of questions the learner skipped (unanswered, a miss), in the order skipped; a
+    resumed attempt does not ask them again."""

@@ -349,6 +349,20 @@ class SqliteStore:
             raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
         return _quiz_attempt(rows[0])
 
+    def skip_quiz_question(self, attempt_id: int, key: str) -> QuizAttempt:
+        with self._tx() as conn:  # read and write under one write lock: no skip is lost
+            row = conn.execute("SELECT skipped FROM quiz_attempts WHERE id = ?",
+                               (attempt_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
+            skipped = json.loads(row[0])
+            if key not in skipped:
+                skipped.append(key)
+                conn.execute("UPDATE quiz_attempts SET skipped = ? WHERE id = ?",
+                             (json.dumps(skipped), attempt_id))
+        rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
+        return _quiz_attempt(rows[0])
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -387,4 +401,5 @@ def _quiz_attempt(r: sqlite3.Row) -> QuizAttempt:
                        questions=tuple(json.loads(r["questions"])), started=r["started"],
                        finished=r["finished"], correct=r["correct"], total=r["total"],
                        passed=None if r["passed"] is None else bool(r["passed"]),
-                       content_hash=r["content_hash"])
+                       content_hash=r["content_hash"],
+                       skipped=tuple(json.loads(r["skipped"])))
