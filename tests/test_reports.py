@@ -165,3 +165,18 @@ def test_progress_command_per_course(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "engine", "progress", "nowhere", "--data-dir",
                           str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "nowhere:1:1" in bad.stderr
+
+
+def test_text_report_says_not_studied_instead_of_rows_of_zeros(store: SqliteStore) -> None:
+    """Lessons and quizzes with no record at all take one line each, not a row per question."""
+    from engine.cli.report_cmd import to_text
+
+    study(store)  # only alpha has records
+    lines = to_text(build_report(COURSE, store))
+    beta = str(COURSE / "beta.yaml")
+    assert f"{beta}:1:1: lesson beta (Beta): not studied yet" in lines
+    assert not any(x.strip().startswith(beta) and "question" in x for x in lines)
+    assert any("alpha" in x and "question first-letter" in x for x in lines)
+    quiz = ROOT / "quizzes" / "review.yaml"
+    lines = to_text(build_report(quiz, store))
+    assert len(lines) == 1 and lines[0].endswith("not taken yet"), lines

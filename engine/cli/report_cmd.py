@@ -82,6 +82,9 @@ def to_text(report: Report) -> list[str]:
 
     lines: list[str] = []
     for r in report.lessons:
+        if not r.learners:  # no record at all: one line, not a row of zeros per question
+            lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): not studied yet")
+            continue
         lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): {r.learners} "
                      f"learner(s), {r.done} done; clear: {r.clear} yes, {r.unclear} no")
         for q in r.questions:
@@ -94,6 +97,9 @@ def to_text(report: Report) -> list[str]:
                 text += f": {c.text!r}"
             lines.append("  " + text)
     for qr in report.quizzes:
+        if not qr.attempts:
+            lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): not taken yet")
+            continue
         lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): {qr.attempts} "
                      f"attempt(s), {qr.finished} finished, {qr.passed} passed, mean score "
                      f"{_pct(qr.mean_score)}")
