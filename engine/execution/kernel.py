@@ -244,7 +244,7 @@ class Kernel:
         while not live.ready and not live.dead:
             wait = deadline - time.monotonic()
             if wait <= 0:
-                self._kill(live, "it did not start in time")
+                self._kill(live, f"the kernel did not start within {STARTUP_TIMEOUT:g} s")
                 wait = 2.0
             for fd, _ in poller.poll(wait * 1000):
                 if fd == live.process.output:
@@ -509,7 +509,8 @@ class Kernel:
                 return CellResult(
                     CellStatus.CRASHED,
                     stdout=startup,
-                    detail=f"the kernel could not start: {describe_exit(live.returncode)}",
+                    detail=live.killed_because
+                    or f"the kernel could not start: {describe_exit(live.returncode)}",
                 )
             self._set_state(KernelState.BUSY)
             outcome = self._roundtrip(
