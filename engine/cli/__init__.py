@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from engine import __version__
 
+DEBUG_ENV = "LECTIO_DEBUG"
+"""Set to 1 to let an unexpected error show its traceback."""
 COMMANDS = ("open", "validate", "schema", "progress", "report", "feedback")
 """Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
 
@@ -35,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "--version"}):
+    if not args_list or (args_list[0].startswith("-")
+                         and args_list[0] not in {"-h", "--help", "--version"}):
         args_list = ["open", *args_list]
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
@@ -48,3 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line, not a traceback (LECTIO_DEBUG=1 shows it)
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        print(f"lectio: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"lectio: this is a bug in lectio; please report it with the command you ran "
+              f"(run it again with {DEBUG_ENV}=1 to see the traceback)", file=sys.stderr)
+        return 1

@@ -51,11 +51,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
+    """The full-screen interface, given a store opened here: a store that cannot be used is
+    one line and status 1 before the screen is taken over (inside the app it would be a
+    Textual crash report), and the same goes for a store error the interface lets through."""
     try:
         from engine.tui.app import run_app  # lazily: Textual is heavy, and plain mode avoids it
     except ImportError as exc:
         print(f"lectio: the full-screen interface is not available ({exc}); "
               f"use --plain for the line mode", file=sys.stderr)
         return 1
-    data_dir = Path(args.data_dir) if args.data_dir else None
-    return int(run_app(target, data_dir=data_dir, lang=args.lang, learner=learner) or 0)
+    from engine.format.problems import LoadError
+    from engine.store import StoreError, open_store
+
+    try:
+        store = open_store(args.data_dir)
+    except StoreError as exc:
+        print(f"lectio: {exc}", file=sys.stderr)
+        return 1
+    try:
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        data_dir = Path(args.data_dir) if args.data_dir else None
+        return int(run_app(target, data_dir=data_dir, lang=args.lang, learner=learner,
+                           store=store) or 0)
+    except StoreError as exc:
+        print(f"lectio: {exc}", file=sys.stderr)
+        return 1
+    except LoadError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    finally:
+        store.close()

@@ -90,6 +90,9 @@ class SqliteStore:
     def _open(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise StoreError(f"{self.path.parent}: cannot create the data folder: a file has "
+                             "that name; choose a folder") from None
         except OSError as exc:
             raise StoreError(f"{self.path.parent}: cannot create the data folder: "
                              f"{exc.strerror or exc}") from None
