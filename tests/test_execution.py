@@ -218,3 +218,16 @@ def test_global_state_never_leaks_between_lessons(server: ForkServer) -> None:
         reports = execute_lessons([leaks, clean, leaks, clean], jobs=jobs, forkserver=server)
         for path, checks in reports.items():
             assert [c.status for c in checks] == ["passed"], (path, checks)
+
+
+@pytest.mark.slow
+def test_graph_blocks_must_show_a_graph(server: ForkServer) -> None:
+    graphs = lesson("graphs")
+    checks = {c.name: c for c in execute_lessons([graphs], forkserver=server)[graphs.path]}
+    assert checks["graph b"].status == "passed"
+    assert checks["graph plain"].status == "failed"
+    assert "does not require grad" in checks["graph plain"].message
+    assert checks["graph missing"].status == "failed"
+    assert "not defined" in checks["graph missing"].message
+    span = checks["graph missing"].span
+    assert span is not None and span.line == 8

@@ -108,12 +108,12 @@ class LessonExecutor:
         timeout = self.lesson.timeout or DEFAULT_TIMEOUT
         return self.kernel.execute(block.verify, timeout=timeout, filename=f"<verify {block.id}>")
 
-    def graph(self, graph_index: int) -> AutogradGraph:
+    def graph(self, graph_index: int, *, keep_going: bool = False) -> AutogradGraph:
         """The autograd graph a ``graph:`` block names, as the cells above it left it."""
         block = self.lesson.blocks[graph_index]
         if not isinstance(block, GraphBlock):
             raise IndexError(f"block {graph_index} is not a graph")
-        _, failure = self._run_above(graph_index, None, None, keep_going=False)
+        _, failure = self._run_above(graph_index, None, None, keep_going)
         if failure is not None:
             return AutogradGraph(error=self._skipped(failure).detail)
         return self.kernel.autograd_graph(block.graph)

@@ -18,9 +18,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from engine.execution.executor import LessonExecutor
 from engine.execution.expect import check_expect
 from engine.execution.forkserver import ForkServer, ForkServerError, needed_warmups
+from engine.execution.graph import AutogradGraph
 from engine.execution.kernel import DEFAULT_MEMORY_LIMIT, DEFAULT_OUTPUT_LIMIT, Kernel
 from engine.execution.results import CellResult, CellStatus
-from engine.format.models import CodeBlock, Lesson, QuestionBlock
+from engine.format.models import CodeBlock, GraphBlock, Lesson, QuestionBlock
 from engine.format.spans import Span
 from engine.validation.report import Check, Status
 
@@ -121,6 +122,12 @@ def execute_lesson(
                     continue
                 result = executor.run_cell(index, keep_going=True)[-1][1]
                 checks.append(cell_check(name, block, result))
+            elif isinstance(block, GraphBlock):
+                name = f"graph {block.graph}"
+                if missing:
+                    checks.append(_missing(name, block.span, missing))
+                    continue
+                checks.append(graph_check(name, block, executor.graph(index, keep_going=True)))
             elif isinstance(block, QuestionBlock) and block.verify is not None:
                 name = f"verify {block.id}"
                 if missing:
@@ -192,6 +199,15 @@ def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
     status, message, detail = _failure(result, block.code, "cell")
     return Check(name, status, message, _at_line(start, line) if line else block.span,
                  result.duration, detail)
+
+
+def graph_check(name: str, block: GraphBlock, graph: AutogradGraph) -> Check:
+    """A ``graph:`` block must name a tensor that autograd recorded a graph for."""
+    if graph.error is None and graph.nodes:
+        return Check(name, "passed", span=block.span)
+    message = graph.error or "no graph"
+    return Check(name, "failed", f"the graph block shows nothing useful: {message}",
+                 block.span_of("graph"))
 
 
 def verify_check(name: str, block: QuestionBlock, result: CellResult) -> Check:
