@@ -230,4 +230,4 @@ def test_graph_blocks_must_show_a_graph(server: ForkServer) -> None:
     assert checks["graph missing"].status == "failed"
     assert "not defined" in checks["graph missing"].message
     span = checks["graph missing"].span
-    assert span is not None and span.line == 8
+    assert span is not None and span.line == 11
