@@ -2,7 +2,8 @@
 
 ``pytest --lectio lessons/`` (or ``lectio_collect = true`` in the ini file) collects every lesson
 file as one test item per code cell (``cell[make-x]`` or ``cell[3]``) and per question
-(``question[read-grad]``, which runs the question's ``verify`` code), and every quiz file as one
+(``question[read-grad]``, which runs the question's ``verify`` code) and per graph block
+(``graph[y]``: it must name a tensor with an autograd graph), and every quiz file as one
 item per question (a ``ref`` must resolve; inline ``verify`` code runs). Authors get pytest's
 selection (``-k make-x``), ``-x``, ``--lf`` and pytest-xdist for free (use ``--dist loadfile`` so
 a lesson's items share one kernel).
@@ -145,7 +146,7 @@ class LessonFile(_KernelFile):
     _missing: list[str] | None = None
 
     def collect(self) -> Iterator[pytest.Item]:
-        from engine.format.models import CodeBlock, QuestionBlock
+        from engine.format.models import CodeBlock, GraphBlock, QuestionBlock
 
         lesson = self._load()
         if lesson is None:
@@ -160,6 +161,8 @@ class LessonFile(_KernelFile):
                 yield CellItem.from_parent(self, name=f"cell[{block.id or number}]", index=index)
             elif isinstance(block, QuestionBlock):
                 yield QuestionItem.from_parent(self, name=f"question[{block.id}]", index=index)
+            elif isinstance(block, GraphBlock):
+                yield GraphItem.from_parent(self, name=f"graph[{block.graph}]", index=index)
 
     def executor(self) -> LessonExecutor:
         if self._executor is None:
@@ -285,6 +288,26 @@ class QuestionItem(LectioItem):
         result = self.file.executor().run_verify(self.index, keep_going=True)
         self._report(verify_check(name, block, result), block.verify,
                      block.span_of("verify").line)
+
+
+class GraphItem(LectioItem):
+    def __init__(self, *, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.file: LessonFile = self.parent  # type: ignore[assignment]
+        self.line = self.file.lesson.blocks[index].span.line
+
+    def runtest(self) -> None:
+        from engine.execution.validate import _missing, graph_check
+        from engine.format.models import GraphBlock
+
+        block = self.file.lesson.blocks[self.index]
+        assert isinstance(block, GraphBlock)
+        name = f"graph {block.graph}"
+        if self.file.missing():
+            self._report(_missing(name, block.span, self.file.missing()))
+        self._report(graph_check(name, block, self.file.executor().graph(self.index,
+                                                                          keep_going=True)))
 
 
 class QuizQuestionItem(LectioItem):

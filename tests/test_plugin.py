@@ -58,9 +58,10 @@ def test_nothing_is_collected_without_opting_in(project: pytest.Pytester) -> Non
 def test_lessons_and_quizzes_become_items_with_located_failures(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("--lectio", "-v", "-rs")
     out = result.stdout.str()
-    # basic: 6 cells, 1 question; failing: 7 cells, 1 question; broken: schema; quiz: 3
-    result.assert_outcomes(passed=11, failed=7)
+    # basic: 6 cells, 1 graph, 1 question; failing: 7 cells, 1 question; broken: schema; quiz: 3
+    result.assert_outcomes(passed=12, failed=7)
     for node in ("basic.yaml::cell[make-y] PASSED", "basic.yaml::question[read-grad] PASSED",
+                 "basic.yaml::graph[y] PASSED",
                  "failing.yaml::cell[after] PASSED", "failing.yaml::cell[raises] FAILED",
                  "failing.yaml::question[wrong-key] FAILED", "broken.yaml::schema FAILED",
                  "review.yaml::ref[demo/basic#read-grad] PASSED",
