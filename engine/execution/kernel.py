@@ -243,6 +243,11 @@ class Kernel:
         poller = self._poller(live)
         while not live.ready and not live.dead:
             wait = deadline - time.monotonic()
+            if not live.process.precise:
+                wait = min(wait, 0.1)
+                if live.process.returncode() is not None:
+                    self._died(live)
+                    break
             if wait <= 0:
                 self._kill(live, f"the kernel did not start within {STARTUP_TIMEOUT:g} s")
                 wait = 2.0
@@ -400,6 +405,8 @@ class Kernel:
             if live.ctrl_lost_at is not None:
                 limit = min(limit, live.ctrl_lost_at + 0.5)
             wait = max(0.0, limit - time.monotonic())
+            if not live.process.precise:
+                wait = min(wait, 0.1)
             events = poller.poll(wait * 1000)
             for fd, _ in events:
                 if fd == live.process.output:

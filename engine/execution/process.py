@@ -33,6 +33,8 @@ class WorkerProcess:
     ctrl_out: int  # lectio reads replies here
     output: int  # the worker's stdout+stderr (non-blocking)
     wait_fd: int  # readable once the process has ended
+    precise = True
+    """Whether ``wait_fd`` always reports the end; if not, lectio also polls ``returncode``."""
 
     def __init__(self) -> None:
         self._closed = False
@@ -106,21 +108,24 @@ class SpawnedWorker(WorkerProcess):
             ",".join(preload),
         ]
         env = worker_environment()
+        pidfd_open = getattr(os, "pidfd_open", None)
+        death_r, death_w = (-1, -1) if pidfd_open is not None else os.pipe()
         try:
             self._popen = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                pass_fds=(req_r, rep_w),
+                pass_fds=(req_r, rep_w) if death_w < 0 else (req_r, rep_w, death_w),
                 cwd=cwd,
                 env=env,
                 start_new_session=True,
                 close_fds=True,
             )
         finally:
-            os.close(req_r)
-            os.close(rep_w)
+            for fd in (req_r, rep_w, death_w):
+                if fd >= 0:
+                    os.close(fd)
         assert self._popen.stdout is not None
         self.pid = self._popen.pid
         self.ctrl_in = req_w
@@ -128,7 +133,11 @@ class SpawnedWorker(WorkerProcess):
         self.output = os.dup(self._popen.stdout.fileno())
         self._popen.stdout.close()
         os.set_blocking(self.output, False)
-        self.wait_fd = os.pidfd_open(self.pid)
+        if pidfd_open is not None:
+            self.wait_fd = pidfd_open(self.pid)
+        else:  # no pidfd (not Linux): a pipe only the worker holds ends when it does, mostly
+            self.wait_fd = death_r
+            self.precise = False
 
     def returncode(self) -> int | None:
         return self._popen.poll()
