@@ -36,36 +36,34 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.format.files import (  # re-exported: the layout helpers used to live here
+    COURSE_FILES,
+    YAML_SUFFIXES,
+    course_file,
+    is_yaml_file,
+    lesson_files,
+)
 from engine.format.loader import load, parse, read_bytes
 from engine.format.models import Course, Lesson, QuestionBlock, QuestionRef, Quiz
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Span
 from engine.format.yamlsafe import read_yaml
 
-COURSE_FILES = ("course.yaml", "course.yml")
-"""The name of a course's own file; any other YAML file in a course folder is a lesson."""
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def is_yaml_file(path: Path) -> bool:
-    return path.suffix.lower() in YAML_SUFFIXES and not path.name.startswith(".")
-
-
-def course_file(folder: Path) -> Path | None:
-    """The ``course.yaml`` (or ``course.yml``) of ``folder``, if it has one."""
-    for name in COURSE_FILES:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def lesson_files(folder: Path) -> list[Path]:
-    """The lesson files of a course folder, sorted by name (not recursive)."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and is_yaml_file(p) and p.name not in COURSE_FILES
-    )
+__all__ = [
+    "COURSE_FILES",
+    "YAML_SUFFIXES",
+    "Catalog",
+    "LoadedCourse",
+    "QuizQuestion",
+    "RefError",
+    "course_file",
+    "default_lessons_root",
+    "find_question",
+    "is_yaml_file",
+    "lesson_files",
+    "load_course_dir",
+    "resolve_quiz",
+]
 
 
 @dataclass

@@ -7,13 +7,45 @@ chapter after it (in course order) that is not done; otherwise the first chapter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
-from engine.format.models import Course, Lesson
-from engine.store.base import Store
-from engine.store.records import LessonProgress
+if TYPE_CHECKING:  # only types: the course map is drawn before the models are imported
+    from engine.store.base import Store
+    from engine.store.records import LessonProgress
+
+
+class SectionLike(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def lessons(self) -> Sequence[str]: ...
+
+
+class CourseLike(Protocol):
+    """A validated :class:`~engine.format.models.Course`, or the fast
+    :class:`~engine.format.outline.CourseOutline` read before it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sections(self) -> Sequence[SectionLike]: ...
+    @property
+    def lesson_ids(self) -> list[str]: ...
+
+
+class LessonLike(Protocol):
+    """A :class:`~engine.format.models.Lesson` or a
+    :class:`~engine.format.outline.LessonOutline`."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def blocks(self) -> Sized: ...
 
 
 class LessonStatus(StrEnum):
@@ -86,8 +118,8 @@ def resume_target(order: list[str], saved: Mapping[str, LessonProgress]) -> str 
     return next((lesson for lesson in after if lesson in not_done), not_done[0])
 
 
-def course_progress(course: Course, store: Store, learner: str,
-                    lessons: Mapping[str, Lesson] | None = None) -> CourseProgress:
+def course_progress(course: CourseLike, store: Store, learner: str,
+                    lessons: Mapping[str, LessonLike] | None = None) -> CourseProgress:
     """The learner's progress in ``course``; ``lessons`` (by id) adds titles and block counts."""
     saved = {p.lesson: p for p in store.all_progress(learner, course.id)}
     chapters = []

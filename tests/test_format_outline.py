@@ -1,0 +1,84 @@
+"""The fast course outline agrees with the validated load, and gives up rather than guess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.format.catalog import load_course_dir
+from engine.format.outline import read_outline
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSES = sorted(p.parent for p in (ROOT / "lessons").glob("*/course.yaml"))
+
+
+@pytest.mark.parametrize("folder", COURSES, ids=lambda p: p.name)
+def test_outline_matches_the_validated_course(folder: Path) -> None:
+    outline = read_outline(folder)
+    loaded = load_course_dir(folder)
+    assert outline is not None and loaded.course is not None
+    course = loaded.course
+    assert (outline.id, outline.title, outline.language) == (course.id, course.title,
+                                                             course.language)
+    assert outline.lesson_ids == course.lesson_ids
+    assert [s.title for s in outline.sections] == [s.title for s in course.sections]
+    assert set(outline.lessons) == set(loaded.lessons)
+    for lesson_id, lesson in loaded.lessons.items():
+        seen = outline.lessons[lesson_id]
+        assert (seen.title, seen.language, Path(seen.path)) == (lesson.title, lesson.language,
+                                                                Path(lesson.path))
+        assert seen.blocks == tuple(type(b).__name__.removesuffix("Block").lower()
+                                    for b in lesson.blocks)
+
+
+def test_course_yaml_path_names_its_folder() -> None:
+    outline = read_outline(COURSES[0] / "course.yaml")
+    assert outline is not None and outline.path == COURSES[0]
+
+
+def _course(tmp_path: Path, course: str, **lessons: str) -> Path:
+    (tmp_path / "course.yaml").write_text(course)
+    for name, text in lessons.items():
+        (tmp_path / f"{name}.yaml").write_text(text)
+    return tmp_path
+
+
+GOOD_COURSE = "id: c\ntitle: C\nsections:\n  - title: S\n    lessons: [a, b]\n"
+LESSON_A = "id: a\ntitle: A\nblocks:\n  - text: hi\n  - id: x\n    code: print(1)\n"
+
+
+@pytest.mark.parametrize("course", [
+    "id: c\ntitle: C\nsections: nope\n",
+    "id: c\nsections:\n  - title: S\n    lessons: [a]\n",
+    "id: c\ntitle: C\nsections:\n  - title: S\n    lessons: [a, 3]\n",
+    "id: c\ntitle: [C\n",
+    "- just a list\n",
+], ids=["sections-text", "no-title", "number-id", "bad-yaml", "list"])
+def test_an_unclear_course_file_gives_no_outline(tmp_path: Path, course: str) -> None:
+    assert read_outline(_course(tmp_path, course, a=LESSON_A)) is None
+
+
+def test_not_a_course_folder(tmp_path: Path) -> None:
+    assert read_outline(tmp_path) is None
+    assert read_outline(tmp_path / "missing") is None
+
+
+def test_a_broken_lesson_is_left_out(tmp_path: Path) -> None:
+    outline = read_outline(_course(tmp_path, GOOD_COURSE, a=LESSON_A, b="id: b\ntitle: [B\n"))
+    assert outline is not None
+    assert list(outline.lessons) == ["a"]
+    assert outline.lessons["a"].blocks == ("text", "code")
+    assert outline.lessons["a"].language == "en"
+
+
+def test_reading_an_outline_does_not_import_the_models() -> None:
+    code = ("import sys; from engine.format.outline import read_outline; "
+            f"assert read_outline({str(COURSES[0])!r}) is not None; "
+            "from engine.session.course import course_progress; "
+            "print('pydantic' in sys.modules, 'engine.format.models' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.split() == ["False", "False"]
