@@ -255,6 +255,6 @@ def test_a_kernel_that_cannot_start_says_why() -> None:
     with Kernel(preload=("torch",), memory_limit=30 << 20) as starved:
         result = starved.execute("print(1)")
         assert result.status is CellStatus.CRASHED
-        assert result.detail.startswith("the kernel could not start: exited with status")
+        assert result.detail.startswith("the kernel could not start: ")  # exit status or signal
         assert result.stdout  # what the worker printed before dying (the import error)
         assert starved.state is KernelState.DEAD
