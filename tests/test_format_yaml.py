@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 from pathlib import Path
@@ -181,3 +182,34 @@ def test_a_yes_or_no_word_where_text_is_meant_says_to_quote_it(word: str) -> Non
         parse(f"id: a\ntitle: {word}\nblocks:\n  - text: hi\n".encode(), "f.yaml")
     message = str(info.value.problems[0])
     assert message.startswith("f.yaml:2:8: title:") and "quotes" in message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_or_device_named_like_a_lesson_is_refused_without_blocking(tmp_path: Path
+                                                                          ) -> None:
+    """Reading a FIFO would wait for a writer forever, /dev/zero would never end."""
+    from engine.format.loader import load
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")
+    for path in (pipe, zero):
+        start = time.perf_counter()
+        with pytest.raises(LoadError) as info:
+            load(path)
+        assert time.perf_counter() - start < 2
+        assert str(info.value.problems[0]) == f"{path}:1:1: not a regular file (a pipe or a " \
+            "device?); lectio reads lesson files only"
+
+
+def test_a_huge_file_on_disk_is_refused_with_its_real_size(tmp_path: Path) -> None:
+    from engine.format.loader import load
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(LESSON + b"#" * (3 * MAX_BYTES))
+    with pytest.raises(LoadError) as info:
+        load(big)
+    size = big.stat().st_size
+    assert str(info.value.problems[0]) == (f"{big}:1:1: the file is {size:,} bytes; lesson "
+                                           f"files are limited to {MAX_BYTES:,}")

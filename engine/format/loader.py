@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path as FsPath
 from typing import Any, Literal, TypeVar, get_args
 
@@ -19,7 +21,7 @@ from engine.format.models import (
 )
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Path, Span, SpanMap
-from engine.format.yamlsafe import read_yaml
+from engine.format.yamlsafe import MAX_BYTES, read_yaml
 
 Kind = Literal["lesson", "course", "quiz"]
 Document = Lesson | Course | Quiz
@@ -49,14 +51,29 @@ def guess_kind(path: FsPath, data: Any = None) -> Kind:
 
 
 def read_bytes(path: FsPath) -> bytes:
+    """The bytes of a lesson file, refusing what is not a regular file without blocking (a
+    FIFO would wait for a writer forever, ``/dev/zero`` never ends) and reading at most one
+    byte past the size limit (the YAML reader refuses the rest)."""
+    def problem(message: str) -> LoadError:
+        return LoadError([Problem(Span(str(path), 1, 1), message, "file")])
+
     try:
         if path.is_dir():
-            raise LoadError([Problem(Span(str(path), 1, 1), "is a folder, not a file", "file")])
-        return path.read_bytes()
+            raise problem("is a folder, not a file")
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; no effect on regular files.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise problem("not a regular file (a pipe or a device?); lectio reads lesson "
+                              "files only")
+            if info.st_size > MAX_BYTES:
+                raise problem(f"the file is {info.st_size:,} bytes; lesson files are limited "
+                              f"to {MAX_BYTES:,}")
+            return fh.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise LoadError([Problem(Span(str(path), 1, 1), f"cannot read the file: {reason}",
-                                 "file")]) from None
+        raise problem(f"cannot read the file: {reason}") from None
 
 
 def parse(data: bytes, file: str, kind: Kind | None = None) -> Document:
