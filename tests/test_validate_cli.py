@@ -235,3 +235,15 @@ def test_text_report_never_sends_control_characters_to_the_terminal() -> None:
     out = text.render(report)
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out), repr(out)
     assert "␛[2J" in out and "␛[31mred" in out
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_by_name_is_a_located_problem_not_a_missing_path(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    status, out, err = run(capsys, "--no-exec", str(pipe))
+    assert status == 1 and err == ""
+    assert out.startswith(f"{pipe}:1:1: not a regular file")

@@ -84,8 +84,8 @@ def discover(paths: Iterable[str | Path]) -> Targets:
         path = Path(raw)
         if path.is_dir():
             _walk(path, targets)
-        elif path.is_file():
-            if path.name in COURSE_FILES:
+        elif path.is_file() or path.exists():  # a pipe or a device: the loader says what it is
+            if path.name in COURSE_FILES and path.is_file():
                 targets._add_course(path.parent)
             else:
                 targets._add_file(path)
