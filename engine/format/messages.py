@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -151,7 +152,10 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
             "less_than": "less than {lt}", "less_than_equal": "at most {le}",
         }[kind]
         bounds = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
-        return f"{prefix}must be {words.format(**bounds)}, found {value}"
+        msg = f"{prefix}must be {words.format(**bounds)}, found {value}"
+        if field == "pass" and isinstance(value, int | float) and 1 < value <= 100:
+            msg += f"; pass is a fraction of the questions: write {value / 100:g} for {value:g}%"
+        return msg
     if kind == "list_type":
         if field == "hint":
             return f"hint: expected a text or a list of texts, found {_kind_of(value)}"
@@ -211,7 +215,11 @@ def _pattern_message(field: str | None, value: Any) -> str:
         return ("expected course/lesson#question (for example "
                 f"pytorch-essentials/gradients#read-grad), found {value!r}")
     if field == "language":
-        return f"{value!r} is not a language tag such as en, pt or pt-BR"
+        msg = f"{value!r} is not a language tag such as en, pt or pt-BR"
+        fixed = str(value).replace("_", "-")
+        if fixed != value and re.fullmatch(m.LANGUAGE_RE, fixed):
+            msg += f"; write {fixed!r}"
+        return msg
     return (f"{value!r} is not a valid id: use lowercase letters, digits and dashes, "
             "starting with a letter or a digit")
 
