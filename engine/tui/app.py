@@ -1,9 +1,13 @@
 """The lectio Textual application and :func:`run_app`, the entry point of ``lectio open``.
 
 Startup is kept cheap so the first frame is drawn fast: this module imports Textual and the
-string catalogs only. :func:`run_app` draws a loading screen at once and opens the target (models,
-course files, the store) in a thread worker; the lesson's kernel starts in the background when a
-lesson opens, and torch is only ever imported in the kernel subprocess.
+string catalogs only. For a course, :func:`run_app` reads the course's outline (titles and
+sections, no validation: a few milliseconds) and the first frame is the course map itself, with
+the learner's progress from the store; the full, validated load (the models, every lesson) runs in
+a thread worker just after, and a chapter picked before it ends opens when it ends. Anything
+else (a lesson, a quiz) shows a loading screen while the worker loads it. The lesson's kernel
+starts in the background when a lesson opens; torch is only ever imported in the kernel
+subprocess.
 """
 
 from __future__ import annotations
@@ -49,16 +53,20 @@ class LectioApp(App[int]):
     ]
 
     def __init__(self, study: Study | None = None, *, opener: Opener | None = None,
-                 what: str = "", lang: str | None = None, theme: str = DARK_THEME) -> None:
+                 what: str = "", lang: str | None = None, theme: str = DARK_THEME,
+                 preview: Study | None = None) -> None:
         """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
-        frame, in a worker; ``what`` names it on the loading screen)."""
+        frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
+        from its outline, shown as the first frame while the opener runs."""
         super().__init__()
         if study is None and opener is None:
             raise ValueError("LectioApp needs a study or an opener")
-        self._study = study
+        self._study = study or preview
         self._opener = opener
         self._what = what
-        self.lang = study.lang_for() if study is not None else resolve(lang)
+        self._pending: tuple[str, bool] | None = None
+        """A chapter picked on the preview map, opened when the full load ends."""
+        self.lang = (self._study.lang_for() if self._study is not None else resolve(lang))
         self.sessions: list[LessonSession] = []
         self.problems: list[Problem] = []
         """Why the target could not be opened (the app then exits with status 1)."""
@@ -70,10 +78,18 @@ class LectioApp(App[int]):
         assert self._study is not None, "the target is not loaded yet"
         return self._study
 
+    @property
+    def loading(self) -> bool:
+        """The target is still being loaded (the course map may show its outline meanwhile)."""
+        return self._study is None or self._study.preview
+
     def on_mount(self) -> None:
         self.theme = self._initial_theme
         if self._study is not None:
             self._show_target()
+            if self._study.preview:
+                # After the first frame: the worker's imports hold the GIL for a while.
+                self.call_after_refresh(self._open_target)
             return
         from engine.tui.screens.loading import LoadingScreen
 
@@ -98,12 +114,24 @@ class LectioApp(App[int]):
         self.exit(1)
 
     def _opened(self, study: Study) -> None:
+        from engine.tui.screens.course_map import CourseMapScreen
+
+        preview = self._study is not None and self._study.preview
         self._study = study
         lang = study.lang_for()
         if lang != self.lang:
             self.lang = lang
             localize_bindings(self, lang)
-        self._show_target(replace=True)
+        if not preview:
+            self._show_target(replace=True)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, CourseMapScreen):
+                screen.loaded(study)
+        if self._pending is not None:
+            lesson_id, replace = self._pending
+            self._pending = None
+            self.open_lesson(lesson_id, replace=replace)
 
     def _show_target(self, *, replace: bool = False) -> None:
         """The first real screen: the quiz, the lesson, or the course map."""
@@ -119,7 +147,7 @@ class LectioApp(App[int]):
             # The course map (if any) is built when the learner goes back to it: one screen
             # to compose before the first frame, not two.
             self._push_lesson(target.lesson)
-        elif target.course is not None:
+        elif self.study.course is not None:
             from engine.tui.screens.course_map import CourseMapScreen
 
             self.push_screen(CourseMapScreen(self.study))
@@ -141,6 +169,9 @@ class LectioApp(App[int]):
 
     def open_lesson(self, lesson_id: str, *, replace: bool = False) -> None:
         """Open chapter ``lesson_id`` of the course (``replace``: instead of the current one)."""
+        if self.loading:
+            self._pending = (lesson_id, replace)
+            return
         chapter = self.study.chapter(lesson_id)
         if chapter is None or chapter.lesson is None:
             return
@@ -152,7 +183,7 @@ class LectioApp(App[int]):
 
         if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], CourseMapScreen):
             self.pop_screen()
-        elif self.study.target.course is not None:
+        elif self.study.course is not None:
             self.switch_screen(CourseMapScreen(self.study))
 
     # ---- app actions ---------------------------------------------------------------------------
@@ -203,7 +234,18 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
         return Study(resolved, store, learner=learner, lang_override=lang,
                      kernel_factory=kernel_factory)
 
-    app = LectioApp(opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang)
+    preview = None
+    if store is not None:
+        # The course map as the first frame, from the course's outline; else a loading screen.
+        from engine.tui.study import Study
+        from engine.tui.target import preview_target
+
+        outline = preview_target(target)
+        if outline is not None:
+            preview = Study(outline, store, learner=learner, lang_override=lang,
+                            kernel_factory=kernel_factory)
+    app = LectioApp(opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang,
+                    preview=preview)
     try:
         status = app.run()
     finally:

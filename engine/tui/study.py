@@ -11,16 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.format.models import Lesson
 from engine.i18n import resolve
-from engine.tui.target import OpenTarget
 
 if TYPE_CHECKING:
-    from engine.session.course import CourseProgress
+    from collections.abc import Mapping
+
+    from engine.format.models import Course, Lesson
+    from engine.format.outline import CourseOutline
+    from engine.session.course import CourseLike, CourseProgress, LessonLike
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
     from engine.session.quiz import QuizSession
     from engine.store.base import Store
+    from engine.tui.target import OpenTarget
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,24 @@ class Chapter:
     section: int  # 1-based
     section_title: str
     number: int  # 1-based, across the whole course ("Section 2 · Chapter 5")
-    lesson: Lesson | None  # None: the file is missing or broken
+    lesson: Lesson | None  # None: the file is missing or broken, or not loaded yet (preview)
+    available: bool = True  # False: the file is missing or broken
+
+
+def _chapter_list(course: CourseLike, titled: Mapping[str, LessonLike],
+                  lessons: Mapping[str, Lesson]) -> list[Chapter]:
+    """The chapters of ``course`` in order; ``titled``: the lessons whose files are usable
+    (loaded, or outlined), ``lessons``: the loaded ones."""
+    chapters: list[Chapter] = []
+    number = 0
+    for s, section in enumerate(course.sections, 1):
+        for lesson_id in section.lessons:
+            number += 1
+            known = titled.get(lesson_id)
+            chapters.append(Chapter(lesson_id, known.title if known else lesson_id, s,
+                                    section.title, number, lessons.get(lesson_id),
+                                    available=known is not None))
+    return chapters
 
 
 @dataclass
@@ -63,22 +83,26 @@ class Study:
 
     @property
     def course_id(self) -> str | None:
-        course = self.target.course
+        course = self.course
         return course.id if course else None
 
+    @property
+    def course(self) -> Course | CourseOutline | None:
+        """The validated course, else (before the full load) its outline."""
+        return self.target.course or self.target.outline
+
+    @property
+    def preview(self) -> bool:
+        """Only the outline is known: the lessons are not loaded (validated) yet."""
+        return self.target.loaded is None and self.target.outline is not None
+
     def _chapters(self) -> list[Chapter]:
-        loaded = self.target.loaded
-        if loaded is None or loaded.course is None:
-            return []
-        chapters: list[Chapter] = []
-        number = 0
-        for s, section in enumerate(loaded.course.sections, 1):
-            for lesson_id in section.lessons:
-                number += 1
-                lesson = loaded.lessons.get(lesson_id)
-                chapters.append(Chapter(lesson_id, lesson.title if lesson else lesson_id, s,
-                                        section.title, number, lesson))
-        return chapters
+        loaded, outline = self.target.loaded, self.target.outline
+        if loaded is not None and loaded.course is not None:
+            return _chapter_list(loaded.course, loaded.lessons, loaded.lessons)
+        if outline is not None:
+            return _chapter_list(outline, outline.lessons, {})
+        return []
 
     def chapter(self, lesson_id: str) -> Chapter | None:
         return next((c for c in self.chapters if c.lesson_id == lesson_id), None)
@@ -90,7 +114,7 @@ class Study:
             return None
         i = ids.index(lesson_id) + step
         while 0 <= i < len(self.chapters):
-            if self.chapters[i].lesson is not None:
+            if self.chapters[i].available:
                 return self.chapters[i]
             i += step
         return None
@@ -99,13 +123,15 @@ class Study:
         """The session's course progress (per lesson status, resume target)."""
         from engine.session.course import course_progress
 
-        loaded = self.target.loaded
-        assert loaded is not None and loaded.course is not None
-        return course_progress(loaded.course, self.store, self.learner, loaded.lessons)
+        loaded, outline = self.target.loaded, self.target.outline
+        if loaded is not None and loaded.course is not None:
+            return course_progress(loaded.course, self.store, self.learner, loaded.lessons)
+        assert outline is not None
+        return course_progress(outline, self.store, self.learner, outline.lessons)
 
     def statuses(self) -> dict[str, str]:
         """Lesson id -> "done" | "started" | "not_started" (empty without a course)."""
-        if self.target.course is None:
+        if self.course is None:
             return {}
         return {c.lesson_id: c.status.value.replace(" ", "_")
                 for c in self.course_progress().chapters}

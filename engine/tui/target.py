@@ -2,33 +2,43 @@
 
 The meaning of a path is the session's (:mod:`engine.session.targets`, shared with plain mode);
 this module adds the bundled course for a bare ``lectio`` and keeps, for a lesson inside a course,
-the whole course folder (for the chapter menu). YAML only, no torch: it runs before the first
-frame. Problems are raised as :class:`LoadError` (located messages) for the CLI to print.
+the whole course folder (for the chapter menu). YAML only, no torch. Problems are raised as
+:class:`LoadError` (located messages) for the CLI to print.
+
+:func:`preview_target` is the cheap part that runs before the first frame: a course's outline
+(:mod:`engine.format.outline`), without the models, so the course map is the first screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import engine
-from engine.format.catalog import LoadedCourse, QuizQuestion, course_file, load_course_dir
-from engine.format.models import Course, Lesson, Quiz
+from engine.format.files import course_file
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Span
+
+if TYPE_CHECKING:  # the models are imported by the full load, after the first frame
+    from engine.format.catalog import LoadedCourse, QuizQuestion
+    from engine.format.models import Course, Lesson, Quiz
+    from engine.format.outline import CourseOutline
 
 BUNDLED_COURSE = "pytorch-essentials"
 
 
 @dataclass
 class OpenTarget:
-    """A resolved target: exactly one of ``course`` (with its lessons), ``lesson`` or ``quiz``."""
+    """A resolved target: exactly one of ``course`` (with its lessons), ``lesson`` or ``quiz``;
+    or, before the full load, only the course's ``outline``."""
 
     path: Path
     loaded: LoadedCourse | None = None  # the course folder (also set for a lesson inside one)
     lesson: Lesson | None = None  # a lesson opened directly
     quiz: Quiz | None = None
     quiz_items: list[QuizQuestion] = field(default_factory=list)  # refs resolved
+    outline: CourseOutline | None = None  # the unvalidated table of contents (preview only)
 
     @property
     def course(self) -> Course | None:
@@ -43,6 +53,8 @@ class OpenTarget:
             return self.quiz.language
         if self.course is not None:
             return self.course.language
+        if self.outline is not None:
+            return self.outline.language
         return "en"
 
 
@@ -55,12 +67,26 @@ def bundled_course() -> Path | None:
     return None
 
 
+def preview_target(target: Path | None) -> OpenTarget | None:
+    """The outline of the course ``target`` names (None: the bundled course), read without the
+    models; None when ``target`` is not a course or its outline is unclear (the full load then
+    comes first and says what is wrong)."""
+    from engine.format.outline import read_outline
+
+    path = bundled_course() if target is None else target
+    if path is None:
+        return None
+    outline = read_outline(path)
+    return OpenTarget(path=path, outline=outline) if outline is not None else None
+
+
 def resolve_target(target: Path | None) -> OpenTarget:
     """Resolve ``target`` (None: the bundled course) with the session's :func:`open_target`;
     raise :class:`LoadError` if it cannot be studied.
 
     A lesson that its course lists is opened inside the course (chapter menu, previous / next).
     """
+    from engine.format.catalog import load_course_dir
     from engine.session.targets import CourseTarget, LessonTarget, open_target
 
     if target is None:

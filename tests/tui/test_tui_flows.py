@@ -551,3 +551,49 @@ async def test_responsive_while_a_cell_runs_and_later_runs_wait(make_app: MakeAp
         await settle(pilot)
         assert not slow.running and slow.has_class("-ok")
         assert text_of(fast.query_one(".code-cell--output", Static)) == "x is 2"
+
+
+async def test_course_map_drawn_from_the_outline_then_loaded(store: SqliteStore,
+                                                             kernels: FakeKernelFactory) -> None:
+    """The first frame is the course map from the outline (no validated load yet, real titles
+    and progress); a chapter picked before the full load ends opens when it ends."""
+    import threading
+
+    from engine.tui.study import Study
+    from engine.tui.target import preview_target, resolve_target
+
+    release = threading.Event()
+
+    def opener() -> Study:
+        release.wait(10)
+        return Study(resolve_target(COURSE), store, learner="tester", kernel_factory=kernels)
+
+    from engine.store.records import LessonProgress
+
+    store.save_progress(LessonProgress("tester", "tui-course", "first-steps", position=3,
+                                       done=True, updated=1.0))
+    outline = preview_target(COURSE)
+    assert outline is not None
+    preview = Study(outline, store, learner="tester", kernel_factory=kernels)
+    app = LectioApp(opener=opener, preview=preview)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, CourseMapScreen) and app.loading
+            assert "1 of 2 chapters done" in str(screen.query_one(".course--progress").render())
+            chapters = screen.query_one("#chapters")
+            prompt = str(chapters.get_option("gradients").prompt)  # type: ignore[attr-defined]
+            assert "Chapter 2  Gradients" in prompt
+            await pilot.press("enter")  # Continue, while the lessons are still loading
+            await pilot.pause()
+            assert app.screen is screen
+            release.set()
+            await settle(pilot)
+            assert not app.loading
+            assert isinstance(app.screen, LessonScreen)
+            assert app.screen.lesson.id == "gradients"
+    finally:
+        release.set()
+        for session in app.sessions:
+            session.close()

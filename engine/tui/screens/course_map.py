@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from engine.tui.study import Study
 
 
+def _shown(study: Study) -> tuple[object, ...]:
+    """What the map shows of a course (to tell whether a new load changes it)."""
+    course = study.course
+    chapters = tuple((c.lesson_id, c.title, c.section, c.section_title, c.number, c.available)
+                     for c in study.chapters)
+    return (course.title, course.description) if course else (), chapters, study.lang_for()
+
+
 class CourseMapScreen(Screen[None]):
     """The first screen of a course."""
 
@@ -53,7 +61,7 @@ class CourseMapScreen(Screen[None]):
         localize_bindings(self, self.lang)
 
     def compose(self) -> ComposeResult:
-        course = self.study.target.course
+        course = self.study.course
         assert course is not None
         progress = self.study.course_progress()
         statuses = self.study.statuses()
@@ -76,6 +84,16 @@ class CourseMapScreen(Screen[None]):
         self.query_one("#course-progress", ProgressBar).update(progress=progress.done)
         self.query_one("#continue", Button).focus()
 
+    def loaded(self, study: Study) -> None:
+        """The validated course replaces its outline (the first frame was drawn from the
+        outline). Redrawn only if what the map shows differs, so the highlight and focus the
+        learner may already have moved stay where they are."""
+        shown = _shown(self.study)
+        self.study = study
+        if _shown(study) != shown:
+            self.refresh(recompose=True)
+            self.call_after_refresh(self.on_mount)
+
     def on_screen_suspend(self) -> None:
         self._left = True
 
@@ -89,7 +107,7 @@ class CourseMapScreen(Screen[None]):
         """The session's resume target; the first chapter when everything is done."""
         if progress.resume is not None:
             return progress.resume
-        first = next((c for c in self.study.chapters if c.lesson is not None), None)
+        first = next((c for c in self.study.chapters if c.available), None)
         return first.lesson_id if first else None
 
     def _continue_label(self, progress: CourseProgress) -> Text:

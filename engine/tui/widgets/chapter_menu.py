@@ -60,12 +60,12 @@ class ChapterList(OptionList):
                 heading.append_text(inline_markdown(chapter.section_title))
                 heading.stylize("bold")
                 options.append(Option(heading, disabled=True, id=f"section-{section}"))
-            status = "missing" if chapter.lesson is None else statuses.get(chapter.lesson_id,
-                                                                           "not_started")
+            status = (statuses.get(chapter.lesson_id, "not_started") if chapter.available
+                      else "missing")
             options.append(Option(chapter_prompt(chapter, status, lang=lang,
                                                  current=chapter.lesson_id == current,
                                                  status_text=self.status_text),
-                                  id=chapter.lesson_id, disabled=chapter.lesson is None))
+                                  id=chapter.lesson_id, disabled=not chapter.available))
         return options
 
     def update_statuses(self, statuses: dict[str, str]) -> None:
