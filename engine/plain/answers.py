@@ -34,10 +34,11 @@ def parse(text: str, view: QuestionView, lang: str | None) -> Typed:
         return Typed("quit")
     numbers: list[int] = []
     n = len(view.choices)
-    for part in re.split(r"[\s,;]+", word):
+    for part in re.split(r"[\s,;]+", text.strip()):  # as typed, for the message
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= n:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; "٢" is a decimal two.
+        if not part.isdecimal() or not 1 <= int(part) <= n:
             return Typed("invalid", message=t("plain.bad_number", lang, text=part, n=n))
         numbers.append(int(part))
     if not numbers:
