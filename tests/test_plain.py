@@ -296,3 +296,9 @@ def test_quiz_skip_then_stop_resumes_after_the_skipped_question(store: SqliteSto
     assert "Resuming attempt 1 at question 2 of 2." in out
     assert "Question 1 of 2:" not in out and "Score:" in out
     assert "Your answer: not answered" in out  # the skip is still a miss
+
+
+def test_the_echo_of_typed_input_is_inert(store: SqliteStore) -> None:
+    """A piped script's arrow keys or Ctrl+ characters are echoed visibly, not replayed."""
+    code, out, _ = plain(BASICS, ["\x1b[A\x03"], store)
+    assert code == 0 and "\x1b" not in out and "\x03" not in out and "␛[A␃" in out

@@ -71,6 +71,6 @@ class Console:
             return None
         answer = line.rstrip("\r\n")
         if self.echo:
-            self.stdout.write(answer + "\n")
+            self.stdout.write(inert(answer) + "\n")
             self.stdout.flush()
         return answer.strip()
