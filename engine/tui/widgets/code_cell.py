@@ -6,8 +6,8 @@ and the screen runs the session in a thread worker and feeds back :meth:`CodeCel
 (:class:`CodeCell.Edited`), so the code that runs is always the session's idea of the cell.
 
 Read-only code is drawn with Rich's Syntax (Pygments: highlighting everywhere, no extra
-dependency); editing swaps in :meth:`TextArea.code_editor` (highlighted too when tree-sitter is
-installed). Output is rendered with :func:`engine.tui.safe_text.inert_text`: never markup, control
+dependency); editing swaps in :meth:`TextArea.code_editor` with line numbers, highlighted by
+tree-sitter (the ``textual[syntax]`` dependency; without it the editor still works, uncoloured). Output is rendered with :func:`engine.tui.safe_text.inert_text`: never markup, control
 characters shown, not executed.
 """
 
