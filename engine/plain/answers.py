@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.plain.strings import t
+from engine.i18n import t
 from engine.session.views import QuestionView
 
 HINT_WORDS = frozenset({"h", "?", "hint", "dica"})

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.format.problems import LoadError
+from engine.i18n import t
 from engine.plain.console import Console
 from engine.plain.lesson import Outcome, run_lesson
 from engine.plain.quiz import run_quiz
-from engine.plain.strings import t
 from engine.session.course import LessonStatus, course_progress
 from engine.session.kernel_api import KernelFactory
 from engine.session.lesson import LessonSession

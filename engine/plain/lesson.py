@@ -14,10 +14,10 @@ from typing import Any, Literal, TypeVar
 from engine.execution.expect import check_expect
 from engine.execution.results import CellResult
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.i18n import t
 from engine.plain import render
 from engine.plain.answers import parse
 from engine.plain.console import Console
-from engine.plain.strings import t
 from engine.session.lesson import LessonSession
 from engine.session.views import QuestionView, Verdict
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from engine.i18n import t
 from engine.plain import render
 from engine.plain.console import Console
 from engine.plain.lesson import Outcome, _StopError, ask_question
-from engine.plain.strings import t
 from engine.session.quiz import QuizResult, QuizSession
 
 

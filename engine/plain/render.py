@@ -11,8 +11,8 @@ from typing import Any
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import NoteBlock
+from engine.i18n import t
 from engine.plain import markdown
-from engine.plain.strings import t
 from engine.session.views import QuestionView, Verdict
 
 
