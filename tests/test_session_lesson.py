@@ -15,6 +15,7 @@ from engine.session.content import blob_hash
 from engine.store import SqliteStore
 
 DATA = Path(__file__).parent / "data" / "session"
+BASICS = DATA / "basics.yaml"
 SUM, EVENS, ORDERED = 3, 5, 6  # block indexes in basics.yaml
 ADD, DOUBLE = 2, 4
 
@@ -219,3 +220,44 @@ def test_wrong_block_kinds_are_type_errors(lesson: Lesson, store: SqliteStore) -
         s.cell(SUM)
     with pytest.raises(TypeError):
         s.graph(SUM)
+
+
+def test_answers_given_on_an_earlier_version_that_no_longer_fit_do_not_break_resume(
+        tmp_path: Path, store: SqliteStore) -> None:
+    """The author removed choices and made a select-all question single-answer after a learner
+    answered it: the learner's old picks cannot be graded any more, so the question shows as not
+    answered yet instead of raising in the middle of the lesson (lesson and quiz alike)."""
+    from engine.format.catalog import resolve_quiz
+    from engine.format.loader import load_quiz
+    from engine.session import QuizSession
+
+    before = load_lesson(BASICS)
+    s = LessonSession(before, store=store, learner="ana", kernel_factory=KernelFactory())
+    s.answer(5, {0, 1, 2})  # evens: 10, 7, 4 (wrong: 7 is odd)
+    s.close()
+    text = BASICS.read_text(encoding="utf-8")
+    head, rest = text.split("  - question: Which of these are even numbers?", 1)
+    rest = rest.replace("    multiple: true\n", "", 1)
+    rest = rest.replace("      - text: \"4\"\n        correct: true\n        why: 4 = 2 × 2.\n", "",
+                        1)
+    edited = tmp_path / "basics.yaml"
+    edited.write_text(head + "  - question: Which of these are even numbers?" + rest,
+                      encoding="utf-8")
+    after = load_lesson(edited)
+    s = LessonSession(after, store=store, learner="ana", kernel_factory=KernelFactory())
+    view = s.question(5)
+    assert view.last is None and not view.solved and view.attempts == 1
+    assert s.answer(5, {0}).correct
+    quiz_file = tmp_path / "quiz.yaml"
+    quiz_file.write_text("id: qz\ntitle: Q\nquestions:\n  - question: Which?\n    id: w\n"
+                         "    choices:\n      - {text: a, correct: true}\n      - {text: b}\n"
+                         "      - {text: c}\n", encoding="utf-8")
+    quiz = load_quiz(quiz_file)
+    qs = QuizSession(quiz, resolve_quiz(quiz, tmp_path), store=store, learner="ana")
+    qs.answer(0, {2})
+    quiz_file.write_text(quiz_file.read_text(encoding="utf-8").replace("      - {text: c}\n", ""),
+                         encoding="utf-8")
+    quiz = load_quiz(quiz_file)
+    qs = QuizSession(quiz, resolve_quiz(quiz, tmp_path), store=store, learner="ana")
+    assert qs.answered(0) and qs.question(0).last is None
+    assert qs.finish().missed[0].verdict is None

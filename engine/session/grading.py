@@ -51,6 +51,16 @@ def check_picks(question: QuestionBlock, picks: Collection[int]) -> frozenset[in
     return chosen
 
 
+def regrade(question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...],
+            attempt: int) -> Verdict | None:
+    """The verdict of a recorded answer, or None when its picks no longer fit the question
+    (the author removed a choice, or made a select-all question single-answer, since)."""
+    try:
+        return grade(question, picks, order=order, attempt=attempt)
+    except InvalidAnswerError:
+        return None
+
+
 def grade(question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...],
           attempt: int) -> Verdict:
     """Grade ``picks`` (original indexes). ``order`` is the learner's order of choices."""

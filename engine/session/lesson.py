@@ -44,7 +44,7 @@ from typing import Any
 from engine.execution.results import CellResult, KernelState
 from engine.format.models import CodeBlock, Course, GraphBlock, Lesson, QuestionBlock
 from engine.session.content import content_hash as compute_hash
-from engine.session.grading import check_picks, choice_order, grade
+from engine.session.grading import check_picks, choice_order, grade, regrade
 from engine.session.kernel_api import (
     ExecutorFactory,
     ExecutorLike,
@@ -297,7 +297,7 @@ class LessonSession:
         shown = min(self._hints.get(block.id, 0), len(block.hints))
         last = None
         if attempts:
-            last = grade(block, attempts[-1].picks, order=order, attempt=attempts[-1].attempt)
+            last = regrade(block, attempts[-1].picks, order=order, attempt=attempts[-1].attempt)
         return QuestionView(
             block_index=block_index, id=block.id, prompt=block.question,
             multiple=block.multiple,

@@ -31,7 +31,7 @@ from engine.format.catalog import QuizQuestion
 from engine.format.models import QuestionBlock, Quiz
 from engine.format.spans import Span
 from engine.session.content import content_hash as compute_hash
-from engine.session.grading import check_picks, choice_order, grade, seed_for
+from engine.session.grading import check_picks, choice_order, grade, regrade, seed_for
 from engine.session.views import ChoiceView, QuestionView, Verdict
 from engine.store.base import Store
 from engine.store.records import Attempt, HintReveal, QuizAttempt, quiz_owner
@@ -163,7 +163,7 @@ class QuizSession:
         order = self._order(k)
         shown = min(self._hints.get(k, 0), len(block.hints))
         answer = self._answers.get(k)
-        last = grade(block, answer.picks, order=order, attempt=1) if answer else None
+        last = regrade(block, answer.picks, order=order, attempt=1) if answer else None
         return QuestionView(
             block_index=k, id=block.id, prompt=block.question, multiple=block.multiple,
             choices=tuple(ChoiceView(index=i, number=n, text=block.choices[i].text)
