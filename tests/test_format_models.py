@@ -170,7 +170,7 @@ def test_resolve_quiz_reports_every_bad_ref(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         resolve_quiz(quiz, Catalog(PROJECT / "lessons"))  # type: ignore[arg-type]
     assert [p.span.line for p in info.value.problems] == [4, 5]
-    with pytest.raises(LoadError, match="pass --lessons DIR"):
+    with pytest.raises(LoadError, match="validate also takes --lessons DIR"):
         resolve_quiz(quiz, None)  # type: ignore[arg-type]
 
 

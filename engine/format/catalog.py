@@ -331,7 +331,8 @@ def resolve_quiz(quiz: Quiz, lessons_root: str | Path | Catalog | None) -> list[
             problems.append(Problem(
                 item.span_of("ref"),
                 f"ref: cannot look up {item.ref!r}: no lessons/ folder beside the quiz's "
-                "folder (pass --lessons DIR)", f"ref {item.ref}"))
+                "folder; keep quizzes/ beside lessons/ (lectio validate also takes "
+                "--lessons DIR)", f"ref {item.ref}"))
             continue
         try:
             lesson, question = catalog.find_question(item)
