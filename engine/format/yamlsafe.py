@@ -292,6 +292,9 @@ class _Reader:
 
 
 def _decode(data: bytes, file: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows editors' "Unicode"
+        raise LoadError([Problem(Span(file, 1, 1), "the file is UTF-16 text; save it as UTF-8",
+                                 "yaml")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
