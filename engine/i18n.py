@@ -33,6 +33,8 @@ EN: dict[str, str] = {
     "app.theme_light": "Light theme",
     "app.language": "Language",
     "app.error": "Error",
+    "app.not_saved": "Not saved",
+    "app.failed": "Something went wrong (this is a bug in lectio)",
     "app.cannot_open": "Cannot open {path}",
     "app.nothing_to_open": "No course found. Pass a course folder, a lesson or a quiz file.",
     # course map
@@ -216,6 +218,8 @@ PT: dict[str, str] = {
     "app.theme_light": "Tema claro",
     "app.language": "Idioma",
     "app.error": "Erro",
+    "app.not_saved": "Não foi salvo",
+    "app.failed": "Algo deu errado (é um erro do lectio)",
     "app.cannot_open": "Não foi possível abrir {path}",
     "app.nothing_to_open": "Nenhum curso encontrado. Indique uma pasta de curso, uma lição "
     "ou um questionário.",

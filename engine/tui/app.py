@@ -18,10 +18,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker
 
 from engine.i18n import resolve, t
 from engine.tui.keys import localize_bindings
@@ -70,6 +71,11 @@ class LectioApp(App[int]):
         self.sessions: list[LessonSession] = []
         self.problems: list[Problem] = []
         """Why the target could not be opened (the app then exits with status 1)."""
+        self.fatal: str | None = None
+        """A one-line reason the app stopped (the store cannot be used), for ``run_app``."""
+        self.crash: BaseException | None = None
+        """An unexpected error that stopped the app, re-raised by ``run_app`` once the terminal
+        is restored (the command line turns it into one line)."""
         self._initial_theme = theme
         localize_bindings(self, self.lang)
 
@@ -96,10 +102,12 @@ class LectioApp(App[int]):
         self.push_screen(LoadingScreen(self._what))
         self._open_target()
 
-    @work(thread=True, name="open-target", exclusive=True)
+    @work(thread=True, name="open-target", exclusive=True, exit_on_error=False)
     def _open_target(self) -> None:
-        """Load the target off the event loop; report back on it."""
+        """Load the target off the event loop; report back on it. Nothing to study without it:
+        any failure ends the app, with the reason printed by ``run_app``."""
         from engine.format.problems import LoadError
+        from engine.store.base import StoreError
 
         assert self._opener is not None
         try:
@@ -107,11 +115,30 @@ class LectioApp(App[int]):
         except LoadError as exc:
             self.call_from_thread(self._failed, exc.problems)
             return
+        except StoreError as exc:
+            self.call_from_thread(self._stop, str(exc))
+            return
+        except Exception as exc:
+            self.call_from_thread(self._stop, None, exc)
+            return
         self.call_from_thread(self._opened, study)
 
     def _failed(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         self.exit(1)
+
+    def _stop(self, reason: str | None, crash: BaseException | None = None) -> None:
+        self.fatal, self.crash = reason, crash
+        self.exit(1)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker of the app (not the opener, which ends the app) is a notification.
+        (The message does not bubble: each screen that runs workers reports its own.)"""
+        if event.worker.name != "open-target":
+            from engine.tui.guard import report_failed_worker
+
+            report_failed_worker(self, event, self.lang)
 
     def _opened(self, study: Study) -> None:
         from engine.tui.screens.course_map import CourseMapScreen
@@ -139,9 +166,15 @@ class LectioApp(App[int]):
             self.pop_screen()
         target = self.study.target
         if target.quiz is not None:
+            from engine.store.base import StoreError
             from engine.tui.screens.quiz import QuizScreen
 
-            self.push_screen(QuizScreen(self.study))
+            try:
+                screen = QuizScreen(self.study)
+            except StoreError as exc:  # the attempt cannot be recorded: nothing to show
+                self._stop(str(exc))
+                return
+            self.push_screen(screen)
             return
         if target.lesson is not None:
             # The course map (if any) is built when the learner goes back to it: one screen
@@ -156,10 +189,19 @@ class LectioApp(App[int]):
 
     def _push_lesson(self, lesson: object, *, replace: bool = False) -> None:
         from engine.format.models import Lesson
+        from engine.store.base import StoreError
+        from engine.tui.guard import notify_not_saved
         from engine.tui.screens.lesson import LessonScreen
 
         assert isinstance(lesson, Lesson)
-        session = self.study.lesson_session(lesson)
+        try:
+            session = self.study.lesson_session(lesson)
+        except StoreError as exc:
+            if len(self.screen_stack) <= 2:  # nothing else to show: the first screen
+                self._stop(str(exc))
+            else:
+                notify_not_saved(self, exc, self.lang)
+            return
         self.sessions.append(session)
         screen = LessonScreen(self.study, session)
         if replace:
@@ -215,9 +257,13 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
             kernel_factory: KernelFactory | None = None, store: Store | None = None) -> int:
     """Open ``target`` (None: the bundled course) in the TUI; the exit status of ``lectio open``.
 
-    A target that cannot be opened is reported as located messages on stderr (status 1).
-    Every session's kernel is shut down, and the store closed, before returning.
+    A target that cannot be opened is reported as located messages on stderr (status 1), and
+    a store that cannot be used as one line (status 1); an unexpected error is re-raised once
+    the terminal is restored. Every session's kernel is shut down, and the store closed, before
+    returning.
     """
+    from engine.store.base import StoreError
+
     opened: list[Store] = []
 
     def opener() -> Study:
@@ -248,6 +294,8 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
                     preview=preview)
     try:
         status = app.run()
+    except StoreError as exc:
+        app.fatal, status = str(exc), 1
     finally:
         for session in app.sessions:
             session.close()
@@ -255,4 +303,8 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
             own.close()
     for problem in app.problems:
         print(str(problem), file=sys.stderr)
+    if app.fatal:
+        print(f"lectio: {app.fatal}", file=sys.stderr)
+    if app.crash is not None:
+        raise app.crash
     return int(status or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -597,3 +598,103 @@ async def test_course_map_drawn_from_the_outline_then_loaded(store: SqliteStore,
         release.set()
         for session in app.sessions:
             session.close()
+
+
+class RefusingStore(SqliteStore):
+    """A store whose writes of answers, hints and progress are refused (a read-only disk)."""
+
+    refuse = False
+
+    def _refused(self) -> None:
+        from engine.store import StoreError
+
+        if self.refuse:
+            raise StoreError(f"{self.path}: cannot write: attempt to write a readonly database; "
+                             "this was not saved")
+
+    def add_attempt(self, attempt: Any) -> Any:
+        self._refused()
+        return super().add_attempt(attempt)
+
+    def add_hint(self, hint: Any) -> Any:
+        self._refused()
+        return super().add_hint(hint)
+
+    def save_progress(self, progress: Any) -> Any:
+        self._refused()
+        return super().save_progress(progress)
+
+
+async def test_a_refused_write_is_a_notification(tmp_path: Path,
+                                                 kernels: FakeKernelFactory) -> None:
+    from engine.tui.study import Study
+    from engine.tui.target import resolve_target
+
+    store = RefusingStore(tmp_path / "db")
+    app = LectioApp(Study(resolve_target(COURSE), store, learner="tester",
+                          kernel_factory=kernels))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_lesson(pilot)
+            store.refuse = True
+            question = screen.query_one(Question)
+            question.query_one("#choice-0", RadioButton).value = True
+            question.query_one("RadioSet").focus()
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("h")
+            await pilot.press("j", "j")  # moving saves the position: refused too, quietly
+            await pilot.pause()
+            shown = [(n.title, n.message) for n in app._notifications]
+            assert shown == [("Not saved", f"{store.path}: cannot write: attempt to write a "
+                              "readonly database; this was not saved")]
+            assert app.is_running and app.screen is screen
+            assert not question.has_class("-checked")  # nothing graded that was not recorded
+            store.refuse = False
+            question.query_one("RadioSet").focus()
+            await pilot.press("c")
+            await pilot.pause()
+            assert question.has_class("-correct")
+            assert [a.correct for a in store.attempts(learner="tester")] == [True]
+    finally:
+        for session in app.sessions:
+            session.close()
+        store.close()
+
+
+async def test_a_failing_worker_is_a_notification(make_app: MakeApp,
+                                                  kernels: FakeKernelFactory) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+
+        def broken() -> None:
+            raise RuntimeError("the kernel package is broken")
+
+        screen.session.start_kernel = broken  # type: ignore[method-assign]
+        screen._start_kernel()
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app._notifications:
+                break
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert ("Something went wrong (this is a bug in lectio)",
+                "RuntimeError: the kernel package is broken") in shown
+        assert app.is_running and app.screen is screen
+
+
+async def test_a_store_that_cannot_be_opened_ends_the_app_with_one_line() -> None:
+    from engine.store import StoreError
+
+    def opener() -> Any:
+        raise StoreError("/nowhere: cannot create the data folder: permission denied")
+
+    app = LectioApp(opener=opener, what="course")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not app.is_running:
+                break
+    assert app.return_value == 1
+    assert app.fatal == "/nowhere: cannot create the data folder: permission denied"
+    assert app.crash is None

@@ -25,11 +25,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
+from textual.worker import Worker
 
 from engine.execution.graph import AutogradGraph
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
+from engine.store.base import StoreError
+from engine.tui.guard import notify_not_saved, report_failed_worker, saving
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import localize_bindings
 from engine.tui.widgets.chapter_end import ChapterEnd
@@ -324,7 +327,7 @@ class LessonScreen(Screen[None]):
 
     # ---- kernel --------------------------------------------------------------------------------
 
-    @work(thread=True, name="start-kernel", group="kernel-control")
+    @work(thread=True, name="start-kernel", group="kernel-control", exit_on_error=False)
     def _start_kernel(self) -> None:
         self.session.start_kernel()
 
@@ -338,6 +341,10 @@ class LessonScreen(Screen[None]):
     def _on_start(self, block_index: int) -> None:
         self.post_message(self.CellStarted(block_index))
 
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self.app, event, self.lang)
+
     @on(KernelChanged)
     def _kernel_changed(self, event: KernelChanged) -> None:
         self.query_one(KernelStatus).state = event.state
@@ -349,7 +356,7 @@ class LessonScreen(Screen[None]):
     def action_restart_kernel(self) -> None:
         self._restart_kernel()
 
-    @work(thread=True, name="restart-kernel", group="kernel-control")
+    @work(thread=True, name="restart-kernel", group="kernel-control", exit_on_error=False)
     def _restart_kernel(self) -> None:
         self.session.interrupt()
         with self._kernel_lock:
@@ -378,12 +385,13 @@ class LessonScreen(Screen[None]):
     @on(CodeCell.Edited)
     def _edited(self, event: CodeCell.Edited) -> None:
         event.stop()
-        if event.code is None:
-            self.session.reset_cell(event.cell.block_index)
-        else:
-            self.session.edit_cell(event.cell.block_index, event.code)
+        with saving(self, self.lang):
+            if event.code is None:
+                self.session.reset_cell(event.cell.block_index)
+            else:
+                self.session.edit_cell(event.cell.block_index, event.code)
 
-    @work(thread=True, name="run-cell", group="kernel")
+    @work(thread=True, name="run-cell", group="kernel", exit_on_error=False)
     def _run(self, block_index: int, above: bool) -> None:
         """Run in a thread: blocking session calls, results posted back as messages."""
         results: list[tuple[int, CellResult]] = []
@@ -392,6 +400,9 @@ class LessonScreen(Screen[None]):
             run = self.session.run_all_above if above else self.session.run_cell
             try:
                 results = run(block_index, on_output=self._on_output, on_start=self._on_start)
+            except StoreError as exc:  # ran, but the run could not be recorded
+                self.app.call_from_thread(notify_not_saved, self.app, exc, self.lang)
+                failure = str(exc)
             except Exception as exc:  # the session could not run at all: show it on the cell
                 failure = f"{type(exc).__name__}: {exc}"
         self.post_message(self.CellsFinished(results, block_index, failure))
@@ -443,7 +454,7 @@ class LessonScreen(Screen[None]):
         event.view.drawing()
         self._draw(event.view)
 
-    @work(thread=True, name="draw-graph", group="kernel")
+    @work(thread=True, name="draw-graph", group="kernel", exit_on_error=False)
     def _draw(self, view: GraphView, *, only_if_ran: bool = False) -> None:
         """Get the graph in a thread (it runs the cells above first, unless ``only_if_ran``:
         then it is drawn only if they all ran already)."""
@@ -475,23 +486,26 @@ class LessonScreen(Screen[None]):
     @on(Question.CheckRequested)
     def _check(self, event: Question.CheckRequested) -> None:
         event.stop()
-        verdict = self.session.answer(event.question.block_index, event.picks)
-        event.question.show_verdict(verdict)
+        with saving(self, self.lang):
+            verdict = self.session.answer(event.question.block_index, event.picks)
+            event.question.show_verdict(verdict)
 
     @on(Question.HintRequested)
     def _hint(self, event: Question.HintRequested) -> None:
         event.stop()
-        self.session.reveal_hint(event.question.block_index)
-        view = self.session.question(event.question.block_index)
-        event.question.show_hints(view.hints_shown, view.hints_left)
+        with saving(self, self.lang):
+            self.session.reveal_hint(event.question.block_index)
+            view = self.session.question(event.question.block_index)
+            event.question.show_hints(view.hints_shown, view.hints_left)
 
     # ---- chapter end ---------------------------------------------------------------------------
 
     @on(ChapterFeedback.Submitted)
     def _feedback(self, event: ChapterFeedback.Submitted) -> None:
         event.stop()
-        self.session.submit_feedback(event.clear, event.comment,
-                                     block_index=len(self.lesson.blocks))
+        with saving(self, self.lang):
+            self.session.submit_feedback(event.clear, event.comment,
+                                         block_index=len(self.lesson.blocks))
         following = self.query_one("#next-chapter", Button)
         (following if not following.disabled else self.query_one("#previous-chapter")).focus()
 
@@ -506,7 +520,8 @@ class LessonScreen(Screen[None]):
     def action_next_chapter(self) -> None:
         following = self.study.neighbour(self.lesson.id, +1)
         if following is not None:
-            self.session.finish()
+            with saving(self, self.lang):
+                self.session.finish()
             self._open(following.lesson_id)
 
     def action_previous_chapter(self) -> None:
@@ -562,7 +577,8 @@ class LessonScreen(Screen[None]):
         widget.add_class("-current")
         index = getattr(widget, "block_index", None)
         if index is not None and index != self.session.position:
-            self.session.visit(index)
+            with saving(self, self.lang):
+                self.session.visit(index)
             self._update_progress()
 
     def _step_block(self, step: int) -> None:

@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, ProgressBar, Static
 
 from engine.i18n import t
+from engine.store.base import StoreError
+from engine.tui.guard import notify_not_saved, saving
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import localize_bindings
 from engine.tui.widgets.question import Question
@@ -81,7 +83,14 @@ class QuizScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).update(progress=min(self.k, total))
         if self.k >= total:
             self.query_one(".quiz--count", Label).update("")
-            result = self.session.result() if self.session.finished else self.session.finish()
+            try:
+                result = (self.session.result() if self.session.finished
+                          else self.session.finish())
+            except StoreError as exc:  # the score is shown when it can be recorded
+                notify_not_saved(self.app, exc, self.lang)
+                self.k = total - 1
+                await self._show()
+                return
             await body.mount_all(self._result_widgets(result))
             self.call_after_refresh(lambda: self.query_one("#retake", Button).focus())
             return
@@ -150,7 +159,10 @@ class QuizScreen(Screen[None]):
         event.stop()
         if self.session.answered(self.k):
             return
-        verdict = self.session.answer(self.k, event.picks)
+        with saving(self, self.lang):
+            verdict = self.session.answer(self.k, event.picks)
+        if not self.session.answered(self.k):
+            return
         event.question.show_verdict(verdict)
         for toggle in event.question.query("RadioButton, Checkbox, #check, #hint"):
             toggle.disabled = True
@@ -161,9 +173,10 @@ class QuizScreen(Screen[None]):
     @on(Question.HintRequested)
     def _hint(self, event: Question.HintRequested) -> None:
         event.stop()
-        self.session.reveal_hint(self.k)
-        view = self.session.question(self.k)
-        event.question.show_hints(view.hints_shown, view.hints_left)
+        with saving(self, self.lang):
+            self.session.reveal_hint(self.k)
+            view = self.session.question(self.k)
+            event.question.show_hints(view.hints_shown, view.hints_left)
 
     @on(Button.Pressed, "#next")
     async def _next_pressed(self) -> None:
@@ -184,7 +197,8 @@ class QuizScreen(Screen[None]):
 
     @on(Button.Pressed, "#retake")
     async def _retake(self) -> None:
-        self.session = self.study.quiz_session(new_attempt=True)
+        with saving(self, self.lang):
+            self.session = self.study.quiz_session(new_attempt=True)
         self.k = self.session.position
         self.query_one("#progress", ProgressBar).update(total=self.session.count)
         await self._show()

@@ -7,8 +7,9 @@ and the screen runs the session in a thread worker and feeds back :meth:`CodeCel
 
 Read-only code is drawn with Rich's Syntax (Pygments: highlighting everywhere, no extra
 dependency); editing swaps in :meth:`TextArea.code_editor` with line numbers, highlighted by
-tree-sitter (the ``textual[syntax]`` dependency; without it the editor still works, uncoloured). Output is rendered with
-:func:`engine.tui.safe_text.inert_text`: never markup, control characters shown, not executed.
+tree-sitter (the ``textual[syntax]`` dependency; without it the editor still works, uncoloured).
+Output is rendered with :func:`engine.tui.safe_text.inert_text`: never markup, control characters
+shown, not executed.
 """
 
 from __future__ import annotations
