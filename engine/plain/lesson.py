@@ -69,7 +69,8 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
                     continue
                 _code(session, console, lang, index, visible)
             elif isinstance(block, GraphBlock):
-                graph: Any = _in_worker(session, _bind(session.graph, index))
+                graph: Any = _in_worker(session, lambda i=index: session.graph(  # type: ignore[misc]
+                    i, keep_going=True))
                 console.say("\n".join(render.graph_lines(graph, block.graph, lang)))
             elif isinstance(block, QuestionBlock):
                 _question(session, console, lang, index, questions, skip_solved=resuming)
@@ -114,7 +115,8 @@ def _bind(fn: Callable[[int], R], arg: int) -> Callable[[], R]:
 
 def _code(session: LessonSession, console: Console, lang: str | None, index: int,
           visible: list[int]) -> None:
-    block = session.lesson.blocks[index]
+    blocks = session.lesson.blocks
+    block = blocks[index]
     assert isinstance(block, CodeBlock)
     n, total = visible.index(index) + 1, len(visible)
     head = (t("plain.code_cell_id", lang, n=n, total=total, id=block.id) if block.id
@@ -122,8 +124,10 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
     console.say(head)
     console.say(render.indent(session.cell(index).code))
     console.say(t("plain.end_code", lang))
+    # Cells cannot be edited here, so a failed cell is shown once and left out (keep_going):
+    # only cells never tried yet run first.
     pending = [i for i, b in enumerate(session.lesson.blocks[:index])
-               if isinstance(b, CodeBlock) and not session.ran(i)]
+               if isinstance(b, CodeBlock) and session.cell(i).result is None]
     if pending:
         console.say(t("plain.running_above", lang, n=len(pending)))
     printed = {"any": False, "newline": True}
@@ -138,12 +142,17 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
         printed["newline"] = text.endswith("\n")
 
     results: list[tuple[int, CellResult]] = _in_worker(
-        session, lambda: session.run_cell(index, on_output=on_output))
+        session, lambda: session.run_cell(index, on_output=on_output, keep_going=True))
     if printed["any"] and not printed["newline"]:
         console.write("\n")
     for cell, result in results:
         if cell != index and not result.ok:  # an earlier cell failed: say which
-            console.say(f"{t('cell.number', lang, n=cell + 1)}:")
+            if cell in visible:
+                console.say(t("plain.code_cell", lang, n=visible.index(cell) + 1,
+                              total=len(visible)))
+            else:  # a hidden cell: its number among all cells, as its traceback names it
+                codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock)]
+                console.say(f"{t('cell.number', lang, n=codes.index(cell) + 1)}:")
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:

@@ -202,8 +202,13 @@ class LessonSession:
         self._kernel.start()
 
     def run_cell(self, block_index: int, on_output: OutputCallback | None = None,
-                 on_start: StartCallback | None = None) -> list[tuple[int, CellResult]]:
-        """Run cell ``block_index`` (earlier cells not yet run first); blocking; recorded."""
+                 on_start: StartCallback | None = None, *, keep_going: bool = False
+                 ) -> list[tuple[int, CellResult]]:
+        """Run cell ``block_index`` (earlier cells not yet run first); blocking; recorded.
+
+        An earlier cell that fails makes the rest SKIPPED (the learner fixes it first), unless
+        ``keep_going``: a front end where cells cannot be edited (plain mode) leaves a failed
+        cell out, so its error is shown once and the cells below still run."""
         self._code_block(block_index)
         with self._exec_lock:
             executor = self._ensure_executor()
@@ -215,7 +220,8 @@ class LessonSession:
                     on_start(index)
 
             try:
-                results = executor.run_cell(block_index, on_output=on_output, on_start=started)
+                results = executor.run_cell(block_index, on_output=on_output, on_start=started,
+                                            keep_going=keep_going)
             finally:
                 self._running.clear()
             for index, result in results:
@@ -223,13 +229,21 @@ class LessonSession:
             return results
 
     def run_all_above(self, block_index: int, on_output: OutputCallback | None = None,
-                      on_start: StartCallback | None = None) -> list[tuple[int, CellResult]]:
-        """Run every code cell above ``block_index`` that has not run yet."""
+                      on_start: StartCallback | None = None, *, keep_going: bool = False
+                      ) -> list[tuple[int, CellResult]]:
+        """Run every code cell above ``block_index`` that has not run yet (``keep_going``: but
+        not one that failed; see :meth:`run_cell`)."""
         pending = [i for i, b in enumerate(self.lesson.blocks[:block_index])
-                   if isinstance(b, CodeBlock) and not self.ran(i)]
+                   if isinstance(b, CodeBlock) and not self.ran(i)
+                   and not (keep_going and self._failed(i))]
         if not pending:
             return []
-        return self.run_cell(pending[-1], on_output=on_output, on_start=on_start)
+        return self.run_cell(pending[-1], on_output=on_output, on_start=on_start,
+                             keep_going=keep_going)
+
+    def _failed(self, block_index: int) -> bool:
+        result = self._results.get(block_index)
+        return result is not None and not result.ok
 
     def ran(self, block_index: int) -> bool:
         """The cell ran in the current kernel namespace."""
@@ -245,15 +259,15 @@ class LessonSession:
             content_hash=self.content_hash,
         ))
 
-    def graph(self, block_index: int) -> Any:
+    def graph(self, block_index: int, *, keep_going: bool = False) -> Any:
         """The :class:`~engine.execution.graph.AutogradGraph` of a graph block (runs the cells
-        above first, recording them); blocking."""
+        above first, recording them; ``keep_going`` as in :meth:`run_cell`); blocking."""
         block = self.lesson.blocks[block_index]
         if not isinstance(block, GraphBlock):
             raise TypeError(f"block {block_index} is not a graph")
-        self.run_all_above(block_index)
+        self.run_all_above(block_index, keep_going=keep_going)
         with self._exec_lock:
-            return self._ensure_executor().graph(block_index)
+            return self._ensure_executor().graph(block_index, keep_going=keep_going)
 
     def interrupt(self) -> None:
         """Stop the running cell (thread-safe)."""
