@@ -91,3 +91,16 @@ def test_an_unexpected_error_is_one_line_unless_debugging(fake_tui: list[dict[st
     monkeypatch.setenv("LECTIO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["open", str(BASICS), "--data-dir", str(tmp_path)])
+
+
+def test_a_path_without_the_open_command_opens_it(fake_tui: list[dict[str, Any]],
+                                                  tmp_path: Path) -> None:
+    """``lectio [open] PATH`` (docs/cli.md): the command word may be left out."""
+    assert main([str(BASICS), "--data-dir", str(tmp_path)]) == 0
+    assert fake_tui[0]["target"] == BASICS
+
+
+def test_a_mistyped_command_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["valdate", "lessons"])
+    assert info.value.code == 2 and "invalid choice: 'valdate'" in capsys.readouterr().err

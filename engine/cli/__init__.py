@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from engine import __version__
 
@@ -35,11 +36,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _implies_open(first: str) -> bool:
+    """``lectio PATH`` and ``lectio --plain`` mean ``lectio open ...``; a word that is neither a
+    command nor a path (a mistyped command) is left to argparse, which lists the commands."""
+    if first.startswith("-"):
+        return first not in {"-h", "--help", "--version"}
+    if first in COMMANDS:
+        return False
+    looks_like_path = "/" in first or "\\" in first or first.endswith((".yaml", ".yml"))
+    return looks_like_path or Path(first).exists()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or (args_list[0].startswith("-")
-                         and args_list[0] not in {"-h", "--help", "--version"}):
+    if not args_list or _implies_open(args_list[0]):
         args_list = ["open", *args_list]
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
