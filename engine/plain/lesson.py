@@ -109,10 +109,6 @@ def _in_worker(session: LessonSession, work: Callable[[], R]) -> R:
     return box["value"]  # type: ignore[return-value]
 
 
-def _bind(fn: Callable[[int], R], arg: int) -> Callable[[], R]:
-    return lambda: fn(arg)
-
-
 def _code(session: LessonSession, console: Console, lang: str | None, index: int,
           visible: list[int]) -> None:
     blocks = session.lesson.blocks
