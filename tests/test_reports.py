@@ -180,3 +180,26 @@ def test_text_report_says_not_studied_instead_of_rows_of_zeros(store: SqliteStor
     quiz = ROOT / "quizzes" / "review.yaml"
     lines = to_text(build_report(quiz, store))
     assert len(lines) == 1 and lines[0].endswith("not taken yet"), lines
+
+
+def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
+        tmp_path: Path, store: SqliteStore) -> None:
+    """A lesson question was renamed after learners took the quiz: the report warns about the
+    ref and still counts the questions that resolve (records are never hidden by a typo)."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(ROOT, root)
+    quiz_file = root / "quizzes" / "all.yaml"
+    quiz = load_quiz(quiz_file)
+    s = QuizSession(quiz, resolve_quiz(quiz, root / "lessons"), store=store, learner="ana")
+    s.answer(0, {0, 2})
+    s.answer(1, {0})
+    s.finish()
+    quiz_file.write_text(quiz_file.read_text(encoding="utf-8").replace(
+        "demo/alpha#vowels", "demo/alpha#vowelz"), encoding="utf-8")
+    report = build_report(quiz_file, store)
+    (qr,) = report.quizzes
+    assert [q.id for q in qr.questions] == [s.items[1].question.id]
+    assert qr.questions[0].attempts == 1 and qr.attempts == 1
+    assert any("vowelz" in str(p) for p in report.problems)

@@ -319,6 +319,16 @@ def default_lessons_root(quiz_path: str | Path) -> Path | None:
 
 def resolve_quiz(quiz: Quiz, lessons_root: str | Path | Catalog | None) -> list[QuizQuestion]:
     """The quiz's questions with refs resolved; see the module docstring."""
+    items, problems = resolve_quiz_partly(quiz, lessons_root)
+    if problems:
+        raise LoadError(problems)
+    return items
+
+
+def resolve_quiz_partly(quiz: Quiz, lessons_root: str | Path | Catalog | None
+                        ) -> tuple[list[QuizQuestion], list[Problem]]:
+    """The questions that resolve, and a problem for each ref that does not: for readers of
+    records (``lectio report``) that should not lose every question to one broken ref."""
     catalog = lessons_root if isinstance(lessons_root, Catalog) else (
         Catalog(lessons_root) if lessons_root is not None else None)
     items: list[QuizQuestion] = []
@@ -340,6 +350,4 @@ def resolve_quiz(quiz: Quiz, lessons_root: str | Path | Catalog | None) -> list[
             problems.append(Problem(item.span_of("ref"), str(exc), f"ref {item.ref}"))
             continue
         items.append(QuizQuestion(question=question, span=item.span, ref=item.ref, lesson=lesson))
-    if problems:
-        raise LoadError(problems)
-    return items
+    return items, problems

@@ -19,7 +19,7 @@ from engine.format.catalog import (
     course_file,
     default_lessons_root,
     load_course_dir,
-    resolve_quiz,
+    resolve_quiz_partly,
 )
 from engine.format.loader import load
 from engine.format.models import Lesson, QuestionBlock, Quiz
@@ -204,8 +204,9 @@ def build_report(path: str | Path, store: Store) -> Report:
                 pass
         report.lessons.append(lesson_report(doc, course_id, store))
     elif isinstance(doc, Quiz):
-        report.quizzes.append(quiz_report(doc, resolve_quiz(doc, default_lessons_root(path)),
-                                          store))
+        items, problems = resolve_quiz_partly(doc, default_lessons_root(path))
+        report.problems.extend(problems)  # warnings: the questions that resolve are reported
+        report.quizzes.append(quiz_report(doc, items, store))
     else:
         return build_report(path.parent, store)
     return report
