@@ -49,7 +49,7 @@ class LectioApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -240,12 +240,12 @@ class LectioApp(App[int]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every binding active where it was opened, then Textual's own."""
+        """The palette lists every binding active where it was opened (also those the footer
+        leaves out for room), then Textual's own."""
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if (not binding.description or not binding.show or binding.action in seen
-                    or not active.enabled):
+            if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"{t('help.keys', self.lang)}: {key}",

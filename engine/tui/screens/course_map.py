@@ -42,7 +42,7 @@ class CourseMapScreen(Screen[None]):
     DEFAULT_CSS = """
     CourseMapScreen { padding: 1 2 0 2; }
     CourseMapScreen > #top { height: auto; }
-    CourseMapScreen .course--title { text-style: bold; color: $accent; }
+    CourseMapScreen .course--title { text-style: bold; color: $text-accent; }
     CourseMapScreen #description { margin: 0; padding: 0; background: transparent; }
     CourseMapScreen #progress-row { height: auto; margin: 1 0; }
     CourseMapScreen #progress-row > ProgressBar { width: auto; margin: 0 2 0 0; }

@@ -64,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
         padding: 1 2;
     }
-    HelpScreen .help--title { text-style: bold; color: $accent; }
+    HelpScreen .help--title { text-style: bold; color: $text-accent; }
     HelpScreen .help--intro { margin: 1 0; width: 100%; }
     HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
     """

@@ -103,11 +103,11 @@ class LessonScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "toggle_menu", "Chapters"),
         Binding("n", "next_chapter", "Next chapter"),
-        Binding("p", "previous_chapter", "Previous chapter"),
+        Binding("p", "previous_chapter", "Previous chapter", show=False),
         Binding("j", "next_block", "Next block", show=False),
         Binding("k", "previous_block", "Previous block", show=False),
         Binding("i", "interrupt", "Interrupt"),
-        Binding("ctrl+r", "restart_kernel", "Restart kernel"),
+        Binding("ctrl+r", "restart_kernel", "Restart kernel", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -348,6 +348,14 @@ class LessonScreen(Screen[None]):
     @on(KernelChanged)
     def _kernel_changed(self, event: KernelChanged) -> None:
         self.query_one(KernelStatus).state = event.state
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Interrupt is offered (in the footer) only while the kernel is busy: the footer of a
+        code cell is full enough already."""
+        if action == "interrupt":
+            return self.query_one(KernelStatus).state is KernelState.BUSY
+        return True
 
     def action_interrupt(self) -> None:
         self.session.interrupt()

@@ -17,7 +17,7 @@ class LoadingScreen(Screen[None]):
 
     DEFAULT_CSS = """
     LoadingScreen Label { width: auto; }
-    LoadingScreen .loading--title { text-style: bold; color: $accent; }
+    LoadingScreen .loading--title { text-style: bold; color: $text-accent; }
     LoadingScreen .loading--path { color: $text-muted; }
     LoadingScreen LoadingIndicator { height: 1; width: 20; }
     """

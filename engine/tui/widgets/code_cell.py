@@ -89,8 +89,8 @@ class CodeCell(Vertical, can_focus=True):
         & > .code-cell--buttons { height: auto; margin: 0 0 0 1; color: $text-muted; }
         &:focus-within > .code-cell--buttons { color: $text; }
         & > .code-cell--status { color: $text-muted; margin: 0 1; height: auto; }
-        &.-error > .code-cell--status { color: $error; }
-        &.-ok > .code-cell--status { color: $success; }
+        &.-error > .code-cell--status { color: $text-error; }
+        &.-ok > .code-cell--status { color: $text-success; }
         & > .code-cell--output {
             height: auto;
             margin: 0 1;

@@ -89,7 +89,7 @@ class GraphView(Vertical, can_focus=True):
         margin: 1 0;
         padding: 0 1;
         border: round $success 60%;
-        border-title-color: $success;
+        border-title-color: $text-success;
         &:focus-within { border: round $accent; }
         & > .graph--body { height: auto; }
         & > Button { margin: 1 0 0 0; }

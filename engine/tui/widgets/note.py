@@ -35,15 +35,15 @@ class Note(Vertical):
         & > .note--term { text-style: bold; margin: 0 0 0 1; }
         &.-definition {
             border: double $accent;
-            border-title-color: $accent;
-            & > .note--term { color: $accent; text-style: bold underline; }
+            border-title-color: $text-accent;
+            & > .note--term { color: $text-accent; text-style: bold underline; }
             & > MarkdownText { text-style: italic; }
         }
-        &.-tip { border: round $success; border-title-color: $success; }
-        &.-info { border: round $primary; border-title-color: $primary; }
+        &.-tip { border: round $success; border-title-color: $text-success; }
+        &.-info { border: round $primary; border-title-color: $text-primary; }
         &.-warning {
             border: heavy $warning;
-            border-title-color: $warning;
+            border-title-color: $text-warning;
             background: $warning 10%;
         }
     }

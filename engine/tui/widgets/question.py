@@ -48,10 +48,10 @@ class Question(Vertical):
         height: auto;
         margin: 1 0;
         padding: 0 1;
-        border: round $secondary;
-        border-title-color: $secondary;
+        border: round $primary;
+        border-title-color: $text-primary;
         &:focus-within { border: round $accent; }
-        &.-solved { border: round $success; border-title-color: $success; }
+        &.-solved { border: round $success; border-title-color: $text-success; }
         & > .question--instruction { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
         & > RadioSet { width: 100%; border: none; background: transparent; padding: 0; }
         & > RadioSet:focus { border: none; }
