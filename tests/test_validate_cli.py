@@ -247,3 +247,13 @@ def test_a_pipe_given_by_name_is_a_located_problem_not_a_missing_path(
     status, out, err = run(capsys, "--no-exec", str(pipe))
     assert status == 1 and err == ""
     assert out.startswith(f"{pipe}:1:1: not a regular file")
+
+
+def test_a_skipped_check_says_skipped_once() -> None:
+    from engine.validation import text
+    from engine.validation.report import FileReport
+
+    report = FileReport("a.yaml", "lesson", [
+        Check("cell 1", "skipped", "skipped: the lesson requires the module x", None)])
+    assert text.check_line(report, report.checks[0]) == (
+        "a.yaml:1:1: skipped: cell 1: the lesson requires the module x")

@@ -16,6 +16,8 @@ def check_line(report: FileReport, check: Check) -> str:
     label = "" if check.status == "failed" else f"{check.status}: "
     name = check.name
     shown = check.message
+    if label and shown.startswith(label):  # "skipped: cell 1: skipped: ..." says it twice
+        shown = shown[len(label):]
     if name != "schema" and not name.startswith(("course", "ref ")) and not shown.startswith(name):
         shown = f"{name}: {shown}"
     return f"{where}: {label}{shown}"
