@@ -103,6 +103,12 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
         raise FileNotFoundError(f"{folder}: not a folder")
     result = LoadedCourse(path=folder, course=None, course_path=course_file(folder))
     result.lesson_paths = lesson_files(folder)
+    for name in COURSE_FILES[1:]:
+        other = folder / name
+        if result.course_path is not None and other != result.course_path and other.is_file():
+            result.problems.append(Problem(
+                Span(str(other), 1, 1), f"this folder also has {result.course_path.name}, which "
+                "is the course file lectio reads; remove one of the two", "crossref"))
     if result.course_path is None:
         result.problems.append(Problem(Span(str(folder / COURSE_FILES[0]), 1, 1),
                                        "the course folder has no course.yaml", "crossref"))
