@@ -19,6 +19,10 @@ from engine.plain.markdown import to_text
     ("Before\n```python\nx = a ** 2  # **kept**\n```\nAfter",
      "Before\nCode:\n    x = a ** 2  # **kept**\nEnd of code.\nAfter"),
     ("```\nunclosed", "Code:\n    unclosed\nEnd of code."),
+    # backslash escapes mean the character itself (CommonMark), never emphasis
+    (r"\*not emphasis\* and a \_b\_ c", "*not emphasis* and a _b_ c"),
+    ("2 \\* 3 and C:\\path and \\\\", "2 * 3 and C:\\path and \\"),
+    (r"a \`not code\` and `code \* kept`", r"a `not code` and `code \* kept`"),
 ])
 def test_markdown_to_text(markdown: str, text: str) -> None:
     assert to_text(markdown) == text

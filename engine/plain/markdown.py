@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_ESCAPE_OR_CODE = re.compile(r"\\([!-/:-@\[-`{-~])|(`+)(.+?)\2")
+"""A backslash escape (CommonMark: any ASCII punctuation) or an inline code span, whichever
+comes first from the left, so an escaped backtick starts no code span and a backslash inside
+code stays."""
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC_STAR = re.compile(r"(?<![\*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\*\w])")
 _ITALIC_UNDERSCORE = re.compile(r"(?<![\w])_(?=\S)(.+?)(?<=\S)_(?![\w])")
@@ -22,14 +25,15 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def _inline(text: str) -> str:
-    """Strip emphasis and links, leaving inline code spans exactly as written."""
+    """Strip emphasis and links, leaving inline code spans exactly as written and escaped
+    characters as themselves (``\\*`` is a star, not emphasis)."""
     spans: list[str] = []
 
     def hide(match: re.Match[str]) -> str:
-        spans.append(match.group(0))
+        spans.append(match.group(1) if match.group(1) is not None else match.group(0))
         return f"\x00{len(spans) - 1}\x00"
 
-    text = _prose(_INLINE_CODE.sub(hide, text))
+    text = _prose(_ESCAPE_OR_CODE.sub(hide, text))
     return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text)
 
 
