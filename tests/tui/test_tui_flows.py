@@ -195,6 +195,24 @@ async def test_multiple_choice_uses_checkboxes(make_app: MakeApp) -> None:
         assert question.has_class("-correct")
 
 
+async def test_arrow_keys_move_between_checkboxes(make_app: MakeApp) -> None:
+    from textual.widgets import Checkbox
+
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot, "gradients")
+        question = screen.query_one(Question)
+        boxes = list(question.query(Checkbox))
+        boxes[0].focus()
+        assert len(boxes) == 3
+        await pilot.press("down", "space", "down", "down", "up")  # the last down stays
+        await pilot.pause()
+        assert app.focused is boxes[1]
+        assert [box.value for box in boxes] == [i == 1 for i in range(len(boxes))]
+        await pilot.press("up", "up", "up")  # stays on the first
+        assert app.focused is boxes[0]
+
+
 async def test_feedback_then_thanks(make_app: MakeApp, store: SqliteStore) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:

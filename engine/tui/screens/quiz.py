@@ -92,7 +92,9 @@ class QuizScreen(Screen[None]):
                 await self._show()
                 return
             await body.mount_all(self._result_widgets(result))
-            self.call_after_refresh(lambda: self.query_one("#retake", Button).focus())
+            # Retake is focused, but the score (at the top) is what the learner reads first.
+            self.call_after_refresh(lambda: self.query_one("#retake", Button).focus(
+                scroll_visible=False))
             return
         self.query_one(".quiz--count", Label).update(
             t("quiz.question_n", self.lang, n=self.k + 1, total=total)

@@ -18,12 +18,13 @@ MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": 
 
 
 def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False,
-                   status_text: bool = True) -> Text:
-    """``✓ Chapter 3  Gradients`` with the done/started mark coloured."""
+                   status_text: bool = True, width: int = 0) -> Text:
+    """``✓ Chapter 3  Gradients`` with the done/started mark coloured; ``width``: the
+    "Chapter n" label is padded to it, so the titles line up past Chapter 9."""
     mark, style = MARKS.get(status, MARKS["not_started"])
     text = Text()
     text.append(f"{mark} ", style=style)
-    text.append(t("course.chapter", lang, n=chapter.number) + "  ", style="dim")
+    text.append(t("course.chapter", lang, n=chapter.number).ljust(width) + "  ", style="dim")
     title = inline_markdown(chapter.title)
     if current:
         title.stylize("bold reverse")
@@ -51,6 +52,7 @@ class ChapterList(OptionList):
 
     def _chapter_options(self, statuses: dict[str, str], current: str | None) -> list[Option]:
         chapters, lang = self.chapters, self.lang
+        width = max((len(t("course.chapter", lang, n=c.number)) for c in chapters), default=0)
         options: list[Option] = []
         section = 0
         for chapter in chapters:
@@ -64,7 +66,7 @@ class ChapterList(OptionList):
                       else "missing")
             options.append(Option(chapter_prompt(chapter, status, lang=lang,
                                                  current=chapter.lesson_id == current,
-                                                 status_text=self.status_text),
+                                                 status_text=self.status_text, width=width),
                                   id=chapter.lesson_id, disabled=not chapter.available))
         return options
 

@@ -15,7 +15,7 @@ from typing import ClassVar, Protocol
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -37,6 +37,30 @@ class ChoiceLike(Protocol):
     def index(self) -> int: ...
     @property
     def text(self) -> str: ...
+
+
+class ChoiceChecks(Vertical):
+    """The checkboxes of a "select all that apply" question. Up and down move between them,
+    as they do between the radio buttons of a single-answer question (Tab works too)."""
+
+    def _move(self, step: int) -> bool:
+        boxes = list(self.query(Checkbox))
+        focused = self.screen.focused
+        if focused not in boxes:
+            return False
+        assert isinstance(focused, Checkbox)
+        index = boxes.index(focused) + step
+        if 0 <= index < len(boxes):
+            boxes[index].focus()
+        return True
+
+    def key_down(self, event: events.Key) -> None:
+        if self._move(+1):
+            event.stop()
+
+    def key_up(self, event: events.Key) -> None:
+        if self._move(-1):
+            event.stop()
 
 
 class Question(Vertical):
@@ -130,7 +154,7 @@ class Question(Vertical):
         key = "question.select_all" if self.multiple else "question.select_one"
         yield Label(t(key, self.lang), classes="question--instruction")
         if self.multiple:
-            with Vertical(classes="question--checks"):
+            with ChoiceChecks(classes="question--checks"):
                 for choice in self.choices:
                     yield Checkbox(inline_markdown(choice.text), id=f"choice-{choice.index}")
         else:
@@ -194,6 +218,7 @@ class Question(Vertical):
             button.disabled = left <= 0
             if left <= 0:
                 button.label = t("question.no_more_hints", self.lang)
+        self.refresh_bindings()
 
     def show_verdict(self, verdict: Verdict) -> None:
         """Show the session's verdict and every choice's explanation, in the shown order."""
@@ -214,6 +239,7 @@ class Question(Vertical):
         self.set_class(not correct, "-wrong")
         self.solved = self.solved or correct
         self._show_retry(not correct)
+        self.refresh_bindings()
 
     def _explanations(self, verdict: Verdict) -> Group:
         """Every choice in the shown order: right or wrong, picked or not, and why."""
@@ -245,6 +271,7 @@ class Question(Vertical):
         """
         self.remove_class("-checked", "-correct", "-wrong")
         self._show_retry(False)
+        self.refresh_bindings()
         if self.multiple:
             self.set_picks(())
         else:
@@ -259,6 +286,16 @@ class Question(Vertical):
             self.border_subtitle = "✓ " + t("question.solved", self.lang)
 
     # ---- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hint and Try again are offered (footer, palette) only when they would do something:
+        a hint is left, the last answer was wrong."""
+        if action == "hint":
+            return bool(self.hint_count) and not any(
+                b.disabled for b in self.query("#hint").results(Button))
+        if action == "retry":
+            return self.retry and self.has_class("-wrong")
+        return True
 
     def action_check(self) -> None:
         picks = self.picks()
