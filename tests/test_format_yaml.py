@@ -213,3 +213,13 @@ def test_a_huge_file_on_disk_is_refused_with_its_real_size(tmp_path: Path) -> No
     size = big.stat().st_size
     assert str(info.value.problems[0]) == (f"{big}:1:1: the file is {size:,} bytes; lesson "
                                            f"files are limited to {MAX_BYTES:,}")
+
+
+def test_a_value_reached_through_an_alias_is_located_at_the_alias() -> None:
+    """``- *q`` repeating a question: the repeated id is reported where the alias is."""
+    data = (b"id: a\ntitle: A\nblocks:\n  - &q\n    question: Q?\n    id: q\n    choices:\n"
+            b"      - {text: a, correct: true}\n      - {text: b}\n  - *q\n")
+    with pytest.raises(LoadError) as info:
+        parse(data, "f.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "f.yaml:10:5: id 'q' is used twice (first on line 6)"]

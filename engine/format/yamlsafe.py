@@ -125,6 +125,9 @@ class _Reader:
         (inside keys and rejected values)."""
         cls = type(event)
         if cls is yaml.AliasEvent:
+            if path is not None:  # what lies inside falls back to here: the alias's own line
+                mark = event.start_mark
+                self.values[path] = (mark.line + 1, mark.column + 1)
             return self.alias(event)
         self.count += 1
         if self.count > MAX_NODES:
