@@ -257,3 +257,14 @@ def test_a_skipped_check_says_skipped_once() -> None:
         Check("cell 1", "skipped", "skipped: the lesson requires the module x", None)])
     assert text.check_line(report, report.checks[0]) == (
         "a.yaml:1:1: skipped: cell 1: the lesson requires the module x")
+
+
+def test_lessons_option_given_a_course_folder_says_which_folder_it_wants(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    quiz = tmp_path / "q.yaml"
+    quiz.write_text("id: q\ntitle: Q\nquestions:\n  - ref: demo/every-key#read-grad\n")
+    course = PROJECT / "lessons" / "demo"
+    status, out, _ = run(capsys, "--no-exec", "--lessons", str(course), str(quiz))
+    assert status == 1
+    assert (f"{course} is a course folder; --lessons wants the folder holding course folders "
+            f"({course.parent})") in out

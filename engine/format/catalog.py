@@ -280,6 +280,9 @@ class Catalog:
         loaded = self.course(course_id)
         if loaded is None:
             msg = f"ref: no course {course_id!r} in {self.root}"
+            if course_file(self.root) is not None:  # --lessons lessons/<course> by mistake
+                raise RefError(f"{msg}: {self.root} is a course folder; --lessons wants the "
+                               f"folder holding course folders ({self.root.parent})")
             raise RefError(msg + _suggest(course_id, self.course_ids()))
         lesson = loaded.lessons.get(lesson_id)
         if lesson is None:
