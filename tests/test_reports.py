@@ -203,3 +203,19 @@ def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
     assert [q.id for q in qr.questions] == [s.items[1].question.id]
     assert qr.questions[0].attempts == 1 and qr.attempts == 1
     assert any("vowelz" in str(p) for p in report.problems)
+
+
+def test_progress_lists_a_quiz_attempt_in_progress(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        s.answer(0, {0, 2})
+        s.answer(1, {0})
+        s.finish()
+        QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+    assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  all: 1 finished attempt(s), best 100%, passed; attempt 2 in progress" in out

@@ -112,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
                 text = f"  {quiz}: {len(mine_runs)} finished attempt(s)"
                 if best is not None:
                     text += f", best {best * 100:.0f}%, {'passed' if passed else 'not passed'}"
+                current = [r for r in runs if r.quiz == quiz and r.finished is None]
+                if current:  # opening the quiz again resumes it
+                    text += f"; attempt {current[-1].number} in progress"
                 out.append(text)
         sys.stdout.write("\n".join(out) + "\n")
     finally:
