@@ -219,3 +219,18 @@ def test_progress_lists_a_quiz_attempt_in_progress(tmp_path: Path,
     assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "  all: 1 finished attempt(s), best 100%, passed; attempt 2 in progress" in out
+
+
+def test_export_refuses_to_overwrite_the_database(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """``-o`` naming the learners' own database would destroy every record."""
+    from engine.cli import main
+
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        study(store)
+    before = (tmp_path / "lectio.db").read_bytes()
+    for target in ("lectio.db", "lectio.db-wal"):
+        status = main(["feedback", "export", "--data-dir", str(tmp_path), "-o",
+                       str(tmp_path / target)])
+        assert status == 1 and "database" in capsys.readouterr().err
+    assert (tmp_path / "lectio.db").read_bytes() == before

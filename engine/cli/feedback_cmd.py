@@ -28,10 +28,25 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _is_database(output: Path, db: Path) -> bool:
+    """``output`` is the SQLite file or one of its companions (-wal, -shm, -journal)."""
+    names = {db.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    try:
+        same_folder = output.resolve().parent == db.resolve().parent
+    except OSError:
+        return False
+    return same_folder and output.name in names
+
+
 def run(args: argparse.Namespace) -> int:
+    from engine.settings import db_path
     from engine.store import StoreError, open_store
     from engine.store.export import export_csv, export_json
 
+    if args.output and _is_database(Path(args.output), db_path(args.data_dir)):
+        print(f"lectio: {args.output} is the learners' database; writing the export there "
+              "would destroy it. Choose another file.", file=sys.stderr)
+        return 1
     try:
         store = open_store(args.data_dir)
     except StoreError as exc:
