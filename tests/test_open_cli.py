@@ -104,3 +104,18 @@ def test_a_mistyped_command_is_still_a_usage_error(capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as info:
         main(["valdate", "lessons"])
     assert info.value.code == 2 and "invalid choice: 'valdate'" in capsys.readouterr().err
+
+
+def test_a_terminal_that_cannot_show_a_character_does_not_stop_the_lesson(
+        tmp_path: Path) -> None:
+    """An ASCII-only terminal (PYTHONIOENCODING=ascii, old consoles): "·" and "␛" become "?"."""
+    import os
+    import subprocess
+
+    course = Path(__file__).parent / "data" / "session" / "root" / "lessons" / "demo"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1"}
+    run = subprocess.run([sys.executable, "-m", "engine", "open", str(course), "--plain",
+                          "--data-dir", str(tmp_path)], input="", capture_output=True,
+                         text=True, encoding="ascii", errors="strict", env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "Section 1 ? Chapter 1" in run.stdout

@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from engine import __version__
@@ -47,7 +48,18 @@ def _implies_open(first: str) -> bool:
     return looks_like_path or Path(first).exists()
 
 
+def _tolerant_output() -> None:
+    """A character the terminal's encoding lacks ("·" on an ASCII console) is shown as "?"
+    rather than ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with suppress(Exception):  # a stream that cannot be reconfigured stays as it is
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list or _implies_open(args_list[0]):
