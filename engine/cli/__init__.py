@@ -50,8 +50,9 @@ def _implies_open(first: str) -> bool:
 
 def _tolerant_output() -> None:
     """A character the terminal's encoding lacks ("·" on an ASCII console) is shown as "?"
-    rather than ending the command with UnicodeEncodeError."""
-    for stream in (sys.stdout, sys.stderr):
+    rather than ending the command with UnicodeEncodeError; typed input it cannot decode
+    becomes "?" rather than looking like the end of input."""
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with suppress(Exception):  # a stream that cannot be reconfigured stays as it is
