@@ -717,3 +717,33 @@ async def test_a_store_that_cannot_be_opened_ends_the_app_with_one_line() -> Non
     assert app.return_value == 1
     assert app.fatal == "/nowhere: cannot create the data folder: permission denied"
     assert app.crash is None
+
+
+async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocks after the first frame are mounted a few at a time by a worker: j moves
+    meanwhile, and the resume at the end does not take the learner back."""
+    from engine.tui.screens import lesson as lesson_screen
+
+    monkeypatch.setattr(lesson_screen, "FIRST_WINDOW", 2)
+    monkeypatch.setattr(lesson_screen, "MOUNT_CHUNK", 1)
+    monkeypatch.setattr(lesson_screen, "MOUNT_PAUSE", 0.2)
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("first-steps")
+        await pilot.pause(0.05)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and not screen.loaded
+        await pilot.press("j", "j")  # the first block, then the second
+        await pilot.pause(0.05)
+        assert not screen.loaded
+        moved = screen.query_one(".block.-current")
+        assert getattr(moved, "block_index", None) == 1
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.loaded:
+                break
+        assert screen.loaded
+        await pilot.pause()
+        assert screen.query_one(".block.-current") is moved
+        assert screen.session.position == 1

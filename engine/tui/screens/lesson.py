@@ -12,6 +12,7 @@ for their turn say so.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
@@ -52,6 +53,10 @@ if TYPE_CHECKING:
 
 FIRST_WINDOW = 5
 """Blocks composed before the first frame."""
+MOUNT_CHUNK = 3
+"""Blocks mounted at a time after the first frame."""
+MOUNT_PAUSE = 0.01
+"""Seconds given to the event loop (keys, a frame) between two chunks."""
 
 
 class Prose(MarkdownText):
@@ -145,6 +150,8 @@ class LessonScreen(Screen[None]):
         self._pending: set[int] = set()
         self.loaded = False
         """True once every block is mounted (shortly after the first frame)."""
+        self._moved: Widget | None = None
+        """The block the learner moved to before every block was mounted (not resumed over)."""
         self._cell_numbers: dict[int, int] = {}
         for index, block in enumerate(self.lesson.blocks):
             if isinstance(block, CodeBlock):
@@ -224,8 +231,16 @@ class LessonScreen(Screen[None]):
                         lang=self.lang, block_index=index, hint_count=len(block.hints),
                         title=t("question.title", self.lang), id=f"question-{block.id}")
 
+    def _load_rest(self) -> None:
+        # A worker (its own task), so the screen's message queue, which handles the keys
+        # bubbling up from the focused block, is never held while the blocks are mounted.
+        self.run_worker(self._mount_rest(), name="mount-rest", group="mount",
+                        exit_on_error=False)
+
     async def _mount_rest(self) -> None:
-        """Mount the blocks outside the first window, then go where the learner stopped."""
+        """Mount the blocks outside the first window, a few at a time so keys are handled in
+        between (all at once held the event loop for a tenth of a second or more on a long
+        chapter); then go where the learner stopped, unless they moved meanwhile."""
         window = self._window()
         container = self.query_one("#blocks", VerticalScroll)
         composed = self._blocks_list()
@@ -234,15 +249,22 @@ class LessonScreen(Screen[None]):
         before = [w for i in range(window.start) if (w := self._make_block(i)) is not None]
         after = [w for i in range(window.stop, len(self.lesson.blocks))
                  if (w := self._make_block(i)) is not None]
-        if before:
+        # Below the window first: it does not move what the learner sees.
+        for start in range(0, len(after), MOUNT_CHUNK):
+            chunk = after[start:start + MOUNT_CHUNK]
+            await container.mount_all(chunk, before=end)
+            self._restore_questions(chunk)
+            await asyncio.sleep(MOUNT_PAUSE)
+        if before:  # above the window: at once; _resume then scrolls back to the block
             await container.mount_all(before, before=first)
-        if after:
-            await container.mount_all(after, before=end)
-        for widget in (*before, *after):
-            if isinstance(widget, Question):
-                self._restore_question(widget)
+            self._restore_questions(before)
         self.loaded = True
         self.call_after_refresh(self._resume)
+
+    def _restore_questions(self, widgets: list[Widget]) -> None:
+        for widget in widgets:
+            if isinstance(widget, Question):
+                self._restore_question(widget)
 
     def _chapter_end(self) -> ComposeResult:
         end = ChapterEnd(block_index=len(self.lesson.blocks))
@@ -267,10 +289,15 @@ class LessonScreen(Screen[None]):
         needs_kernel = any(isinstance(b, CodeBlock | GraphBlock) for b in self.lesson.blocks)
         if needs_kernel:
             self._start_kernel()
-        self.call_after_refresh(self._mount_rest)
+        self.call_after_refresh(self._load_rest)
 
     def _resume(self) -> None:
-        """Scroll to where the learner stopped and focus that block."""
+        """Scroll to where the learner stopped and focus that block (or, if they moved while
+        the chapter was being mounted, keep the block they moved to in view)."""
+        if self._moved is not None:
+            self.query_one("#blocks", VerticalScroll).scroll_to_widget(self._moved, top=True,
+                                                                       animate=False)
+            return
         position = self.session.position
         target: Widget | None
         if position >= len(self.lesson.blocks):
@@ -593,6 +620,8 @@ class LessonScreen(Screen[None]):
         blocks = self._blocks_list()
         current = next((i for i, b in enumerate(blocks) if b.has_class("-current")), -1)
         target = blocks[max(0, min(len(blocks) - 1, current + step))]
+        if not self.loaded:
+            self._moved = target
         self._set_current(target)
         self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True)
         self._focus_block(target)
