@@ -268,3 +268,13 @@ def test_lessons_option_given_a_course_folder_says_which_folder_it_wants(
     assert status == 1
     assert (f"{course} is a course folder; --lessons wants the folder holding course folders "
             f"({course.parent})") in out
+
+
+def test_a_second_course_file_is_a_counted_course_file(capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    case = BROKEN / "xref-two-course-files"
+    status, out, _ = run(capsys, "--no-exec", "--format", "json", str(case))
+    data = json.loads(out)
+    assert status == 1 and data["summary"]["files"] == len(data["files"]) == 4
+    (extra,) = [f for f in data["files"] if f["path"].endswith("course.yml")]
+    assert extra["kind"] == "course" and not extra["ok"]

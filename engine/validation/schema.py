@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.format.catalog import Catalog, default_lessons_root, load_course_dir
+from engine.format.catalog import COURSE_FILES, Catalog, default_lessons_root, load_course_dir
 from engine.format.loader import guess_kind, parse_document, read_bytes
 from engine.format.models import Course, Lesson, QuestionBlock, QuestionRef, Quiz
 from engine.format.problems import LoadError, Problem
@@ -87,8 +87,11 @@ class _Checker:
             if lesson is not None:
                 self.add_lesson(report, lesson)
             report.checks.extend(Check.from_problem(p) for p in by_file.pop(str(file), []))
-        for path, problems in by_file.items():  # not expected, but never drop a problem
-            self.report.file(path).checks.extend(Check.from_problem(p) for p in problems)
+        for path, problems in by_file.items():  # a second course file; never drop a problem
+            known = next((f for f in self.report.files if f.path == path), None)
+            kind: FileKind = "course" if Path(path).name in COURSE_FILES else "unknown"
+            target = known or self.new_file(path, kind)
+            target.checks.extend(Check.from_problem(p) for p in problems)
 
     def file(self, path: Path) -> None:
         try:
