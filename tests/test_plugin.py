@@ -40,7 +40,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     course.mkdir(parents=True)
     (course / "course.yaml").write_text(
         "id: demo\ntitle: Demo\nsections:\n  - title: All\n    lessons: [basic, failing, broken]\n")
-    for name in ("basic", "failing"):
+    for name in ("basic", "failing", "requires"):
         shutil.copy(DATA / f"{name}.yaml", course / f"{name}.yaml")
     (course / "broken.yaml").write_text(BROKEN)
     (pytester.path / "quizzes").mkdir()
@@ -58,8 +58,10 @@ def test_nothing_is_collected_without_opting_in(project: pytest.Pytester) -> Non
 def test_lessons_and_quizzes_become_items_with_located_failures(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("--lectio", "-v", "-rs")
     out = result.stdout.str()
-    # basic: 6 cells, 1 graph, 1 question; failing: 7 cells, 1 question; broken: schema; quiz: 3
-    result.assert_outcomes(passed=12, failed=7)
+    # basic: 6 cells, 1 graph, 1 question; failing: 7 cells, 1 question; broken: schema;
+    # requires: 1 cell, 1 question (skipped: a module is missing); quiz: 3
+    result.assert_outcomes(passed=12, failed=7, skipped=2)
+    assert "requires.yaml:5: skipped: the lesson requires the module no_such_module" in out
     for node in ("basic.yaml::cell[make-y] PASSED", "basic.yaml::question[read-grad] PASSED",
                  "basic.yaml::graph[y] PASSED",
                  "failing.yaml::cell[after] PASSED", "failing.yaml::cell[raises] FAILED",
