@@ -344,3 +344,13 @@ def test_an_earlier_hidden_cell_that_fails_is_named_as_its_traceback_names_it(
     text = out.getvalue()
     assert code == 0 and "Cell 1:\nError: ZeroDivisionError." in text, text
     assert "ran <cell 2>" in text
+
+
+def test_q_at_the_clear_question_stops_like_everywhere_else(store: SqliteStore) -> None:
+    script = [str(numbers(BASICS, 3)[0]), str(numbers(BASICS, 5)[0]) + "," +
+              str(numbers(BASICS, 5)[2]), "1", "q"]
+    code, out, _ = plain(BASICS, script, store)
+    assert code == 0 and "Was everything clear?" in out
+    assert "Please type y or n" not in out and out.rstrip().endswith(
+        "Your progress is saved; run the same command to continue.")
+    assert store.feedback() == []

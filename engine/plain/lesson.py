@@ -16,7 +16,7 @@ from engine.execution.results import CellResult
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
 from engine.plain import render
-from engine.plain.answers import parse
+from engine.plain.answers import QUIT_WORDS, parse
 from engine.plain.console import Console
 from engine.session.lesson import LessonSession
 from engine.session.views import QuestionView, Verdict
@@ -246,6 +246,8 @@ def _feedback(session: LessonSession, console: Console, lang: str | None) -> Non
         if line is None:
             raise _StopError("eof")
         word = line.lower()
+        if word in QUIT_WORDS and word not in yes | no:
+            raise _StopError("quit")
         if word in yes or word in no or not word:
             clear = True if word in yes else False if word in no else None
             break
