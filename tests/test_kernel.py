@@ -258,3 +258,32 @@ def test_a_kernel_that_cannot_start_says_why() -> None:
         assert result.detail.startswith("the kernel could not start: ")  # exit status or signal
         assert result.stdout  # what the worker printed before dying (the import error)
         assert starved.state is KernelState.DEAD
+
+
+ORPHAN = """
+import os
+from engine.execution.kernel import Kernel
+kernel = Kernel(preload=())
+print(kernel.execute("import os; print(os.getcwd())").stdout.strip(), flush=True)
+os.kill(os.getpid(), 9)  # lectio dies without tidying up
+"""
+
+
+def test_scratch_folders_do_not_outlive_a_killed_lectio(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = tmp_path / f"lectio-kernel-{dead}-stale"
+    stale.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", ORPHAN], capture_output=True, text=True,
+                          env=env, timeout=60, check=False)
+    scratch = Path(done.stdout.strip())
+    assert scratch.parent == tmp_path, done
+    assert not stale.exists()  # swept by the next lectio process that started a kernel
+    deadline = time.monotonic() + 10
+    while scratch.exists() and time.monotonic() < deadline:  # removed by the orphaned worker
+        time.sleep(0.02)
+    assert not scratch.exists()

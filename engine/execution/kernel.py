@@ -51,6 +51,35 @@ _READ = select.POLLIN | select.POLLHUP | select.POLLERR
 _LIVE_KERNELS: weakref.WeakSet[Kernel] = weakref.WeakSet()
 
 
+_SWEPT: list[bool] = []
+
+
+def _scratch_folder() -> str:
+    """A new scratch folder, named after this process; the first call also removes folders
+    left by lectio processes that were killed before they could tidy up."""
+    if not _SWEPT:
+        _SWEPT.append(True)
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(tempfile.gettempdir()):
+                match = _SCRATCH_NAME.match(entry.name)
+                if match and entry.is_dir() and not _alive(int(match.group(1))):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"lectio-kernel-{os.getpid()}-")
+
+
+_SCRATCH_NAME = re.compile(r"^lectio-kernel-(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _size(n: int) -> str:
     return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
@@ -206,7 +235,7 @@ class Kernel:
 
     def _spawn(self) -> _Live:
         self._set_state(KernelState.STARTING)
-        scratch = tempfile.mkdtemp(prefix="lectio-kernel-")
+        scratch = _scratch_folder()
         process: WorkerProcess
         try:
             if self.forkserver is not None:

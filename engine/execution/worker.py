@@ -21,6 +21,7 @@ import importlib.util
 import io
 import os
 import resource
+import shutil
 import signal
 import sys
 import threading
@@ -152,11 +153,16 @@ def _flush_before_children(output: _Output) -> None:
     os.system = _system
 
 
+SCRATCH: list[str] = []
+"""The scratch folder lectio made for this worker, removed here if lectio vanishes first."""
+
+
 def configure(cwd: str | None, memory_limit: int | None) -> None:
     """The scratch working folder and the address-space cap."""
     if cwd:
         os.chdir(cwd)
         os.environ["TMPDIR"] = cwd
+        SCRATCH[:] = [cwd]
     if memory_limit:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
@@ -260,7 +266,9 @@ def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
             continue
         except OSError:  # a cell closed the control pipe: nothing more can be asked
             leave(CHANNEL_LOST)
-        if not data:
+        if not data:  # lectio went away (it may have been killed): tidy up for it
+            for folder in SCRATCH:
+                shutil.rmtree(folder, ignore_errors=True)
             leave(0)
         for request in reader.feed(data):
             reply: Message | None
