@@ -287,3 +287,37 @@ def test_scratch_folders_do_not_outlive_a_killed_lectio(tmp_path: Path) -> None:
     while scratch.exists() and time.monotonic() < deadline:  # removed by the orphaned worker
         time.sleep(0.02)
     assert not scratch.exists()
+
+
+ORPHAN_BUSY = """
+import os, threading, time
+from engine.execution.kernel import Kernel
+kernel = Kernel(preload=())
+kernel.wait_ready()
+print(kernel.pid, kernel.execute("import os; print(os.getcwd())").stdout.strip(), flush=True)
+threading.Thread(target=kernel.execute, args=("while True: pass",), daemon=True).start()
+time.sleep(0.3)
+os.kill(os.getpid(), 9)  # lectio dies while a cell loops forever
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
+
+
+def test_a_cell_never_outlives_a_killed_lectio() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", ORPHAN_BUSY], capture_output=True, text=True,
+                          timeout=60, check=False)
+    pid, scratch = done.stdout.split()
+    deadline = time.monotonic() + 15
+    while not _gone(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(int(pid))
+    assert not Path(scratch).exists()

@@ -256,8 +256,27 @@ def _restore_stdio() -> None:
     signal.signal(signal.SIGINT, on_sigint)
 
 
+def _watch_lectio(ctrl_in: int) -> None:
+    """If lectio dies while a cell runs, nobody would ever stop that cell: when the request
+    pipe hangs up, give the main loop a moment to leave by itself, then end everything."""
+    import select
+
+    poller = select.poll()
+    poller.register(ctrl_in, 0)  # only hang-up and errors, never the data the main loop reads
+    while not poller.poll():
+        pass
+    time.sleep(1.0)
+    for folder in SCRATCH:
+        shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.killpg(0, signal.SIGKILL)  # the cell's child processes too
+    os._exit(0)
+
+
 def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
     """Answer requests until told to stop or until lectio goes away (end of file)."""
+    threading.Thread(target=_watch_lectio, args=(ctrl_in,), daemon=True,
+                     name="lectio-watch").start()
     reader = LineReader()
     while True:
         try:
