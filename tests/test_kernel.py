@@ -321,3 +321,16 @@ def test_a_cell_never_outlives_a_killed_lectio() -> None:
         time.sleep(0.05)
     assert _gone(int(pid))
     assert not Path(scratch).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("8G", 8 << 30), ("512M", 512 << 20), ("2GiB", 2 << 30), ("1.5g", 3 << 29),
+     ("1048576", 1 << 20), ("none", None), ("0", None), ("lots", 7), ("", 7), ("-1G", 7)],
+)
+def test_limits_from_the_environment(text: str, expected: int | None,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.execution.kernel import size_from_env
+
+    monkeypatch.setenv("LECTIO_TEST_SIZE", text)
+    assert size_from_env("LECTIO_TEST_SIZE", 7) == expected
