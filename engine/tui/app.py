@@ -121,6 +121,8 @@ class LectioApp(App[int]):
         except Exception as exc:
             self.call_from_thread(self._stop, None, exc)
             return
+        if study.target.lesson is None:  # a course (its map is up) or a quiz: prepare lessons
+            _warm_up()
         self.call_from_thread(self._opened, study)
 
     def _failed(self, problems: list[Problem]) -> None:
@@ -251,6 +253,17 @@ class LectioApp(App[int]):
             yield SystemCommand(binding.description, f"{t('help.keys', self.lang)}: {key}",
                                 partial(self.run_action, binding.action, active.node))
         yield from super().get_system_commands(screen)
+
+
+def _warm_up() -> None:
+    """Pay, in the background while the course map is read, the one-time costs of the first
+    lesson screen: its modules, and Pygments compiling the Python lexer's patterns (tens of
+    milliseconds on the first highlighted cell; the lexer class keeps them)."""
+    from rich.syntax import Syntax
+
+    import engine.tui.screens.lesson  # noqa: F401
+
+    assert Syntax("", "python").lexer is not None
 
 
 def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, learner: str,

@@ -42,9 +42,13 @@ def text_of(widget: Static) -> str:
 
 async def settle(pilot: Pilot[int]) -> None:
     """Let workers finish and their messages be handled."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    for _ in range(50):  # workers start workers (the kernel starts after the first frame)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        screen = pilot.app.screen
+        if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
+            break
 
 
 async def open_lesson(pilot: Pilot[int], lesson_id: str = "first-steps") -> LessonScreen:

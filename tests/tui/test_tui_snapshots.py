@@ -28,9 +28,13 @@ Compare = Callable[..., bool]
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    for _ in range(50):  # workers start workers (the kernel starts after the first frame)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        screen = pilot.app.screen
+        if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
+            break
 
 
 def opening(lesson_id: str, then: Callable[[Pilot[Any], LessonScreen], Awaitable[None]] | None

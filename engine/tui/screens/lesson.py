@@ -287,8 +287,8 @@ class LessonScreen(Screen[None]):
             self._restore_question(question)
         self._update_progress()
         needs_kernel = any(isinstance(b, CodeBlock | GraphBlock) for b in self.lesson.blocks)
-        if needs_kernel:
-            self._start_kernel()
+        if needs_kernel:  # after the first frame: spawning the kernel takes the CPU a moment
+            self.call_after_refresh(self._start_kernel)
         self.call_after_refresh(self._load_rest)
 
     def _resume(self) -> None:

@@ -25,7 +25,7 @@ class KernelStatus(Static):
     KernelStatus { width: auto; height: 1; padding: 0 1; }
     """
 
-    state: reactive[KernelState | None] = reactive(None)
+    state: reactive[KernelState | None] = reactive(None, layout=True)  # width follows the text
 
     def __init__(self, *, lang: str, id: str | None = None) -> None:
         super().__init__(id=id)
