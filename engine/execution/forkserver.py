@@ -176,6 +176,11 @@ def _warm(unsafe: bool) -> int:
     layer = torch.nn.Linear(64, 8)
     loss = torch.nn.functional.mse_loss(layer(x @ x), torch.zeros(64, 8))
     loss.backward()
+    with torch.no_grad():
+        y = x.sum().item() + layer.weight.grad.mean().item()
+    # printing tensors is what lessons do most, and its first call sets up a lot
+    text = repr(x) + str(torch.tensor([1.0, 2.0], requires_grad=True) * 2) + repr(torch.arange(3))
+    text += repr(torch.tensor(2.0)) + repr(torch.zeros(2, 3, dtype=torch.int64)) + str(y)
     torch.manual_seed(0)  # its first call imports and initialises more (about 10 ms)
     return threads
 
