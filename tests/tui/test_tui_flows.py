@@ -751,3 +751,19 @@ async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
         await pilot.pause()
         assert screen.query_one(".block.-current") is moved
         assert screen.session.position == 1
+
+
+async def test_escape_on_a_code_cell_goes_back_to_the_course(make_app: MakeApp) -> None:
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        cell(screen).focus()
+        await pilot.press("e")  # editing: Escape leaves the editor, not the lesson
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not cell(screen).editing
+        assert app.focused is cell(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CourseMapScreen)

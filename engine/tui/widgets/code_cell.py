@@ -20,6 +20,7 @@ from typing import ClassVar
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -394,10 +395,12 @@ class CodeCell(Vertical, can_focus=True):
             self.editing = True
 
     def action_done_editing(self) -> None:
-        if self.editing:
-            self._commit_edit()
-            self.editing = False
-            self.focus()
+        if not self.editing:
+            # Escape on a cell that is not being edited is the screen's: back to the course.
+            raise SkipAction()
+        self._commit_edit()
+        self.editing = False
+        self.focus()
 
     def action_reset(self) -> None:
         self.post_message(self.Edited(self, None))
