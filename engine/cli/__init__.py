@@ -76,10 +76,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug: one line, not a traceback (LECTIO_DEBUG=1 shows it)
-        if os.environ.get(DEBUG_ENV) == "1":
-            raise
-        print(f"lectio: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print(f"lectio: this is a bug in lectio; please report it with the command you ran "
-              f"(run it again with {DEBUG_ENV}=1 to see the traceback)", file=sys.stderr)
+    except Exception as exc:
+        return _report_error(exc)
+
+
+def _report_error(exc: Exception) -> int:
+    """Known errors (a store that cannot be used, a file that does not load) are told as such;
+    anything else is a bug: one line, not a traceback (LECTIO_DEBUG=1 shows it)."""
+    from engine.format.problems import LoadError
+    from engine.store import StoreError
+
+    if isinstance(exc, StoreError):
+        print(f"lectio: {exc}", file=sys.stderr)
         return 1
+    if isinstance(exc, LoadError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if os.environ.get(DEBUG_ENV) == "1":
+        raise exc
+    print(f"lectio: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(f"lectio: this is a bug in lectio; please report it with the command you ran "
+          f"(run it again with {DEBUG_ENV}=1 to see the traceback)", file=sys.stderr)
+    return 1

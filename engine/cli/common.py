@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.store import Store
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,3 +41,19 @@ def default_target() -> str | None:
         return str(root / BUNDLED_COURSE)
     courses = sorted(p for p in root.iterdir() if (p / "course.yaml").is_file())
     return str(courses[0]) if courses else None
+
+
+@contextmanager
+def learner_store(data_dir: str | Path | None) -> Iterator[Store]:
+    """The learner's store for one command: its warnings (a damaged database moved aside) are
+    printed first, and it is closed however the command ends. A store that cannot be opened
+    raises :class:`engine.store.StoreError`, which ``main`` prints as one line with status 1."""
+    from engine.store import open_store  # lazily: commands that need no store never load it
+
+    store = open_store(data_dir)
+    try:
+        for warning in store.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        yield store
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments
+from engine.cli.common import add_store_arguments, learner_store
 
 
 def add_parser(sub: Any) -> None:
@@ -40,24 +40,14 @@ def _is_database(output: Path, db: Path) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from engine.settings import db_path
-    from engine.store import StoreError, open_store
     from engine.store.export import export_csv, export_json
 
     if args.output and _is_database(Path(args.output), db_path(args.data_dir)):
         print(f"lectio: {args.output} is the learners' database; writing the export there "
               "would destroy it. Choose another file.", file=sys.stderr)
         return 1
-    try:
-        store = open_store(args.data_dir)
-    except StoreError as exc:
-        print(f"lectio: {exc}", file=sys.stderr)
-        return 1
-    try:
-        for warning in store.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    with learner_store(args.data_dir) as store:
         text = export_csv(store) if args.format == "csv" else export_json(store)
-    finally:
-        store.close()
     if args.output:
         try:
             with Path(args.output).open("w", encoding="utf-8", newline="") as fh:

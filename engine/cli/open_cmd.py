@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, default_target
+from engine.cli.common import add_store_arguments, default_target, learner_store
 
 
 def add_parser(sub: Any) -> None:
@@ -60,26 +60,7 @@ def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
         print(f"lectio: the full-screen interface is not available ({exc}); "
               f"use --plain for the line mode", file=sys.stderr)
         return 1
-    from engine.format.problems import LoadError
-    from engine.store import StoreError, open_store
-
-    try:
-        store = open_store(args.data_dir)
-    except StoreError as exc:
-        print(f"lectio: {exc}", file=sys.stderr)
-        return 1
-    try:
-        for warning in store.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    with learner_store(args.data_dir) as store:  # opened before the screen is taken over
         data_dir = Path(args.data_dir) if args.data_dir else None
         return int(run_app(target, data_dir=data_dir, lang=args.lang, learner=learner,
                            store=store) or 0)
-    except StoreError as exc:
-        print(f"lectio: {exc}", file=sys.stderr)
-        return 1
-    except LoadError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    finally:
-        store.close()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, bundled_lessons
+from engine.cli.common import add_store_arguments, bundled_lessons, learner_store
 
 _STATUS = {"done": "course.done", "started": "course.started", "not started": "course.not_started"}
 
@@ -32,7 +32,6 @@ def run(args: argparse.Namespace) -> int:
     from engine.i18n import t
     from engine.session.course import course_progress
     from engine.settings import learner_name
-    from engine.store import StoreError, open_store
 
     learner = learner_name(args.learner)
     courses: dict[str, LoadedCourse] = {}
@@ -59,14 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.path and not courses:
         print(f"{args.path}:1:1: no course here (a folder with course.yaml)", file=sys.stderr)
         return 1
-    try:
-        store = open_store(args.data_dir)
-    except StoreError as exc:
-        print(f"lectio: {exc}", file=sys.stderr)
-        return 1
-    try:
-        for warning in store.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    with learner_store(args.data_dir) as store:
         saved = store.all_progress(learner)
         runs = store.quiz_attempts(learner)
         out: list[str] = [f"Progress of {learner}"]
@@ -117,6 +109,4 @@ def run(args: argparse.Namespace) -> int:
                     text += f"; attempt {current[-1].number} in progress"
                 out.append(text)
         sys.stdout.write("\n".join(out) + "\n")
-    finally:
-        store.close()
     return 0

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from engine.cli.common import add_store_arguments
+from engine.cli.common import add_store_arguments, learner_store
 
 if TYPE_CHECKING:
     from engine.format.spans import Span
@@ -31,26 +31,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.format.problems import LoadError
     from engine.session.report import build_report
-    from engine.store import StoreError, open_store
 
-    try:
-        store = open_store(args.data_dir)
-    except StoreError as exc:
-        print(f"lectio: {exc}", file=sys.stderr)
-        return 1
-    try:
-        for warning in store.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        try:
-            report = build_report(args.path, store)
-        except LoadError as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            return 1
-    finally:
-        store.close()
+    with learner_store(args.data_dir) as store:
+        report = build_report(args.path, store)  # a LoadError is printed by main, status 1
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.format == "json":
