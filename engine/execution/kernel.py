@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING
 from engine.execution.graph import AutogradGraph, from_message
 from engine.execution.process import SpawnedWorker, WorkerProcess, describe_exit
 from engine.execution.protocol import LineReader, Message, send
-from engine.execution.results import CellError, CellResult, CellStatus, KernelState
+from engine.execution.results import (
+    MATCH_TIMEOUT,
+    CellError,
+    CellResult,
+    CellStatus,
+    KernelState,
+    MatchVerdict,
+)
 
 if TYPE_CHECKING:
     from engine.execution.forkserver import ForkServer
@@ -653,6 +660,18 @@ class Kernel:
             )
         return from_message(reply["graph"])
 
+    def search(self, pattern: str, text: str, timeout: float = MATCH_TIMEOUT) -> MatchVerdict:
+        """Whether ``re.search(pattern, text)`` finds something, run in the kernel process.
+
+        An author's regular expression is untrusted input that can backtrack for ever, so it
+        runs over there, interrupted at ``timeout`` (killed if that fails), never in lectio.
+        """
+        reply = self._request({"op": "match", "pattern": pattern, "text": text}, timeout)
+        try:
+            return MatchVerdict(str(reply.get("matched"))) if reply else MatchVerdict.TOO_SLOW
+        except ValueError:
+            return MatchVerdict.TOO_SLOW
+
     def missing_modules(self, modules: Sequence[str]) -> list[str]:
         """Which of ``modules`` the kernel cannot import (checked over there, nothing imported)."""
         if not modules:
@@ -686,7 +705,17 @@ class Kernel:
                 os.close(fd)
 
 
-_KERNEL_FRAME = re.compile(r'^\s+File "([^"]*/engine/execution/[^"]*|<frozen runpy>)", line \d+')
+def _is_kernel_frame(line: str) -> bool:
+    """``  File ".../engine/execution/worker.py", line 3`` (a frame of the kernel's own code).
+
+    Plain string tests, no regular expression: the output is the cell's, and a pattern with
+    two ``[^"]*`` around a literal backtracks quadratically on a megabyte line made to look
+    like a frame."""
+    text = line.lstrip()
+    if not text.startswith('File "') or len(text) > 2000:
+        return False
+    name = text[6:].partition('"')[0]
+    return "/engine/execution/" in name or name == "<frozen runpy>"
 
 
 def _without_kernel_frames(output: str) -> str:
@@ -695,7 +724,7 @@ def _without_kernel_frames(output: str) -> str:
         return output
     return "".join(
         line for line in output.splitlines(keepends=True)
-        if not _KERNEL_FRAME.match(line) and not line.startswith("Extension modules:")
+        if not _is_kernel_frame(line) and not line.startswith("Extension modules:")
     )
 
 
