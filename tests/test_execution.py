@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from engine.execution.executor import LessonExecutor
-from engine.execution.expect import check_expect, shown_output
+from engine.execution.expect import DIFF_LINES, check_expect, shown_output
 from engine.execution.forkserver import ForkServer
 from engine.execution.kernel import Kernel
-from engine.execution.results import CellError, CellResult, CellStatus
+from engine.execution.results import (
+    MATCH_TIMEOUT,
+    CellError,
+    CellResult,
+    CellStatus,
+    MatchVerdict,
+)
 from engine.execution.validate import execute_lessons
 from engine.format.loader import load_lesson
 from engine.format.models import ExpectSpec, Lesson
@@ -64,6 +73,46 @@ def test_expect_failure_shows_a_diff() -> None:
     message = check_expect(ExpectSpec(stdout="tensor(72.)\n"), ok("tensor(48.)\n"))
     assert message is not None
     assert "-tensor(72.)" in message and "+tensor(48.)" in message
+
+
+REDOS = r"^(a+)+$"  # backtracks exponentially on "aaa...a!": 40 a's would take hours
+
+
+def test_a_backtracking_pattern_is_stopped_without_a_kernel() -> None:
+    """A result without the kernel's verdict is searched in a throwaway, time-limited process."""
+    start = time.monotonic()
+    message = check_expect(ExpectSpec(matches=REDOS), ok("a" * 40 + "!\n"))
+    assert time.monotonic() - start < MATCH_TIMEOUT + 5
+    assert message is not None and "took too long" in message, message
+
+
+def test_the_kernels_verdict_is_used_and_no_pattern_runs_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a verdict from the kernel, the pattern is not searched again in lectio."""
+    import engine.execution.expect as expect_mod
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an author's pattern ran in lectio's process")
+
+    monkeypatch.setattr(expect_mod, "search_bounded", refuse)
+    monkeypatch.setattr(re, "search", refuse)
+    found = replace(ok("nothing like it\n"), matched=MatchVerdict.FOUND)
+    assert check_expect(ExpectSpec(matches="loss"), found) is None
+    missing = replace(ok("loss 1\n"), matched=MatchVerdict.NOT_FOUND)
+    assert "does not match" in (check_expect(ExpectSpec(matches="loss"), missing) or "")
+    slow = replace(ok("aaa!\n"), matched=MatchVerdict.TOO_SLOW)
+    assert "took too long" in (check_expect(ExpectSpec(matches=REDOS), slow) or "")
+
+
+def test_a_diff_of_huge_outputs_is_bounded() -> None:
+    """difflib is quadratic on some inputs: only the first DIFF_LINES lines are compared."""
+    expected = "\n".join(f"line {i} " + "x" * 30 for i in range(30000))
+    actual = "\n".join(f"line {i} " + "y" * 30 for i in range(30000))
+    start = time.monotonic()
+    message = check_expect(ExpectSpec(stdout=expected), ok(actual + "\n" + "z" * (1 << 20)))
+    assert time.monotonic() - start < 5
+    assert message is not None and f"compared the first {DIFF_LINES} lines only" in message
+    assert len(message) < 200_000
 
 
 def test_shown_output_adds_the_display_on_its_own_line() -> None:
@@ -231,3 +280,16 @@ def test_graph_blocks_must_show_a_graph(server: ForkServer) -> None:
     assert "not defined" in checks["graph missing"].message
     span = checks["graph missing"].span
     assert span is not None and span.line == 11
+
+
+def test_a_backtracking_pattern_fails_its_cell_quickly(server: ForkServer) -> None:
+    """``matches: ^(a+)+$`` on 40 a's and a '!': the kernel stops the pattern at its deadline;
+    the cell fails with a clear message, the others pass, lectio never hangs."""
+    redos = lesson("redos")
+    start = time.monotonic()
+    checks = {c.name: c for c in execute_lessons([redos], forkserver=server)[redos.path]}
+    assert time.monotonic() - start < 30
+    assert checks["cell redos"].status == "failed"
+    assert "took too long" in checks["cell redos"].message, checks["cell redos"]
+    assert checks["cell fine"].status == "passed", checks["cell fine"]
+    assert checks["cell next"].status == "passed", checks["cell next"]

@@ -12,6 +12,8 @@ Requests (lectio -> worker) carry ``op`` and ``id``; every reply echoes the ``id
 - ``{"op": "reset", "seed": 0}`` -> ``{"status": "ok"}``
 - ``{"op": "graph", "name": "y"}`` -> ``{"graph": {...}}`` (see :mod:`engine.execution.graph`)
 - ``{"op": "requires", "modules": [...]}`` -> ``{"missing": [...]}``
+- ``{"op": "match", "pattern": ..., "text": ...}`` -> ``{"matched": "found"|"too slow"...}``
+  (an author's ``expect: {matches}`` regex, run here under a deadline, never in lectio)
 - ``{"op": "shutdown"}`` -> no reply; the worker flushes and leaves at once.
 
 The worker also sends one unsolicited ``{"op": "ready", "preloaded": [...], "failed": {...}}``

@@ -14,6 +14,24 @@ class CellStatus(StrEnum):
     SKIPPED = "skipped"  # not run: a required module is missing, or an earlier cell failed
 
 
+MATCH_TIMEOUT = 2.0
+"""Seconds an ``expect: {matches}`` pattern may take on a cell's output (a sane one takes
+milliseconds on the 1 MiB output cap; a backtracking one, ``^(a+)+$``, would take for ever)."""
+
+
+class MatchVerdict(StrEnum):
+    """What the kernel found when it ran an ``expect: {matches: ...}`` pattern on the output.
+
+    The pattern is the lesson author's, and a regular expression can backtrack for ever
+    (``^(a+)+$``), so it is never run in lectio's own process: the kernel runs it under a
+    deadline (:meth:`Kernel.search`) and the result carries the verdict.
+    """
+
+    FOUND = "found"
+    NOT_FOUND = "not found"
+    TOO_SLOW = "too slow"  # interrupted at its deadline (or the kernel had to be killed)
+
+
 class KernelState(StrEnum):
     STARTING = "starting"
     READY = "ready"
@@ -51,6 +69,15 @@ class CellResult:
     truncated: bool = False  # output passed the cap; the rest was elided
     detail: str = ""  # a readable reason for TIMEOUT / CRASHED / SKIPPED (exit code, signal...)
     extra: dict[str, str] = field(default_factory=dict)
+    matched: MatchVerdict | None = None  # ``expect: {matches}`` run by the kernel, if it was
+
+    @property
+    def shown(self) -> str:
+        """What the learner sees: the printed output, then the last expression's value."""
+        if self.display is None:
+            return self.stdout
+        sep = "" if not self.stdout or self.stdout.endswith("\n") else "\n"
+        return f"{self.stdout}{sep}{self.display}\n"
 
     @property
     def ok(self) -> bool:

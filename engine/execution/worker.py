@@ -20,6 +20,7 @@ import importlib
 import importlib.util
 import io
 import os
+import re
 import resource
 import shutil
 import signal
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
-from engine.execution.cellexec import CellRunner, on_sigint
+from engine.execution.cellexec import IN_CELL, CellRunner, on_sigint
 from engine.execution.protocol import CHANNEL_LOST, LineReader, Message, send
 
 NO_INPUT = (
@@ -226,6 +227,8 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
             reply = {"graph": {"error": f"could not read the graph: {type(exc).__name__}: {exc}"}}
     elif op == "requires":
         reply = {"missing": _missing(request.get("modules", []))}
+    elif op == "match":
+        reply = {"matched": search(str(request.get("pattern", "")), str(request.get("text", "")))}
     elif op == "setup":  # the first message to a child forked ahead of time
         memory_limit = int(request.get("memory_limit") or 0) or None
         configure(request.get("cwd") or None, memory_limit)
@@ -242,6 +245,22 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
         }
     reply["id"] = request.get("id")
     return reply
+
+
+def search(pattern: str, text: str) -> str:
+    """``re.search`` of an author's pattern, interruptible: lectio sends SIGINT at the deadline
+    and the regex engine checks for signals while it backtracks (a ``MatchVerdict`` value)."""
+    try:
+        IN_CELL.in_cell = True
+        try:
+            found = re.search(pattern, text) is not None
+        finally:
+            IN_CELL.in_cell = False
+    except KeyboardInterrupt:
+        return "too slow"
+    except (re.error, RecursionError, MemoryError):
+        return "not found"
+    return "found" if found else "not found"
 
 
 def _restore_stdio() -> None:
