@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from engine.execution.graph import AutogradGraph, GraphNode
-from engine.tui.inline import inline_markdown
+from engine.tui.inline import inline_markdown, paragraphs_markdown
 from engine.tui.safe_text import inert, inert_text
 from engine.tui.widgets.graph_view import graph_tree
 
@@ -56,6 +56,21 @@ def test_inline_markdown(source: str, plain_text: str, styled: list[str]) -> Non
     text = inline_markdown(source)
     assert text.plain == plain_text
     assert [text.plain[s.start:s.end] for s in text.spans] == styled
+
+
+@pytest.mark.parametrize("source", [
+    "# Heading\ntext", "- a list\n- of two", "1. first", "> quoted", "```\ncode\n```",
+    "see [the docs](https://x)", "    indented code", "| a | b |", "<b>html</b>", "![img](x.png)",
+])
+def test_paragraphs_markdown_refuses_block_markdown(source: str) -> None:
+    assert paragraphs_markdown(source) is None
+
+
+def test_paragraphs_markdown_keeps_paragraphs_and_inline_styles() -> None:
+    text = paragraphs_markdown("From your **first** tensor\nto a `model`.\n\nSecond  para.\n")
+    assert text is not None
+    assert text.plain == "From your first tensor to a model.\n\nSecond para."
+    assert {text.plain[s.start:s.end] for s in text.spans} == {"first", "model"}
 
 
 def test_graph_tree_from_root_to_leaves_with_shared_nodes() -> None:

@@ -33,3 +33,22 @@ def inline_markdown(source: str, *, code_style: str = "bold") -> Text:
         pos = match.end()
     text.append(source[pos:])
     return text
+
+
+_BLOCK_LEVEL = re.compile(r"^\s*([#>|<]|[-*+]\s|\d+[.)]\s|```|~~~)|^ {4}|\]\(|!\[", re.MULTILINE)
+"""Markdown that is more than paragraphs of inline text: headings, quotes, tables, HTML, lists,
+fences, indented code, links and images."""
+
+
+def paragraphs_markdown(source: str) -> Text | None:
+    """Paragraphs of inline Markdown as a rich Text, or None when ``source`` uses anything else
+    (then it needs the full Markdown renderer). Used for the course description on the first
+    frame: Rich's Markdown renderer costs a few tens of milliseconds to import."""
+    if _BLOCK_LEVEL.search(source):
+        return None
+    text = Text()
+    for paragraph in re.split(r"\n\s*\n", source.strip()):
+        if text.plain:
+            text.append("\n\n")
+        text.append_text(inline_markdown(" ".join(paragraph.split())))
+    return text

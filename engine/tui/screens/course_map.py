@@ -15,13 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
+from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Static
 
 from engine.i18n import t
-from engine.tui.inline import inline_markdown
+from engine.tui.inline import inline_markdown, paragraphs_markdown
 from engine.tui.keys import localize_bindings
 from engine.tui.widgets.chapter_menu import ChapterList
-from engine.tui.widgets.prose import MarkdownText
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
@@ -68,7 +67,13 @@ class CourseMapScreen(Screen[None]):
         with Vertical(id="top"):
             yield Label(inline_markdown(course.title), classes="course--title")
             if course.description:
-                yield MarkdownText(course.description, id="description")
+                simple = paragraphs_markdown(course.description)
+                if simple is not None:
+                    yield Static(simple, id="description")
+                else:
+                    from engine.tui.widgets.prose import MarkdownText
+
+                    yield MarkdownText(course.description, id="description")
             with Horizontal(id="progress-row"):
                 yield ProgressBar(total=max(progress.total, 1), show_eta=False,
                                   id="course-progress")
