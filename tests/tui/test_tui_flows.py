@@ -764,6 +764,7 @@ async def test_escape_on_a_code_cell_goes_back_to_the_course(make_app: MakeApp) 
         await pilot.pause()
         assert app.screen is screen and not cell(screen).editing
         assert app.focused is cell(screen)
+        assert screen.active_bindings["escape"].binding.action == "back"  # in the footer
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)

@@ -251,6 +251,7 @@ class CodeCell(Vertical, can_focus=True):
     def watch_editing(self, editing: bool) -> None:
         self.set_class(editing, "-editing")
         self._refresh_links()
+        self.refresh_bindings()
         if editing:
             editor = self._editor()
             if editor.text != self.code:
@@ -393,6 +394,13 @@ class CodeCell(Vertical, can_focus=True):
             self.action_done_editing()
         else:
             self.editing = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape is the cell's only while editing; otherwise the footer shows the screen's
+        "Back" for it."""
+        if action == "done_editing":
+            return self.editing
+        return True
 
     def action_done_editing(self) -> None:
         if not self.editing:
