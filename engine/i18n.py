@@ -13,6 +13,10 @@ A language tag is reduced to its primary subtag ("pt-BR" -> "pt"); unknown langu
 English, and a key missing from a catalog falls back to the English string, so a front end never
 shows a raw key because a translation lags behind. Anyone may add keys: add them to BOTH catalogs
 (a test checks that the catalogs have the same keys and the same ``{placeholders}``).
+
+Numbers: a float placeholder such as ``{seconds:.2f}`` is written with the language's decimal
+separator ("Concluído em 0,00 s"), by the one formatter that ``t`` uses; code that writes a
+number outside a catalog string calls ``decimal`` so the rule lives in one place.
 """
 
 from __future__ import annotations
@@ -103,7 +107,7 @@ EN: dict[str, str] = {
     "question.partly": "Not quite: {wrong} wrong, {missed} missed.",
     "question.hint": "Hint",
     "question.hint_n": "Hint {n} of {total}",
-    "question.no_more_hints": "No more hints",
+    "question.no_more_hints": "No more hints.",
     "question.retry": "Try again",
     "question.attempt": "Attempt {n}",
     "question.pick_first": "Pick an answer first",
@@ -158,6 +162,17 @@ EN: dict[str, str] = {
     "help.section.lesson": "Lesson",
     "help.section.cell": "Code cells and graphs",
     "help.section.question": "Questions and quizzes",
+    # `lectio progress`
+    "progress.of": "Progress of {learner}",
+    "progress.not_found": "{course} (course files not found): {done} chapter(s) done, "
+    "{started} started",
+    "progress.alone": "Lessons on their own:",
+    "progress.quizzes": "Quizzes:",
+    "progress.attempts": "{n} finished attempt(s)",
+    "progress.best": "best {percent:.0f}%",
+    "progress.passed": "passed",
+    "progress.not_passed": "not passed",
+    "progress.in_progress": "attempt {n} in progress",
     # plain mode (engine/plain): the line-by-line interface
     "plain.chapter": "Chapter: {title}",
     "plain.course": "Course: {title}",
@@ -290,7 +305,7 @@ PT: dict[str, str] = {
     "question.partly": "Não é bem isso: {wrong} errada(s), {missed} faltando.",
     "question.hint": "Dica",
     "question.hint_n": "Dica {n} de {total}",
-    "question.no_more_hints": "Não há mais dicas",
+    "question.no_more_hints": "Não há mais dicas.",
     "question.retry": "Tentar novamente",
     "question.attempt": "Tentativa {n}",
     "question.pick_first": "Escolha uma resposta primeiro",
@@ -345,6 +360,17 @@ PT: dict[str, str] = {
     "help.section.lesson": "Lição",
     "help.section.cell": "Células de código e grafos",
     "help.section.question": "Perguntas e questionários",
+    # `lectio progress`
+    "progress.of": "Progresso de {learner}",
+    "progress.not_found": "{course} (arquivos do curso não encontrados): {done} capítulo(s) "
+    "concluído(s), {started} iniciado(s)",
+    "progress.alone": "Lições avulsas:",
+    "progress.quizzes": "Questionários:",
+    "progress.attempts": "{n} tentativa(s) concluída(s)",
+    "progress.best": "melhor {percent:.0f}%",
+    "progress.passed": "aprovado",
+    "progress.not_passed": "não aprovado",
+    "progress.in_progress": "tentativa {n} em andamento",
     # plain mode (engine/plain): the line-by-line interface
     "plain.chapter": "Capítulo: {title}",
     "plain.course": "Curso: {title}",
@@ -398,6 +424,23 @@ PT: dict[str, str] = {
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "pt": PT}
 """Catalogs by primary language subtag."""
 
+DECIMAL_SEPARATORS: dict[str, str] = {"en": ".", "pt": ","}
+"""The decimal mark of each catalog's language (Brazilian Portuguese writes 0,25)."""
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` that writes floats with the language's decimal mark."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.mark = DECIMAL_SEPARATORS.get(lang, ".")
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = str(super().format_field(value, format_spec))
+        if self.mark != "." and isinstance(value, float):
+            text = text.replace(".", self.mark)
+        return text
+
 
 def resolve(lang: str | None) -> str:
     """The catalog to use for a BCP 47 tag: "pt-BR" -> "pt", unknown or None -> "en"."""
@@ -424,9 +467,14 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: Any) -> str:
     if not fmt:
         return text
     try:
-        return text.format(**fmt)
+        return _Formatter(resolve(lang)).format(text, **fmt)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def decimal(value: float, lang: str | None, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals and the decimal mark of ``lang`` ("0,25" in pt)."""
+    return _Formatter(resolve(lang)).format_field(float(value), f".{digits}f")
 
 
 def placeholders(text: str) -> set[str]:

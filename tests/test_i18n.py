@@ -42,3 +42,19 @@ def test_format_and_fallbacks() -> None:
     assert t("question.check", None) == "Check"
     assert t("no.such.key", "pt") == "no.such.key"
     assert i18n.resolve("PT_br") == "pt"
+
+
+@pytest.mark.parametrize("lang", i18n.languages())
+def test_sentences_end_with_a_period(lang: str) -> None:
+    assert t("question.no_more_hints", lang).endswith(".")
+
+
+def test_numbers_use_the_languages_decimal_separator() -> None:
+    assert t("cell.ok", "en", seconds=0.0) == "Done in 0.00 s"
+    assert t("cell.ok", "pt", seconds=0.0) == "Concluído em 0,00 s"
+    assert t("cell.ok", "pt-BR", seconds=1.234) == "Concluído em 1,23 s"
+    assert t("cell.error", "pt", name="ValueError", seconds=0.5) == "ValueError após 0,50 s"
+    assert t("cell.timeout", "pt", seconds=30.0) == "Tempo esgotado após 30,0 s"
+    assert i18n.decimal(2.5, "pt", 1) == "2,5"
+    assert i18n.decimal(2.5, "en", 1) == "2.5"
+    assert i18n.decimal(1234.5, "pt", 0) == "1234"  # round-half-even, no grouping

@@ -95,7 +95,7 @@ def test_whole_lesson_from_a_script_then_feedback_export(tmp_path: Path) -> None
     assert "The second cell went too fast." in csv_run.stdout
 
     progress = lectio("progress", data_dir=tmp_path)
-    assert progress.returncode == 0 and "basics: done" in progress.stdout  # lessons alone
+    assert progress.returncode == 0 and "basics: Done" in progress.stdout  # lessons alone
 
 
 def test_end_of_input_stops_cleanly_and_the_next_run_resumes(store: SqliteStore) -> None:

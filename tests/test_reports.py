@@ -221,6 +221,37 @@ def test_progress_lists_a_quiz_attempt_in_progress(tmp_path: Path,
     assert "  all: 1 finished attempt(s), best 100%, passed; attempt 2 in progress" in out
 
 
+def test_progress_speaks_the_asked_language(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line of ``lectio progress --lang pt`` is Portuguese, not only the course blocks."""
+    from engine.cli import main
+    from engine.store.records import LessonProgress
+
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        s.answer(0, {0, 2})
+        s.answer(1, {0})
+        s.finish()
+        QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        store.save_progress(LessonProgress("ana", "", "basics", 3, True, updated=1.0))
+        store.save_progress(LessonProgress("ana", "ghost", "intro", 1, False, updated=2.0))
+    assert main(["progress", "--lang", "pt", "--learner", "ana",
+                 "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Progresso de ana"
+    assert ("ghost (arquivos do curso não encontrados): 0 capítulo(s) concluído(s), "
+            "1 iniciado(s)") in out
+    assert "  intro: Iniciado" in out
+    assert "Lições avulsas:" in out and "  basics: Concluído" in out
+    assert "Questionários:" in out
+    assert ("  all: 1 tentativa(s) concluída(s), melhor 100%, aprovado; "
+            "tentativa 2 em andamento") in out
+    for english in ("Progress of", "Quizzes", "on their own", "finished attempt", "best",
+                    "passed", "not found", "done", "started", "in progress"):
+        assert not any(english in line for line in out), english
+
+
 def test_export_refuses_to_overwrite_the_database(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """``-o`` naming the learners' own database would destroy every record."""

@@ -16,13 +16,19 @@ from engine.cli.common import add_store_arguments, bundled_lessons, learner_stor
 _STATUS = {"done": "course.done", "started": "course.started", "not started": "course.not_started"}
 
 
+def _done_key(done: bool) -> str:
+    """The status label of a lesson known only from its record (done, else started)."""
+    return "course.done" if done else "course.started"
+
+
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("progress", help="show your progress per course",
                             description="Your progress per course: chapters done, started, "
                             "and where to continue.")
     parser.add_argument("path", nargs="?", help="a course folder, or a folder of courses "
                         "(default: every course you studied, and the bundled one)")
-    parser.add_argument("--lang", help="language of the labels (default: each course's)")
+    parser.add_argument("--lang", help="language of the labels (default: each course's own "
+                        "for its chapters, English for the rest)")
     add_store_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -61,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     with learner_store(args.data_dir) as store:
         saved = store.all_progress(learner)
         runs = store.quiz_attempts(learner)
-        out: list[str] = [f"Progress of {learner}"]
+        rest = args.lang  # lines outside a course block: --lang, else English
+        out: list[str] = [t("progress.of", rest, learner=learner)]
         for course_id, loaded in courses.items():
             assert loaded.course is not None
             lang = args.lang or loaded.course.language
@@ -87,26 +94,28 @@ def run(args: argparse.Namespace) -> int:
             for course_id in other:
                 mine = [s for s in saved if s.course == course_id]
                 done = sum(s.done for s in mine)
-                out += ["", f"{course_id} (course files not found): {done} chapter(s) done, "
-                        f"{len(mine) - done} started"]
-                out += [f"  {s.lesson}: {'done' if s.done else 'started'}" for s in mine]
+                out += ["", t("progress.not_found", rest, course=course_id, done=done,
+                              started=len(mine) - done)]
+                out += [f"  {s.lesson}: {t(_done_key(s.done), rest)}" for s in mine]
             alone = [s for s in saved if not s.course]
             if alone:
-                out += ["", "Lessons on their own:"]
-                out += [f"  {s.lesson}: {'done' if s.done else 'started'}" for s in alone]
+                out += ["", t("progress.alone", rest)]
+                out += [f"  {s.lesson}: {t(_done_key(s.done), rest)}" for s in alone]
             quizzes = sorted({r.quiz for r in runs})
             if quizzes:
-                out += ["", "Quizzes:"]
+                out += ["", t("progress.quizzes", rest)]
             for quiz in quizzes:
                 mine_runs = [r for r in runs if r.quiz == quiz and r.finished is not None]
                 best = max(((r.correct or 0) / (r.total or 1) for r in mine_runs), default=None)
                 passed = any(r.passed for r in mine_runs)
-                text = f"  {quiz}: {len(mine_runs)} finished attempt(s)"
+                text = f"  {quiz}: {t('progress.attempts', rest, n=len(mine_runs))}"
                 if best is not None:
-                    text += f", best {best * 100:.0f}%, {'passed' if passed else 'not passed'}"
+                    verdict = "progress.passed" if passed else "progress.not_passed"
+                    text += (f", {t('progress.best', rest, percent=best * 100)}, "
+                             f"{t(verdict, rest)}")
                 current = [r for r in runs if r.quiz == quiz and r.finished is None]
                 if current:  # opening the quiz again resumes it
-                    text += f"; attempt {current[-1].number} in progress"
+                    text += f"; {t('progress.in_progress', rest, n=current[-1].number)}"
                 out.append(text)
         sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -32,7 +32,7 @@ from textual.widgets import Label, Static, TextArea
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock
-from engine.i18n import t
+from engine.i18n import decimal, t
 from engine.tui.keys import localize_bindings
 from engine.tui.safe_text import inert_text
 
@@ -298,7 +298,8 @@ class CodeCell(Vertical, can_focus=True):
         self._spin += 1
         frame = SPINNER[self._spin % len(SPINNER)]
         elapsed = time.monotonic() - self._started
-        self._set_status(f"{frame} {t('cell.running', self.lang)} {elapsed:.1f} s")
+        seconds = decimal(elapsed, self.lang, 1)
+        self._set_status(f"{frame} {t('cell.running', self.lang)} {seconds} s")
 
     def append_output(self, text: str) -> None:
         """Streamed output while the cell runs (shown inert)."""
