@@ -36,6 +36,20 @@ def on_sigint(signum: int, frame: types.FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
+_MISSING = object()
+TRACEBACK_FRAMES = 40
+"""Cell frames kept in a traceback: the first and last halves (a deep recursion has a
+million, and formatting them all took the kernel longer than the cell)."""
+
+
+def _torch_defaults() -> dict[str, Any]:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return {}
+    return {name: getattr(torch, name)
+            for name in ("manual_seed", "set_default_dtype", "set_grad_enabled")}
+
+
 def _describe_bytes(n: int) -> str:
     return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
@@ -47,8 +61,19 @@ class CellRunner:
         self.memory_limit = memory_limit
         self.cell_files: set[str] = set()
         self._builtins = dict(vars(builtins))
+        self._torch = _torch_defaults()
         self.namespace: dict[str, Any] = {}
         self.reset(0)
+
+    def restore_builtins(self) -> None:
+        """Put back builtins a cell replaced or deleted (``builtins.print = None``: the next
+        cell, and the worker's own code, need them); names a cell added stay until reset."""
+        current = vars(builtins)
+        for key, value in self._builtins.items():
+            if current.get(key, _MISSING) is not value:
+                current[key] = value
+        if self.namespace.get("__builtins__") is not builtins:
+            self.namespace["__builtins__"] = builtins  # ``__builtins__ = {}`` in a cell
 
     def reset(self, seed: int = 0) -> None:
         """A fresh namespace and known seeds; undo what cells did to builtins and torch defaults.
@@ -67,9 +92,11 @@ class CellRunner:
         random.seed(seed)
         torch = sys.modules.get("torch")
         if torch is not None:
-            torch.manual_seed(seed)
-            torch.set_default_dtype(torch.float32)
-            torch.set_grad_enabled(True)
+            # the functions saved at start: a cell may have monkeypatched torch's own
+            self._torch = self._torch or _torch_defaults()
+            self._torch["manual_seed"](seed)
+            self._torch["set_default_dtype"](torch.float32)
+            self._torch["set_grad_enabled"](True)
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             numpy.random.seed(seed)
@@ -99,19 +126,40 @@ class CellRunner:
             return {"status": "error", "display": None, "error": self._error(exc, filename)}
         return {"status": "ok", "display": display}
 
+    def _cell_frames(self, tb: types.TracebackType | None) -> tuple[traceback.StackSummary, int]:
+        """The traceback's frames from cells, at most TRACEBACK_FRAMES; how many were left out."""
+        entries: list[tuple[types.FrameType, int]] = []
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename in self.cell_files:
+                entries.append((tb.tb_frame, tb.tb_lineno))
+            tb = tb.tb_next
+        left_out = max(0, len(entries) - TRACEBACK_FRAMES)
+        if left_out:
+            half = TRACEBACK_FRAMES // 2
+            entries = entries[:half] + entries[-half:]
+        return traceback.StackSummary.extract(iter(entries)), left_out
+
     def _error(self, exc: BaseException, filename: str) -> Message:
-        frames = [
-            f for f in traceback.extract_tb(exc.__traceback__) if f.filename in self.cell_files
-        ]
+        frames, left_out = self._cell_frames(exc.__traceback__)
         lines: list[str] = []
         if frames:
-            lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-        try:
-            lines += traceback.format_exception_only(type(exc), exc)
-            message = str(exc)
-        except Exception:  # a broken __str__ must not break the kernel
-            message = f"<{type(exc).__name__} with an unprintable message>"
-            lines.append(f"{type(exc).__name__}: {message}\n")
+            listed = traceback.format_list(frames)
+            if left_out:
+                half = TRACEBACK_FRAMES // 2
+                listed.insert(half, f"  [... {left_out} more frames left out ...]\n")
+            lines = ["Traceback (most recent call last):\n", *listed]
+        name = type(exc).__name__
+        try:  # the exception's own __str__ is the cell's code: it may raise or never return
+            IN_CELL.in_cell = True
+            try:
+                message = str(exc)
+                lines += traceback.format_exception_only(type(exc), exc)
+            finally:
+                IN_CELL.in_cell = False
+        except BaseException as why:  # KeyboardInterrupt at the deadline included
+            reason = "it did not finish" if isinstance(why, KeyboardInterrupt) else "it raised"
+            message = f"<the message of this {name} could not be shown: {reason}>"
+            lines.append(f"{name}: {message}\n")
         if isinstance(exc, MemoryError) and self.memory_limit:
             message = (message + " " if message else "") + (
                 f"(out of memory: the kernel's limit is {_describe_bytes(self.memory_limit)})"
@@ -127,7 +175,7 @@ class CellRunner:
         return {
             "name": type(exc).__name__,
             "bases": [f"{k.__module__}.{k.__qualname__}" for k in type(exc).__mro__],
-            "message": message,
+            "message": _cut(message),
             "traceback": _cut("".join(lines)),
             "line": line,
         }

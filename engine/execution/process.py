@@ -25,6 +25,32 @@ from pathlib import Path
 from engine.execution.protocol import CHANNEL_LOST
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid``, from the parent ids in ``/proc/*/stat`` (Linux; empty
+    elsewhere). One pass over ``/proc``: milliseconds, paid only when a kernel is killed."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = list(Path("/proc").iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
 class WorkerProcess:
     """The common part: fds, signals, and killing the process group."""
 
@@ -48,10 +74,15 @@ class WorkerProcess:
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
-        """SIGKILL the worker's whole process group: stray children die with it."""
+        """SIGKILL the worker's whole process group: stray children die with it, and so do
+        its descendants that left the group (``start_new_session=True``), found by parent."""
+        strays = descendants(self.pid)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
         self.signal(signal.SIGKILL)
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
     def wait(self, timeout: float) -> int | None:
         """Wait for the end, up to ``timeout`` seconds; the exit status or None."""

@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
@@ -62,6 +63,7 @@ class _Output:
     """
 
     def __init__(self) -> None:
+        self.pipe = os.dup(1)  # not inheritable: a copy of the output pipe to restore 1 and 2
         self._open()
         threading.Thread(target=self._flush_loop, daemon=True, name="lectio-flush").start()
 
@@ -75,7 +77,11 @@ class _Output:
                        write_through=True)
 
     def restore(self) -> None:
-        """Give the next cell working streams, even if this one closed or replaced them."""
+        """Give the next cell working streams, even if this one closed or replaced them
+        (``sys.stdout = None``, ``os.close(1)``, ``os.dup2(devnull, 1)``)."""
+        for fd in (1, 2):
+            with contextlib.suppress(OSError):
+                os.dup2(self.pipe, fd)
         if self.buffer.closed:  # sys.stdout.buffer.close()
             self._open()
         for name in ("stdout", "stderr"):
@@ -164,10 +170,19 @@ def configure(cwd: str | None, memory_limit: int | None) -> None:
         os.chdir(cwd)
         os.environ["TMPDIR"] = cwd
         SCRATCH[:] = [cwd]
-    if memory_limit:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit_memory(memory_limit)
+
+
+def limit_memory(memory_limit: int | None) -> None:
+    """The address-space cap, soft and hard (a cell cannot lift a hard limit unless it runs
+    as root; so it is applied again after every cell, see :func:`_restore_process`)."""
+    if not memory_limit:
+        return
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        if soft != limit or hard != limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def preload(modules: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -216,7 +231,7 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
     reply: Message
     if op == "exec":
         reply = runner.run(request["code"], request.get("filename", "<cell>"))
-        _restore_stdio()
+        _restore_process(runner)
     elif op == "reset":
         runner.reset(int(request.get("seed", 0)))
         reply = {"status": "ok"}
@@ -263,6 +278,23 @@ def search(pattern: str, text: str) -> str:
     return "found" if found else "not found"
 
 
+def _restore_process(runner: CellRunner) -> None:
+    """After a cell: what it may have broken for the next one (or for the worker itself) is
+    put back: builtins (first: the rest uses them), the output, the SIGINT handler, the
+    working folder, the memory cap."""
+    runner.restore_builtins()
+    _restore_stdio()
+    if SCRATCH:
+        try:
+            here: str | None = str(Path.cwd())
+        except OSError:  # the cell removed the folder it moved to
+            here = None
+        if here != SCRATCH[0]:
+            with contextlib.suppress(OSError):
+                os.chdir(SCRATCH[0])
+    limit_memory(runner.memory_limit)
+
+
 def _restore_stdio() -> None:
     """Flush the cell's output, and give the next cell our streams and SIGINT handler back."""
     if OUTPUT is not None:
@@ -287,6 +319,11 @@ def _watch_lectio(ctrl_in: int) -> None:
     time.sleep(1.0)
     for folder in SCRATCH:
         shutil.rmtree(folder, ignore_errors=True)
+    from engine.execution.process import descendants
+
+    for pid in descendants(os.getpid()):  # children that left the group too
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.killpg(0, signal.SIGKILL)  # the cell's child processes too
     os._exit(0)

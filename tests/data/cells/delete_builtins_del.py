@@ -1,0 +1,3 @@
+# status: ok
+# kernel: survives
+del __builtins__

@@ -1,0 +1,7 @@
+# status: error
+# error: ValueError
+# kernel: survives
+class Bad:
+    def __repr__(self):
+        raise ValueError("no repr for you")
+Bad()
