@@ -160,6 +160,13 @@ def _source_line(code: str, line: int | None) -> str:
     return lines[line - 1].strip()
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    """A check's message is one line: a cell's exception may have a name or message with
+    newlines (``type("a\\nb", (Exception,), {})``) or megabytes of text."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str]:
     """Status, one-line message and detail of a cell or verify that did not succeed."""
     detail = result.stdout.rstrip()
@@ -167,7 +174,7 @@ def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str
         return "skipped", result.detail or "not run", ""
     if result.status is CellStatus.ERROR and result.error is not None:
         error = result.error
-        text = f"{error.name}: {error.message}" if error.message else error.name
+        text = _one_line(f"{error.name}: {error.message}" if error.message else error.name)
         source = _source_line(code, error.line)
         where = f" on line {error.line} of the {what}" if error.line else ""
         message = f"{text}{where}" + (f": {source}" if source and not error.message else "")
