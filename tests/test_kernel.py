@@ -349,3 +349,22 @@ def test_crash_dump_filter_is_linear_on_a_hostile_line() -> None:
     kept = _without_kernel_frames(dump)
     assert time.monotonic() - start < 1.0
     assert "worker.py" not in kept and '"<cell a>", line 2' in kept and hostile in kept
+
+
+@pytest.mark.slow
+def test_a_lesson_with_an_optimizer_gets_a_kernel_that_imported_dynamo() -> None:
+    """The first ``opt.step()`` imports ``torch._dynamo`` (a second or more): a kernel for a
+    lesson that uses ``optim`` does it before it says ready; one for other lessons does not."""
+    from engine.execution.executor import LessonExecutor
+    from engine.format.models import Lesson
+
+    probe = "import sys\nprint('torch._dynamo' in sys.modules)"
+    for code, warmed in (("import torch\nopt = torch.optim.SGD", True), ("x = 1", False)):
+        lesson = Lesson.model_validate({"id": "l", "title": "t", "blocks": [{"code": code}]})
+        kernel = Kernel()
+        try:
+            LessonExecutor(lesson, kernel)
+            assert kernel.warm == ({"optim"} if warmed else set())
+            assert kernel.execute(probe).stdout == f"{warmed}\n"
+        finally:
+            kernel.shutdown()

@@ -34,6 +34,9 @@ from typing import Any, NoReturn
 
 from engine.execution.process import ForkedWorker, worker_environment
 from engine.execution.protocol import send
+from engine.execution.warmup import WARMUPS, needed_warmups
+
+__all__ = ["WARMUPS", "ForkServer", "ForkServerError", "needed_warmups"]
 
 _MAX_MESSAGE = 1 << 16
 
@@ -183,25 +186,6 @@ def _warm(unsafe: bool) -> int:
     text += repr(torch.tensor(2.0)) + repr(torch.zeros(2, 3, dtype=torch.int64)) + str(y)
     torch.manual_seed(0)  # its first call imports and initialises more (about 10 ms)
     return threads
-
-
-def _warm_optim() -> None:
-    """An optimizer's first ``step()`` imports ``torch._dynamo``: a second (about 1 s)."""
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        weight = torch.ones(2, requires_grad=True)
-        (weight * weight).sum().backward()
-        torch.optim.SGD([weight], lr=0.1).step()
-
-
-WARMUPS = {"optim": _warm_optim}
-"""Optional warm-ups, done when a fork request asks for them (see :func:`needed_warmups`)."""
-
-
-def needed_warmups(code: Iterable[str]) -> set[str]:
-    """The optional warm-ups worth doing for this code (each costs the server time once)."""
-    text = "\n".join(code)
-    return {"optim"} if any(word in text for word in ("optim", "compile", "_dynamo")) else set()
 
 
 def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:

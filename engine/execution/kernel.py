@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from engine.execution.results import (
     KernelState,
     MatchVerdict,
 )
+from engine.execution.warmup import needed_warmups
 
 if TYPE_CHECKING:
     from engine.execution.forkserver import ForkServer
@@ -208,6 +209,7 @@ class Kernel:
         on_state: Callable[[KernelState], None] | None = None,
         forkserver: ForkServer | None = None,
         interrupt_grace: float = INTERRUPT_GRACE,
+        warm: Iterable[str] = (),
     ) -> None:
         self.memory_limit = memory_limit
         self.output_limit = output_limit
@@ -215,6 +217,8 @@ class Kernel:
         self.on_state = on_state
         self.forkserver = forkserver
         self.interrupt_grace = interrupt_grace
+        self.warm = set(warm)
+        """Warm-ups (:mod:`engine.execution.warmup`) a new worker does before it is ready."""
         self.generation = 0
         """Counts worker processes started; a new value means the namespace was lost."""
         self._state = KernelState.DEAD
@@ -249,6 +253,14 @@ class Kernel:
 
     # -- lifecycle --------------------------------------------------------------------------
 
+    def prepare_for(self, code: Iterable[str]) -> None:
+        """Ask the next worker to warm up what this code needs (an optimizer's first step
+        imports ``torch._dynamo``: a second) before it is ready, so a learner's first cell does
+        not pay it. Call before :meth:`start`; ``LessonExecutor`` does, with the lesson's code."""
+        self.warm |= needed_warmups(code)
+        if self.forkserver is not None:
+            self.forkserver.warm |= self.warm
+
     def start(self) -> None:
         """Start the worker if none is running; returns at once (imports happen over there)."""
         with self._life:
@@ -267,9 +279,8 @@ class Kernel:
             if self.forkserver is not None:
                 process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
             else:
-                process = SpawnedWorker(
-                    cwd=scratch, memory_limit=self.memory_limit, preload=self.preload
-                )
+                process = SpawnedWorker(cwd=scratch, memory_limit=self.memory_limit,
+                                        preload=self.preload, warm=sorted(self.warm))
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             self._set_state(KernelState.DEAD)

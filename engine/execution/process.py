@@ -119,7 +119,8 @@ def worker_environment() -> dict[str, str]:
 class SpawnedWorker(WorkerProcess):
     """A worker started with ``sys.executable -m engine.execution.worker``."""
 
-    def __init__(self, *, cwd: str, memory_limit: int | None, preload: Sequence[str]) -> None:
+    def __init__(self, *, cwd: str, memory_limit: int | None, preload: Sequence[str],
+                 warm: Sequence[str] = ()) -> None:
         super().__init__()
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
@@ -137,6 +138,8 @@ class SpawnedWorker(WorkerProcess):
             str(memory_limit or 0),
             "--preload",
             ",".join(preload),
+            "--warm",
+            ",".join(warm),
         ]
         env = worker_environment()
         pidfd_open = getattr(os, "pidfd_open", None)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
+from engine.execution import warmup
 from engine.execution.cellexec import IN_CELL, CellRunner, on_sigint
 from engine.execution.protocol import CHANNEL_LOST, LineReader, Message, send
 
@@ -375,10 +376,13 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     parser.add_argument("--cwd", default=None)
     parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("--preload", default="")
+    parser.add_argument("--warm", default="", help="warm-ups to do before ready (warmup.py)")
     args = parser.parse_args(argv)
     memory_limit = args.memory_limit or None
     setup_process(args.cwd, memory_limit)
     done, failed = preload([m for m in args.preload.split(",") if m])
+    if "torch" in done:
+        warmup.run(w for w in args.warm.split(",") if w)
     runner = CellRunner(memory_limit)
     send(args.ctrl_out, {"op": "ready", "pid": os.getpid(), "preloaded": done, "failed": failed})
     serve(args.ctrl_in, args.ctrl_out, runner)
