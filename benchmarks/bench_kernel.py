@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+# the checkout this file is in, even if another lectio is installed (or none: a fresh clone)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _time(run: Callable[[], object], runs: int) -> list[float]:

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's engine, installed or not (a fresh clone)
 DEFAULT_LESSON = ROOT / "lessons" / "pytorch-essentials" / "gradients.yaml"
 
 
