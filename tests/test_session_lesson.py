@@ -121,7 +121,7 @@ def test_shuffle_is_per_learner_stable_and_respects_shuffle_false(lesson: Lesson
 
 def test_position_and_done_survive_a_new_session(lesson: Lesson, store: SqliteStore) -> None:
     s = session(lesson, store)
-    assert (s.position, s.complete, s.started) == (0, False, False)
+    assert (s.position, s.complete, s.started) == (0, False, True)  # opened: started
     s.visit(4)
     assert store.load_progress("ana", "", "basics").position == 4  # type: ignore[union-attr]
     resumed = session(lesson, store)

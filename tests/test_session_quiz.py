@@ -167,3 +167,23 @@ def test_a_skip_is_remembered_within_the_attempt(quiz: Quiz, store: SqliteStore)
     assert new(quiz, store).position == 1
     fresh = new(quiz, store, new_attempt=True)
     assert not fresh.skipped(0) and fresh.position == 0
+
+
+def test_an_opened_chapter_is_started(store: SqliteStore) -> None:
+    """Opening a chapter (a session at its first block, nothing else done) starts it: the
+    course map shows it started, and Continue points at it, not at "Start"."""
+    from engine.session import LessonSession
+
+    loaded = load_course_dir(ROOT / "lessons" / "demo")
+    assert loaded.course is not None
+    done_before = LessonProgress("ana", "demo", "alpha", 2, True, updated=time.time())
+    store.save_progress(done_before)
+    session = LessonSession(loaded.lessons["beta"], store=store, learner="ana",
+                            course=loaded.course)
+    assert session.position == 0 and session.started
+    p = course_progress(loaded.course, store, "ana", loaded.lessons)
+    assert p.chapter("beta").status is LessonStatus.STARTED  # type: ignore[union-attr]
+    assert p.resume == "beta"
+    LessonSession(loaded.lessons["alpha"], store=store, learner="ana", course=loaded.course)
+    again = store.load_progress("ana", "demo", "alpha")
+    assert again is not None and (again.done, again.position) == (True, 2)  # not rewritten

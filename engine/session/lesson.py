@@ -23,7 +23,10 @@ Usage (what the plain mode does; the TUI does the same from widgets and worker t
 Rules:
 
 * ``position`` is a block index, or ``len(lesson.blocks)`` for the chapter end. ``visit`` saves it
-  at once; reaching the end marks the lesson done (``complete``).
+  at once; reaching the end marks the lesson done (``complete``). Creating the session is the
+  learner opening the chapter: a lesson with no record gets one at once (position 0), so the
+  chapter counts as started even if the front end never calls ``visit`` for the first block.
+  A store that refuses the write raises :class:`~engine.store.base.StoreError` here.
 * ``answer`` commits the attempt to the store BEFORE returning the verdict, so whatever the
   learner was told is on disk even if the process is killed right after.
 * A learner may answer again after a wrong (or right) answer; attempts are numbered from 1.
@@ -99,6 +102,8 @@ class LessonSession:
                                                  lesson=lesson.id, content_hash=self.content_hash)
         self._saved = saved is not None
         self.position = min(max(self._progress.position, 0), len(lesson.blocks))
+        if not self._saved:  # opening a chapter starts it (the course map, "Continue")
+            self._save(done=False)
         self._attempts: dict[str, list[Attempt]] = {}
         for attempt in store.attempts(learner=learner, course=self.course_id, lesson=lesson.id):
             if attempt.quiz_attempt is None:
@@ -116,7 +121,7 @@ class LessonSession:
 
     @property
     def started(self) -> bool:
-        """Some earlier session (or this one) recorded progress in this lesson."""
+        """The learner opened this lesson (in this session or an earlier one)."""
         return self._saved
 
     @property
