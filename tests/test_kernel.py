@@ -339,14 +339,14 @@ def test_limits_from_the_environment(text: str, expected: int | None,
 def test_crash_dump_filter_is_linear_on_a_hostile_line() -> None:
     """A cell can print a megabyte line shaped like a frame before it crashes: the filter of
     the kernel's own frames must not backtrack on it (a regex did: minutes)."""
-    from engine.execution.kernel import _without_kernel_frames
+    from engine.execution.kernel import without_kernel_frames
 
     hostile = '  File "' + "/engine/execution/" * 60000 + "\n"
     dump = ('Fatal Python error: Segmentation fault\n' + hostile
             + '  File "/x/engine/execution/worker.py", line 3 in serve\n'
             + '  File "<cell a>", line 2 in <module>\n')
     start = time.monotonic()
-    kept = _without_kernel_frames(dump)
+    kept = without_kernel_frames(dump)
     assert time.monotonic() - start < 1.0
     assert "worker.py" not in kept and '"<cell a>", line 2' in kept and hostile in kept
 

@@ -7,6 +7,12 @@ SIGKILL of the whole process group and a fresh worker. Death is noticed the mome
 is reported on the cell that caused it, with the signal or exit status, and the kernel starts
 again by itself.
 
+This module is the kernel's life and its conversation with the worker; the rest lives apart:
+the limits and their environment variables (:mod:`~engine.execution.limits`), the scratch
+folder (:mod:`~engine.execution.scratch`), the output as it arrives
+(:mod:`~engine.execution.output`), and turning what happened into a
+:class:`~engine.execution.results.CellResult` (:mod:`~engine.execution.outcome`).
+
 Threads: :meth:`Kernel.execute` blocks and is meant for a worker thread; :meth:`interrupt`,
 :meth:`restart` and :meth:`shutdown` may be called from any other thread (the UI's). The
 ``on_state`` and ``on_output`` callbacks run on whichever thread noticed the change: a front end
@@ -16,14 +22,11 @@ marshals them to its own thread.
 from __future__ import annotations
 
 import atexit
-import codecs
 import contextlib
 import itertools
 import os
-import re
 import select
 import shutil
-import tempfile
 import threading
 import time
 import weakref
@@ -32,127 +35,40 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.execution.graph import AutogradGraph, from_message
+from engine.execution.limits import (
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_OUTPUT_LIMIT,
+    DEFAULT_TIMEOUT,
+    INTERRUPT_GRACE,
+    MATCH_TIMEOUT,
+    STARTUP_TIMEOUT,
+    size_from_env,
+)
+from engine.execution.outcome import Outcome, to_result, without_kernel_frames
+from engine.execution.output import CellOutput
 from engine.execution.process import SpawnedWorker, WorkerProcess, describe_exit
 from engine.execution.protocol import LineReader, Message, send
-from engine.execution.results import (
-    MATCH_TIMEOUT,
-    CellError,
-    CellResult,
-    CellStatus,
-    KernelState,
-    MatchVerdict,
-)
+from engine.execution.results import CellResult, CellStatus, KernelState, MatchVerdict
+from engine.execution.scratch import scratch_folder
 from engine.execution.warmup import needed_warmups
 
 if TYPE_CHECKING:
     from engine.execution.forkserver import ForkServer
 
-def size_from_env(name: str, default: int | None) -> int | None:
-    """A size in bytes from an environment variable: ``8G``, ``512M``, ``1048576``; ``none``
-    or ``0`` for no limit. A value that cannot be read leaves the default."""
-    text = os.environ.get(name, "").strip().lower().removesuffix("b").removesuffix("i")
-    if not text:
-        return default
-    if text in {"none", "0", "off", "unlimited"}:
-        return None
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
-    scale = units.get(text[-1], 1)
-    try:
-        value = float(text[:-1] if text[-1] in units else text)
-    except ValueError:
-        return default
-    return int(value * scale) if value > 0 else default
-
-
-DEFAULT_MEMORY_LIMIT = size_from_env("LECTIO_MEMORY_LIMIT", 4 << 30)
-"""Address-space cap of a kernel: 4 GiB, or ``$LECTIO_MEMORY_LIMIT`` (``8G``, ``none``)."""
-DEFAULT_OUTPUT_LIMIT = size_from_env("LECTIO_OUTPUT_LIMIT", 1 << 20) or 1 << 20
-"""Output kept per cell: 1 MiB, or ``$LECTIO_OUTPUT_LIMIT``."""
-DEFAULT_TIMEOUT = 30.0
-INTERRUPT_GRACE = 2.0
-"""Seconds a cell gets to stop after SIGINT before its kernel is killed."""
-STARTUP_TIMEOUT = 180.0
-"""Seconds a kernel may take to import its preload modules (torch) on a busy machine."""
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_OUTPUT_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "INTERRUPT_GRACE",
+    "MATCH_TIMEOUT",
+    "STARTUP_TIMEOUT",
+    "Kernel",
+    "size_from_env",
+    "without_kernel_frames",
+]
 
 _READ = select.POLLIN | select.POLLHUP | select.POLLERR
 _LIVE_KERNELS: weakref.WeakSet[Kernel] = weakref.WeakSet()
-
-
-_SWEPT: list[bool] = []
-
-
-def _scratch_folder() -> str:
-    """A new scratch folder, named after this process; the first call also removes folders
-    left by lectio processes that were killed before they could tidy up."""
-    if not _SWEPT:
-        _SWEPT.append(True)
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(tempfile.gettempdir()):
-                match = _SCRATCH_NAME.match(entry.name)
-                if match and entry.is_dir() and not _alive(int(match.group(1))):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-    return tempfile.mkdtemp(prefix=f"lectio-kernel-{os.getpid()}-")
-
-
-_SCRATCH_NAME = re.compile(r"^lectio-kernel-(\d+)-")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _size(n: int) -> str:
-    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
-
-
-class _Output:
-    """A cell's output as it arrives: decoded leniently, streamed, and capped."""
-
-    def __init__(self, limit: int, on_output: Callable[[str], None] | None) -> None:
-        self.limit = limit
-        self.on_output = on_output
-        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self.parts: list[str] = []
-        self.kept = 0
-        self.elided = 0
-
-    def _emit(self, text: str) -> None:
-        if not text:
-            return
-        self.parts.append(text)
-        if self.on_output is not None:
-            with contextlib.suppress(Exception):  # a broken front end must not break the kernel
-                self.on_output(text)
-
-    def feed(self, data: bytes) -> None:
-        room = self.limit - self.kept
-        if room > 0:
-            take = data[:room]
-            self.kept += len(take)
-            self._emit(self.decoder.decode(take))
-            data = data[room:]
-            if data:
-                self._emit(self.decoder.decode(b"", final=True))
-                if self.on_output is not None:
-                    with contextlib.suppress(Exception):
-                        self.on_output(f"\n[output truncated at {_size(self.limit)}]\n")
-        self.elided += len(data)
-
-    def text(self) -> str:
-        self._emit(self.decoder.decode(b"", final=True))
-        text = "".join(self.parts)
-        if self.elided:
-            text += (
-                f"\n[output truncated: the cell printed more than {_size(self.limit)}; "
-                f"{self.elided} more bytes were elided]\n"
-            )
-        return text
 
 
 @dataclass
@@ -184,17 +100,6 @@ class _Live:
         self.process.kill()
         self.process.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-@dataclass
-class _Outcome:
-    reply: Message | None
-    duration: float
-    timed_out: bool = False
-    user_interrupt: bool = False
-    died: bool = False
-    returncode: int | None = None
-    killed_because: str = ""
 
 
 class Kernel:
@@ -273,7 +178,7 @@ class Kernel:
 
     def _spawn(self) -> _Live:
         self._set_state(KernelState.STARTING)
-        scratch = _scratch_folder()
+        scratch = scratch_folder()
         process: WorkerProcess
         try:
             if self.forkserver is not None:
@@ -447,7 +352,7 @@ class Kernel:
 
     def _roundtrip(
         self, live: _Live, request: Message, timeout: float, sink: Callable[[bytes], object]
-    ) -> _Outcome:
+    ) -> Outcome:
         """Send one request and wait for its reply, streaming output; enforce the deadline."""
         request_id = next(self._ids)
         request["id"] = request_id
@@ -459,7 +364,7 @@ class Kernel:
             live.interrupt_by = ""
         start = time.monotonic()
         deadline = start + timeout
-        outcome: _Outcome | None = None
+        outcome: Outcome | None = None
         with contextlib.suppress(OSError):  # if the worker is gone, the poll below sees it
             send(live.process.ctrl_in, request)
         while outcome is None:
@@ -485,7 +390,7 @@ class Kernel:
             if reply is not None:
                 live.replies.clear()
                 self._drain(live, poller, sink)
-                outcome = _Outcome(reply, time.monotonic() - start)
+                outcome = Outcome(reply, time.monotonic() - start)
                 break
             if (
                 any(fd == live.process.wait_fd for fd, _ in events)
@@ -493,7 +398,7 @@ class Kernel:
             ):
                 self._drain(live, poller, sink)
                 self._died(live)
-                outcome = _Outcome(
+                outcome = Outcome(
                     None,
                     time.monotonic() - start,
                     died=True,
@@ -523,7 +428,7 @@ class Kernel:
                 elif now >= live.interrupted_at + self.interrupt_grace + 5.0:
                     # killed but its death is not reported: give up waiting for it
                     live.dead = True
-                    outcome = _Outcome(
+                    outcome = Outcome(
                         None, now - start, died=True, killed_because=live.killed_because
                     )
         with self._life:
@@ -574,7 +479,7 @@ class Kernel:
         filename: str = "<cell>",
     ) -> CellResult:
         """Run ``code`` in the namespace; blocks until it is done, timed out or crashed."""
-        output = _Output(self.output_limit, on_output)
+        output = CellOutput(self.output_limit, on_output)
         with self._io:
             live = self._current()
             if live.dead:
@@ -591,70 +496,7 @@ class Kernel:
             )
             if not outcome.died:
                 self._set_state(KernelState.READY)
-        return self._result(outcome, output.text(), timeout)
-
-    def _result(self, outcome: _Outcome, stdout: str, timeout: float) -> CellResult:
-        truncated = "[output truncated:" in stdout and stdout.endswith("elided]\n")
-        if outcome.died:
-            if outcome.timed_out:
-                detail = (
-                    f"the cell ran past its time limit of {timeout:g} s and did not stop when "
-                    "interrupted, so its kernel was stopped and restarted (variables are lost)"
-                )
-                return CellResult(
-                    CellStatus.TIMEOUT,
-                    stdout,
-                    duration=outcome.duration,
-                    truncated=truncated,
-                    detail=detail,
-                )
-            if outcome.killed_because and outcome.user_interrupt:
-                detail = (
-                    "the cell did not stop when interrupted, so its kernel was stopped and "
-                    "restarted (variables are lost)"
-                )
-            elif outcome.killed_because:
-                detail = outcome.killed_because
-            else:
-                detail = (
-                    f"the kernel died while running this cell: "
-                    f"{describe_exit(outcome.returncode)}; it was restarted (variables are lost)"
-                )
-            return CellResult(
-                CellStatus.CRASHED,
-                _without_kernel_frames(stdout),
-                duration=outcome.duration,
-                truncated=truncated,
-                detail=detail,
-            )
-        reply = outcome.reply or {}
-        error = _error(reply.get("error"))
-        if reply.get("status") == "ok":
-            return CellResult(
-                CellStatus.OK,
-                stdout,
-                display=reply.get("display"),
-                duration=outcome.duration,
-                truncated=truncated,
-            )
-        if outcome.timed_out and error is not None and error.name == "KeyboardInterrupt":
-            return CellResult(
-                CellStatus.TIMEOUT,
-                stdout,
-                error=error,
-                duration=outcome.duration,
-                truncated=truncated,
-                detail=f"interrupted: the cell ran past its time limit of {timeout:g} s",
-            )
-        detail = "interrupted" if outcome.user_interrupt else ""
-        return CellResult(
-            CellStatus.ERROR,
-            stdout,
-            error=error,
-            duration=outcome.duration,
-            truncated=truncated,
-            detail=detail,
-        )
+        return to_result(outcome, output.text(), timeout, truncated=output.elided > 0)
 
     def reset(self, seed: int = 0) -> None:
         """A fresh namespace, ``torch.manual_seed(seed)`` and ``random.seed(seed)``."""
@@ -714,41 +556,6 @@ class Kernel:
         for fd in (getattr(self, "_wake_r", -1), getattr(self, "_wake_w", -1)):
             with contextlib.suppress(OSError):
                 os.close(fd)
-
-
-def _is_kernel_frame(line: str) -> bool:
-    """``  File ".../engine/execution/worker.py", line 3`` (a frame of the kernel's own code).
-
-    Plain string tests, no regular expression: the output is the cell's, and a pattern with
-    two ``[^"]*`` around a literal backtracks quadratically on a megabyte line made to look
-    like a frame."""
-    text = line.lstrip()
-    if not text.startswith('File "') or len(text) > 2000:
-        return False
-    name = text[6:].partition('"')[0]
-    return "/engine/execution/" in name or name == "<frozen runpy>"
-
-
-def _without_kernel_frames(output: str) -> str:
-    """A crash dump (faulthandler) lists the kernel's own frames too: keep the learner's."""
-    if "Fatal Python error" not in output:
-        return output
-    return "".join(
-        line for line in output.splitlines(keepends=True)
-        if not _is_kernel_frame(line) and not line.startswith("Extension modules:")
-    )
-
-
-def _error(data: Message | None) -> CellError | None:
-    if not data:
-        return None
-    return CellError(
-        name=str(data.get("name", "Exception")),
-        message=str(data.get("message", "")),
-        traceback=str(data.get("traceback", "")),
-        line=data.get("line"),
-        bases=tuple(data.get("bases", ())),
-    )
 
 
 @atexit.register
