@@ -62,6 +62,10 @@ EN: dict[str, str] = {
     "lesson.next": "Next chapter",
     "lesson.end": "End of the chapter",
     "lesson.course_done": "You finished the course!",
+    "lesson.missing_module": "This lesson needs the module {modules}, which is not installed: "
+    "pip install {packages}",
+    "lesson.missing_modules": "This lesson needs the modules {modules}, which are not "
+    "installed: pip install {packages}",
     "lesson.next_block": "Next block",
     "lesson.previous_block": "Previous block",
     # notes
@@ -85,6 +89,7 @@ EN: dict[str, str] = {
     "cell.timeout": "Timed out after {seconds:.1f} s",
     "cell.crashed": "The kernel crashed while running this cell; it is restarting",
     "cell.skipped": "Skipped",
+    "cell.skipped_missing": "Skipped: {modules} not installed",
     "cell.raised_as_expected": "{name} raised, as the lesson expects",
     "cell.truncated": "… output truncated",
     "cell.not_run": "Not run yet",
@@ -259,6 +264,10 @@ PT: dict[str, str] = {
     "lesson.next": "Próximo capítulo",
     "lesson.end": "Fim do capítulo",
     "lesson.course_done": "Você concluiu o curso!",
+    "lesson.missing_module": "Esta lição precisa do módulo {modules}, que não está instalado: "
+    "pip install {packages}",
+    "lesson.missing_modules": "Esta lição precisa dos módulos {modules}, que não estão "
+    "instalados: pip install {packages}",
     "lesson.next_block": "Próximo bloco",
     "lesson.previous_block": "Bloco anterior",
     # notes
@@ -282,6 +291,7 @@ PT: dict[str, str] = {
     "cell.timeout": "Tempo esgotado após {seconds:.1f} s",
     "cell.crashed": "O kernel travou ao executar esta célula; ele está reiniciando",
     "cell.skipped": "Ignorada",
+    "cell.skipped_missing": "Ignorada: falta instalar {modules}",
     "cell.raised_as_expected": "{name} lançada, como a lição espera",
     "cell.truncated": "… saída truncada",
     "cell.not_run": "Ainda não executada",

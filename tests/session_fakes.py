@@ -26,9 +26,12 @@ class FakeKernel:
     """``canned`` maps a substring of a cell's code to its result (first match wins)."""
 
     def __init__(self, *, on_state: Callable[[KernelState], None] | None = None,
-                 canned: dict[str, CellResult] | None = None) -> None:
+                 canned: dict[str, CellResult] | None = None,
+                 not_installed: frozenset[str] = frozenset()) -> None:
         self.on_state = on_state
         self.canned = canned or {}
+        self.not_installed = not_installed
+        self.requires_checks = 0
         self.state = KernelState.DEAD
         self.generation = 0
         self.executed: list[str] = []
@@ -61,6 +64,11 @@ class FakeKernel:
         self._set(KernelState.READY)
         return result
 
+    def missing_modules(self, modules: list[str]) -> list[str]:
+        self.start()
+        self.requires_checks += 1
+        return [m for m in modules if m in self.not_installed]
+
     def reset(self, seed: int = 0) -> None:
         self.start()
         self.resets.append(seed)
@@ -87,11 +95,13 @@ class FakeKernel:
 class KernelFactory:
     """A kernel factory for ``LessonSession(kernel_factory=...)`` that remembers its kernels."""
 
-    def __init__(self, canned: dict[str, CellResult] | None = None) -> None:
+    def __init__(self, canned: dict[str, CellResult] | None = None,
+                 not_installed: frozenset[str] = frozenset()) -> None:
         self.canned = canned
+        self.not_installed = not_installed
         self.kernels: list[FakeKernel] = []
 
     def __call__(self, **kwargs: Any) -> FakeKernel:
-        kernel = FakeKernel(canned=self.canned, **kwargs)
+        kernel = FakeKernel(canned=self.canned, not_installed=self.not_installed, **kwargs)
         self.kernels.append(kernel)
         return kernel

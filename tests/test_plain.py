@@ -354,3 +354,33 @@ def test_q_at_the_clear_question_stops_like_everywhere_else(store: SqliteStore) 
     assert "Please type y or n" not in out and out.rstrip().endswith(
         "Your progress is saved; run the same command to continue.")
     assert store.feedback() == []
+
+
+def test_a_missing_required_module_skips_the_cells_with_the_reason_once(
+        store: SqliteStore) -> None:
+    """``requires: [m]`` and m is not installed: no ModuleNotFoundError on every cell, but one
+    line saying what to install, and each cell skipped."""
+    out, err = io.StringIO(), io.StringIO()
+    kernels = KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
+    code = run_plain(DATA / "plain" / "needs-module.yaml", learner=LEARNER,
+                     stdin=io.StringIO(""), stdout=out, stderr=err, store=store,
+                     kernel_factory=kernels)
+    text = out.getvalue()
+    assert code == 0, err.getvalue()
+    reason = ("This lesson needs the module nosuchmodule_lectio, which is not installed: "
+              "pip install nosuchmodule_lectio")
+    assert text.count(reason) == 1, text
+    assert "ModuleNotFoundError" not in text and "Error" not in text
+    assert text.count("Skipped") == 2  # the two visible cells; the hidden one is not shown
+    assert "earlier cell" not in text
+    assert kernels.kernels[0].executed == []  # nothing ran
+    assert {r.status for r in store.cell_runs()} == {"skipped"}
+
+
+def test_the_missing_module_reason_in_portuguese(store: SqliteStore) -> None:
+    out = io.StringIO()
+    run_plain(DATA / "plain" / "needs-module.yaml", learner=LEARNER, lang="pt",
+              stdin=io.StringIO(""), stdout=out, stderr=io.StringIO(), store=store,
+              kernel_factory=KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"})))
+    assert ("Esta lição precisa do módulo nosuchmodule_lectio, que não está instalado: "
+            "pip install nosuchmodule_lectio") in out.getvalue()

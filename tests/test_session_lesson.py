@@ -261,3 +261,29 @@ def test_answers_given_on_an_earlier_version_that_no_longer_fit_do_not_break_res
     qs = QuizSession(quiz, resolve_quiz(quiz, tmp_path), store=store, learner="ana")
     assert qs.answered(0) and qs.question(0).last is None
     assert qs.finish().missed[0].verdict is None
+
+
+def test_cells_of_a_lesson_whose_required_module_is_missing_are_skipped(
+        store: SqliteStore) -> None:
+    needs = load_lesson(DATA.parent / "plain" / "needs-module.yaml")
+    kernels = KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
+    s = LessonSession(needs, store=store, learner="ana", kernel_factory=kernels)
+    assert s.missing_modules() == ["nosuchmodule_lectio"]
+    results = s.run_cell(3)
+    assert [(i, r.status) for i, r in results] == [(1, CellStatus.SKIPPED), (2, CellStatus.SKIPPED),
+                                                   (3, CellStatus.SKIPPED)]
+    assert results[-1][1].extra == {"missing": "nosuchmodule_lectio"}
+    assert s.cell(2).result is not None and s.cell(2).result.status is CellStatus.SKIPPED
+    assert kernels.kernels[0].executed == [] and kernels.kernels[0].requires_checks == 1
+    assert [i for i, _ in s.run_cell(3)] == [3]  # the earlier ones are not reported again
+    fine = LessonSession(needs, store=store, learner="bob", kernel_factory=KernelFactory())
+    assert fine.missing_modules() == [] and fine.run_cell(1)[0][1].ok
+
+
+def test_the_missing_module_reason_names_what_to_install() -> None:
+    from engine.session.lesson import missing_reason
+
+    assert missing_reason(["a.b", "a.c", "d"], "en") == (
+        "This lesson needs the modules a.b, a.c, d, which are not installed: pip install a d")
+    assert missing_reason(["m"], "pt") == (
+        "Esta lição precisa do módulo m, que não está instalado: pip install m")

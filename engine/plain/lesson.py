@@ -18,7 +18,7 @@ from engine.i18n import t
 from engine.plain import render
 from engine.plain.answers import QUIT_WORDS, parse
 from engine.plain.console import Console
-from engine.session.lesson import LessonSession
+from engine.session.lesson import LessonSession, missing_reason
 from engine.session.views import QuestionView, Verdict
 
 Outcome = Literal["done", "eof", "quit"]
@@ -54,6 +54,8 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
             session.start_kernel()  # imports overlap with reading
         except Exception as exc:  # the kernel cannot start: cells will say so when run
             console.say(f"{t('app.error', lang)}: {exc}")
+        else:
+            _say_missing(session, console, lang)
     visible = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and not b.hidden]
     questions = [i for i, b in enumerate(blocks) if isinstance(b, QuestionBlock)]
     try:
@@ -109,6 +111,21 @@ def _in_worker(session: LessonSession, work: Callable[[], R]) -> R:
     return box["value"]  # type: ignore[return-value]
 
 
+def _say_missing(session: LessonSession, console: Console, lang: str | None) -> None:
+    """Say once, before the first cell, which required modules are not installed: the cells
+    are then only shown (each says Skipped), not run into a ModuleNotFoundError each."""
+    if not session.lesson.requires:
+        return
+    try:
+        missing: list[str] = _in_worker(session, session.missing_modules)
+    except Exception as exc:  # the kernel cannot answer: cells will say so when run
+        console.say(f"{t('app.error', lang)}: {exc}")
+        return
+    if missing:
+        console.say(missing_reason(missing, lang), "yellow")
+        console.say()
+
+
 def _code(session: LessonSession, console: Console, lang: str | None, index: int,
           visible: list[int]) -> None:
     blocks = session.lesson.blocks
@@ -124,7 +141,8 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
     # only cells never tried yet run first.
     pending = [i for i, b in enumerate(session.lesson.blocks[:index])
                if isinstance(b, CodeBlock) and session.cell(i).result is None]
-    if pending:
+    missing = bool(session.missing_known)  # nothing runs; the reason was said once
+    if pending and not missing:
         console.say(t("plain.running_above", lang, n=len(pending)))
     printed = {"any": False, "newline": True}
 
@@ -142,7 +160,7 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
     if printed["any"] and not printed["newline"]:
         console.write("\n")
     for cell, result in results:
-        if cell != index and not result.ok:  # an earlier cell failed: say which
+        if cell != index and not result.ok and not missing:  # an earlier cell failed
             if cell in visible:
                 console.say(t("plain.code_cell", lang, n=visible.index(cell) + 1,
                               total=len(visible)))

@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from engine.execution.results import CellResult, KernelState
+from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, Course, GraphBlock, Lesson, QuestionBlock
+from engine.i18n import t
 from engine.session.content import content_hash as compute_hash
 from engine.session.grading import check_picks, choice_order, grade, regrade
 from engine.session.kernel_api import (
@@ -61,6 +62,13 @@ from engine.session.kernel_api import (
 from engine.session.views import CellView, ChoiceView, QuestionView, Verdict
 from engine.store.base import Store
 from engine.store.records import Attempt, CellRun, Feedback, HintReveal, LessonProgress
+
+
+def missing_reason(modules: Sequence[str], lang: str | None) -> str:
+    """What a learner reads once per lesson when its ``requires`` are not installed."""
+    key = "lesson.missing_module" if len(modules) == 1 else "lesson.missing_modules"
+    packages = " ".join(dict.fromkeys(m.split(".", 1)[0] for m in modules))
+    return t(key, lang, modules=", ".join(modules), packages=packages)
 
 
 class LessonSession:
@@ -95,6 +103,7 @@ class LessonSession:
         self._edits: dict[int, str] = {}
         self._results: dict[int, CellResult] = {}
         self._running: set[int] = set()
+        self._missing: list[str] | None = None  # lesson.requires the kernel cannot import
         self._closed = False
 
         saved = store.load_progress(learner, self.course_id, lesson.id)
@@ -206,6 +215,37 @@ class LessonSession:
         assert self._kernel is not None
         self._kernel.start()
 
+    def missing_modules(self) -> list[str]:
+        """The modules of the lesson's ``requires`` that the kernel cannot import; blocking
+        (asks the kernel once, then remembers). While any is missing, cells are not run: each
+        comes back SKIPPED, and a front end says once what to install (``missing_reason``)."""
+        with self._exec_lock:
+            return self._check_requires()
+
+    @property
+    def missing_known(self) -> list[str] | None:
+        """What :meth:`missing_modules` found, or None if it has not asked yet (not blocking)."""
+        return self._missing
+
+    def _check_requires(self) -> list[str]:
+        """Under ``_exec_lock``. A kernel without ``missing_modules`` (a test fake) has all."""
+        if self._missing is None:
+            found: list[str] = []
+            if self.lesson.requires:
+                self._ensure_executor()
+                check = getattr(self._kernel, "missing_modules", None)
+                found = list(check(self.lesson.requires)) if check is not None else []
+            self._missing = found
+        return self._missing
+
+    def _skip_missing(self, block_index: int, missing: list[str]) -> list[tuple[int, CellResult]]:
+        """SKIPPED results for ``block_index`` and the code cells above it not reported yet."""
+        # No English ``detail``: front ends would show it on every cell; they say the reason
+        # once, localized (``missing_reason``); ``extra`` names the modules for anyone else.
+        skipped = CellResult(CellStatus.SKIPPED, extra={"missing": ",".join(missing)})
+        return [(i, skipped) for i, b in enumerate(self.lesson.blocks[:block_index + 1])
+                if isinstance(b, CodeBlock) and (i == block_index or i not in self._results)]
+
     def run_cell(self, block_index: int, on_output: OutputCallback | None = None,
                  on_start: StartCallback | None = None, *, keep_going: bool = False
                  ) -> list[tuple[int, CellResult]]:
@@ -224,11 +264,15 @@ class LessonSession:
                 if on_start is not None:
                     on_start(index)
 
-            try:
-                results = executor.run_cell(block_index, on_output=on_output, on_start=started,
-                                            keep_going=keep_going)
-            finally:
-                self._running.clear()
+            missing = self._check_requires()
+            if missing:
+                results = self._skip_missing(block_index, missing)
+            else:
+                try:
+                    results = executor.run_cell(block_index, on_output=on_output,
+                                                on_start=started, keep_going=keep_going)
+                finally:
+                    self._running.clear()
             for index, result in results:
                 self._record_run(index, result)
             return results
@@ -272,6 +316,12 @@ class LessonSession:
             raise TypeError(f"block {block_index} is not a graph")
         self.run_all_above(block_index, keep_going=keep_going)
         with self._exec_lock:
+            missing = self._check_requires()
+            if missing:
+                from engine.execution.graph import AutogradGraph  # dataclasses only, no torch
+
+                return AutogradGraph(nodes=[], edges=[], root=None,
+                                     error=missing_reason(missing, self.lesson.language))
             return self._ensure_executor().graph(block_index, keep_going=keep_going)
 
     def interrupt(self) -> None:
@@ -284,6 +334,7 @@ class LessonSession:
         if self._executor is not None:
             self._executor.restart()
         self._results.clear()
+        self._missing = None  # the learner may have installed it meanwhile
 
     @property
     def kernel_state(self) -> KernelState:

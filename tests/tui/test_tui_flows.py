@@ -768,3 +768,28 @@ async def test_escape_on_a_code_cell_goes_back_to_the_course(make_app: MakeApp) 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)
+
+
+async def test_a_missing_required_module_is_said_once_and_cells_are_skipped(
+        make_app: MakeApp) -> None:
+    needs = Path(__file__).parents[1] / "data" / "plain" / "needs-module.yaml"
+    kernels = FakeKernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
+    app = make_app(needs, kernel_factory=kernels)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        reason = ("This lesson needs the module nosuchmodule_lectio, which is not installed: "
+                  "pip install nosuchmodule_lectio")
+        assert [n.message for n in app._notifications].count(reason) == 1
+        code = cell(screen)
+        code.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        status = str(code.query_one(".code-cell--status").render())
+        assert "Skipped" in status and "nosuchmodule_lectio" in status
+        assert "ModuleNotFoundError" not in text_of(code.query_one(".code-cell--output", Static))
+        assert kernels.kernels[0].executed == []
+        await pilot.press("r")
+        await settle(pilot)
+        assert [n.message for n in app._notifications].count(reason) == 1  # once per lesson

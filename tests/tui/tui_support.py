@@ -37,7 +37,9 @@ GRAPH_OF_Y = AutogradGraph(
 
 class FakeKernel:
     def __init__(self, *, on_state: Callable[[KernelState], None] | None = None,
-                 outputs: dict[str, str] | None = None) -> None:
+                 outputs: dict[str, str] | None = None,
+                 not_installed: frozenset[str] = frozenset()) -> None:
+        self.not_installed = not_installed
         self.state = KernelState.DEAD
         self.generation = 0
         self.on_state = on_state
@@ -86,6 +88,10 @@ class FakeKernel:
         finally:
             if self.state is KernelState.BUSY:
                 self._set(KernelState.READY)
+
+    def missing_modules(self, modules: list[str]) -> list[str]:
+        self.start()
+        return [m for m in modules if m in self.not_installed]
 
     def reset(self, seed: int = 0) -> None:
         self.start()

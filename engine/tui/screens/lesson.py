@@ -32,6 +32,7 @@ from engine.execution.graph import AutogradGraph
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
+from engine.session.lesson import missing_reason
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved, report_failed_worker, saving
 from engine.tui.inline import inline_markdown
@@ -157,6 +158,8 @@ class LessonScreen(Screen[None]):
             if isinstance(block, CodeBlock):
                 self._cell_numbers[index] = len(self._cell_numbers) + 1
         self._kernel_lock = threading.Lock()
+        self._told_missing = False
+        """The missing ``requires`` were said (once per lesson, not per cell or restart)."""
         localize_bindings(self, self.lang)
 
     # ---- composition ---------------------------------------------------------------------------
@@ -357,6 +360,12 @@ class LessonScreen(Screen[None]):
     @work(thread=True, name="start-kernel", group="kernel-control", exit_on_error=False)
     def _start_kernel(self) -> None:
         self.session.start_kernel()
+        if self.lesson.requires and not self._told_missing:
+            missing = self.session.missing_modules()  # blocks until the kernel answers
+            if missing:
+                self._told_missing = True
+                self.app.call_from_thread(self.notify, missing_reason(missing, self.lang),
+                                          severity="warning", timeout=20)
 
     def _on_kernel_state(self, state: KernelState) -> None:
         """Called from kernel threads: hand over to the event loop."""

@@ -360,6 +360,9 @@ class CodeCell(Vertical, can_focus=True):
             return "✗ " + t("cell.timeout", self.lang, seconds=seconds)
         if result.status is CellStatus.CRASHED:
             return "✗ " + t("cell.crashed", self.lang)
+        missing = result.extra.get("missing")
+        if missing:  # the lesson's requires are not installed (said once, in full, on opening)
+            return "– " + t("cell.skipped_missing", self.lang, modules=missing.replace(",", ", "))
         return "– " + t("cell.skipped", self.lang)
 
     def set_code(self, code: str, *, edited: bool) -> None:
