@@ -76,7 +76,8 @@ class WorkerProcess:
     def kill(self) -> None:
         """SIGKILL the worker's whole process group: stray children die with it, and so do
         its descendants that left the group (``start_new_session=True``), found by parent."""
-        strays = descendants(self.pid)
+        # not once it has ended: its pid (and its children's parent id) may be reused by now
+        strays = descendants(self.pid) if self.returncode() is None else []
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
         self.signal(signal.SIGKILL)
