@@ -384,3 +384,19 @@ def test_the_missing_module_reason_in_portuguese(store: SqliteStore) -> None:
               kernel_factory=KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"})))
     assert ("Esta lição precisa do módulo nosuchmodule_lectio, que não está instalado: "
             "pip install nosuchmodule_lectio") in out.getvalue()
+
+
+def test_a_course_with_a_broken_chapter_opens_and_says_it_is_skipped(
+        tmp_path: Path, store: SqliteStore) -> None:
+    import shutil
+
+    course = tmp_path / "demo"
+    shutil.copytree(ROOT / "lessons" / "demo", course)
+    (course / "beta.yaml").write_text("id: beta\ntitle: Beta\nblocks: []\n")
+    code, out, err = plain(course, [], store)
+    assert code == 0, err
+    lines = out.splitlines()
+    at = lines.index("Section 1 · Chapter 2 (beta) is skipped: its file has problems:")
+    assert lines[at + 1].startswith(f"    {course / 'beta.yaml'}:3:")
+    assert "Chapter: Alpha" in out  # the course is studied from its first chapter
+    assert "beta.yaml" not in err

@@ -187,3 +187,13 @@ def test_an_opened_chapter_is_started(store: SqliteStore) -> None:
     LessonSession(loaded.lessons["alpha"], store=store, learner="ana", course=loaded.course)
     again = store.load_progress("ana", "demo", "alpha")
     assert again is not None and (again.done, again.position) == (True, 2)  # not rewritten
+
+
+def test_continue_never_points_at_a_chapter_that_cannot_be_opened(store: SqliteStore) -> None:
+    loaded = load_course_dir(ROOT / "lessons" / "demo")
+    assert loaded.course is not None
+    usable = {k: v for k, v in loaded.lessons.items() if k != "beta"}  # beta.yaml is broken
+    store.save_progress(LessonProgress("ana", "demo", "alpha", 2, True, updated=time.time()))
+    p = course_progress(loaded.course, store, "ana", usable)
+    assert p.resume == "gamma" and p.total == 3
+    assert course_progress(loaded.course, store, "ana", loaded.lessons).resume == "beta"

@@ -37,17 +37,31 @@ def test_quiz_refs_are_resolved() -> None:
     assert [i.key for i in target.items] == ["demo/alpha#vowels", "one-prime"]
 
 
-def test_unlisted_lesson_is_a_warning_but_a_broken_listed_one_stops(tmp_path: Path) -> None:
+def test_unlisted_lesson_is_a_warning_and_a_broken_listed_one_is_unavailable(
+        tmp_path: Path) -> None:
+    """One broken chapter does not lock the learner out of the course: it is left out, with
+    its located problems; a broken course file still stops."""
     course = tmp_path / "demo"
     shutil.copytree(DEMO, course)
     (course / "extra.yaml").write_text("id: extra\ntitle: Extra\nblocks:\n  - text: hi\n")
     target = open_target(course)
-    assert isinstance(target, CourseTarget)
+    assert isinstance(target, CourseTarget) and target.unavailable == {}
     assert any("not listed" in p.message for p in target.warnings)
     (course / "beta.yaml").write_text("id: beta\ntitle: Beta\nblocks: []\n")
+    target = open_target(course)
+    assert isinstance(target, CourseTarget)
+    assert list(target.unavailable) == ["beta"]
+    (problem, *_) = target.unavailable["beta"]
+    assert problem.span.file.endswith("beta.yaml") and problem.span.line == 3
+    assert not any(p.span.file.endswith("beta.yaml") for p in target.warnings)
+    assert set(target.loaded.lessons) == {"alpha", "gamma", "extra"}
+    (course / "gamma.yaml").write_text("id: gamma\ntitle: [unclosed\n")  # YAML error
+    target = open_target(course)
+    assert isinstance(target, CourseTarget) and set(target.unavailable) == {"beta", "gamma"}
+    (course / "course.yaml").write_text("id: demo\n")
     with pytest.raises(LoadError) as info:
         open_target(course)
-    assert all(p.span.file.endswith("beta.yaml") for p in info.value.problems)
+    assert any(p.span.file.endswith("course.yaml") for p in info.value.problems)
 
 
 @pytest.mark.parametrize(("name", "message"), [

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from engine.format.problems import LoadError
 from engine.i18n import t
+from engine.plain import render
 from engine.plain.console import Console
 from engine.plain.lesson import Outcome, run_lesson
 from engine.plain.quiz import run_quiz
@@ -91,6 +92,14 @@ def _study(target: LessonTarget | CourseTarget | QuizTarget, store: Store, conso
     progress = course_progress(course, store, learner, lessons)
     console.say(t("plain.course", language, title=course.title), "bold")
     console.say(t("course.progress", language, done=progress.done, total=progress.total))
+    for chapter in progress.chapters:  # broken files: say once which chapters are left out
+        problems = target.unavailable.get(chapter.lesson_id)
+        if problems:
+            heading = t("course.section_chapter", language, section=chapter.section,
+                        chapter=chapter.chapter)
+            console.say(t("plain.chapter_unavailable", language, chapter=heading,
+                          id=chapter.lesson_id), "yellow")
+            console.say(render.indent("\n".join(str(p) for p in problems)))
     order = [c for c in progress.chapters if c.lesson_id in lessons]
     start_id = order[0].lesson_id if restart else progress.resume
     if start_id is None:

@@ -2,7 +2,8 @@
 
 The resume rule: the chapter the learner touched last, if it is not done; otherwise the next
 chapter after it (in course order) that is not done; otherwise the first chapter not done;
-``None`` when every chapter is done.
+``None`` when every chapter is done. Chapters that cannot be opened (their file is missing or
+broken: not in the ``lessons`` given) are never the resume target.
 """
 
 from __future__ import annotations
@@ -138,5 +139,7 @@ def course_progress(course: CourseLike, store: Store, learner: str,
                 blocks=len(lesson.blocks) if lesson else None,
                 updated=p.updated if p else 0.0,
             ))
+    # A chapter whose file is missing or broken cannot be opened: Continue never points at it.
+    order = [i for i in course.lesson_ids if lessons is None or i in lessons]
     return CourseProgress(course_id=course.id, title=course.title, chapters=tuple(chapters),
-                          resume=resume_target(course.lesson_ids, saved))
+                          resume=resume_target(order, saved))

@@ -9,7 +9,9 @@ Shared by the front ends so they agree on what a path means:
   lists it (so progress is shared with studying the whole course);
 * a quiz file: the quiz, with ``ref:`` questions resolved against the nearest ``lessons/``.
 
-Everything wrong raises :class:`~engine.format.problems.LoadError` with located problems.
+Everything wrong raises :class:`~engine.format.problems.LoadError` with located problems, except
+a listed chapter whose own file is broken: the course opens without it (``CourseTarget.
+unavailable`` says which and why), so one bad file does not lock a learner out of a course.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class CourseTarget:
     loaded: LoadedCourse
     warnings: list[Problem] = field(default_factory=list)
     """Problems that do not stop studying (e.g. a lesson file no section lists)."""
+    unavailable: dict[str, list[Problem]] = field(default_factory=dict)
+    """Listed chapters whose file does not load (YAML or schema errors), by lesson id, with
+    their located problems: the course opens without them (``lectio validate`` still fails)."""
 
     @property
     def course(self) -> Course:
@@ -111,15 +116,33 @@ def _open_course(folder: Path) -> CourseTarget:
     listed = set(loaded.course.lesson_ids)
     fatal: list[Problem] = []
     warnings: list[Problem] = []
+    unavailable = broken_chapters(loaded)
+    skipped = {str(loaded.broken[i]) for i in unavailable}
     listed_files = {str(Path(lesson.path)) for i, lesson in loaded.lessons.items() if i in listed}
-    listed_files |= {str(p) for i, p in loaded.broken.items() if i in listed}
     course_path = str(loaded.course_path)
     for problem in loaded.problems:
+        if problem.span.file in skipped:
+            continue  # in ``unavailable``: that chapter is left out, the others are studied
         blocking = problem.span.file == course_path or problem.span.file in listed_files
         (fatal if blocking else warnings).append(problem)
     if fatal:
         raise LoadError(fatal)
-    return CourseTarget(loaded, warnings)
+    return CourseTarget(loaded, warnings, unavailable)
+
+
+def broken_chapters(loaded: LoadedCourse) -> dict[str, list[Problem]]:
+    """The chapters the course lists whose file failed to load, with that file's problems.
+
+    A learner can study the rest of the course; the front ends show these as unavailable and
+    say why (an author runs ``lectio validate``, which fails on them)."""
+    if loaded.course is None:
+        return {}
+    listed = set(loaded.course.lesson_ids)
+    found: dict[str, list[Problem]] = {}
+    for lesson_id, path in loaded.broken.items():
+        if lesson_id in listed and lesson_id not in loaded.lessons:
+            found[lesson_id] = [p for p in loaded.problems if p.span.file == str(path)]
+    return found
 
 
 def _course_of(lesson: Lesson, path: Path) -> Course | None:

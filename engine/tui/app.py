@@ -217,6 +217,11 @@ class LectioApp(App[int]):
             self._pending = (lesson_id, replace)
             return
         chapter = self.study.chapter(lesson_id)
+        if chapter is not None and chapter.problems:  # its file is broken: say where
+            lang = self.study.lang_for()
+            self.notify("\n".join(chapter.problems), title=t("course.cannot_open", lang),
+                        severity="error", timeout=20, markup=False)
+            return
         if chapter is None or chapter.lesson is None:
             return
         self._push_lesson(chapter.lesson, replace=replace)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from engine.i18n import resolve
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from engine.format.models import Course, Lesson
     from engine.format.outline import CourseOutline
@@ -37,21 +37,26 @@ class Chapter:
     number: int  # 1-based, across the whole course ("Section 2 · Chapter 5")
     lesson: Lesson | None  # None: the file is missing or broken, or not loaded yet (preview)
     available: bool = True  # False: the file is missing or broken
+    problems: tuple[str, ...] = ()  # why a broken file cannot be opened ("file:line:col: ...")
 
 
 def _chapter_list(course: CourseLike, titled: Mapping[str, LessonLike],
-                  lessons: Mapping[str, Lesson]) -> list[Chapter]:
+                  lessons: Mapping[str, Lesson],
+                  broken: Mapping[str, Sequence[object]] | None = None) -> list[Chapter]:
     """The chapters of ``course`` in order; ``titled``: the lessons whose files are usable
-    (loaded, or outlined), ``lessons``: the loaded ones."""
+    (loaded, or outlined), ``lessons``: the loaded ones, ``broken``: the problems of files
+    that did not load (shown when the learner picks that chapter)."""
     chapters: list[Chapter] = []
     number = 0
     for s, section in enumerate(course.sections, 1):
         for lesson_id in section.lessons:
             number += 1
             known = titled.get(lesson_id)
+            problems = tuple(str(p) for p in (broken or {}).get(lesson_id, ()))
             chapters.append(Chapter(lesson_id, known.title if known else lesson_id, s,
                                     section.title, number, lessons.get(lesson_id),
-                                    available=known is not None))
+                                    available=known is not None and not problems,
+                                    problems=problems))
     return chapters
 
 
@@ -99,7 +104,8 @@ class Study:
     def _chapters(self) -> list[Chapter]:
         loaded, outline = self.target.loaded, self.target.outline
         if loaded is not None and loaded.course is not None:
-            return _chapter_list(loaded.course, loaded.lessons, loaded.lessons)
+            return _chapter_list(loaded.course, loaded.lessons, loaded.lessons,
+                                 self.target.unavailable)
         if outline is not None:
             return _chapter_list(outline, outline.lessons, {})
         return []

@@ -39,6 +39,8 @@ class OpenTarget:
     quiz: Quiz | None = None
     quiz_items: list[QuizQuestion] = field(default_factory=list)  # refs resolved
     outline: CourseOutline | None = None  # the unvalidated table of contents (preview only)
+    unavailable: dict[str, list[Problem]] = field(default_factory=dict)
+    """Chapters whose file is broken, by lesson id, with the located problems (not opened)."""
 
     @property
     def course(self) -> Course | None:
@@ -87,7 +89,7 @@ def resolve_target(target: Path | None) -> OpenTarget:
     A lesson that its course lists is opened inside the course (chapter menu, previous / next).
     """
     from engine.format.catalog import load_course_dir
-    from engine.session.targets import CourseTarget, LessonTarget, open_target
+    from engine.session.targets import CourseTarget, LessonTarget, broken_chapters, open_target
 
     if target is None:
         found = bundled_course()
@@ -97,12 +99,13 @@ def resolve_target(target: Path | None) -> OpenTarget:
         target = found
     opened = open_target(target)
     if isinstance(opened, CourseTarget):
-        return OpenTarget(path=target, loaded=opened.loaded)
+        return OpenTarget(path=target, loaded=opened.loaded, unavailable=opened.unavailable)
     if isinstance(opened, LessonTarget):
         lesson = opened.lesson
         loaded = None
         if opened.course is not None:
             loaded = load_course_dir(Path(lesson.path).parent)
             lesson = loaded.lessons.get(lesson.id, lesson)
-        return OpenTarget(path=target, loaded=loaded, lesson=lesson)
+        return OpenTarget(path=target, loaded=loaded, lesson=lesson,
+                          unavailable=broken_chapters(loaded) if loaded else {})
     return OpenTarget(path=target, quiz=opened.quiz, quiz_items=list(opened.items))

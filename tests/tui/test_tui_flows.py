@@ -793,3 +793,36 @@ async def test_a_missing_required_module_is_said_once_and_cells_are_skipped(
         await pilot.press("r")
         await settle(pilot)
         assert [n.message for n in app._notifications].count(reason) == 1  # once per lesson
+
+
+async def test_a_broken_chapter_is_unavailable_and_says_why(make_app: MakeApp,
+                                                            tmp_path: Path) -> None:
+    """One chapter's file has a schema error: the course still opens, that chapter is marked
+    unavailable, and picking it shows the located problem instead of opening it."""
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    (course / "gradients.yaml").write_text("id: gradients\ntitle: Gradients\nblocks: []\n")
+    app = make_app(course)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CourseMapScreen), app.problems
+        chapters = screen.query_one("#chapters")
+        broken = chapters.get_option("gradients")  # type: ignore[attr-defined]
+        assert "✗" in str(broken.prompt) and "Unavailable" in str(broken.prompt)
+        assert not broken.disabled
+        chapters.focus()
+        chapters.highlighted = chapters.get_option_index("gradients")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CourseMapScreen)  # not opened
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert note.title == "This chapter cannot be opened: its file has problems"
+        assert f"{course / 'gradients.yaml'}:3:" in note.message
+        app.open_lesson("first-steps")
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen)
+        menu = app.screen.query_one("#chapters")
+        assert str(menu.get_option("gradients").prompt).startswith("✗")  # type: ignore[attr-defined]

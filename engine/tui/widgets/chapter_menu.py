@@ -14,7 +14,7 @@ from engine.tui.inline import inline_markdown
 from engine.tui.study import Chapter
 
 MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": ("○", "dim"),
-         "missing": ("✗", "red")}
+         "missing": ("✗", "red"), "unavailable": ("✗", "red")}
 
 
 def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False,
@@ -63,11 +63,13 @@ class ChapterList(OptionList):
                 heading.stylize("bold")
                 options.append(Option(heading, disabled=True, id=f"section-{section}"))
             status = (statuses.get(chapter.lesson_id, "not_started") if chapter.available
-                      else "missing")
+                      else "unavailable" if chapter.problems else "missing")
+            # A broken chapter stays selectable: picking it says what is wrong with its file.
             options.append(Option(chapter_prompt(chapter, status, lang=lang,
                                                  current=chapter.lesson_id == current,
                                                  status_text=self.status_text, width=width),
-                                  id=chapter.lesson_id, disabled=not chapter.available))
+                                  id=chapter.lesson_id,
+                                  disabled=not chapter.available and not chapter.problems))
         return options
 
     def update_statuses(self, statuses: dict[str, str]) -> None:
