@@ -826,3 +826,31 @@ async def test_a_broken_chapter_is_unavailable_and_says_why(make_app: MakeApp,
         assert isinstance(app.screen, LessonScreen)
         menu = app.screen.query_one("#chapters")
         assert str(menu.get_option("gradients").prompt).startswith("✗")  # type: ignore[attr-defined]
+
+
+async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(make_app: MakeApp,
+                                                                       tmp_path: Path) -> None:
+    """In the 44-column chapter menu a long title's second line starts under the title, not
+    under the mark at the left edge."""
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    path = course / "gradients.yaml"
+    long_title = "Accumulation, zero_grad, no_grad and detach in one long chapter title"
+    path.write_text(path.read_text().replace("title: Gradients", f"title: {long_title}", 1))
+    app = make_app(course)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_lesson(pilot)
+        screen.query_one("#blocks").focus()
+        await pilot.press("m")
+        await pilot.pause(0.5)
+        menu = screen.query_one("#chapters")
+        lines = [menu.render_line(y).text.rstrip() for y in range(menu.size.height)]
+        first = next(i for i, line in enumerate(lines) if "Accumulation" in line)
+        indent = lines[first].index("Accumulation")
+        rest = lines[first + 1]
+        assert rest.strip() and "Chapter" not in rest, lines
+        assert len(rest) - len(rest.lstrip()) == indent, lines
+        assert str(menu.get_option("gradients").prompt).endswith(long_title)  # type: ignore[attr-defined]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -17,21 +19,57 @@ MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": 
          "missing": ("✗", "red"), "unavailable": ("✗", "red")}
 
 
+class HangingPrompt:
+    """A label (``✓ Chapter 3  ``) then a text that, when it wraps, continues under its own
+    first character instead of at the left edge under the mark (a hanging indent).
+
+    Rich's :class:`Text` wraps every line to the left edge; this renders the text wrapped to
+    the width left of the label and pads the lines after the first. ``str()`` and ``plain``
+    give the one-line text, as a :class:`Text` prompt would."""
+
+    MIN_BODY = 12
+    """Narrower than this beside the label, the text wraps under everything as plain Text."""
+
+    def __init__(self, head: Text, body: Text) -> None:
+        self.head = head
+        self.body = body
+
+    @property
+    def plain(self) -> str:
+        return self.head.plain + self.body.plain
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.head.cell_len
+        width = options.max_width - indent
+        if width < self.MIN_BODY:
+            yield Text.assemble(self.head, self.body)
+            return
+        for n, line in enumerate(self.body.wrap(console, width)):
+            yield Text.assemble(self.head if n == 0 else Text(" " * indent), line)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        full = self.head.cell_len + self.body.cell_len
+        return Measurement(min(full, self.head.cell_len + self.MIN_BODY), full)
+
+
 def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False,
-                   status_text: bool = True, width: int = 0) -> Text:
+                   status_text: bool = True, width: int = 0) -> HangingPrompt:
     """``✓ Chapter 3  Gradients`` with the done/started mark coloured; ``width``: the
-    "Chapter n" label is padded to it, so the titles line up past Chapter 9."""
+    "Chapter n" label is padded to it, so the titles line up past Chapter 9. A long title
+    wraps under itself (the narrow chapter menu), not under the mark."""
     mark, style = MARKS.get(status, MARKS["not_started"])
-    text = Text()
-    text.append(f"{mark} ", style=style)
-    text.append(t("course.chapter", lang, n=chapter.number).ljust(width) + "  ", style="dim")
+    head = Text()
+    head.append(f"{mark} ", style=style)
+    head.append(t("course.chapter", lang, n=chapter.number).ljust(width) + "  ", style="dim")
     title = inline_markdown(chapter.title)
     if current:
         title.stylize("bold reverse")
-    text.append_text(title)
     if status_text and status != "not_started":
-        text.append(f"  {t('course.' + status, lang)}", style=f"italic {style}")
-    return text
+        title.append(f"  {t('course.' + status, lang)}", style=f"italic {style}")
+    return HangingPrompt(head, title)
 
 
 class ChapterList(OptionList):
