@@ -245,14 +245,27 @@ class SchemaItem(LectioItem):
         raise LectioCheckFailedError(_check("schema", "failed", "\n".join(self.problems)))
 
 
-class CellItem(LectioItem):
+class _LessonBlockItem(LectioItem):
+    """An item for one block of a lesson (by its index in ``blocks``), located at its line."""
+
     def __init__(self, *, index: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.index = index
         self.file: LessonFile = self.parent  # type: ignore[assignment]
-        block = self.file.lesson.blocks[index]
-        self.line = block.span.line
+        self.line = self.file.lesson.blocks[index].span.line
 
+
+class _QuizEntryItem(LectioItem):
+    """An item for one entry of a quiz's ``questions``, located at its line."""
+
+    def __init__(self, *, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.file: QuizFile = self.parent  # type: ignore[assignment]
+        self.line = self.file.quiz.questions[index].span.line
+
+
+class CellItem(_LessonBlockItem):
     def runtest(self) -> None:
         from engine.execution.validate import _missing, cell_check
         from engine.format.models import CodeBlock
@@ -267,13 +280,7 @@ class CellItem(LectioItem):
         self._report(check, block.code, block.code_span.line)
 
 
-class QuestionItem(LectioItem):
-    def __init__(self, *, index: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.index = index
-        self.file: LessonFile = self.parent  # type: ignore[assignment]
-        self.line = self.file.lesson.blocks[index].span.line
-
+class QuestionItem(_LessonBlockItem):
     def runtest(self) -> None:
         from engine.execution.validate import _missing, verify_check
         from engine.format.models import QuestionBlock
@@ -290,13 +297,7 @@ class QuestionItem(LectioItem):
                      block.span_of("verify").line)
 
 
-class GraphItem(LectioItem):
-    def __init__(self, *, index: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.index = index
-        self.file: LessonFile = self.parent  # type: ignore[assignment]
-        self.line = self.file.lesson.blocks[index].span.line
-
+class GraphItem(_LessonBlockItem):
     def runtest(self) -> None:
         from engine.execution.validate import _missing, graph_check
         from engine.format.models import GraphBlock
@@ -310,13 +311,7 @@ class GraphItem(LectioItem):
                                                                           keep_going=True)))
 
 
-class QuizQuestionItem(LectioItem):
-    def __init__(self, *, index: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.index = index
-        self.file: QuizFile = self.parent  # type: ignore[assignment]
-        self.line = self.file.quiz.questions[index].span.line
-
+class QuizQuestionItem(_QuizEntryItem):
     def runtest(self) -> None:
         from engine.execution.kernel import DEFAULT_TIMEOUT
         from engine.execution.validate import verify_check
@@ -334,13 +329,7 @@ class QuizQuestionItem(LectioItem):
                      block.span_of("verify").line)
 
 
-class RefItem(LectioItem):
-    def __init__(self, *, index: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.index = index
-        self.file: QuizFile = self.parent  # type: ignore[assignment]
-        self.line = self.file.quiz.questions[index].span.line
-
+class RefItem(_QuizEntryItem):
     def runtest(self) -> None:
         from engine.format.catalog import RefError, default_lessons_root, find_question
         from engine.format.models import QuestionRef
