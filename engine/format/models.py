@@ -59,8 +59,11 @@ class Node(BaseModel):
         populate_by_name=True,
         coerce_numbers_to_str=True,
         str_strip_whitespace=False,
-        use_attribute_docstrings=True,
     )
+    # The attribute docstrings below are field descriptions for the JSON Schema only:
+    # engine/format/schema_json.py attaches them when a schema is made. Pydantic's
+    # ``use_attribute_docstrings`` would read every class's source at import instead, a fifth
+    # of the time to import this module, paid by every ``lectio open``.
     # Positions live in pydantic's own ``__pydantic_private__`` dict, set by the loader
     # (:func:`set_location`), rather than in declared private attributes: declared ones cost an
     # initialisation per node, which was a fifth of the time to validate a lesson.

@@ -12,11 +12,15 @@ The schema declares draft-07, which editors support best; it uses nothing newer.
 
 from __future__ import annotations
 
+import ast
 import copy
+import inspect
 from typing import Any, Literal
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from engine.format import models
 from engine.format.models import BLOCK_KINDS, EXPECT_KEYS, Course, DottedName, Lesson, Quiz
 
 SchemaKind = Literal["lesson", "course", "quiz", "all"]
@@ -28,7 +32,53 @@ DOTTED = DottedName.pattern
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
+def _attribute_docstrings() -> dict[str, dict[str, str]]:
+    """Per model class of :mod:`engine.format.models`: field name -> the docstring written
+    under it (the string statement right after the annotated assignment)."""
+    found: dict[str, dict[str, str]] = {}
+    try:
+        source = inspect.getsource(models)
+    except (OSError, TypeError):  # no source shipped: a schema without field descriptions
+        return found
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs = found.setdefault(node.name, {})
+        for stmt, following in zip(node.body, node.body[1:], strict=False):
+            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                    and isinstance(following, ast.Expr)
+                    and isinstance(following.value, ast.Constant)
+                    and isinstance(following.value.value, str)):
+                docs[stmt.target.id] = inspect.cleandoc(following.value.value)
+    return found
+
+
+def _describe_fields() -> None:
+    """Give the models' fields their attribute docstrings as descriptions, once, in the
+    process that generates a schema. The models do not set ``use_attribute_docstrings``:
+    pydantic finds each class's source at class creation for it, a fifth of the time to import
+    the models, paid by every ``lectio open`` for text only the schema shows. Models are
+    rebuilt in definition order (a model's fields before the models that contain it)."""
+    docs = _attribute_docstrings()
+    classes = [cls for cls in vars(models).values()
+               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__name__ in docs]
+    classes.sort(key=lambda cls: inspect.getsourcelines(cls)[1])  # found in the source above
+    for cls in classes:
+        for name, field in cls.model_fields.items():
+            if field.description is not None:
+                continue
+            for base in cls.__mro__:  # an inherited field is documented where it is declared
+                text = docs.get(base.__name__, {}).get(name)
+                if text is not None:
+                    field.description = text
+                    break
+        cls.model_rebuild(force=True)
+
+
 def _defs() -> dict[str, Any]:
+    if "described" not in _CACHE:
+        _describe_fields()
+        _CACHE["described"] = True
     _, schema = models_json_schema(
         [(Lesson, "validation"), (Course, "validation"), (Quiz, "validation")],
         ref_template="#/$defs/{model}",
