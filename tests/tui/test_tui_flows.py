@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
-from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, settle
 
 from engine.execution.results import KernelState
 from engine.store import SqliteStore
@@ -38,17 +38,6 @@ def text_of(widget: Static) -> str:
     console = Console(width=SIZE[0], color_system=None, record=True, file=io.StringIO())
     console.print(widget.content)
     return "\n".join(line.rstrip() for line in console.export_text().rstrip("\n").splitlines())
-
-
-async def settle(pilot: Pilot[int]) -> None:
-    """Let workers finish and their messages be handled."""
-    for _ in range(50):  # workers start workers (the kernel starts after the first frame)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
-        screen = pilot.app.screen
-        if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
-            break
 
 
 async def open_lesson(pilot: Pilot[int], lesson_id: str = "first-steps") -> LessonScreen:

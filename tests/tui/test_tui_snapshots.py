@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import RadioButton
-from tui_support import COURSE, QUIZ, SIZE
+from tui_support import COURSE, QUIZ, SIZE, settle
 
 from engine.format.problems import LoadError
 from engine.tui.app import LectioApp
@@ -25,16 +25,6 @@ from engine.tui.widgets.question import Question
 
 MakeApp = Callable[..., LectioApp]
 Compare = Callable[..., bool]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(50):  # workers start workers (the kernel starts after the first frame)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
-        screen = pilot.app.screen
-        if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
-            break
 
 
 def opening(lesson_id: str, then: Callable[[Pilot[Any], LessonScreen], Awaitable[None]] | None

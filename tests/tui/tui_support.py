@@ -13,6 +13,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from engine.execution.graph import AutogradGraph, GraphNode
 from engine.execution.results import CellError, CellResult, CellStatus, KernelState
@@ -22,6 +25,17 @@ COURSE = DATA / "course"
 QUIZ = DATA / "quizzes" / "review.yaml"
 SIZE = (100, 32)
 """The fixed terminal size of pilot and snapshot tests."""
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and their messages be handled."""
+    for _ in range(50):  # workers start workers (the kernel starts after the first frame)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        screen = pilot.app.screen
+        if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
+            break
 
 GRAPH_OF_Y = AutogradGraph(
     nodes=[
