@@ -57,3 +57,17 @@ def learner_store(data_dir: str | Path | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def emit(text: str, output: str | None) -> str | None:
+    """Write a command's result to ``output`` (a file) or to standard output; the reason a file
+    could not be written, else None, so each command words the failure its own way."""
+    if not output:
+        sys.stdout.write(text)
+        return None
+    try:
+        with Path(output).open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return None

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, learner_store
+from engine.cli.common import add_store_arguments, emit, learner_store
 
 
 def add_parser(sub: Any) -> None:
@@ -48,13 +48,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     with learner_store(args.data_dir) as store:
         text = export_csv(store) if args.format == "csv" else export_json(store)
-    if args.output:
-        try:
-            with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        except OSError as exc:
-            print(f"{args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-    else:
-        sys.stdout.write(text)
+    failure = emit(text, args.output)
+    if failure is not None:
+        print(f"{args.output}: cannot write: {failure}", file=sys.stderr)
+        return 1
     return 0

@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import Any
 
+from engine.cli.common import emit
+
 KINDS = ("lesson", "course", "quiz", "all")
 
 
@@ -32,17 +34,12 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from engine.format.schema_json import json_schema
 
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"lectio schema: error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
-    else:
-        sys.stdout.write(text)
+    failure = emit(text, args.output)
+    if failure is not None:
+        print(f"lectio schema: error: {args.output}: {failure}", file=sys.stderr)
+        return 2
     return 0
