@@ -49,8 +49,9 @@ def bench_jupyter(code: str, runs: int) -> list[float]:
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         client.execute_interactive("import torch", timeout=120)
-        return _time(lambda: client.execute_interactive(code, timeout=30,
-                                                        output_hook=lambda msg: None), runs)
+        return _time(
+            lambda: client.execute_interactive(code, timeout=30, output_hook=lambda msg: None), runs
+        )
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)

@@ -29,8 +29,13 @@ TARGET = 1000
 
 def make_lesson(n: int) -> bytes:
     """One ~200-line lesson; ``n`` varies ids and text so no two files are identical."""
-    out = [f"id: lesson-{n}", f"title: Lesson {n} about tensors and gradients",
-           "requires: [torch]", "timeout: 20", "blocks:"]
+    out = [
+        f"id: lesson-{n}",
+        f"title: Lesson {n} about tensors and gradients",
+        "requires: [torch]",
+        "timeout: 20",
+        "blocks:",
+    ]
     for part in range(6):
         out += [
             "  - text: |",
@@ -110,13 +115,19 @@ def main() -> int:
     ours = best_rate(lectio, files, args.repeat)
     floor = best_rate(c_safe, files, args.repeat)
     pure = best_rate(py_safe, files, max(1, args.repeat // 2))
-    print(f"{len(files)} lessons of {lines:.0f} lines ({size / 1024:.1f} KiB) each, one core, "
-          f"CPU time, best of {args.repeat}")
+    print(
+        f"{len(files)} lessons of {lines:.0f} lines ({size / 1024:.1f} KiB) each, one core, "
+        f"CPU time, best of {args.repeat}"
+    )
     print(f"  lectio parse + models + checks : {ours:8.0f} lessons/s")
-    print(f"  yaml.load(CSafeLoader), no checks: {floor:8.0f} lessons/s  "
-          f"(lectio = {ours / floor:.2f}x of it)")
-    print(f"  yaml.safe_load (pure Python)   : {pure:8.0f} lessons/s  "
-          f"(lectio = {ours / pure:.2f}x of it)")
+    print(
+        f"  yaml.load(CSafeLoader), no checks: {floor:8.0f} lessons/s  "
+        f"(lectio = {ours / floor:.2f}x of it)"
+    )
+    print(
+        f"  yaml.safe_load (pure Python)   : {pure:8.0f} lessons/s  "
+        f"(lectio = {ours / pure:.2f}x of it)"
+    )
     verdict = "meets" if ours >= TARGET else "MISSES"
     print(f"  target {TARGET} lessons/s: {verdict}")
     return 0 if ours >= TARGET else 1

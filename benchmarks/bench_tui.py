@@ -63,8 +63,14 @@ def _rss(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
-def first_frame(argv: list[str], marker: bytes, *, content: bytes | None = None,
-                settle: float = 1.0, timeout: float = 30.0) -> tuple[float, float, float, float]:
+def first_frame(
+    argv: list[str],
+    marker: bytes,
+    *,
+    content: bytes | None = None,
+    settle: float = 1.0,
+    timeout: float = 30.0,
+) -> tuple[float, float, float, float]:
     """Spawn ``argv`` in a pty: seconds to the first output containing ``marker`` (the first
     frame), seconds to ``content`` (the screen the learner came for), then the UI process's RSS
     and peak RSS (MB) ``settle`` seconds after that."""
@@ -72,8 +78,9 @@ def first_frame(argv: list[str], marker: bytes, *, content: bytes | None = None,
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=ROOT
+    )
     os.close(slave)
     seen = b""
     elapsed = shown = float("nan")
@@ -114,13 +121,18 @@ def first_frame(argv: list[str], marker: bytes, *, content: bytes | None = None,
     return elapsed, shown, rss, peak
 
 
-def measure(name: str, argv: list[str], marker: bytes, runs: int,
-            content: bytes | None = None) -> dict[str, float]:
+def measure(
+    name: str, argv: list[str], marker: bytes, runs: int, content: bytes | None = None
+) -> dict[str, float]:
     rows = [first_frame(argv, marker, content=content) for _ in range(runs)]
-    result = {key: statistics.median(row[i] for row in rows)
-              for i, key in enumerate(("time", "shown", "rss", "peak"))}
-    print(f"{name:<34} first frame {result['time']:6.3f} s   content {result['shown']:6.3f} s"
-          f"   RSS {result['rss']:6.1f} MB   peak {result['peak']:6.1f} MB")
+    result = {
+        key: statistics.median(row[i] for row in rows)
+        for i, key in enumerate(("time", "shown", "rss", "peak"))
+    }
+    print(
+        f"{name:<34} first frame {result['time']:6.3f} s   content {result['shown']:6.3f} s"
+        f"   RSS {result['rss']:6.1f} MB   peak {result['peak']:6.1f} MB"
+    )
     return result
 
 
@@ -136,8 +148,10 @@ async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, f
     from engine.tui.widgets.code_cell import CodeCell
 
     lesson = data_dir / "sleepy.yaml"
-    lesson.write_text("id: sleepy\ntitle: Sleepy\nblocks:\n  - code: |\n"
-                      f"      import time\n      time.sleep({seconds})\n      print('done')\n")
+    lesson.write_text(
+        "id: sleepy\ntitle: Sleepy\nblocks:\n  - code: |\n"
+        f"      import time\n      time.sleep({seconds})\n      print('done')\n"
+    )
     store = SqliteStore(data_dir / "bench.db")
     app = LectioApp(Study(resolve_target(lesson), store, learner="bench"))
     late: list[float] = []
@@ -188,34 +202,60 @@ def main() -> int:
         bare.write_text(BARE_APP.format(imports=""))
         bare_torch = data / "bare_torch.py"
         bare_torch.write_text(BARE_APP.format(imports="import torch"))
-        lectio = [sys.executable, "-m", "engine", "open", "--data-dir", str(data / "store"),
-                  "--learner", "bench"]
+        lectio = [
+            sys.executable,
+            "-m",
+            "engine",
+            "open",
+            "--data-dir",
+            str(data / "store"),
+            "--learner",
+            "bench",
+        ]
         print(f"median of {args.runs} runs, 120x40 pseudo-terminal\n")
-        base = measure("bare Textual app", [sys.executable, str(bare)], b"benchmark",
-                       args.runs)
-        torch_app = measure("bare app importing torch", [sys.executable, str(bare_torch)],
-                            b"benchmark", args.runs)
+        base = measure("bare Textual app", [sys.executable, str(bare)], b"benchmark", args.runs)
+        torch_app = measure(
+            "bare app importing torch", [sys.executable, str(bare_torch)], b"benchmark", args.runs
+        )
         # lectio's first frame shows the path being opened; the content is the course map's
         # progress line, or the lesson header's kernel status.
-        course = measure("lectio (course map)", [*lectio, str(COURSE)], b"pytorch-essentials",
-                         args.runs, content=b"chapters done")
-        lesson = measure("lectio (lesson, kernel starting)",
-                         [*lectio, str(COURSE / "gradients.yaml")], b"gradients.yaml",
-                         args.runs, content=b"Kernel")
+        course = measure(
+            "lectio (course map)",
+            [*lectio, str(COURSE)],
+            b"pytorch-essentials",
+            args.runs,
+            content=b"chapters done",
+        )
+        lesson = measure(
+            "lectio (lesson, kernel starting)",
+            [*lectio, str(COURSE / "gradients.yaml")],
+            b"gradients.yaml",
+            args.runs,
+            content=b"Kernel",
+        )
         print()
-        for name, result in (("bare + torch", torch_app), ("lectio course map", course),
-                             ("lectio lesson", lesson)):
-            print(f"{name:<20} / bare: first frame x{result['time'] / base['time']:.2f}, "
-                  f"content x{result['shown'] / base['shown']:.2f}, "
-                  f"RSS x{result['rss'] / base['rss']:.2f}")
+        for name, result in (
+            ("bare + torch", torch_app),
+            ("lectio course map", course),
+            ("lectio lesson", lesson),
+        ):
+            print(
+                f"{name:<20} / bare: first frame x{result['time'] / base['time']:.2f}, "
+                f"content x{result['shown'] / base['shown']:.2f}, "
+                f"RSS x{result['rss'] / base['rss']:.2f}"
+            )
         print()
         worst, median, duration = asyncio.run(responsiveness(data))
-        print(f"while a cell sleeps 3 s (ran {duration:.2f} s): event loop lateness "
-              f"median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms")
+        print(
+            f"while a cell sleeps 3 s (ran {duration:.2f} s): event loop lateness "
+            f"median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
+        )
         limit_ok = course["rss"] < 100 and lesson["rss"] < 100
-        print(f"UI process under 100 MB: {'yes' if limit_ok else 'NO'}; "
-              f"first frame under 0.5 s: {'yes' if course['time'] < 0.5 else 'NO'}; "
-              f"course map under 0.5 s: {'yes' if course['shown'] < 0.5 else 'NO'}")
+        print(
+            f"UI process under 100 MB: {'yes' if limit_ok else 'NO'}; "
+            f"first frame under 0.5 s: {'yes' if course['time'] < 0.5 else 'NO'}; "
+            f"course map under 0.5 s: {'yes' if course['shown'] < 0.5 else 'NO'}"
+        )
     return 0
 
 

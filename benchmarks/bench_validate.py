@@ -52,8 +52,11 @@ def notebook(lesson_path: Path, out: Path) -> None:
 
     lesson = load_lesson(lesson_path)
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells.append(new_code_cell("import random, torch\nrandom.seed(0)\ntorch.manual_seed(0);"))
     count = 1
     with Kernel() as kernel:
@@ -69,15 +72,27 @@ def notebook(lesson_path: Path, out: Path) -> None:
                 if result.stdout:
                     outputs.append(new_output("stream", name="stdout", text=result.stdout))
                 if result.display is not None:
-                    outputs.append(new_output("execute_result", data={"text/plain": result.display},
-                                              execution_count=count))
-                cell = new_code_cell(block.code.rstrip("\n"), outputs=outputs,
-                                     execution_count=count)
+                    outputs.append(
+                        new_output(
+                            "execute_result",
+                            data={"text/plain": result.display},
+                            execution_count=count,
+                        )
+                    )
+                cell = new_code_cell(
+                    block.code.rstrip("\n"), outputs=outputs, execution_count=count
+                )
                 if block.expect is not None and block.expect.mode == "raises":
                     cell.metadata["tags"] = ["raises-exception"]  # nbval: expected to raise
                     if result.error is not None:
-                        cell.outputs.append(new_output("error", ename=result.error.name,
-                                                       evalue=result.error.message, traceback=[]))
+                        cell.outputs.append(
+                            new_output(
+                                "error",
+                                ename=result.error.name,
+                                evalue=result.error.message,
+                                traceback=[],
+                            )
+                        )
                 nb.cells.append(cell)
     nbformat.write(nb, out)
 
@@ -119,26 +134,44 @@ def main() -> None:
             shutil.copy(notebooks / "copy-000.ipynb", notebooks / f"copy-{i:03d}.ipynb")
 
         ours, ours_done = best_of(3, [*lectio, "validate", str(lessons)], ROOT)
-        theirs, theirs_done = run([str(python), "-m", "pytest", "--nbval", "-q", "-p", "no:lectio",
-                                   "-p", "no:cacheprovider", str(notebooks)], work)
+        theirs, theirs_done = run(
+            [
+                str(python),
+                "-m",
+                "pytest",
+                "--nbval",
+                "-q",
+                "-p",
+                "no:lectio",
+                "-p",
+                "no:cacheprovider",
+                str(notebooks),
+            ],
+            work,
+        )
 
         trivial = work / "trivial" / "bench"
         trivial.mkdir(parents=True)
         for i in range(args.copies):
             (trivial / f"t-{i:03d}.yaml").write_text(
-                f"id: t-{i:03d}\ntitle: Trivial\nblocks:\n  - code: x = 1\n", encoding="utf-8")
+                f"id: t-{i:03d}\ntitle: Trivial\nblocks:\n  - code: x = 1\n", encoding="utf-8"
+            )
         one, _ = best_of(3, [*lectio, "validate", str(trivial / "t-000.yaml")], ROOT)
         many, _ = best_of(3, [*lectio, "validate", str(trivial)], ROOT)
 
         lines = args.lesson.read_text().splitlines()
         cells = sum(1 for line in lines if line.strip().startswith("- code:"))
-        print(f"validating {len(paths)} copies of {args.lesson.name} ({cells} code cells each), "
-              f"{os.cpu_count()} cores, one run:")
+        print(
+            f"validating {len(paths)} copies of {args.lesson.name} ({cells} code cells each), "
+            f"{os.cpu_count()} cores, one run:"
+        )
         print(f"  lectio validate   {ours:7.2f} s   (best of 3) {tail(ours_done)}")
         print(f"  pytest --nbval    {theirs:7.2f} s   {tail(theirs_done)}")
         print(f"  ratio             {theirs / ours:7.1f}x faster")
-        print(f"per-lesson overhead ({args.copies} lessons of one trivial cell, "
-              f"minus a run with one): {(many - one) / (args.copies - 1) * 1000:.1f} ms")
+        print(
+            f"per-lesson overhead ({args.copies} lessons of one trivial cell, "
+            f"minus a run with one): {(many - one) / (args.copies - 1) * 1000:.1f} ms"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

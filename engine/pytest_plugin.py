@@ -38,11 +38,19 @@ _SERVER_KEY = pytest.StashKey["ForkServer"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("lectio", "lectio lessons")
-    group.addoption("--lectio", action="store_true", default=False,
-                    help="collect lectio lesson and quiz files (*.yaml) as tests: "
-                    "one per code cell and per question")
-    parser.addini("lectio_collect", type="bool", default=False,
-                  help="collect lectio lesson and quiz files as tests (like --lectio)")
+    group.addoption(
+        "--lectio",
+        action="store_true",
+        default=False,
+        help="collect lectio lesson and quiz files (*.yaml) as tests: "
+        "one per code cell and per question",
+    )
+    parser.addini(
+        "lectio_collect",
+        type="bool",
+        default=False,
+        help="collect lectio lesson and quiz files as tests (like --lectio)",
+    )
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -61,7 +69,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _kind(path: Path) -> str | None:
-    """"lesson", "quiz", or None for a course file or YAML that is not lectio's."""
+    """ "lesson", "quiz", or None for a course file or YAML that is not lectio's."""
     from engine.format.yamlsafe import read_yaml
 
     if path.name in {"course.yaml", "course.yml"}:
@@ -207,8 +215,7 @@ class LectioItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, max(self.line - 1, 0), self.name
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if not isinstance(excinfo.value, LectioCheckFailedError):
             return str(super().repr_failure(excinfo))
         failure = excinfo.value
@@ -293,8 +300,7 @@ class QuestionItem(_LessonBlockItem):
         if self.file.missing():
             self._report(_missing(name, block.span, self.file.missing()))
         result = self.file.executor().run_verify(self.index, keep_going=True)
-        self._report(verify_check(name, block, result), block.verify,
-                     block.span_of("verify").line)
+        self._report(verify_check(name, block, result), block.verify, block.span_of("verify").line)
 
 
 class GraphItem(_LessonBlockItem):
@@ -307,8 +313,9 @@ class GraphItem(_LessonBlockItem):
         name = f"graph {block.graph}"
         if self.file.missing():
             self._report(_missing(name, block.span, self.file.missing()))
-        self._report(graph_check(name, block, self.file.executor().graph(self.index,
-                                                                          keep_going=True)))
+        self._report(
+            graph_check(name, block, self.file.executor().graph(self.index, keep_going=True))
+        )
 
 
 class QuizQuestionItem(_QuizEntryItem):
@@ -323,10 +330,14 @@ class QuizQuestionItem(_QuizEntryItem):
             return
         kernel = self.file.kernel()
         kernel.reset(0)  # a quiz question has no cells above it: a fresh, seeded namespace
-        result = kernel.execute(block.verify, timeout=DEFAULT_TIMEOUT,
-                                filename=f"<verify {block.id}>")
-        self._report(verify_check(f"verify {block.id}", block, result), block.verify,
-                     block.span_of("verify").line)
+        result = kernel.execute(
+            block.verify, timeout=DEFAULT_TIMEOUT, filename=f"<verify {block.id}>"
+        )
+        self._report(
+            verify_check(f"verify {block.id}", block, result),
+            block.verify,
+            block.span_of("verify").line,
+        )
 
 
 class RefItem(_QuizEntryItem):
@@ -338,8 +349,15 @@ class RefItem(_QuizEntryItem):
         assert isinstance(ref, QuestionRef)
         root = default_lessons_root(self.path)
         if root is None:
-            self._report(_check(self.name, "failed", "no lessons/ folder beside this quiz's "
-                                "quizzes/ folder to resolve the ref against", ref.span))
+            self._report(
+                _check(
+                    self.name,
+                    "failed",
+                    "no lessons/ folder beside this quiz's "
+                    "quizzes/ folder to resolve the ref against",
+                    ref.span,
+                )
+            )
             return
         try:
             find_question(root, ref)

@@ -14,14 +14,19 @@ Headless (no Rich, no Textual): plain mode and the validation report use it; the
 
 from __future__ import annotations
 
-_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)
-                          if code not in (0x0A, 0x09)}
+_TABLE: dict[int, str] = {
+    code: chr(0x2400 + code) for code in range(0x20) if code not in (0x0A, 0x09)
+}
 _TABLE[0x1B] = "␛"
 _TABLE[0x7F] = "␡"
 _TABLE.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
 # Unicode line/paragraph separators and bidi overrides can reorder or break the display too.
-_TABLE.update({code: f"\\u{code:04x}"
-               for code in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_TABLE.update(
+    {
+        code: f"\\u{code:04x}"
+        for code in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    }
+)
 
 
 def inert(text: str) -> str:

@@ -18,16 +18,21 @@ def ok(stdout: str = "", display: str | None = None) -> CellResult:
 
 
 def error(name: str = "ZeroDivisionError", message: str = "division by zero") -> CellResult:
-    return CellResult(CellStatus.ERROR, error=CellError(name, message, f"{name}: {message}", 1),
-                      duration=0.01)
+    return CellResult(
+        CellStatus.ERROR, error=CellError(name, message, f"{name}: {message}", 1), duration=0.01
+    )
 
 
 class FakeKernel:
     """``canned`` maps a substring of a cell's code to its result (first match wins)."""
 
-    def __init__(self, *, on_state: Callable[[KernelState], None] | None = None,
-                 canned: dict[str, CellResult] | None = None,
-                 not_installed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        *,
+        on_state: Callable[[KernelState], None] | None = None,
+        canned: dict[str, CellResult] | None = None,
+        not_installed: frozenset[str] = frozenset(),
+    ) -> None:
         self.on_state = on_state
         self.canned = canned or {}
         self.not_installed = not_installed
@@ -50,9 +55,14 @@ class FakeKernel:
             self._set(KernelState.STARTING)
             self._set(KernelState.READY)
 
-    def execute(self, code: str, *, timeout: float = 30.0,
-                on_output: Callable[[str], None] | None = None,
-                filename: str = "<cell>") -> CellResult:
+    def execute(
+        self,
+        code: str,
+        *,
+        timeout: float = 30.0,
+        on_output: Callable[[str], None] | None = None,
+        filename: str = "<cell>",
+    ) -> CellResult:
         self.start()
         self._set(KernelState.BUSY)
         self.executed.append(code)
@@ -87,16 +97,23 @@ class FakeKernel:
 
     def autograd_graph(self, name: str, timeout: float = 10.0) -> AutogradGraph:
         return AutogradGraph(
-            nodes=[GraphNode(0, "MulBackward0", "op"),
-                   GraphNode(1, "x", "leaf", value="tensor(2., requires_grad=True)")],
-            edges=[(0, 1)], root=0)
+            nodes=[
+                GraphNode(0, "MulBackward0", "op"),
+                GraphNode(1, "x", "leaf", value="tensor(2., requires_grad=True)"),
+            ],
+            edges=[(0, 1)],
+            root=0,
+        )
 
 
 class KernelFactory:
     """A kernel factory for ``LessonSession(kernel_factory=...)`` that remembers its kernels."""
 
-    def __init__(self, canned: dict[str, CellResult] | None = None,
-                 not_installed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        canned: dict[str, CellResult] | None = None,
+        not_installed: frozenset[str] = frozenset(),
+    ) -> None:
         self.canned = canned
         self.not_installed = not_installed
         self.kernels: list[FakeKernel] = []

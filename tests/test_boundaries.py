@@ -17,8 +17,14 @@ ROOT = Path(__file__).parent.parent
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_validator_imports_neither_textual_nor_torch() -> None:
@@ -54,7 +60,9 @@ def _core_modules() -> list[str]:
 
 @pytest.mark.parametrize("module", _core_modules())
 def test_core_module_does_not_import_textual(module: str) -> None:
-    result = _run(f"import sys, {module}\n"
-                  "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
-                  "assert not bad, bad\n")
+    result = _run(
+        f"import sys, {module}\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
+        "assert not bad, bad\n"
+    )
     assert result.returncode == 0, result.stderr[-2000:]

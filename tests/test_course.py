@@ -104,21 +104,30 @@ def test_course_has_at_least_twelve_chapters_in_three_sections() -> None:
 @pytest.mark.parametrize(
     ("topic", "lesson_id", "needles"),
     [
-        ("creating tensors", "creating-tensors",
-         ["torch.tensor(", "torch.zeros(", "torch.arange("]),
+        (
+            "creating tensors",
+            "creating-tensors",
+            ["torch.tensor(", "torch.zeros(", "torch.arange("],
+        ),
         ("dtypes and devices", "dtypes-and-devices", [".dtype", ".device", ".to("]),
         ("indexing and slicing", "indexing-and-slicing", ["[:, 2]", "mask"]),
         ("reshaping and views", "reshaping-and-views", [".reshape(", ".view(", "unsqueeze"]),
         ("arithmetic and broadcasting", "arithmetic-and-broadcasting", ["Broadcasting", " @ "]),
         ("reductions", "reductions", [".sum(dim=", "keepdim", "argmax"]),
         ("gradients", "gradients", ["requires_grad=True", ".backward()", ".grad"]),
-        ("accumulation, zero_grad, no_grad, detach", "controlling-gradients",
-         ["accumulate", "zero_grad", "torch.no_grad()", ".detach()"]),
+        (
+            "accumulation, zero_grad, no_grad, detach",
+            "controlling-gradients",
+            ["accumulate", "zero_grad", "torch.no_grad()", ".detach()"],
+        ),
         ("nn.Module and nn.Linear", "modules-and-linear", ["nn.Module", "nn.Linear("]),
         ("loss functions", "loss-functions", ["nn.MSELoss", "nn.CrossEntropyLoss"]),
         ("optimizers and a step", "optimizers", ["torch.optim.SGD", "optimizer.step()"]),
-        ("training loop on synthetic data", "training-loop",
-         ["synthetic", "for epoch in", "loss.backward()", "optimizer.step()"]),
+        (
+            "training loop on synthetic data",
+            "training-loop",
+            ["synthetic", "for epoch in", "loss.backward()", "optimizer.step()"],
+        ),
         ("Dataset and DataLoader", "datasets-and-dataloaders", ["Dataset", "DataLoader("]),
     ],
 )
@@ -187,30 +196,62 @@ def gradients_path(lesson: Lesson, definition: str, prompt: str) -> list[int]:
             and all(c in b.code for c in code)
         )
 
-    steps = [find(0, "definition note", lambda b: isinstance(b, NoteBlock)
-                  and b.kind == "definition" and definition in b.note)]
-    steps.append(find(steps[-1], "requires_grad cell",
-                      cell_prints("tensor(2., requires_grad=True)", "requires_grad=True")))
-    steps.append(find(steps[-1], "cell printing 64",
-                      cell_prints("tensor(64.", "5 * x**3 + 2 * x**2 + 4 * x + 8")))
-    steps.append(find(steps[-1], "graph of y",
-                      lambda b: isinstance(b, GraphBlock) and b.graph == "y"))
-    steps.append(find(steps[-1], "cell printing x.grad = 72",
-                      cell_prints("tensor(72.)", "y.backward()", "x.grad")))
-    steps.append(find(steps[-1], "the access question",
-                      lambda b: isinstance(b, QuestionBlock) and b.question.strip() == prompt))
+    steps = [
+        find(
+            0,
+            "definition note",
+            lambda b: isinstance(b, NoteBlock) and b.kind == "definition" and definition in b.note,
+        )
+    ]
+    steps.append(
+        find(
+            steps[-1],
+            "requires_grad cell",
+            cell_prints("tensor(2., requires_grad=True)", "requires_grad=True"),
+        )
+    )
+    steps.append(
+        find(
+            steps[-1],
+            "cell printing 64",
+            cell_prints("tensor(64.", "5 * x**3 + 2 * x**2 + 4 * x + 8"),
+        )
+    )
+    steps.append(
+        find(steps[-1], "graph of y", lambda b: isinstance(b, GraphBlock) and b.graph == "y")
+    )
+    steps.append(
+        find(
+            steps[-1],
+            "cell printing x.grad = 72",
+            cell_prints("tensor(72.)", "y.backward()", "x.grad"),
+        )
+    )
+    steps.append(
+        find(
+            steps[-1],
+            "the access question",
+            lambda b: isinstance(b, QuestionBlock) and b.question.strip() == prompt,
+        )
+    )
     return steps
 
 
 @pytest.mark.parametrize(
     ("course_id", "lesson_id", "definition", "prompt"),
     [
-        (EN, "gradients",
-         "Gradients are the partial derivatives of a function with respect to its inputs",
-         "How do you access the computed gradient of a tensor after backpropagation?"),
-        (PT, "gradientes",
-         "Gradientes são as derivadas parciais de uma função em relação às suas entradas",
-         "Como você acessa o gradiente calculado de um tensor após a retropropagação?"),
+        (
+            EN,
+            "gradients",
+            "Gradients are the partial derivatives of a function with respect to its inputs",
+            "How do you access the computed gradient of a tensor after backpropagation?",
+        ),
+        (
+            PT,
+            "gradientes",
+            "Gradientes são as derivadas parciais de uma função em relação às suas entradas",
+            "Como você acessa o gradiente calculado de um tensor após a retropropagação?",
+        ),
     ],
 )
 def test_gradients_chapter_follows_the_original_page(
@@ -258,8 +299,10 @@ def section_quiz(course: Course, section_lessons: set[str], quizzes: list[Quiz])
     """The quiz reviewing exactly one section: all its refs point into that section."""
     for quiz in quizzes:
         refs = [q for q in quiz.questions if isinstance(q, QuestionRef)]
-        if quiz.pick is None and refs and all(
-            r.parts[0] == course.id and r.parts[1] in section_lessons for r in refs
+        if (
+            quiz.pick is None
+            and refs
+            and all(r.parts[0] == course.id and r.parts[1] in section_lessons for r in refs)
         ):
             return quiz
     return None
@@ -282,7 +325,8 @@ def test_every_section_has_a_review_quiz(course_id: str) -> None:
 def test_final_exam_draws_from_every_section(course_id: str) -> None:
     course, _ = load_course(course_id)
     exams = [
-        quiz for quiz in all_quizzes()
+        quiz
+        for quiz in all_quizzes()
         if quiz.pick is not None
         and all(r.parts[0] == course_id for r in quiz.questions if isinstance(r, QuestionRef))
     ]

@@ -56,8 +56,11 @@ def raised(name: str, *bases: str) -> CellResult:
         ({"matches": r"^loss \d\.\d+$"}, ok("epoch 1\nloss 0.25\n"), False),
         ({"matches": r"loss \d\.\d+"}, ok("epoch 1\nloss 0.25\n"), True),
         ({"raises": "ZeroDivisionError"}, raised("ZeroDivisionError"), True),
-        ({"raises": "ArithmeticError"},
-         raised("ZeroDivisionError", "builtins.ArithmeticError"), True),
+        (
+            {"raises": "ArithmeticError"},
+            raised("ZeroDivisionError", "builtins.ArithmeticError"),
+            True,
+        ),
         ({"raises": "KeyError"}, raised("ZeroDivisionError"), False),
         ({"raises": "KeyError"}, ok(""), False),
         ({"stdout": "x"}, raised("KeyError"), False),
@@ -87,7 +90,8 @@ def test_a_backtracking_pattern_is_stopped_without_a_kernel() -> None:
 
 
 def test_the_kernels_verdict_is_used_and_no_pattern_runs_here(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """With a verdict from the kernel, the pattern is not searched again in lectio."""
     import engine.execution.expect as expect_mod
 
@@ -142,8 +146,9 @@ def test_running_a_cell_runs_the_earlier_ones_first(kernel: Kernel) -> None:
     executor = LessonExecutor(basic, kernel)
     started: list[int] = []
     printed: list[tuple[int, str]] = []
-    results = executor.run_cell(3, on_start=started.append,
-                                on_output=lambda i, text: printed.append((i, text)))
+    results = executor.run_cell(
+        3, on_start=started.append, on_output=lambda i, text: printed.append((i, text))
+    )
     assert [i for i, _ in results] == [0, 2, 3] == started  # the hidden setup cell too
     assert all(r.ok for _, r in results)
     assert results[-1][1].display == "tensor(48.)"
@@ -160,8 +165,11 @@ def test_edits_failures_and_skips(kernel: Kernel) -> None:
     executor = LessonExecutor(lesson("basic"), kernel)
     executor.set_code(0, "import torch\nx = torch.tensor(3.0, requires_grad=True) / 0 + undefined")
     results = executor.run_cell(3)
-    assert [r.status for _, r in results] == [CellStatus.ERROR, CellStatus.SKIPPED,
-                                               CellStatus.SKIPPED]
+    assert [r.status for _, r in results] == [
+        CellStatus.ERROR,
+        CellStatus.SKIPPED,
+        CellStatus.SKIPPED,
+    ]
     assert "cell 1 above failed (NameError)" in results[-1][1].detail
     assert not executor.ran(0)
     executor.set_code(0, None)  # back to the author's code: the next run repeats cell 1
@@ -221,19 +229,36 @@ def test_restart_forgets_everything(kernel: Kernel) -> None:
 def test_validation_reports_each_failure_alone_with_its_line(server: ForkServer) -> None:
     failing, basic = lesson("failing"), lesson("basic")
     seen: list[str] = []
-    reports = execute_lessons([failing, basic], jobs=2, forkserver=server,
-                              on_report=lambda lesson, checks: seen.append(lesson.id))
+    reports = execute_lessons(
+        [failing, basic],
+        jobs=2,
+        forkserver=server,
+        on_report=lambda lesson, checks: seen.append(lesson.id),
+    )
     assert sorted(seen) == ["basic", "failing"]
     assert list(reports) == [failing.path, basic.path]
     assert all(c.status == "passed" for c in reports[basic.path]), reports[basic.path]
     checks = {c.name: c for c in reports[failing.path]}
-    assert list(checks) == ["cell 1", "cell wrong-expect", "cell raises", "cell after",
-                            "verify wrong-key", "cell no-raise", "cell slow", "cell 7"]
+    assert list(checks) == [
+        "cell 1",
+        "cell wrong-expect",
+        "cell raises",
+        "cell after",
+        "verify wrong-key",
+        "cell no-raise",
+        "cell slow",
+        "cell 7",
+    ]
     status = {name: c.status for name, c in checks.items()}
     assert status == {
-        "cell 1": "passed", "cell wrong-expect": "failed", "cell raises": "failed",
-        "cell after": "passed", "verify wrong-key": "failed", "cell no-raise": "failed",
-        "cell slow": "failed", "cell 7": "passed",
+        "cell 1": "passed",
+        "cell wrong-expect": "failed",
+        "cell raises": "failed",
+        "cell after": "passed",
+        "verify wrong-key": "failed",
+        "cell no-raise": "failed",
+        "cell slow": "failed",
+        "cell 7": "passed",
     }
     wrong = checks["cell wrong-expect"]
     assert "-10.0" in wrong.detail and "+9.0" in wrong.detail

@@ -15,14 +15,21 @@ DATA = Path(__file__).parent / "data" / "execution"
 
 
 def lectio(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_validate_executes_and_reports_located_failures(tmp_path: Path) -> None:
     junit = tmp_path / "report.xml"
-    done = lectio("validate", str(DATA / "failing.yaml"), str(DATA / "basic.yaml"),
-                  "--junit", str(junit))
+    done = lectio(
+        "validate", str(DATA / "failing.yaml"), str(DATA / "basic.yaml"), "--junit", str(junit)
+    )
     assert done.returncode == 1, done.stderr
     out = done.stdout
     assert "Traceback" not in done.stderr
@@ -34,8 +41,16 @@ def test_validate_executes_and_reports_located_failures(tmp_path: Path) -> None:
         for case in ET.parse(junit).getroot().iter("testcase")
     }
     failing = {name for file, name in cases if file and file.endswith("failing.yaml")}
-    assert {"cell 1", "cell wrong-expect", "cell raises", "cell after", "verify wrong-key",
-            "cell no-raise", "cell slow", "cell 7"} <= failing
+    assert {
+        "cell 1",
+        "cell wrong-expect",
+        "cell raises",
+        "cell after",
+        "verify wrong-key",
+        "cell no-raise",
+        "cell slow",
+        "cell 7",
+    } <= failing
     basic = {name for file, name in cases if file and file.endswith("basic.yaml")}
     assert {"cell make-y", "cell 1", "verify read-grad"} <= basic
     raised = next(c for (f, n), c in cases.items() if n == "cell raises" and "failing" in str(f))

@@ -43,9 +43,13 @@ def test_every_key_lesson_means_what_the_contract_says() -> None:
     assert cells[0].id == "make-x" and cells[0].timeout == 10 and not cells[0].hidden
     modes = [(c.expect.mode, c.expect.value) if c.expect else None for c in cells]
     assert modes == [
-        ("stdout", "tensor(2., requires_grad=True)\n"), ("contains", "4."),
-        ("matches", r"loss \d+\.\d+"), ("raises", "ZeroDivisionError"), ("stdout", "3"),
-        ("stdout", "42"), None,
+        ("stdout", "tensor(2., requires_grad=True)\n"),
+        ("contains", "4."),
+        ("matches", r"loss \d+\.\d+"),
+        ("raises", "ZeroDivisionError"),
+        ("stdout", "3"),
+        ("stdout", "42"),
+        None,
     ]
     assert cells[-1].hidden
     assert lesson.cell_timeout(cells[0]) == 10 and lesson.cell_timeout(cells[1]) == 20
@@ -65,7 +69,7 @@ def test_spans_point_at_the_yaml() -> None:
     text = EVERY.read_text().splitlines()
     for block in lesson.blocks:
         line = text[block.span.line - 1]
-        assert line[block.span.col - 3:].startswith("- "), (block, line)
+        assert line[block.span.col - 3 :].startswith("- "), (block, line)
     cell = lesson.code_cells[0]
     assert text[cell.code_span.line - 1].strip() == "import torch"
     for n, code_line in enumerate(cell.code.splitlines(), start=1):
@@ -73,7 +77,7 @@ def test_spans_point_at_the_yaml() -> None:
     question = lesson.questions[0]
     assert text[question.span_of("id").line - 1].strip() == "id: read-grad"
     choice = question.choices[1]
-    assert text[choice.span.line - 1].strip() == "- text: \"`x.backward()`\""
+    assert text[choice.span.line - 1].strip() == '- text: "`x.backward()`"'
     assert lesson.span.file == str(EVERY) and lesson.path == str(EVERY)
     assert text[lesson.key_span("title").line - 1].startswith("title:")
 
@@ -115,13 +119,20 @@ def test_missing_file_and_folder_are_problems(tmp_path: Path) -> None:
         load(tmp_path)
 
 
-@pytest.mark.parametrize(("expect", "mode", "value"), [
-    ('"a"', "stdout", "a"), ("7", "stdout", "7"), ("{contains: b}", "contains", "b"),
-    ("{raises: a.B}", "raises", "a.B"), ("{matches: '^x$'}", "matches", "^x$"),
-])
+@pytest.mark.parametrize(
+    ("expect", "mode", "value"),
+    [
+        ('"a"', "stdout", "a"),
+        ("7", "stdout", "7"),
+        ("{contains: b}", "contains", "b"),
+        ("{raises: a.B}", "raises", "a.B"),
+        ("{matches: '^x$'}", "matches", "^x$"),
+    ],
+)
 def test_expect_forms(expect: str, mode: str, value: str) -> None:
-    lesson = parse(f"id: a\ntitle: A\nblocks:\n  - code: x = 1\n    expect: {expect}\n".encode(),
-                   "f.yaml")
+    lesson = parse(
+        f"id: a\ntitle: A\nblocks:\n  - code: x = 1\n    expect: {expect}\n".encode(), "f.yaml"
+    )
     assert isinstance(lesson, Lesson)
     cell = lesson.blocks[0]
     assert isinstance(cell, CodeBlock) and cell.expect is not None
@@ -157,16 +168,20 @@ def test_find_question_and_resolve_quiz() -> None:
         find_question(root, "nonsense")
     quiz = load_quiz(PROJECT / "quizzes" / "review.yaml")
     items = resolve_quiz(quiz, root)
-    assert [i.key for i in items] == ["demo/every-key#read-grad", "demo/every-key#which-tensors",
-                                      "which-call"]
+    assert [i.key for i in items] == [
+        "demo/every-key#read-grad",
+        "demo/every-key#which-tensors",
+        "which-call",
+    ]
     assert items[0].lesson is not None and items[0].lesson.id == "every-key"
     assert isinstance(items[2].question, QuestionBlock) and items[2].lesson is None
     assert items[0].span.line == 6 and items[2].span.line == 8
 
 
 def test_resolve_quiz_reports_every_bad_ref(tmp_path: Path) -> None:
-    quiz = parse(b"id: q\ntitle: Q\nquestions:\n  - ref: demo/x#y\n  - ref: demo/every-key#z\n",
-                 "q.yaml")
+    quiz = parse(
+        b"id: q\ntitle: Q\nquestions:\n  - ref: demo/x#y\n  - ref: demo/every-key#z\n", "q.yaml"
+    )
     with pytest.raises(LoadError) as info:
         resolve_quiz(quiz, Catalog(PROJECT / "lessons"))  # type: ignore[arg-type]
     assert [p.span.line for p in info.value.problems] == [4, 5]

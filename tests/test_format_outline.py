@@ -21,17 +21,24 @@ def test_outline_matches_the_validated_course(folder: Path) -> None:
     loaded = load_course_dir(folder)
     assert outline is not None and loaded.course is not None
     course = loaded.course
-    assert (outline.id, outline.title, outline.language) == (course.id, course.title,
-                                                             course.language)
+    assert (outline.id, outline.title, outline.language) == (
+        course.id,
+        course.title,
+        course.language,
+    )
     assert outline.lesson_ids == course.lesson_ids
     assert [s.title for s in outline.sections] == [s.title for s in course.sections]
     assert set(outline.lessons) == set(loaded.lessons)
     for lesson_id, lesson in loaded.lessons.items():
         seen = outline.lessons[lesson_id]
-        assert (seen.title, seen.language, Path(seen.path)) == (lesson.title, lesson.language,
-                                                                Path(lesson.path))
-        assert seen.blocks == tuple(type(b).__name__.removesuffix("Block").lower()
-                                    for b in lesson.blocks)
+        assert (seen.title, seen.language, Path(seen.path)) == (
+            lesson.title,
+            lesson.language,
+            Path(lesson.path),
+        )
+        assert seen.blocks == tuple(
+            type(b).__name__.removesuffix("Block").lower() for b in lesson.blocks
+        )
 
 
 def test_course_yaml_path_names_its_folder() -> None:
@@ -50,13 +57,17 @@ GOOD_COURSE = "id: c\ntitle: C\nsections:\n  - title: S\n    lessons: [a, b]\n"
 LESSON_A = "id: a\ntitle: A\nblocks:\n  - text: hi\n  - id: x\n    code: print(1)\n"
 
 
-@pytest.mark.parametrize("course", [
-    "id: c\ntitle: C\nsections: nope\n",
-    "id: c\nsections:\n  - title: S\n    lessons: [a]\n",
-    "id: c\ntitle: C\nsections:\n  - title: S\n    lessons: [a, 3]\n",
-    "id: c\ntitle: [C\n",
-    "- just a list\n",
-], ids=["sections-text", "no-title", "number-id", "bad-yaml", "list"])
+@pytest.mark.parametrize(
+    "course",
+    [
+        "id: c\ntitle: C\nsections: nope\n",
+        "id: c\nsections:\n  - title: S\n    lessons: [a]\n",
+        "id: c\ntitle: C\nsections:\n  - title: S\n    lessons: [a, 3]\n",
+        "id: c\ntitle: [C\n",
+        "- just a list\n",
+    ],
+    ids=["sections-text", "no-title", "number-id", "bad-yaml", "list"],
+)
 def test_an_unclear_course_file_gives_no_outline(tmp_path: Path, course: str) -> None:
     assert read_outline(_course(tmp_path, course, a=LESSON_A)) is None
 
@@ -75,10 +86,13 @@ def test_a_broken_lesson_is_left_out(tmp_path: Path) -> None:
 
 
 def test_reading_an_outline_does_not_import_the_models() -> None:
-    code = ("import sys; from engine.format.outline import read_outline; "
-            f"assert read_outline({str(COURSES[0])!r}) is not None; "
-            "from engine.session.course import course_progress; "
-            "print('pydantic' in sys.modules, 'engine.format.models' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
+    code = (
+        "import sys; from engine.format.outline import read_outline; "
+        f"assert read_outline({str(COURSES[0])!r}) is not None; "
+        "from engine.session.course import course_progress; "
+        "print('pydantic' in sys.modules, 'engine.format.models' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert out.split() == ["False", "False"]

@@ -17,8 +17,9 @@ jsonschema = pytest.importorskip("jsonschema")
 ROOT = Path(__file__).parent.parent
 VALID = Path(__file__).parent / "data" / "valid"
 BROKEN = Path(__file__).parent / "data" / "broken"
-EXAMPLES = sorted([*ROOT.glob("lessons/**/*.yaml"), *ROOT.glob("quizzes/**/*.yaml"),
-                   *VALID.rglob("*.yaml")])
+EXAMPLES = sorted(
+    [*ROOT.glob("lessons/**/*.yaml"), *ROOT.glob("quizzes/**/*.yaml"), *VALID.rglob("*.yaml")]
+)
 
 
 def validator(kind: str = "all") -> Any:
@@ -38,15 +39,34 @@ def test_examples_validate_against_the_schema(path: Path) -> None:
     assert errors == []
 
 
-@pytest.mark.parametrize("case", [
-    "schema-unknown-key-typo", "schema-two-kinds", "schema-no-kind", "schema-one-choice",
-    "schema-bad-slug", "schema-timeout-negative", "schema-expect-two-keys",
-    "schema-expect-unknown-key", "schema-hint-mapping", "schema-note-kind", "quiz-pass-too-high",
-    "quiz-item-neither", "schema-missing-id", "schema-blocks-empty", "schema-expect-empty-mapping",
-    "schema-bad-exception-name", "schema-requires-bad", "schema-graph-not-name",
-    "schema-code-empty",
-    "schema-timeout-bool", "quiz-pick-zero", "schema-bad-language", "schema-choice-is-text",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "schema-unknown-key-typo",
+        "schema-two-kinds",
+        "schema-no-kind",
+        "schema-one-choice",
+        "schema-bad-slug",
+        "schema-timeout-negative",
+        "schema-expect-two-keys",
+        "schema-expect-unknown-key",
+        "schema-hint-mapping",
+        "schema-note-kind",
+        "quiz-pass-too-high",
+        "quiz-item-neither",
+        "schema-missing-id",
+        "schema-blocks-empty",
+        "schema-expect-empty-mapping",
+        "schema-bad-exception-name",
+        "schema-requires-bad",
+        "schema-graph-not-name",
+        "schema-code-empty",
+        "schema-timeout-bool",
+        "quiz-pick-zero",
+        "schema-bad-language",
+        "schema-choice-is-text",
+    ],
+)
 def test_schema_rejects_what_the_loader_rejects(case: str) -> None:
     data = yaml.safe_load((BROKEN / f"{case}.yaml").read_bytes())
     assert list(validator().iter_errors(data)), case
@@ -65,20 +85,34 @@ def test_each_kind_picks_its_own_schema() -> None:
         assert not list(validator("all").iter_errors(doc))
 
 
-@pytest.mark.parametrize(("expect", "ok"), [
-    ("text", True), (42, True), ({"contains": "x"}, True), ({"raises": "E"}, True),
-    ({"stdout": "a", "contains": "b"}, False), ({}, False), ([1], False), (True, False),
-])
+@pytest.mark.parametrize(
+    ("expect", "ok"),
+    [
+        ("text", True),
+        (42, True),
+        ({"contains": "x"}, True),
+        ({"raises": "E"}, True),
+        ({"stdout": "a", "contains": "b"}, False),
+        ({}, False),
+        ([1], False),
+        (True, False),
+    ],
+)
 def test_expect_is_a_string_or_one_key_mapping(expect: Any, ok: bool) -> None:
     lesson = {"id": "a", "title": "A", "blocks": [{"code": "x", "expect": expect}]}
     assert (not list(validator("lesson").iter_errors(lesson))) is ok
 
 
-@pytest.mark.parametrize(("hint", "ok"), [("one", True), (["a", "b"], True), ({"a": 1}, False),
-                                          ([["a"]], False)])
+@pytest.mark.parametrize(
+    ("hint", "ok"), [("one", True), (["a", "b"], True), ({"a": 1}, False), ([["a"]], False)]
+)
 def test_hint_is_a_string_or_a_list(hint: Any, ok: bool) -> None:
-    question = {"question": "q", "id": "q", "hint": hint,
-                "choices": [{"text": "a", "correct": True}, {"text": "b"}]}
+    question = {
+        "question": "q",
+        "id": "q",
+        "hint": hint,
+        "choices": [{"text": "a", "correct": True}, {"text": "b"}],
+    }
     lesson = {"id": "a", "title": "A", "blocks": [question]}
     assert (not list(validator("lesson").iter_errors(lesson))) is ok
 

@@ -25,8 +25,9 @@ def problems(data: bytes) -> list[str]:
 def test_huge_file_is_refused_without_parsing() -> None:
     data = LESSON + b"  - text: " + b"x" * MAX_BYTES + b"\n"
     start = time.perf_counter()
-    assert problems(data) == [f"f.yaml:1:1: the file is {len(data):,} bytes; lesson files are "
-                              f"limited to {MAX_BYTES:,}"]
+    assert problems(data) == [
+        f"f.yaml:1:1: the file is {len(data):,} bytes; lesson files are limited to {MAX_BYTES:,}"
+    ]
     assert time.perf_counter() - start < 0.5
 
 
@@ -49,8 +50,10 @@ def test_alias_bomb_is_fast_and_small(levels: int) -> None:
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert found == ["f.yaml:1:1: the document expands to too many values (an alias bomb?); "
-                     "write it without so many aliases"]
+    assert found == [
+        "f.yaml:1:1: the document expands to too many values (an alias bomb?); "
+        "write it without so many aliases"
+    ]
     assert elapsed < 1.0
     assert peak < 100 * 1024 * 1024
 
@@ -85,7 +88,7 @@ def test_every_problem_of_a_file_at_once() -> None:
 
 def test_no_object_is_ever_constructed(tmp_path: Path) -> None:
     target = tmp_path / "pwned"
-    marker = f"!!python/object/apply:builtins.exec ['open(\"{target}\",\"w\")']".encode()
+    marker = f'!!python/object/apply:builtins.exec [\'open("{target}","w")\']'.encode()
     problems(LESSON + b"  - text: " + marker + b"\n")
     assert not target.exists()
 
@@ -103,21 +106,37 @@ def test_crlf_code_cell_has_no_carriage_returns() -> None:
 
 def test_invalid_utf8_is_located() -> None:
     assert problems(b"id: a\ntitle: caf\xe9\n") == [
-        "f.yaml:2:11: the file is not valid UTF-8 text (byte 0xe9); save it as UTF-8"]
+        "f.yaml:2:11: the file is not valid UTF-8 text (byte 0xe9); save it as UTF-8"
+    ]
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
-    (b"   \n\n", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
-    (b"# only\n", "f.yaml:1:1: the file holds only comments; a lesson starts with id:, title: "
-     "and blocks:"),
-    (b"- a\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
-     "'title: ...'), found a list"),
-    (b"42\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
-     "'title: ...'), found a int"),
-    (b"null\n", "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
-     "'title: ...'), found nothing"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
+        (b"   \n\n", "f.yaml:1:1: the file is empty; a lesson starts with id:, title: and blocks:"),
+        (
+            b"# only\n",
+            "f.yaml:1:1: the file holds only comments; a lesson starts with id:, title: "
+            "and blocks:",
+        ),
+        (
+            b"- a\n",
+            "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+            "'title: ...'), found a list",
+        ),
+        (
+            b"42\n",
+            "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+            "'title: ...'), found a int",
+        ),
+        (
+            b"null\n",
+            "f.yaml:1:1: a lesson file must be a mapping of keys (such as 'id: ...' and "
+            "'title: ...'), found nothing",
+        ),
+    ],
+)
 def test_not_a_mapping(data: bytes, message: str) -> None:
     assert problems(data) == [message]
 
@@ -135,9 +154,11 @@ def test_non_string_keys_become_text() -> None:
 def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
     """About 6,000 blocks (half a megabyte) of real content: well under a second, and memory
     a small multiple of the file's size (the models and positions of every value)."""
-    block = ("  - text: |\n      Some prose about tensors, with `code` and **emphasis**.\n"
-             "  - code: |\n      x = {i}\n      print(x * 2)\n    id: cell-{i}\n"
-             "    expect: \"{j}\"\n")
+    block = (
+        "  - text: |\n      Some prose about tensors, with `code` and **emphasis**.\n"
+        "  - code: |\n      x = {i}\n      print(x * 2)\n    id: cell-{i}\n"
+        '    expect: "{j}"\n'
+    )
     body = "".join(block.format(i=i, j=2 * i) for i in range(3000))
     data = ("id: big\ntitle: Big\nblocks:\n" + body).encode()
     assert 450_000 < len(data) < MAX_BYTES
@@ -155,8 +176,10 @@ def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
 @pytest.mark.parametrize("written", ["0x1F", "0.10", "1e3", ".inf", "1_000", "007", "+1", "0o17"])
 def test_a_number_used_as_text_keeps_its_spelling(written: str) -> None:
     """A choice ``text: 0.10`` must show 0.10, not 0.1: the learner sees what the author wrote."""
-    data = (f"id: a\ntitle: {written}\nblocks:\n  - question: q?\n    id: q\n    choices:\n"
-            f"      - text: {written}\n        correct: true\n      - text: other\n").encode()
+    data = (
+        f"id: a\ntitle: {written}\nblocks:\n  - question: q?\n    id: q\n    choices:\n"
+        f"      - text: {written}\n        correct: true\n      - text: other\n"
+    ).encode()
     lesson = parse(data, "f.yaml")
     assert lesson.title == written
     assert lesson.blocks[0].choices[0].text == written  # type: ignore[union-attr]
@@ -185,8 +208,7 @@ def test_a_yes_or_no_word_where_text_is_meant_says_to_quote_it(word: str) -> Non
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
-def test_a_pipe_or_device_named_like_a_lesson_is_refused_without_blocking(tmp_path: Path
-                                                                          ) -> None:
+def test_a_pipe_or_device_named_like_a_lesson_is_refused_without_blocking(tmp_path: Path) -> None:
     """Reading a FIFO would wait for a writer forever, /dev/zero would never end."""
     from engine.format.loader import load
 
@@ -199,8 +221,10 @@ def test_a_pipe_or_device_named_like_a_lesson_is_refused_without_blocking(tmp_pa
         with pytest.raises(LoadError) as info:
             load(path)
         assert time.perf_counter() - start < 2
-        assert str(info.value.problems[0]) == f"{path}:1:1: not a regular file (a pipe or a " \
+        assert (
+            str(info.value.problems[0]) == f"{path}:1:1: not a regular file (a pipe or a "
             "device?); lectio reads lesson files only"
+        )
 
 
 def test_a_huge_file_on_disk_is_refused_with_its_real_size(tmp_path: Path) -> None:
@@ -211,15 +235,19 @@ def test_a_huge_file_on_disk_is_refused_with_its_real_size(tmp_path: Path) -> No
     with pytest.raises(LoadError) as info:
         load(big)
     size = big.stat().st_size
-    assert str(info.value.problems[0]) == (f"{big}:1:1: the file is {size:,} bytes; lesson "
-                                           f"files are limited to {MAX_BYTES:,}")
+    assert str(info.value.problems[0]) == (
+        f"{big}:1:1: the file is {size:,} bytes; lesson files are limited to {MAX_BYTES:,}"
+    )
 
 
 def test_a_value_reached_through_an_alias_is_located_at_the_alias() -> None:
     """``- *q`` repeating a question: the repeated id is reported where the alias is."""
-    data = (b"id: a\ntitle: A\nblocks:\n  - &q\n    question: Q?\n    id: q\n    choices:\n"
-            b"      - {text: a, correct: true}\n      - {text: b}\n  - *q\n")
+    data = (
+        b"id: a\ntitle: A\nblocks:\n  - &q\n    question: Q?\n    id: q\n    choices:\n"
+        b"      - {text: a, correct: true}\n      - {text: b}\n  - *q\n"
+    )
     with pytest.raises(LoadError) as info:
         parse(data, "f.yaml")
     assert [str(p) for p in info.value.problems] == [
-        "f.yaml:10:5: id 'q' is used twice (first on line 6)"]
+        "f.yaml:10:5: id 'q' is used twice (first on line 6)"
+    ]

@@ -101,13 +101,17 @@ def test_namespace_persists_and_reset_starts_fresh_with_seeds(kernel: Kernel) ->
     draw = "import random, torch\nprint(random.random(), torch.rand(1).item())"
     kernel.reset(0)
     first = kernel.execute(draw).stdout
-    kernel.execute("import torch, builtins\ntorch.set_default_dtype(torch.float64)\n"
-                   "builtins.leaked = 1\ntorch.set_grad_enabled(False)")
+    kernel.execute(
+        "import torch, builtins\ntorch.set_default_dtype(torch.float64)\n"
+        "builtins.leaked = 1\ntorch.set_grad_enabled(False)"
+    )
     kernel.reset(0)
     assert kernel.execute(draw).stdout == first
-    after = kernel.execute("import torch, builtins\n"
-                           "print(torch.get_default_dtype(), hasattr(builtins, 'leaked'), "
-                           "torch.is_grad_enabled())")
+    after = kernel.execute(
+        "import torch, builtins\n"
+        "print(torch.get_default_dtype(), hasattr(builtins, 'leaked'), "
+        "torch.is_grad_enabled())"
+    )
     assert after.stdout == "torch.float32 False True\n"
     assert kernel.execute("keep").error.name == "NameError"  # type: ignore[union-attr]
 
@@ -133,8 +137,9 @@ def test_interrupt_from_another_thread_keeps_the_namespace(kernel: Kernel) -> No
 
 
 def test_pickling_classes_defined_in_cells(kernel: Kernel) -> None:
-    result = kernel.execute("import pickle\nclass Point:\n    x = 3\n"
-                            "pickle.loads(pickle.dumps(Point())).x")
+    result = kernel.execute(
+        "import pickle\nclass Point:\n    x = 3\npickle.loads(pickle.dumps(Point())).x"
+    )
     assert result.display == "3", result
 
 
@@ -196,7 +201,8 @@ def test_a_missing_preload_module_is_not_fatal() -> None:
     with Kernel(preload=("no_such_module_for_lectio",)) as k:
         assert k.execute("print(1)").stdout == "1\n"
         assert k.missing_modules(["json", "no_such_module_for_lectio"]) == [
-            "no_such_module_for_lectio"]
+            "no_such_module_for_lectio"
+        ]
 
 
 def test_many_cells_round_trip(light: Kernel) -> None:
@@ -273,13 +279,23 @@ def test_scratch_folders_do_not_outlive_a_killed_lectio(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     stale = tmp_path / f"lectio-kernel-{dead}-stale"
     stale.mkdir()
     env = dict(os.environ, TMPDIR=str(tmp_path))
-    done = subprocess.run([sys.executable, "-c", ORPHAN], capture_output=True, text=True,
-                          env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     scratch = Path(done.stdout.strip())
     assert scratch.parent == tmp_path, done
     assert not stale.exists()  # swept by the next lectio process that started a kernel
@@ -313,8 +329,9 @@ def test_a_cell_never_outlives_a_killed_lectio() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", ORPHAN_BUSY], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN_BUSY], capture_output=True, text=True, timeout=60, check=False
+    )
     pid, scratch = done.stdout.split()
     deadline = time.monotonic() + 15
     while not _gone(int(pid)) and time.monotonic() < deadline:
@@ -325,11 +342,22 @@ def test_a_cell_never_outlives_a_killed_lectio() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("8G", 8 << 30), ("512M", 512 << 20), ("2GiB", 2 << 30), ("1.5g", 3 << 29),
-     ("1048576", 1 << 20), ("none", None), ("0", None), ("lots", 7), ("", 7), ("-1G", 7)],
+    [
+        ("8G", 8 << 30),
+        ("512M", 512 << 20),
+        ("2GiB", 2 << 30),
+        ("1.5g", 3 << 29),
+        ("1048576", 1 << 20),
+        ("none", None),
+        ("0", None),
+        ("lots", 7),
+        ("", 7),
+        ("-1G", 7),
+    ],
 )
-def test_limits_from_the_environment(text: str, expected: int | None,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_limits_from_the_environment(
+    text: str, expected: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from engine.execution.kernel import size_from_env
 
     monkeypatch.setenv("LECTIO_TEST_SIZE", text)
@@ -342,9 +370,12 @@ def test_crash_dump_filter_is_linear_on_a_hostile_line() -> None:
     from engine.execution.kernel import without_kernel_frames
 
     hostile = '  File "' + "/engine/execution/" * 60000 + "\n"
-    dump = ('Fatal Python error: Segmentation fault\n' + hostile
-            + '  File "/x/engine/execution/worker.py", line 3 in serve\n'
-            + '  File "<cell a>", line 2 in <module>\n')
+    dump = (
+        "Fatal Python error: Segmentation fault\n"
+        + hostile
+        + '  File "/x/engine/execution/worker.py", line 3 in serve\n'
+        + '  File "<cell a>", line 2 in <module>\n'
+    )
     start = time.monotonic()
     kept = without_kernel_frames(dump)
     assert time.monotonic() - start < 1.0

@@ -62,8 +62,9 @@ def test_every_cell_file_has_a_status() -> None:
 
 
 @pytest.mark.parametrize("path", CELLS, ids=lambda p: p.stem)
-def test_misbehaving_cell_fails_alone(path: Path, server: ForkServer, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_misbehaving_cell_fails_alone(
+    path: Path, server: ForkServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = header(path)
     monkeypatch.chdir(tmp_path)
     memory = int(spec.get("memory-limit", 4096)) << 20
@@ -72,8 +73,11 @@ def test_misbehaving_cell_fails_alone(path: Path, server: ForkServer, tmp_path: 
     try:
         assert kernel.execute("a = 41").ok
         generation = kernel.generation
-        result = kernel.execute(path.read_text(encoding="utf-8"),
-                                timeout=float(spec.get("timeout", 20)), filename="<cell bad>")
+        result = kernel.execute(
+            path.read_text(encoding="utf-8"),
+            timeout=float(spec.get("timeout", 20)),
+            filename="<cell bad>",
+        )
         assert result.status.value in spec["status"].split("|"), result
         if "max-seconds" in spec:
             assert result.duration < float(spec["max-seconds"]), result.duration
@@ -139,8 +143,9 @@ blocks:
 """
 
 
-def test_each_bad_cell_fails_alone_in_validation(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_bad_cell_fails_alone_in_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Through ``execute_lessons``: the bad cell fails, the next cell and the next lesson pass."""
     folder = tmp_path / "lessons"
     folder.mkdir()
@@ -149,7 +154,8 @@ def test_each_bad_cell_fails_alone_in_validation(tmp_path: Path,
     monkeypatch.chdir(work)
     for cell in CELLS:
         (folder / f"{cell.stem}.yaml").write_text(
-            _lesson_yaml(cell, header(cell).get("timeout", "20")), encoding="utf-8")
+            _lesson_yaml(cell, header(cell).get("timeout", "20")), encoding="utf-8"
+        )
     (folder / "zz-good.yaml").write_text(GOOD_LESSON, encoding="utf-8")
     lessons = [load_lesson(p) for p in sorted(folder.glob("*.yaml"))]
     reports = execute_lessons(lessons, jobs=2, memory_limit=1536 << 20)
@@ -179,9 +185,11 @@ def test_a_worker_that_is_done_leaves_at_once(server: ForkServer) -> None:
 
     kernel = Kernel(forkserver=server)
     try:
-        assert kernel.execute("import threading, time\n"
-                              "threading.Thread(target=time.sleep, args=(1000,)).start()\n"
-                              "print('bye')").ok
+        assert kernel.execute(
+            "import threading, time\n"
+            "threading.Thread(target=time.sleep, args=(1000,)).start()\n"
+            "print('bye')"
+        ).ok
         live = kernel._live
         assert live is not None
         send(live.process.ctrl_in, {"op": "shutdown"})
@@ -198,15 +206,16 @@ def test_reset_seeds_with_torch_functions_a_cell_replaced(server: ForkServer) ->
     kernel = Kernel(forkserver=server)
     try:
         first = kernel.execute("import torch\ntorch.rand(1).item()").display
-        sabotage = ("def broken(*a, **k):\n    raise RuntimeError('sabotaged')\n"
-                    "torch.manual_seed = broken\ntorch.set_default_dtype = broken\n"
-                    "torch.rand(5); torch.set_grad_enabled(False)")
+        sabotage = (
+            "def broken(*a, **k):\n    raise RuntimeError('sabotaged')\n"
+            "torch.manual_seed = broken\ntorch.set_default_dtype = broken\n"
+            "torch.rand(5); torch.set_grad_enabled(False)"
+        )
         assert kernel.execute(sabotage).ok
         generation = kernel.generation
         kernel.reset(0)
         assert kernel.generation == generation  # the same worker, not a crash and a new one
-        again = kernel.execute("import torch\n"
-                               "(torch.rand(1).item(), torch.is_grad_enabled())")
+        again = kernel.execute("import torch\n(torch.rand(1).item(), torch.is_grad_enabled())")
         assert again.ok, again
         assert again.display == f"({first}, True)"
     finally:

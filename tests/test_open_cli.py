@@ -38,7 +38,8 @@ def fake_tui(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("data_dir", ["/proc/nowhere/deeper", str(BASICS)])
 def test_an_unusable_data_folder_is_one_line_and_status_1(
-        fake_tui: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], data_dir: str) -> None:
+    fake_tui: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], data_dir: str
+) -> None:
     status = main(["open", str(BASICS), "--data-dir", data_dir])
     out, err = capsys.readouterr()
     assert status == 1
@@ -48,17 +49,20 @@ def test_an_unusable_data_folder_is_one_line_and_status_1(
     assert fake_tui == []  # the full-screen interface never started
 
 
-def test_the_interface_gets_the_store_already_open(fake_tui: list[dict[str, Any]],
-                                                   tmp_path: Path) -> None:
+def test_the_interface_gets_the_store_already_open(
+    fake_tui: list[dict[str, Any]], tmp_path: Path
+) -> None:
     assert main(["open", str(BASICS), "--data-dir", str(tmp_path)]) == 0
     assert isinstance(fake_tui[0]["store"], Store)
     assert (tmp_path / "lectio.db").exists()
 
 
-def test_a_store_error_from_the_interface_is_one_line(fake_tui: list[dict[str, Any]],
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path) -> None:
+def test_a_store_error_from_the_interface_is_one_line(
+    fake_tui: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     fake: Any = sys.modules["engine.tui.app"]
 
     real = fake.run_app
@@ -73,10 +77,12 @@ def test_a_store_error_from_the_interface_is_one_line(fake_tui: list[dict[str, A
     assert status == 1 and err == "lectio: x.db: cannot write: disk I/O error; this was not saved\n"
 
 
-def test_an_unexpected_error_is_one_line_unless_debugging(fake_tui: list[dict[str, Any]],
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str],
-                                                          tmp_path: Path) -> None:
+def test_an_unexpected_error_is_one_line_unless_debugging(
+    fake_tui: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     fake: Any = sys.modules["engine.tui.app"]
 
     def broken(target: Path | None, **kw: Any) -> int:
@@ -93,8 +99,9 @@ def test_an_unexpected_error_is_one_line_unless_debugging(fake_tui: list[dict[st
         main(["open", str(BASICS), "--data-dir", str(tmp_path)])
 
 
-def test_a_path_without_the_open_command_opens_it(fake_tui: list[dict[str, Any]],
-                                                  tmp_path: Path) -> None:
+def test_a_path_without_the_open_command_opens_it(
+    fake_tui: list[dict[str, Any]], tmp_path: Path
+) -> None:
     """``lectio [open] PATH`` (docs/cli.md): the command word may be left out."""
     assert main([str(BASICS), "--data-dir", str(tmp_path)]) == 0
     assert fake_tui[0]["target"] == BASICS
@@ -106,16 +113,31 @@ def test_a_mistyped_command_is_still_a_usage_error(capsys: pytest.CaptureFixture
     assert info.value.code == 2 and "invalid choice: 'valdate'" in capsys.readouterr().err
 
 
-def test_a_terminal_that_cannot_show_a_character_does_not_stop_the_lesson(
-        tmp_path: Path) -> None:
+def test_a_terminal_that_cannot_show_a_character_does_not_stop_the_lesson(tmp_path: Path) -> None:
     """An ASCII-only terminal (PYTHONIOENCODING=ascii, old consoles): "·" and "␛" become "?"."""
     import os
     import subprocess
 
     course = Path(__file__).parent / "data" / "session" / "root" / "lessons" / "demo"
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1"}
-    run = subprocess.run([sys.executable, "-m", "engine", "open", str(course), "--plain",
-                          "--data-dir", str(tmp_path)], input="", capture_output=True,
-                         text=True, encoding="ascii", errors="strict", env=env, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "open",
+            str(course),
+            "--plain",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        input="",
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        errors="strict",
+        env=env,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "Section 1 ? Chapter 1" in run.stdout

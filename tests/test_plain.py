@@ -27,24 +27,41 @@ LEARNER = "tester"
 def numbers(path: Path, block: int, course: str = "") -> dict[int, int]:
     """Original choice index -> the number the learner types (the shuffle is per learner)."""
     lesson = load_lesson(path)
-    order = choice_order(lesson.blocks[block], learner=LEARNER,  # type: ignore[arg-type]
-                         owner=f"{course}/{lesson.id}")
+    order = choice_order(
+        lesson.blocks[block],
+        learner=LEARNER,  # type: ignore[arg-type]
+        owner=f"{course}/{lesson.id}",
+    )
     return {index: n for n, index in enumerate(order, 1)}
 
 
-def lectio(*args: str, stdin: str = "", data_dir: Path, timeout: float = 180
-           ) -> subprocess.CompletedProcess[str]:
+def lectio(
+    *args: str, stdin: str = "", data_dir: Path, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LECTIO_LEARNER": LEARNER, "NO_COLOR": "1"}
     env.pop("LECTIO_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "engine", *args, "--data-dir", str(data_dir)],
-                          input=stdin, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args, "--data-dir", str(data_dir)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def plain(path: Path, lines: list[str], store: SqliteStore, **kw: object) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = run_plain(path, learner=LEARNER, stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
-                     stdout=out, stderr=err, store=store,
-                     kernel_factory=KernelFactory(), **kw)  # type: ignore[arg-type]
+    code = run_plain(
+        path,
+        learner=LEARNER,
+        stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
+        stdout=out,
+        stderr=err,
+        store=store,
+        kernel_factory=KernelFactory(),
+        **kw,
+    )  # type: ignore[arg-type]
     return code, out.getvalue(), err.getvalue()
 
 
@@ -60,23 +77,32 @@ def test_whole_lesson_from_a_script_then_feedback_export(tmp_path: Path) -> None
     sum_n = numbers(BASICS, 3)
     evens_n = numbers(BASICS, 5)
     script = [
-        str(sum_n[1]),                           # wrong: "23"
-        str(sum_n[0]),                           # right: "5"
-        f"{evens_n[0]},{evens_n[2]}",            # right: 10 and 4
-        "1",                                     # shuffle: false, the first is right
-        "n",                                     # was everything clear? no
-        "The second cell went too fast.",        # how can we improve it?
+        str(sum_n[1]),  # wrong: "23"
+        str(sum_n[0]),  # right: "5"
+        f"{evens_n[0]},{evens_n[2]}",  # right: 10 and 4
+        "1",  # shuffle: false, the first is right
+        "n",  # was everything clear? no
+        "The second cell went too fast.",  # how can we improve it?
     ]
-    run = lectio("open", str(BASICS), "--plain", stdin="\n".join(script) + "\n",
-                 data_dir=tmp_path)
+    run = lectio("open", str(BASICS), "--plain", stdin="\n".join(script) + "\n", data_dir=tmp_path)
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "Traceback" not in out + run.stderr and "\x1b[" not in out
-    for expected in ("Chapter: Session basics", "Code cell 1 of 2 (add):", "Output:\n5\n",
-                     "Output:\n10\n", "Question 1 of 3:", "Select the correct answer.",
-                     "Select all that apply.", "Not quite.", "Correct!",
-                     "That would be string concatenation.", "Was everything clear? [y/n]",
-                     "How can we improve it?", "Thanks for your feedback!"):
+    for expected in (
+        "Chapter: Session basics",
+        "Code cell 1 of 2 (add):",
+        "Output:\n5\n",
+        "Output:\n10\n",
+        "Question 1 of 3:",
+        "Select the correct answer.",
+        "Select all that apply.",
+        "Not quite.",
+        "Correct!",
+        "That would be string concatenation.",
+        "Was everything clear? [y/n]",
+        "How can we improve it?",
+        "Thanks for your feedback!",
+    ):
         assert expected in out, expected
     assert out.index("Not quite.") < out.index("Correct!")
 
@@ -84,12 +110,19 @@ def test_whole_lesson_from_a_script_then_feedback_export(tmp_path: Path) -> None
     assert export.returncode == 0, export.stderr
     data = json.loads(export.stdout)
     attempts = [(a["question"], a["picks"], a["correct"], a["attempt"]) for a in data["attempts"]]
-    assert attempts == [("sum", [1], False, 1), ("sum", [0], True, 2),
-                        ("evens", [0, 2], True, 1), ("ordered", [0], True, 1)]
+    assert attempts == [
+        ("sum", [1], False, 1),
+        ("sum", [0], True, 2),
+        ("evens", [0, 2], True, 1),
+        ("ordered", [0], True, 1),
+    ]
     assert all(a["learner"] == LEARNER and a["lesson"] == "basics" for a in data["attempts"])
     (fb,) = data["feedback"]
-    assert (fb["clear"], fb["comment"], fb["lesson"]) == (False, "The second cell went too fast.",
-                                                          "basics")
+    assert (fb["clear"], fb["comment"], fb["lesson"]) == (
+        False,
+        "The second cell went too fast.",
+        "basics",
+    )
     csv_run = lectio("feedback", "export", "--format", "csv", data_dir=tmp_path)
     assert csv_run.stdout.splitlines()[0].startswith("record,time,learner")
     assert "The second cell went too fast." in csv_run.stdout
@@ -103,7 +136,8 @@ def test_end_of_input_stops_cleanly_and_the_next_run_resumes(store: SqliteStore)
     code, out, err = plain(BASICS, [], store)  # no input at all: stops at the first question
     assert code == 0 and err == ""
     assert "Question 1 of 3:" in out and out.rstrip().endswith(
-        "Your progress is saved; run the same command to continue.")
+        "Your progress is saved; run the same command to continue."
+    )
     assert store.load_progress(LEARNER, "", "basics").position == 3  # type: ignore[union-attr]
 
     code, out, _ = plain(BASICS, [str(sum_n[0])], store)
@@ -139,9 +173,15 @@ def test_single_answer_refuses_several_numbers(store: SqliteStore) -> None:
 def test_portuguese_lesson_speaks_portuguese(store: SqliteStore) -> None:
     code, out, _ = plain(DATA / "plain" / "pt.yaml", ["2", "h", "1", "s", "Mais exemplos"], store)
     assert code == 0
-    for expected in ("Selecione a resposta correta", "Não é bem isso.", "Dica 1 de 1",
-                     "Correto!", "Tudo estava claro? [s/n]", "Como podemos melhorá-lo?",
-                     "Obrigado pelo seu feedback!"):
+    for expected in (
+        "Selecione a resposta correta",
+        "Não é bem isso.",
+        "Dica 1 de 1",
+        "Correto!",
+        "Tudo estava claro? [s/n]",
+        "Como podemos melhorá-lo?",
+        "Obrigado pelo seu feedback!",
+    ):
         assert expected in out, expected
     (fb,) = store.feedback()
     assert (fb.clear, fb.comment) == (True, "Mais exemplos")
@@ -162,7 +202,10 @@ def test_course_goes_through_chapters_from_the_resume_point(store: SqliteStore) 
     assert chapters == ["Chapter: Alpha", "Chapter: Beta", "Chapter: Gamma"]
     assert "Resuming where you stopped" in out and "You finished the course!" in out
     assert {p.lesson for p in store.all_progress(LEARNER, "demo") if p.done} == {
-        "alpha", "beta", "gamma"}
+        "alpha",
+        "beta",
+        "gamma",
+    }
     code, out, _ = plain(course, [], store)
     assert "You finished this course." in out
     code, out, _ = plain(course, [], store, restart=True)
@@ -179,20 +222,31 @@ def test_quiz_scores_and_reviews_the_misses(store: SqliteStore) -> None:
     wrong_number = order.index(1) + 1
     code, out, _ = plain(quiz, [f"{vowels[0]},{vowels[2]}", str(wrong_number)], store)
     assert code == 0
-    for expected in ("Quiz: Everything", "Question 1 of 2:", "Score: 1 of 2 (50%)",
-                     "Pass mark: 70%", "Not passed yet", "Review of the misses:",
-                     "Question 2: Is one prime?", "One has a single divisor."):
+    for expected in (
+        "Quiz: Everything",
+        "Question 1 of 2:",
+        "Score: 1 of 2 (50%)",
+        "Pass mark: 70%",
+        "Not passed yet",
+        "Review of the misses:",
+        "Question 2: Is one prime?",
+        "One has a single divisor.",
+    ):
         assert expected in out, expected
     assert store.quiz_attempts(LEARNER, "all")[0].passed is False
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("does/not/exist.yaml", "does/not/exist.yaml:1:1: no such file or folder"),
-    (str(DATA / "plain" / "broken.yaml"), "broken.yaml:1:5: "),
-    (str(DATA / "session"), "no course.yaml here"),
-])
-def test_bad_paths_give_located_messages_and_exit_1(tmp_path: Path, path: str,
-                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("does/not/exist.yaml", "does/not/exist.yaml:1:1: no such file or folder"),
+        (str(DATA / "plain" / "broken.yaml"), "broken.yaml:1:5: "),
+        (str(DATA / "session"), "no course.yaml here"),
+    ],
+)
+def test_bad_paths_give_located_messages_and_exit_1(
+    tmp_path: Path, path: str, message: str
+) -> None:
     run = lectio("open", path, "--plain", data_dir=tmp_path, timeout=60)
     assert run.returncode == 1
     assert message in run.stderr
@@ -200,8 +254,9 @@ def test_bad_paths_give_located_messages_and_exit_1(tmp_path: Path, path: str,
 
 
 def test_schema_errors_are_all_listed(tmp_path: Path) -> None:
-    run = lectio("open", str(DATA / "plain" / "broken.yaml"), "--plain", data_dir=tmp_path,
-                 timeout=60)
+    run = lectio(
+        "open", str(DATA / "plain" / "broken.yaml"), "--plain", data_dir=tmp_path, timeout=60
+    )
     lines = [x for x in run.stderr.splitlines() if "broken.yaml:" in x]
     assert len(lines) >= 3  # the id, the two correct choices, the syntax error
     assert any("exactly one correct choice" in x for x in lines)
@@ -209,8 +264,14 @@ def test_schema_errors_are_all_listed(tmp_path: Path) -> None:
 
 def test_damaged_database_is_reported_and_studying_goes_on(tmp_path: Path) -> None:
     (tmp_path / "lectio.db").write_bytes(b"not a database" * 100)
-    run = lectio("open", str(DATA / "plain" / "pt.yaml"), "--plain", stdin="1\n", data_dir=tmp_path,
-                 timeout=60)
+    run = lectio(
+        "open",
+        str(DATA / "plain" / "pt.yaml"),
+        "--plain",
+        stdin="1\n",
+        data_dir=tmp_path,
+        timeout=60,
+    )
     assert run.returncode == 0
     assert "warning:" in run.stderr and "moved to" in run.stderr
     assert list(tmp_path.glob("lectio.db.corrupt-*"))
@@ -220,8 +281,13 @@ def test_damaged_database_is_reported_and_studying_goes_on(tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_real_kernel_torch_lesson_with_a_graph(tmp_path: Path) -> None:
-    run = lectio("open", str(DATA / "plain" / "torch-lesson.yaml"), "--plain",
-                 stdin="2\n1\ny\n\n", data_dir=tmp_path)
+    run = lectio(
+        "open",
+        str(DATA / "plain" / "torch-lesson.yaml"),
+        "--plain",
+        stdin="2\n1\ny\n\n",
+        data_dir=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "tensor(4.)" in out
@@ -235,8 +301,15 @@ def test_expected_and_unexpected_errors_are_told_apart(store: SqliteStore) -> No
     out, err = io.StringIO(), io.StringIO()
     name_error = error("NameError", "name 'undefined_name' is not defined")
     kernels = KernelFactory({"1 / 0": error(), "undefined_name": name_error})
-    code = run_plain(DATA / "plain" / "raises.yaml", learner=LEARNER, stdin=io.StringIO(""),
-                     stdout=out, stderr=err, store=store, kernel_factory=kernels)
+    code = run_plain(
+        DATA / "plain" / "raises.yaml",
+        learner=LEARNER,
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=err,
+        store=store,
+        kernel_factory=kernels,
+    )
     text = out.getvalue()
     assert code == 0
     assert "Raised ZeroDivisionError, as this example means to." in text
@@ -244,7 +317,10 @@ def test_expected_and_unexpected_errors_are_told_apart(store: SqliteStore) -> No
     # cells cannot be edited in plain mode: the failed cell 2 is not tried again, and cell 3 runs
     assert "Skipped" not in text and "above failed" not in text
     assert [(r.cell, r.status) for r in store.cell_runs()] == [
-        (0, "error"), (1, "error"), (2, "ok")]
+        (0, "error"),
+        (1, "error"),
+        (2, "ok"),
+    ]
 
 
 def test_plain_catalogs_agree() -> None:
@@ -273,18 +349,28 @@ def test_quiz_skip_is_a_miss_and_an_unfinished_attempt_resumes(store: SqliteStor
     assert [a.number for a in attempts] == [1, 2] and attempts[1].total == 2
 
 
-def test_cell_output_and_author_text_cannot_drive_the_terminal(tmp_path: Path,
-                                                                 store: SqliteStore) -> None:
+def test_cell_output_and_author_text_cannot_drive_the_terminal(
+    tmp_path: Path, store: SqliteStore
+) -> None:
     """What a cell printed (and escapes in a lesson's text) are shown, never interpreted."""
     from session_fakes import ok
 
     lesson = tmp_path / "esc.yaml"
-    lesson.write_text('id: esc\ntitle: "Esc \\e[2J"\nblocks:\n  - text: "a \\e]52;c;eA==\\a b"\n'
-                      "  - code: print('x')\n", encoding="utf-8")
+    lesson.write_text(
+        'id: esc\ntitle: "Esc \\e[2J"\nblocks:\n  - text: "a \\e]52;c;eA==\\a b"\n'
+        "  - code: print('x')\n",
+        encoding="utf-8",
+    )
     out, err = io.StringIO(), io.StringIO()
-    code = run_plain(lesson, learner=LEARNER, stdin=io.StringIO(""), stdout=out, stderr=err,
-                     store=store, kernel_factory=KernelFactory(
-                         {"print": ok("\x1b[2J\x1b[31mred\x9b\n")}))
+    code = run_plain(
+        lesson,
+        learner=LEARNER,
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=err,
+        store=store,
+        kernel_factory=KernelFactory({"print": ok("\x1b[2J\x1b[31mred\x9b\n")}),
+    )
     assert code == 0, err.getvalue()
     text = out.getvalue()
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in text), repr(text)
@@ -308,19 +394,30 @@ def test_the_echo_of_typed_input_is_inert(store: SqliteStore) -> None:
 
 
 def test_a_failing_cell_is_reported_once_and_the_cells_below_still_run(
-        tmp_path: Path, store: SqliteStore) -> None:
+    tmp_path: Path, store: SqliteStore
+) -> None:
     """The plain mode cannot edit cells, so a failing cell (a lesson bug, a slow machine's
     timeout) must not make every later cell re-run it, repeat its error and be skipped."""
     from session_fakes import error
 
     lesson = tmp_path / "fails.yaml"
-    lesson.write_text("id: fails\ntitle: Fails\nblocks:\n  - text: intro\n"
-                      "  - code: boom = 1 / 0\n  - code: print('b')\n  - graph: y\n"
-                      "  - code: print('c')\n", encoding="utf-8")
+    lesson.write_text(
+        "id: fails\ntitle: Fails\nblocks:\n  - text: intro\n"
+        "  - code: boom = 1 / 0\n  - code: print('b')\n  - graph: y\n"
+        "  - code: print('c')\n",
+        encoding="utf-8",
+    )
     kernels = KernelFactory({"boom": error()})
     out, err = io.StringIO(), io.StringIO()
-    code = run_plain(lesson, learner=LEARNER, stdin=io.StringIO(""), stdout=out, stderr=err,
-                     store=store, kernel_factory=kernels)
+    code = run_plain(
+        lesson,
+        learner=LEARNER,
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=err,
+        store=store,
+        kernel_factory=kernels,
+    )
     text = out.getvalue()
     assert code == 0, err.getvalue()
     assert text.count("Error: ZeroDivisionError") == 1, text
@@ -330,45 +427,66 @@ def test_a_failing_cell_is_reported_once_and_the_cells_below_still_run(
 
 
 def test_an_earlier_hidden_cell_that_fails_is_named_as_its_traceback_names_it(
-        tmp_path: Path, store: SqliteStore) -> None:
+    tmp_path: Path, store: SqliteStore
+) -> None:
     from session_fakes import error
 
     lesson = tmp_path / "hidden.yaml"
-    lesson.write_text("id: hidden\ntitle: Hidden\nblocks:\n  - text: intro\n  - text: more\n"
-                      "  - code: setup = 1 / 0\n    hidden: true\n  - code: print('b')\n",
-                      encoding="utf-8")
+    lesson.write_text(
+        "id: hidden\ntitle: Hidden\nblocks:\n  - text: intro\n  - text: more\n"
+        "  - code: setup = 1 / 0\n    hidden: true\n  - code: print('b')\n",
+        encoding="utf-8",
+    )
     out = io.StringIO()
-    code = run_plain(lesson, learner=LEARNER, stdin=io.StringIO(""), stdout=out,
-                     stderr=io.StringIO(), store=store,
-                     kernel_factory=KernelFactory({"setup": error()}))
+    code = run_plain(
+        lesson,
+        learner=LEARNER,
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=io.StringIO(),
+        store=store,
+        kernel_factory=KernelFactory({"setup": error()}),
+    )
     text = out.getvalue()
     assert code == 0 and "Cell 1:\nError: ZeroDivisionError." in text, text
     assert "ran <cell 2>" in text
 
 
 def test_q_at_the_clear_question_stops_like_everywhere_else(store: SqliteStore) -> None:
-    script = [str(numbers(BASICS, 3)[0]), str(numbers(BASICS, 5)[0]) + "," +
-              str(numbers(BASICS, 5)[2]), "1", "q"]
+    script = [
+        str(numbers(BASICS, 3)[0]),
+        str(numbers(BASICS, 5)[0]) + "," + str(numbers(BASICS, 5)[2]),
+        "1",
+        "q",
+    ]
     code, out, _ = plain(BASICS, script, store)
     assert code == 0 and "Was everything clear?" in out
     assert "Please type y or n" not in out and out.rstrip().endswith(
-        "Your progress is saved; run the same command to continue.")
+        "Your progress is saved; run the same command to continue."
+    )
     assert store.feedback() == []
 
 
-def test_a_missing_required_module_skips_the_cells_with_the_reason_once(
-        store: SqliteStore) -> None:
+def test_a_missing_required_module_skips_the_cells_with_the_reason_once(store: SqliteStore) -> None:
     """``requires: [m]`` and m is not installed: no ModuleNotFoundError on every cell, but one
     line saying what to install, and each cell skipped."""
     out, err = io.StringIO(), io.StringIO()
     kernels = KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
-    code = run_plain(DATA / "plain" / "needs-module.yaml", learner=LEARNER,
-                     stdin=io.StringIO(""), stdout=out, stderr=err, store=store,
-                     kernel_factory=kernels)
+    code = run_plain(
+        DATA / "plain" / "needs-module.yaml",
+        learner=LEARNER,
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=err,
+        store=store,
+        kernel_factory=kernels,
+    )
     text = out.getvalue()
     assert code == 0, err.getvalue()
-    reason = ("This lesson needs the module nosuchmodule_lectio, which is not installed: "
-              "pip install nosuchmodule_lectio")
+    reason = (
+        "This lesson needs the module nosuchmodule_lectio, which is not installed: "
+        "pip install nosuchmodule_lectio"
+    )
     assert text.count(reason) == 1, text
     assert "ModuleNotFoundError" not in text and "Error" not in text
     assert text.count("Skipped") == 2  # the two visible cells; the hidden one is not shown
@@ -379,15 +497,25 @@ def test_a_missing_required_module_skips_the_cells_with_the_reason_once(
 
 def test_the_missing_module_reason_in_portuguese(store: SqliteStore) -> None:
     out = io.StringIO()
-    run_plain(DATA / "plain" / "needs-module.yaml", learner=LEARNER, lang="pt",
-              stdin=io.StringIO(""), stdout=out, stderr=io.StringIO(), store=store,
-              kernel_factory=KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"})))
-    assert ("Esta lição precisa do módulo nosuchmodule_lectio, que não está instalado: "
-            "pip install nosuchmodule_lectio") in out.getvalue()
+    run_plain(
+        DATA / "plain" / "needs-module.yaml",
+        learner=LEARNER,
+        lang="pt",
+        stdin=io.StringIO(""),
+        stdout=out,
+        stderr=io.StringIO(),
+        store=store,
+        kernel_factory=KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"})),
+    )
+    assert (
+        "Esta lição precisa do módulo nosuchmodule_lectio, que não está instalado: "
+        "pip install nosuchmodule_lectio"
+    ) in out.getvalue()
 
 
 def test_a_course_with_a_broken_chapter_opens_and_says_it_is_skipped(
-        tmp_path: Path, store: SqliteStore) -> None:
+    tmp_path: Path, store: SqliteStore
+) -> None:
     import shutil
 
     course = tmp_path / "demo"

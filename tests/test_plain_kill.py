@@ -42,9 +42,21 @@ def test_answer_survives_sigkill_after_acknowledgement(tmp_path: Path, right: bo
     number = order.index(index) + 1
     env = {**os.environ, "LECTIO_LEARNER": LEARNER, "NO_COLOR": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine", "open", str(ALPHA), "--plain", "--data-dir",
-         str(tmp_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "open",
+            str(ALPHA),
+            "--plain",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         read_until(proc, b"Type the number of your answer")
         assert proc.stdin is not None
@@ -59,8 +71,11 @@ def test_answer_survives_sigkill_after_acknowledgement(tmp_path: Path, right: bo
     assert proc.returncode == -signal.SIGKILL
     with SqliteStore(tmp_path / "lectio.db") as store:
         (attempt,) = store.attempts(learner=LEARNER)
-        assert (attempt.course, attempt.lesson, attempt.question) == ("demo", "alpha",
-                                                                      "first-letter")
+        assert (attempt.course, attempt.lesson, attempt.question) == (
+            "demo",
+            "alpha",
+            "first-letter",
+        )
         assert attempt.picks == (index,) and attempt.correct is right
         progress = store.load_progress(LEARNER, "demo", "alpha")
         assert progress is not None and progress.position == 1  # at the question
@@ -95,6 +110,13 @@ def test_the_answer_is_committed_before_the_verdict_is_printed(tmp_path: Path) -
     order = choice_order(lesson.blocks[1], learner=LEARNER, owner="demo/alpha")  # type: ignore[arg-type]
     wrong, right = order.index(1) + 1, order.index(0) + 1
     with Recording(tmp_path / "lectio.db") as store:
-        run_plain(ALPHA, learner=LEARNER, stdin=io.StringIO(f"{wrong}\n{right}\n"), stdout=Out(),
-                  stderr=io.StringIO(), store=store, kernel_factory=KernelFactory())
+        run_plain(
+            ALPHA,
+            learner=LEARNER,
+            stdin=io.StringIO(f"{wrong}\n{right}\n"),
+            stdout=Out(),
+            stderr=io.StringIO(),
+            store=store,
+            kernel_factory=KernelFactory(),
+        )
     assert events == ["committed 1", "Not quite.", "committed 2", "Correct!"]

@@ -39,7 +39,8 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     course = pytester.path / "lessons" / "demo"
     course.mkdir(parents=True)
     (course / "course.yaml").write_text(
-        "id: demo\ntitle: Demo\nsections:\n  - title: All\n    lessons: [basic, failing, broken]\n")
+        "id: demo\ntitle: Demo\nsections:\n  - title: All\n    lessons: [basic, failing, broken]\n"
+    )
     for name in ("basic", "failing", "requires"):
         shutil.copy(DATA / f"{name}.yaml", course / f"{name}.yaml")
     (course / "broken.yaml").write_text(BROKEN)
@@ -62,13 +63,18 @@ def test_lessons_and_quizzes_become_items_with_located_failures(project: pytest.
     # requires: 1 cell, 1 question (skipped: a module is missing); quiz: 3
     result.assert_outcomes(passed=12, failed=7, skipped=2)
     assert "requires.yaml:5: skipped: the lesson requires the module no_such_module" in out
-    for node in ("basic.yaml::cell[make-y] PASSED", "basic.yaml::question[read-grad] PASSED",
-                 "basic.yaml::graph[y] PASSED",
-                 "failing.yaml::cell[after] PASSED", "failing.yaml::cell[raises] FAILED",
-                 "failing.yaml::question[wrong-key] FAILED", "broken.yaml::schema FAILED",
-                 "review.yaml::ref[demo/basic#read-grad] PASSED",
-                 "review.yaml::ref[demo/basic#no-such-question] FAILED",
-                 "review.yaml::question[two] PASSED"):
+    for node in (
+        "basic.yaml::cell[make-y] PASSED",
+        "basic.yaml::question[read-grad] PASSED",
+        "basic.yaml::graph[y] PASSED",
+        "failing.yaml::cell[after] PASSED",
+        "failing.yaml::cell[raises] FAILED",
+        "failing.yaml::question[wrong-key] FAILED",
+        "broken.yaml::schema FAILED",
+        "review.yaml::ref[demo/basic#read-grad] PASSED",
+        "review.yaml::ref[demo/basic#no-such-question] FAILED",
+        "review.yaml::question[two] PASSED",
+    ):
         assert node in out, node
     assert "settings.yaml" not in out and "docker-compose" not in out
     assert "failing.yaml:15:7: cell[raises]: NameError" in out

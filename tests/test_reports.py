@@ -34,8 +34,10 @@ def study(store: SqliteStore) -> None:
     """Three learners on alpha: ana wrong then right, bob right, cy wrong twice on vowels."""
     loaded = load_course_dir(COURSE)
     alpha = loaded.lessons["alpha"]
-    sessions = {who: LessonSession(alpha, store=store, learner=who, course=loaded.course)
-                for who in ("ana", "bob", "cy")}
+    sessions = {
+        who: LessonSession(alpha, store=store, learner=who, course=loaded.course)
+        for who in ("ana", "bob", "cy")
+    }
     sessions["ana"].answer(FIRST, {1})
     sessions["ana"].answer(FIRST, {0})
     sessions["bob"].answer(FIRST, {0})
@@ -57,7 +59,11 @@ def test_lesson_aggregates(store: SqliteStore) -> None:
     assert (alpha.learners, alpha.done, alpha.clear, alpha.unclear) == (3, 2, 1, 1)
     first, vowels = alpha.questions
     assert (first.attempts, first.learners, first.first_tries, first.first_try_right) == (
-        3, 2, 2, 1)
+        3,
+        2,
+        2,
+        1,
+    )
     assert first.first_try_rate == 0.5
     assert first.most_wrong is not None and first.most_wrong.text == "b"
     assert first.span.line == 5 and first.span.file.endswith("alpha.yaml")
@@ -112,8 +118,12 @@ def test_exports_hold_every_feedback_and_attempt(store: SqliteStore) -> None:
     assert [r["record"] for r in rows].count("feedback") == 3
     assert [r["record"] for r in rows].count("attempt") == 6
     fb = next(r for r in rows if r["comment"] == "What is a vowel?")
-    assert (fb["learner"], fb["clear"], fb["course"], fb["lesson"]) == ("bob", "false", "demo",
-                                                                       "alpha")
+    assert (fb["learner"], fb["clear"], fb["course"], fb["lesson"]) == (
+        "bob",
+        "false",
+        "demo",
+        "alpha",
+    )
     vowel_rows = [r for r in rows if r["question"] == "vowels"]
     assert vowel_rows[0]["picks"] == "0 1"
 
@@ -121,25 +131,48 @@ def test_exports_hold_every_feedback_and_attempt(store: SqliteStore) -> None:
 def test_report_command_points_at_lines(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "lectio.db") as store:
         study(store)
-    run = subprocess.run([sys.executable, "-m", "engine", "report", str(COURSE), "--data-dir",
-                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "engine", "report", str(COURSE), "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     alpha = str(COURSE / "alpha.yaml")
-    assert any(x.startswith(f"{alpha}:1:1: lesson alpha") and "clear: 1 yes, 1 no" in x
-               for x in lines)
-    assert any(f"{alpha}:5:5: question first-letter" in x and "first try right 50% (1 of 2)" in x
-               for x in lines)
+    assert any(
+        x.startswith(f"{alpha}:1:1: lesson alpha") and "clear: 1 yes, 1 no" in x for x in lines
+    )
+    assert any(
+        f"{alpha}:5:5: question first-letter" in x and "first try right 50% (1 of 2)" in x
+        for x in lines
+    )
     assert any(f"{alpha}:11:9: most picked wrong choice of first-letter: 'b'" in x for x in lines)
-    assert any(f"{alpha}:5:5: feedback" in x and "Typo in the first question" in x
-               for x in lines)
-    as_json = subprocess.run([sys.executable, "-m", "engine", "report", str(COURSE),
-                              "--format", "json", "--data-dir", str(tmp_path)],
-                             capture_output=True, text=True, timeout=60)
+    assert any(f"{alpha}:5:5: feedback" in x and "Typo in the first question" in x for x in lines)
+    as_json = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "report",
+            str(COURSE),
+            "--format",
+            "json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     data = json.loads(as_json.stdout)
     assert data["lessons"][0]["questions"][0]["location"]["line"] == 5
-    bad = subprocess.run([sys.executable, "-m", "engine", "report", "nowhere", "--data-dir",
-                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "engine", "report", "nowhere", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and "nowhere:1:1: no such file or folder" in bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -147,14 +180,27 @@ def test_report_command_points_at_lines(tmp_path: Path) -> None:
 def test_progress_command_per_course(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "lectio.db") as store:
         loaded = load_course_dir(COURSE)
-        s = LessonSession(loaded.lessons["alpha"], store=store, learner="ana",
-                          course=loaded.course)
+        s = LessonSession(loaded.lessons["alpha"], store=store, learner="ana", course=loaded.course)
         s.finish()
-        LessonSession(loaded.lessons["beta"], store=store, learner="ana",
-                      course=loaded.course).visit(1)
-    run = subprocess.run([sys.executable, "-m", "engine", "progress", str(COURSE), "--learner",
-                          "ana", "--data-dir", str(tmp_path)], capture_output=True, text=True,
-                         timeout=60)
+        LessonSession(
+            loaded.lessons["beta"], store=store, learner="ana", course=loaded.course
+        ).visit(1)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "progress",
+            str(COURSE),
+            "--learner",
+            "ana",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert "Demo course (demo): 1 of 3 chapters done" in lines
@@ -162,8 +208,12 @@ def test_progress_command_per_course(tmp_path: Path) -> None:
     assert "  Section 1 · Chapter 2: Beta: Started (2/2)" in lines
     assert "  Section 2 · Chapter 3: Gamma: Not started" in lines
     assert "  Continue: Beta" in lines
-    bad = subprocess.run([sys.executable, "-m", "engine", "progress", "nowhere", "--data-dir",
-                          str(tmp_path)], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "engine", "progress", "nowhere", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and "nowhere:1:1" in bad.stderr
 
 
@@ -183,7 +233,8 @@ def test_text_report_says_not_studied_instead_of_rows_of_zeros(store: SqliteStor
 
 
 def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
-        tmp_path: Path, store: SqliteStore) -> None:
+    tmp_path: Path, store: SqliteStore
+) -> None:
     """A lesson question was renamed after learners took the quiz: the report warns about the
     ref and still counts the questions that resolve (records are never hidden by a typo)."""
     import shutil
@@ -196,8 +247,10 @@ def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
     s.answer(0, {0, 2})
     s.answer(1, {0})
     s.finish()
-    quiz_file.write_text(quiz_file.read_text(encoding="utf-8").replace(
-        "demo/alpha#vowels", "demo/alpha#vowelz"), encoding="utf-8")
+    quiz_file.write_text(
+        quiz_file.read_text(encoding="utf-8").replace("demo/alpha#vowels", "demo/alpha#vowelz"),
+        encoding="utf-8",
+    )
     report = build_report(quiz_file, store)
     (qr,) = report.quizzes
     assert [q.id for q in qr.questions] == [s.items[1].question.id]
@@ -205,8 +258,9 @@ def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
     assert any("vowelz" in str(p) for p in report.problems)
 
 
-def test_progress_lists_a_quiz_attempt_in_progress(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lists_a_quiz_attempt_in_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from engine.cli import main
 
     quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
@@ -221,8 +275,9 @@ def test_progress_lists_a_quiz_attempt_in_progress(tmp_path: Path,
     assert "  all: 1 finished attempt(s), best 100%, passed; attempt 2 in progress" in out
 
 
-def test_progress_speaks_the_asked_language(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_speaks_the_asked_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Every line of ``lectio progress --lang pt`` is Portuguese, not only the course blocks."""
     from engine.cli import main
     from engine.store.records import LessonProgress
@@ -236,24 +291,36 @@ def test_progress_speaks_the_asked_language(tmp_path: Path,
         QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
         store.save_progress(LessonProgress("ana", "", "basics", 3, True, updated=1.0))
         store.save_progress(LessonProgress("ana", "ghost", "intro", 1, False, updated=2.0))
-    assert main(["progress", "--lang", "pt", "--learner", "ana",
-                 "--data-dir", str(tmp_path)]) == 0
+    assert main(["progress", "--lang", "pt", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Progresso de ana"
-    assert ("ghost (arquivos do curso não encontrados): 0 capítulo(s) concluído(s), "
-            "1 iniciado(s)") in out
+    assert (
+        "ghost (arquivos do curso não encontrados): 0 capítulo(s) concluído(s), 1 iniciado(s)"
+    ) in out
     assert "  intro: Iniciado" in out
     assert "Lições avulsas:" in out and "  basics: Concluído" in out
     assert "Questionários:" in out
-    assert ("  all: 1 tentativa(s) concluída(s), melhor 100%, aprovado; "
-            "tentativa 2 em andamento") in out
-    for english in ("Progress of", "Quizzes", "on their own", "finished attempt", "best",
-                    "passed", "not found", "done", "started", "in progress"):
+    assert (
+        "  all: 1 tentativa(s) concluída(s), melhor 100%, aprovado; tentativa 2 em andamento"
+    ) in out
+    for english in (
+        "Progress of",
+        "Quizzes",
+        "on their own",
+        "finished attempt",
+        "best",
+        "passed",
+        "not found",
+        "done",
+        "started",
+        "in progress",
+    ):
         assert not any(english in line for line in out), english
 
 
-def test_export_refuses_to_overwrite_the_database(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_refuses_to_overwrite_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``-o`` naming the learners' own database would destroy every record."""
     from engine.cli import main
 
@@ -261,7 +328,8 @@ def test_export_refuses_to_overwrite_the_database(tmp_path: Path,
         study(store)
     before = (tmp_path / "lectio.db").read_bytes()
     for target in ("lectio.db", "lectio.db-wal"):
-        status = main(["feedback", "export", "--data-dir", str(tmp_path), "-o",
-                       str(tmp_path / target)])
+        status = main(
+            ["feedback", "export", "--data-dir", str(tmp_path), "-o", str(tmp_path / target)]
+        )
         assert status == 1 and "database" in capsys.readouterr().err
     assert (tmp_path / "lectio.db").read_bytes() == before

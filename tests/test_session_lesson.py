@@ -32,10 +32,12 @@ def store(tmp_path: Path) -> SqliteStore:
     s.close()
 
 
-def session(lesson: Lesson, store: SqliteStore, learner: str = "ana",
-            kernels: KernelFactory | None = None) -> LessonSession:
-    return LessonSession(lesson, store=store, learner=learner,
-                         kernel_factory=kernels or KernelFactory())
+def session(
+    lesson: Lesson, store: SqliteStore, learner: str = "ana", kernels: KernelFactory | None = None
+) -> LessonSession:
+    return LessonSession(
+        lesson, store=store, learner=learner, kernel_factory=kernels or KernelFactory()
+    )
 
 
 def pick_numbers(s: LessonSession, index: int, correct: bool) -> set[int]:
@@ -63,7 +65,9 @@ def test_single_choice_wrong_then_right_is_recorded(lesson: Lesson, store: Sqlit
     assert view.attempts == 2 and view.solved and view.last == v2
     rows = store.attempts(learner="ana")
     assert [(r.question, r.picks, r.correct, r.attempt) for r in rows] == [
-        ("sum", tuple(wrong), False, 1), ("sum", (0,), True, 2)]
+        ("sum", tuple(wrong), False, 1),
+        ("sum", (0,), True, 2),
+    ]
     assert rows[0].content_hash == blob_hash((DATA / "basics.yaml").read_bytes())
 
 
@@ -77,8 +81,9 @@ def test_select_all_is_all_or_nothing(lesson: Lesson, store: SqliteStore) -> Non
 
 
 @pytest.mark.parametrize("picks", [set(), {7}, {-1}, {0, 1}])
-def test_invalid_picks_are_refused_and_not_recorded(lesson: Lesson, store: SqliteStore,
-                                                    picks: set[int]) -> None:
+def test_invalid_picks_are_refused_and_not_recorded(
+    lesson: Lesson, store: SqliteStore, picks: set[int]
+) -> None:
     s = session(lesson, store)
     with pytest.raises(InvalidAnswerError):
         s.answer(SUM, picks)
@@ -95,14 +100,17 @@ def test_hints_one_at_a_time_and_kept_across_resume(lesson: Lesson, store: Sqlit
     assert s.reveal_hint(EVENS) == "Look at the last digit."
     assert s.reveal_hint(EVENS) is None
     again = session(lesson, store)
-    assert again.question(EVENS).hints_shown == ("Even numbers divide by two.",
-                                                 "Look at the last digit.")
+    assert again.question(EVENS).hints_shown == (
+        "Even numbers divide by two.",
+        "Look at the last digit.",
+    )
     assert again.reveal_hint(EVENS) is None
     assert len(store.hints(learner="ana", course="", lesson="basics")) == 2
 
 
-def test_shuffle_is_per_learner_stable_and_respects_shuffle_false(lesson: Lesson,
-                                                                 store: SqliteStore) -> None:
+def test_shuffle_is_per_learner_stable_and_respects_shuffle_false(
+    lesson: Lesson, store: SqliteStore
+) -> None:
     orders = {session(lesson, store, learner=f"l{i}").choice_order(EVENS) for i in range(20)}
     assert len(orders) > 1  # learners see different orders
     for order in orders:
@@ -115,8 +123,10 @@ def test_shuffle_is_per_learner_stable_and_respects_shuffle_false(lesson: Lesson
     for i in range(10):
         assert session(lesson, store, f"l{i}").choice_order(ORDERED) == (0, 1, 2)
     q = lesson.blocks[EVENS]
-    assert choice_order(q, learner="ana", owner="/basics") == tuple(c.index  # type: ignore[arg-type]
-                                                                    for c in first.choices)
+    assert choice_order(q, learner="ana", owner="/basics") == tuple(
+        c.index  # type: ignore[arg-type]
+        for c in first.choices
+    )
 
 
 def test_position_and_done_survive_a_new_session(lesson: Lesson, store: SqliteStore) -> None:
@@ -144,15 +154,20 @@ def test_feedback_is_tied_to_block_and_version(lesson: Lesson, store: SqliteStor
     assert store.feedback() == []
     s.submit_feedback(False, " The second cell went too fast. ")
     (f,) = store.feedback()
-    assert (f.clear, f.comment, f.block, f.lesson) == (False, "The second cell went too fast.",
-                                                       len(lesson.blocks), "basics")
+    assert (f.clear, f.comment, f.block, f.lesson) == (
+        False,
+        "The second cell went too fast.",
+        len(lesson.blocks),
+        "basics",
+    )
     assert f.content_hash == s.content_hash and s.feedback_given
     s.submit_feedback(True, None, block_index=SUM)
     assert store.feedback()[-1].line == lesson.blocks[SUM].span.line
 
 
-def test_cells_run_through_the_executor_and_are_recorded(lesson: Lesson,
-                                                        store: SqliteStore) -> None:
+def test_cells_run_through_the_executor_and_are_recorded(
+    lesson: Lesson, store: SqliteStore
+) -> None:
     kernels = KernelFactory({"x * 2": ok("10\n")})
     s = session(lesson, store, kernels=kernels)
     states: list[KernelState] = []
@@ -160,8 +175,9 @@ def test_cells_run_through_the_executor_and_are_recorded(lesson: Lesson,
     assert s.kernel_state is KernelState.DEAD and not kernels.kernels  # lazy
     out: list[tuple[int, str]] = []
     started: list[int] = []
-    results = s.run_cell(DOUBLE, on_output=lambda i, text: out.append((i, text)),
-                         on_start=started.append)
+    results = s.run_cell(
+        DOUBLE, on_output=lambda i, text: out.append((i, text)), on_start=started.append
+    )
     assert [i for i, _ in results] == [ADD, DOUBLE]  # the cell above ran first
     assert started == [ADD, DOUBLE]
     assert out[-1] == (DOUBLE, "10\n")
@@ -170,7 +186,9 @@ def test_cells_run_through_the_executor_and_are_recorded(lesson: Lesson,
     assert KernelState.READY in states and s.kernel_state is KernelState.READY
     runs = store.cell_runs(learner="ana")
     assert [(r.cell, r.cell_id, r.status, r.edited) for r in runs] == [
-        (ADD, "add", "ok", False), (DOUBLE, "double", "ok", False)]
+        (ADD, "add", "ok", False),
+        (DOUBLE, "double", "ok", False),
+    ]
     s.close()
     assert kernels.kernels[0].shut_down
 
@@ -223,7 +241,8 @@ def test_wrong_block_kinds_are_type_errors(lesson: Lesson, store: SqliteStore) -
 
 
 def test_answers_given_on_an_earlier_version_that_no_longer_fit_do_not_break_resume(
-        tmp_path: Path, store: SqliteStore) -> None:
+    tmp_path: Path, store: SqliteStore
+) -> None:
     """The author removed choices and made a select-all question single-answer after a learner
     answered it: the learner's old picks cannot be graded any more, so the question shows as not
     answered yet instead of raising in the middle of the lesson (lesson and quiz alike)."""
@@ -238,40 +257,48 @@ def test_answers_given_on_an_earlier_version_that_no_longer_fit_do_not_break_res
     text = BASICS.read_text(encoding="utf-8")
     head, rest = text.split("  - question: Which of these are even numbers?", 1)
     rest = rest.replace("    multiple: true\n", "", 1)
-    rest = rest.replace("      - text: \"4\"\n        correct: true\n        why: 4 = 2 × 2.\n", "",
-                        1)
+    rest = rest.replace(
+        '      - text: "4"\n        correct: true\n        why: 4 = 2 × 2.\n', "", 1
+    )
     edited = tmp_path / "basics.yaml"
-    edited.write_text(head + "  - question: Which of these are even numbers?" + rest,
-                      encoding="utf-8")
+    edited.write_text(
+        head + "  - question: Which of these are even numbers?" + rest, encoding="utf-8"
+    )
     after = load_lesson(edited)
     s = LessonSession(after, store=store, learner="ana", kernel_factory=KernelFactory())
     view = s.question(5)
     assert view.last is None and not view.solved and view.attempts == 1
     assert s.answer(5, {0}).correct
     quiz_file = tmp_path / "quiz.yaml"
-    quiz_file.write_text("id: qz\ntitle: Q\nquestions:\n  - question: Which?\n    id: w\n"
-                         "    choices:\n      - {text: a, correct: true}\n      - {text: b}\n"
-                         "      - {text: c}\n", encoding="utf-8")
+    quiz_file.write_text(
+        "id: qz\ntitle: Q\nquestions:\n  - question: Which?\n    id: w\n"
+        "    choices:\n      - {text: a, correct: true}\n      - {text: b}\n"
+        "      - {text: c}\n",
+        encoding="utf-8",
+    )
     quiz = load_quiz(quiz_file)
     qs = QuizSession(quiz, resolve_quiz(quiz, tmp_path), store=store, learner="ana")
     qs.answer(0, {2})
-    quiz_file.write_text(quiz_file.read_text(encoding="utf-8").replace("      - {text: c}\n", ""),
-                         encoding="utf-8")
+    quiz_file.write_text(
+        quiz_file.read_text(encoding="utf-8").replace("      - {text: c}\n", ""), encoding="utf-8"
+    )
     quiz = load_quiz(quiz_file)
     qs = QuizSession(quiz, resolve_quiz(quiz, tmp_path), store=store, learner="ana")
     assert qs.answered(0) and qs.question(0).last is None
     assert qs.finish().missed[0].verdict is None
 
 
-def test_cells_of_a_lesson_whose_required_module_is_missing_are_skipped(
-        store: SqliteStore) -> None:
+def test_cells_of_a_lesson_whose_required_module_is_missing_are_skipped(store: SqliteStore) -> None:
     needs = load_lesson(DATA.parent / "plain" / "needs-module.yaml")
     kernels = KernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
     s = LessonSession(needs, store=store, learner="ana", kernel_factory=kernels)
     assert s.missing_modules() == ["nosuchmodule_lectio"]
     results = s.run_cell(3)
-    assert [(i, r.status) for i, r in results] == [(1, CellStatus.SKIPPED), (2, CellStatus.SKIPPED),
-                                                   (3, CellStatus.SKIPPED)]
+    assert [(i, r.status) for i, r in results] == [
+        (1, CellStatus.SKIPPED),
+        (2, CellStatus.SKIPPED),
+        (3, CellStatus.SKIPPED),
+    ]
     assert results[-1][1].extra == {"missing": "nosuchmodule_lectio"}
     assert s.cell(2).result is not None and s.cell(2).result.status is CellStatus.SKIPPED
     assert kernels.kernels[0].executed == [] and kernels.kernels[0].requires_checks == 1
@@ -284,6 +311,8 @@ def test_the_missing_module_reason_names_what_to_install() -> None:
     from engine.session.lesson import missing_reason
 
     assert missing_reason(["a.b", "a.c", "d"], "en") == (
-        "This lesson needs the modules a.b, a.c, d, which are not installed: pip install a d")
+        "This lesson needs the modules a.b, a.c, d, which are not installed: pip install a d"
+    )
     assert missing_reason(["m"], "pt") == (
-        "Esta lição precisa do módulo m, que não está instalado: pip install m")
+        "Esta lição precisa do módulo m, que não está instalado: pip install m"
+    )

@@ -31,21 +31,26 @@ def quiz() -> Quiz:
 
 
 def new(quiz: Quiz, store: SqliteStore, learner: str = "ana", **kw: bool) -> QuizSession:
-    return QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner=learner,
-                       **kw)
+    return QuizSession(
+        quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner=learner, **kw
+    )
 
 
 def answer_all(s: QuizSession, right: int) -> None:
     """Answer the first ``right`` questions correctly and the rest wrongly."""
     for k in range(s.position, s.count):
         q = s.items[k].question
-        picks = set(q.correct_indexes) if k < right else {
-            next(i for i in range(len(q.choices)) if not q.choices[i].correct)}
+        picks = (
+            set(q.correct_indexes)
+            if k < right
+            else {next(i for i in range(len(q.choices)) if not q.choices[i].correct)}
+        )
         s.answer(k, picks)
 
 
-def test_pick_draws_are_stable_per_attempt_and_may_change_between(quiz: Quiz,
-                                                                   store: SqliteStore) -> None:
+def test_pick_draws_are_stable_per_attempt_and_may_change_between(
+    quiz: Quiz, store: SqliteStore
+) -> None:
     s = new(quiz, store)
     assert s.count == 3 and s.number == 1
     again = new(quiz, store)  # unfinished: the same attempt resumes with the same draw
@@ -55,7 +60,8 @@ def test_pick_draws_are_stable_per_attempt_and_may_change_between(quiz: Quiz,
     draws = {tuple(draw(keys, 3, learner="ana", quiz_id="review", number=n)) for n in range(1, 30)}
     assert len(draws) > 1 and all(len(d) == 3 for d in draws)
     assert draw(keys, 3, learner="ana", quiz_id="review", number=4) == draw(
-        keys, 3, learner="ana", quiz_id="review", number=4)
+        keys, 3, learner="ana", quiz_id="review", number=4
+    )
     assert draw(keys, None, learner="ana", quiz_id="x", number=1) == keys
 
 
@@ -100,13 +106,19 @@ def test_ref_answers_are_recorded_under_their_lesson(store: SqliteStore) -> None
     s.answer(1, {1})
     rows = store.attempts()
     assert [(r.course, r.lesson, r.question, r.quiz) for r in rows] == [
-        ("demo", "alpha", "vowels", "all"), ("", quiz_owner("all"), "one-prime", "all")]
+        ("demo", "alpha", "vowels", "all"),
+        ("", quiz_owner("all"), "one-prime", "all"),
+    ]
     assert s.finish().correct == 1
 
 
 def test_hints_in_a_quiz_belong_to_the_attempt(quiz: Quiz, store: SqliteStore) -> None:
-    s = QuizSession(quiz.model_copy(update={"pick": None}),
-                    resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+    s = QuizSession(
+        quiz.model_copy(update={"pick": None}),
+        resolve_quiz(quiz, ROOT / "lessons"),
+        store=store,
+        learner="ana",
+    )
     k = next(i for i, item in enumerate(s.items) if item.question.id == "primes")
     assert s.reveal_hint(k) == "A prime has two divisors."
     assert new_view_hints(s, k) == 1
@@ -141,8 +153,10 @@ def test_course_progress_and_resume_rule(store: SqliteStore) -> None:
 
 def test_resume_rule_wraps_to_the_first_chapter_not_done() -> None:
     order = ["a", "b", "c"]
-    saved = {"c": LessonProgress("x", "k", "c", done=True, updated=5),
-             "a": LessonProgress("x", "k", "a", done=True, updated=1)}
+    saved = {
+        "c": LessonProgress("x", "k", "c", done=True, updated=5),
+        "a": LessonProgress("x", "k", "a", done=True, updated=1),
+    }
     assert resume_target(order, saved) == "b"
     saved["b"] = LessonProgress("x", "k", "b", done=True, updated=2)
     assert resume_target(order, saved) is None
@@ -178,8 +192,9 @@ def test_an_opened_chapter_is_started(store: SqliteStore) -> None:
     assert loaded.course is not None
     done_before = LessonProgress("ana", "demo", "alpha", 2, True, updated=time.time())
     store.save_progress(done_before)
-    session = LessonSession(loaded.lessons["beta"], store=store, learner="ana",
-                            course=loaded.course)
+    session = LessonSession(
+        loaded.lessons["beta"], store=store, learner="ana", course=loaded.course
+    )
     assert session.position == 0 and session.started
     p = course_progress(loaded.course, store, "ana", loaded.lessons)
     assert p.chapter("beta").status is LessonStatus.STARTED  # type: ignore[union-attr]

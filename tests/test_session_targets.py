@@ -38,7 +38,8 @@ def test_quiz_refs_are_resolved() -> None:
 
 
 def test_unlisted_lesson_is_a_warning_and_a_broken_listed_one_is_unavailable(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """One broken chapter does not lock the learner out of the course: it is left out, with
     its located problems; a broken course file still stops."""
     course = tmp_path / "demo"
@@ -64,10 +65,13 @@ def test_unlisted_lesson_is_a_warning_and_a_broken_listed_one_is_unavailable(
     assert any(p.span.file.endswith("course.yaml") for p in info.value.problems)
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("nowhere.yaml", "no such file or folder"),
-    ("alpah.yaml", "did you mean alpha.yaml?"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nowhere.yaml", "no such file or folder"),
+        ("alpah.yaml", "did you mean alpha.yaml?"),
+    ],
+)
 def test_missing_paths_are_located(name: str, message: str) -> None:
     with pytest.raises(LoadError) as info:
         open_target(DEMO / name)

@@ -32,8 +32,16 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 def attempt(**kw: object) -> Attempt:
-    base: dict[str, object] = {"learner": "ana", "course": "c", "lesson": "l", "question": "q",
-                                   "picks": (1,), "correct": False, "attempt": 1, "ts": time.time()}
+    base: dict[str, object] = {
+        "learner": "ana",
+        "course": "c",
+        "lesson": "l",
+        "question": "q",
+        "picks": (1,),
+        "correct": False,
+        "attempt": 1,
+        "ts": time.time(),
+    }
     base.update(kw)
     return Attempt(**base)  # type: ignore[arg-type]
 
@@ -88,8 +96,7 @@ def test_database_from_a_newer_lectio_is_left_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated-header", "bad-page"])
-def test_damaged_database_is_moved_aside_reported_and_replaced(tmp_path: Path,
-                                                               damage: str) -> None:
+def test_damaged_database_is_moved_aside_reported_and_replaced(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "lectio.db"
     with SqliteStore(path) as s:
         for i in range(300):
@@ -104,7 +111,7 @@ def test_damaged_database_is_moved_aside_reported_and_replaced(tmp_path: Path,
         data[:16] = b"X" * 16
     else:  # overwrite the middle of the file: b-tree pages
         middle = len(data) // 2
-        data[middle:middle + 4096] = b"\xff" * 4096
+        data[middle : middle + 4096] = b"\xff" * 4096
     path.write_bytes(bytes(data))
     original = bytes(data)
 
@@ -146,20 +153,21 @@ def test_records_round_trip(store: SqliteStore) -> None:
     assert store.hints(learner="ana", course="c", lesson="l") == [h]
     assert store.hints(learner="ana", course="c", lesson="l", quiz_attempt=1) == []
 
-    r = store.add_cell_run(CellRun("ana", "c", "l", 2, "ok", 0.5, time.time(), cell_id="x",
-                                   edited=True))
+    r = store.add_cell_run(
+        CellRun("ana", "c", "l", 2, "ok", 0.5, time.time(), cell_id="x", edited=True)
+    )
     assert store.cell_runs(lesson="l") == [r]
 
-    f = store.add_feedback(Feedback("ana", "c", "l", 9, False, "more pictures", time.time(),
-                                    line=12, content_hash="h"))
+    f = store.add_feedback(
+        Feedback("ana", "c", "l", 9, False, "more pictures", time.time(), line=12, content_hash="h")
+    )
     assert store.feedback(course="c") == [f]
 
     qa = store.start_quiz_attempt("ana", "qz", ["a", "b"], "h")
     qb = store.start_quiz_attempt("ana", "qz", ["b"], "h")
     assert (qa.number, qb.number) == (1, 2)
     done = store.finish_quiz_attempt(qa.id, correct=1, total=2, passed=False)
-    assert (done.correct, done.total, done.passed, done.finished is not None) == (1, 2, False,
-                                                                                   True)
+    assert (done.correct, done.total, done.passed, done.finished is not None) == (1, 2, False, True)
     assert [q.id for q in store.quiz_attempts("ana", "qz")] == [qa.id, qb.id]
 
 
@@ -186,8 +194,14 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     path = tmp_path / "lectio.db"
     SqliteStore(path).close()
     n = 150
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), who, str(n)],
-                              stderr=subprocess.PIPE, text=True) for who in ("ana", "bob")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), who, str(n)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("ana", "bob")
+    ]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err

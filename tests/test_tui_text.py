@@ -55,13 +55,24 @@ def test_inert_text_is_never_markup() -> None:
 def test_inline_markdown(source: str, plain_text: str, styled: list[str]) -> None:
     text = inline_markdown(source)
     assert text.plain == plain_text
-    assert [text.plain[s.start:s.end] for s in text.spans] == styled
+    assert [text.plain[s.start : s.end] for s in text.spans] == styled
 
 
-@pytest.mark.parametrize("source", [
-    "# Heading\ntext", "- a list\n- of two", "1. first", "> quoted", "```\ncode\n```",
-    "see [the docs](https://x)", "    indented code", "| a | b |", "<b>html</b>", "![img](x.png)",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# Heading\ntext",
+        "- a list\n- of two",
+        "1. first",
+        "> quoted",
+        "```\ncode\n```",
+        "see [the docs](https://x)",
+        "    indented code",
+        "| a | b |",
+        "<b>html</b>",
+        "![img](x.png)",
+    ],
+)
 def test_paragraphs_markdown_refuses_block_markdown(source: str) -> None:
     assert paragraphs_markdown(source) is None
 
@@ -70,14 +81,19 @@ def test_paragraphs_markdown_keeps_paragraphs_and_inline_styles() -> None:
     text = paragraphs_markdown("From your **first** tensor\nto a `model`.\n\nSecond  para.\n")
     assert text is not None
     assert text.plain == "From your first tensor to a model.\n\nSecond para."
-    assert {text.plain[s.start:s.end] for s in text.spans} == {"first", "model"}
+    assert {text.plain[s.start : s.end] for s in text.spans} == {"first", "model"}
 
 
 def test_graph_tree_from_root_to_leaves_with_shared_nodes() -> None:
     graph = AutogradGraph(
-        nodes=[GraphNode(0, "y", "tensor", "tensor(6.)"), GraphNode(1, "MulBackward0", "op"),
-               GraphNode(2, "x", "leaf", "tensor(2., requires_grad=True)", "tensor(4.)")],
-        edges=[(0, 1), (1, 2), (1, 2)], root=0)
+        nodes=[
+            GraphNode(0, "y", "tensor", "tensor(6.)"),
+            GraphNode(1, "MulBackward0", "op"),
+            GraphNode(2, "x", "leaf", "tensor(2., requires_grad=True)", "tensor(4.)"),
+        ],
+        edges=[(0, 1), (1, 2), (1, 2)],
+        root=0,
+    )
     lines = plain(graph_tree(graph, lang="en")).splitlines()
     assert lines == [
         "y  tensor(6.)",
@@ -90,6 +106,7 @@ def test_graph_tree_from_root_to_leaves_with_shared_nodes() -> None:
 def test_graph_tree_reports_the_kernels_error() -> None:
     shown = plain(graph_tree(AutogradGraph(error="name 'z' is not defined"), lang="pt"))
     assert shown == "Não foi possível desenhar o grafo: name 'z' is not defined"
-    partial = AutogradGraph(nodes=[GraphNode(0, "w", "tensor", "tensor(1.)")], root=0,
-                            error="'w' does not require grad")
+    partial = AutogradGraph(
+        nodes=[GraphNode(0, "w", "tensor", "tensor(1.)")], root=0, error="'w' does not require grad"
+    )
     assert plain(graph_tree(partial, lang="en")).splitlines()[-1] == "'w' does not require grad"

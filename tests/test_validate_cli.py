@@ -31,8 +31,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_clean_project_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "--no-exec", str(PROJECT))
     assert status == 0
-    assert out == ("4 files, 2 lessons, 7 cells, 5 questions, 1 verification: no problems "
-                   "(schema only; cells not run)\n")
+    assert out == (
+        "4 files, 2 lessons, 7 cells, 5 questions, 1 verification: no problems "
+        "(schema only; cells not run)\n"
+    )
 
 
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,8 +43,9 @@ def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     assert err == "lectio validate: error: no/such/path.yaml: no such file or folder\n"
 
 
-def test_nothing_to_check_is_a_usage_error(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_nothing_to_check_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     status, _, err = run(capsys, "--no-exec", str(tmp_path))
     assert status == 2 and "no lesson, course or quiz files found" in err
@@ -58,8 +61,9 @@ def test_bad_arguments_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> N
     assert status == 2 and "--lessons no/such/dir: no such folder" in err
 
 
-def test_execution_not_available_says_so(capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_execution_not_available_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(validate_cmd, "execution_available", lambda: False)
     status, out, err = run(capsys, str(PROJECT))
     assert status == 2 and out == ""
@@ -69,17 +73,26 @@ def test_execution_not_available_says_so(capsys: pytest.CaptureFixture[str],
 def _fake_execution(monkeypatch: pytest.MonkeyPatch, calls: list[Any]) -> None:
     module = types.ModuleType("engine.execution.validate")
 
-    def execute_lessons(lessons: list[Any], *, jobs: int,
-                        on_report: Any = None) -> dict[str, list[Check]]:
+    def execute_lessons(
+        lessons: list[Any], *, jobs: int, on_report: Any = None
+    ) -> dict[str, list[Check]]:
         calls.append(([lesson.id for lesson in lessons], jobs))
         result: dict[str, list[Check]] = {}
         for lesson in lessons:
-            checks = [Check(f"cell {i}", "passed", span=c.span, duration=0.5)
-                      for i, c in enumerate(lesson.code_cells, start=1)]
+            checks = [
+                Check(f"cell {i}", "passed", span=c.span, duration=0.5)
+                for i, c in enumerate(lesson.code_cells, start=1)
+            ]
             if lesson.id == "every-key":
                 cell = lesson.code_cells[1]
-                checks[1] = Check("cell 2", "failed", "expected output containing '4.'",
-                                  cell.code_span, 0.25, "expected: 4.\n  actual: 5.")
+                checks[1] = Check(
+                    "cell 2",
+                    "failed",
+                    "expected output containing '4.'",
+                    cell.code_span,
+                    0.25,
+                    "expected: 4.\n  actual: 5.",
+                )
                 checks.append(Check("verify read-grad", "skipped", "torch is not installed"))
             result[lesson.path] = checks
         return result
@@ -90,8 +103,8 @@ def _fake_execution(monkeypatch: pytest.MonkeyPatch, calls: list[Any]) -> None:
 
 
 def test_execution_hook_runs_lessons_that_passed_the_schema(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[Any] = []
     _fake_execution(monkeypatch, calls)
     broken = tmp_path / "broken.yaml"
@@ -114,13 +127,20 @@ def test_execution_hook_runs_lessons_that_passed_the_schema(
 
 def test_json_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BROKEN)
-    status, out, _ = run(capsys, "--no-exec", "--format", "json", "xref-quiz-refs",
-                         "schema-two-correct.yaml")
+    status, out, _ = run(
+        capsys, "--no-exec", "--format", "json", "xref-quiz-refs", "schema-two-correct.yaml"
+    )
     assert status == 1
     report = json.loads(out)
     assert report["version"] == 1 and report["ok"] is False and report["executed"] is False
-    assert report["summary"] == {"files": 5, "lessons": 2, "cells": 0, "questions": 7,
-                                 "verifications": 0, "problems": 5}
+    assert report["summary"] == {
+        "files": 5,
+        "lessons": 2,
+        "cells": 0,
+        "questions": 7,
+        "verifications": 0,
+        "problems": 5,
+    }
     by_path = {f["path"]: f for f in report["files"]}
     quiz = by_path["xref-quiz-refs/quizzes/review.yaml"]
     assert quiz["kind"] == "quiz" and quiz["ok"] is False
@@ -129,16 +149,22 @@ def test_json_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
     assert ("ref basics/gradients#read-gard", "failed") in names
     failed = next(c for c in quiz["checks"] if c["name"] == "ref basics/autograd#read-grad")
     assert (failed["file"], failed["line"], failed["col"]) == (
-        "xref-quiz-refs/quizzes/review.yaml", 7, 10)
+        "xref-quiz-refs/quizzes/review.yaml",
+        7,
+        10,
+    )
     lesson = by_path["xref-quiz-refs/lessons/basics/gradients.yaml"]
     assert [(c["name"], c["status"]) for c in lesson["checks"]] == [
-        ("schema", "passed"), ("question read-grad", "passed")]
+        ("schema", "passed"),
+        ("question read-grad", "passed"),
+    ]
     single = by_path["schema-two-correct.yaml"]
     assert single["checks"][0]["message"].startswith("choices: a single-answer question")
 
 
-def test_junit_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                      tmp_path: Path) -> None:
+def test_junit_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[Any] = []
     _fake_execution(monkeypatch, calls)
     bad = tmp_path / "bad.yaml"
@@ -151,8 +177,14 @@ def test_junit_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     every = suites[str(PROJECT / "lessons" / "demo" / "every-key.yaml")]
     cases = {c.get("name"): c for c in every.findall("testcase")}
-    assert {"schema", "question read-grad", "question which-tensors", "cell 1",
-            "cell 2", "verify read-grad"} <= set(cases)
+    assert {
+        "schema",
+        "question read-grad",
+        "question which-tensors",
+        "cell 1",
+        "cell 2",
+        "verify read-grad",
+    } <= set(cases)
     failure = cases["cell 2"].find("failure")
     assert failure is not None and failure.get("message") == "expected output containing '4.'"
     assert "actual: 5." in (failure.text or "")
@@ -170,8 +202,9 @@ def test_junit_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
 
 
 def test_junit_unwritable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    status, _, err = run(capsys, "--no-exec", "--junit", str(tmp_path / "no" / "r.xml"),
-                         str(PROJECT))
+    status, _, err = run(
+        capsys, "--no-exec", "--junit", str(tmp_path / "no" / "r.xml"), str(PROJECT)
+    )
     assert status == 2 and "--junit" in err
 
 
@@ -194,16 +227,20 @@ def test_discovery_rules(tmp_path: Path) -> None:
     (plain / "sub").mkdir(parents=True)
     (plain / ".hidden").mkdir()
     (plain / "venv").mkdir()
-    for path in (plain / "a.yaml", plain / "sub" / "b.yml", plain / ".hidden" / "c.yaml",
-                 plain / "venv" / "d.yaml", plain / "e.txt"):
+    for path in (
+        plain / "a.yaml",
+        plain / "sub" / "b.yml",
+        plain / ".hidden" / "c.yaml",
+        plain / "venv" / "d.yaml",
+        plain / "e.txt",
+    ):
         path.write_text("x: 1\n")
     targets = discover([plain, tmp_path / "missing"])
     assert [p.name for p in targets.files] == ["a.yaml", "b.yml"]
     assert targets.missing == [str(tmp_path / "missing")]
 
 
-def test_lessons_option_resolves_refs(capsys: pytest.CaptureFixture[str],
-                                      tmp_path: Path) -> None:
+def test_lessons_option_resolves_refs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     quiz = tmp_path / "q.yaml"
     quiz.write_text("id: q\ntitle: Q\nquestions:\n  - ref: demo/every-key#read-grad\n")
     status, out, _ = run(capsys, "--no-exec", str(quiz))
@@ -216,8 +253,15 @@ def test_junit_survives_control_characters() -> None:
     from engine.validation import junit
     from engine.validation.report import FileReport, ValidationReport
 
-    report = ValidationReport([FileReport("a\x01.yaml", "lesson", [
-        Check("cell 1", "failed", "printed \x00\x1b[1m", None, 0.1, "out: \x07")])])
+    report = ValidationReport(
+        [
+            FileReport(
+                "a\x01.yaml",
+                "lesson",
+                [Check("cell 1", "failed", "printed \x00\x1b[1m", None, 0.1, "out: \x07")],
+            )
+        ]
+    )
     root = ET.fromstring(junit.to_xml(report))
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None and "\ufffd" in failure.get("message", "")
@@ -229,9 +273,24 @@ def test_text_report_never_sends_control_characters_to_the_terminal() -> None:
     from engine.validation import text
     from engine.validation.report import FileReport, ValidationReport
 
-    report = ValidationReport([FileReport("a\x1b]0;x\x07.yaml", "lesson", [
-        Check("cell 1", "failed", "printed \x1b[2J", None, 0.1,
-              "--- expected\n+++ actual\n-red\n+\x1b[31mred\x9b\r")])])
+    report = ValidationReport(
+        [
+            FileReport(
+                "a\x1b]0;x\x07.yaml",
+                "lesson",
+                [
+                    Check(
+                        "cell 1",
+                        "failed",
+                        "printed \x1b[2J",
+                        None,
+                        0.1,
+                        "--- expected\n+++ actual\n-red\n+\x1b[31mred\x9b\r",
+                    )
+                ],
+            )
+        ]
+    )
     out = text.render(report)
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out), repr(out)
     assert "␛[2J" in out and "␛[31mred" in out
@@ -239,7 +298,8 @@ def test_text_report_never_sends_control_characters_to_the_terminal() -> None:
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
 def test_a_pipe_given_by_name_is_a_located_problem_not_a_missing_path(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     import os
 
     pipe = tmp_path / "pipe.yaml"
@@ -253,25 +313,31 @@ def test_a_skipped_check_says_skipped_once() -> None:
     from engine.validation import text
     from engine.validation.report import FileReport
 
-    report = FileReport("a.yaml", "lesson", [
-        Check("cell 1", "skipped", "skipped: the lesson requires the module x", None)])
+    report = FileReport(
+        "a.yaml",
+        "lesson",
+        [Check("cell 1", "skipped", "skipped: the lesson requires the module x", None)],
+    )
     assert text.check_line(report, report.checks[0]) == (
-        "a.yaml:1:1: skipped: cell 1: the lesson requires the module x")
+        "a.yaml:1:1: skipped: cell 1: the lesson requires the module x"
+    )
 
 
 def test_lessons_option_given_a_course_folder_says_which_folder_it_wants(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     quiz = tmp_path / "q.yaml"
     quiz.write_text("id: q\ntitle: Q\nquestions:\n  - ref: demo/every-key#read-grad\n")
     course = PROJECT / "lessons" / "demo"
     status, out, _ = run(capsys, "--no-exec", "--lessons", str(course), str(quiz))
     assert status == 1
-    assert (f"{course} is a course folder; --lessons wants the folder holding course folders "
-            f"({course.parent})") in out
+    assert (
+        f"{course} is a course folder; --lessons wants the folder holding course folders "
+        f"({course.parent})"
+    ) in out
 
 
-def test_a_second_course_file_is_a_counted_course_file(capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
+def test_a_second_course_file_is_a_counted_course_file(capsys: pytest.CaptureFixture[str]) -> None:
     case = BROKEN / "xref-two-course-files"
     status, out, _ = run(capsys, "--no-exec", "--format", "json", str(case))
     data = json.loads(out)

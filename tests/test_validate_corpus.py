@@ -29,8 +29,9 @@ def test_the_corpus_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_broken_case(case: str, capsys: pytest.CaptureFixture[str],
-                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_case(
+    case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(BROKEN)
     expected = (BROKEN / f"{Path(case).stem}.expected").read_text(encoding="utf-8").splitlines()
     start = time.perf_counter()
@@ -61,8 +62,9 @@ def test_reported_line_exists(case: str) -> None:
         assert int(match["line"]) <= count, line
 
 
-def test_whole_corpus_at_once(capsys: pytest.CaptureFixture[str],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_whole_corpus_at_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Validating the folder reports the union of every case: nothing is lost or doubled."""
     monkeypatch.chdir(BROKEN)
     assert main(["validate", "--no-exec", "."]) == 1
@@ -76,5 +78,6 @@ def test_whole_corpus_at_once(capsys: pytest.CaptureFixture[str],
 def test_valid_corpus_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--no-exec", str(VALID)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1].startswith("9 files, 6 lessons, 10 cells, 6 questions, "
-                                           "1 verification: no problems")
+    assert out.splitlines()[-1].startswith(
+        "9 files, 6 lessons, 10 cells, 6 questions, 1 verification: no problems"
+    )

@@ -96,6 +96,9 @@ def _report_error(exc: Exception) -> int:
     if os.environ.get(DEBUG_ENV) == "1":
         raise exc
     print(f"lectio: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
-    print(f"lectio: this is a bug in lectio; please report it with the command you ran "
-          f"(run it again with {DEBUG_ENV}=1 to see the traceback)", file=sys.stderr)
+    print(
+        f"lectio: this is a bug in lectio; please report it with the command you ran "
+        f"(run it again with {DEBUG_ENV}=1 to see the traceback)",
+        file=sys.stderr,
+    )
     return 1

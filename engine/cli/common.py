@@ -14,11 +14,17 @@ if TYPE_CHECKING:
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help="where progress is kept (default: $LECTIO_DATA_DIR, else the "
-                        "platform's user data folder)")
-    parser.add_argument("--learner", metavar="NAME",
-                        help="learner name (default: $LECTIO_LEARNER, else your user name)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where progress is kept (default: $LECTIO_DATA_DIR, else the "
+        "platform's user data folder)",
+    )
+    parser.add_argument(
+        "--learner",
+        metavar="NAME",
+        help="learner name (default: $LECTIO_LEARNER, else your user name)",
+    )
 
 
 BUNDLED_COURSE = "pytorch-essentials"

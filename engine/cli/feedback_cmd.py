@@ -11,8 +11,11 @@ from engine.cli.common import add_store_arguments, emit, learner_store
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("feedback", help="export learners' feedback and answers",
-                            description="Learners' chapter feedback and answers, for authors.")
+    parser = sub.add_parser(
+        "feedback",
+        help="export learners' feedback and answers",
+        description="Learners' chapter feedback and answers, for authors.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     export = actions.add_parser("export", help="print every feedback and attempt (JSON or CSV)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
@@ -43,8 +46,11 @@ def run(args: argparse.Namespace) -> int:
     from engine.store.export import export_csv, export_json
 
     if args.output and _is_database(Path(args.output), db_path(args.data_dir)):
-        print(f"lectio: {args.output} is the learners' database; writing the export there "
-              "would destroy it. Choose another file.", file=sys.stderr)
+        print(
+            f"lectio: {args.output} is the learners' database; writing the export there "
+            "would destroy it. Choose another file.",
+            file=sys.stderr,
+        )
         return 1
     with learner_store(args.data_dir) as store:
         text = export_csv(store) if args.format == "csv" else export_json(store)

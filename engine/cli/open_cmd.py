@@ -19,16 +19,25 @@ from engine.cli.common import add_store_arguments, default_target, learner_store
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
-        "open", help="study a lesson, a course or a quiz",
+        "open",
+        help="study a lesson, a course or a quiz",
         description="Study a lesson file, a course folder (or its course.yaml) or a quiz file. "
-        "Resumes where you stopped.")
-    parser.add_argument("path", nargs="?", help="lesson, course or quiz (default: the bundled "
-                        "course)")
-    parser.add_argument("--plain", action="store_true",
-                        help="plain line mode: text in, text out (screen readers, scripts)")
+        "Resumes where you stopped.",
+    )
+    parser.add_argument(
+        "path", nargs="?", help="lesson, course or quiz (default: the bundled course)"
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain line mode: text in, text out (screen readers, scripts)",
+    )
     parser.add_argument("--lang", help="interface language (default: the lesson's)")
-    parser.add_argument("--restart", action="store_true",
-                        help="start from the top instead of resuming (history is kept)")
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="start from the top instead of resuming (history is kept)",
+    )
     add_store_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -38,15 +47,18 @@ def run(args: argparse.Namespace) -> int:
 
     target = args.path or default_target()
     if target is None:
-        print("lectio: no course found; pass a course folder, a lesson or a quiz file",
-              file=sys.stderr)
+        print(
+            "lectio: no course found; pass a course folder, a lesson or a quiz file",
+            file=sys.stderr,
+        )
         return 1
     learner = learner_name(args.learner)
     if args.plain or os.environ.get("LECTIO_PLAIN") == "1":
         from engine.plain.app import run_plain
 
-        return run_plain(target, data_dir=args.data_dir, learner=learner, lang=args.lang,
-                         restart=args.restart)
+        return run_plain(
+            target, data_dir=args.data_dir, learner=learner, lang=args.lang, restart=args.restart
+        )
     return _run_tui(Path(target), args, learner)
 
 
@@ -57,10 +69,14 @@ def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
     try:
         from engine.tui.app import run_app  # lazily: Textual is heavy, and plain mode avoids it
     except ImportError as exc:
-        print(f"lectio: the full-screen interface is not available ({exc}); "
-              f"use --plain for the line mode", file=sys.stderr)
+        print(
+            f"lectio: the full-screen interface is not available ({exc}); "
+            f"use --plain for the line mode",
+            file=sys.stderr,
+        )
         return 1
     with learner_store(args.data_dir) as store:  # opened before the screen is taken over
         data_dir = Path(args.data_dir) if args.data_dir else None
-        return int(run_app(target, data_dir=data_dir, lang=args.lang, learner=learner,
-                           store=store) or 0)
+        return int(
+            run_app(target, data_dir=data_dir, lang=args.lang, learner=learner, store=store) or 0
+        )

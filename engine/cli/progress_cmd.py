@@ -22,13 +22,22 @@ def _done_key(done: bool) -> str:
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("progress", help="show your progress per course",
-                            description="Your progress per course: chapters done, started, "
-                            "and where to continue.")
-    parser.add_argument("path", nargs="?", help="a course folder, or a folder of courses "
-                        "(default: every course you studied, and the bundled one)")
-    parser.add_argument("--lang", help="language of the labels (default: each course's own "
-                        "for its chapters, English for the rest)")
+    parser = sub.add_parser(
+        "progress",
+        help="show your progress per course",
+        description="Your progress per course: chapters done, started, and where to continue.",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        help="a course folder, or a folder of courses "
+        "(default: every course you studied, and the bundled one)",
+    )
+    parser.add_argument(
+        "--lang",
+        help="language of the labels (default: each course's own "
+        "for its chapters, English for the rest)",
+    )
     add_store_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -55,8 +64,11 @@ def run(args: argparse.Namespace) -> int:
         if bundled is not None:
             roots.append(bundled)
     for root in roots:
-        folders = [root] if course_file(root) else sorted(
-            p for p in root.iterdir() if p.is_dir() and course_file(p))
+        folders = (
+            [root]
+            if course_file(root)
+            else sorted(p for p in root.iterdir() if p.is_dir() and course_file(p))
+        )
         for folder in folders:
             loaded = load_course_dir(folder)
             if loaded.course is not None:
@@ -73,8 +85,11 @@ def run(args: argparse.Namespace) -> int:
             assert loaded.course is not None
             lang = args.lang or loaded.course.language
             p = course_progress(loaded.course, store, learner, loaded.lessons)
-            out += ["", f"{p.title} ({course_id}): "
-                    + t("course.progress", lang, done=p.done, total=p.total)]
+            out += [
+                "",
+                f"{p.title} ({course_id}): "
+                + t("course.progress", lang, done=p.done, total=p.total),
+            ]
             for c in p.chapters:
                 title = c.title or c.lesson_id
                 status = t(_STATUS[c.status.value], lang)
@@ -86,16 +101,25 @@ def run(args: argparse.Namespace) -> int:
                 out.append(f"  {t('lesson.course_done', lang)}")
             else:
                 chapter = p.chapter(p.resume)
-                name = (chapter.title if chapter and chapter.title else p.resume)
-                out.append(f"  {t('course.continue' if p.started else 'course.start', lang)}: "
-                           f"{name}")
+                name = chapter.title if chapter and chapter.title else p.resume
+                out.append(
+                    f"  {t('course.continue' if p.started else 'course.start', lang)}: {name}"
+                )
         if not args.path:
             other = sorted({s.course for s in saved if s.course and s.course not in courses})
             for course_id in other:
                 mine = [s for s in saved if s.course == course_id]
                 done = sum(s.done for s in mine)
-                out += ["", t("progress.not_found", rest, course=course_id, done=done,
-                              started=len(mine) - done)]
+                out += [
+                    "",
+                    t(
+                        "progress.not_found",
+                        rest,
+                        course=course_id,
+                        done=done,
+                        started=len(mine) - done,
+                    ),
+                ]
                 out += [f"  {s.lesson}: {t(_done_key(s.done), rest)}" for s in mine]
             alone = [s for s in saved if not s.course]
             if alone:
@@ -111,8 +135,7 @@ def run(args: argparse.Namespace) -> int:
                 text = f"  {quiz}: {t('progress.attempts', rest, n=len(mine_runs))}"
                 if best is not None:
                     verdict = "progress.passed" if passed else "progress.not_passed"
-                    text += (f", {t('progress.best', rest, percent=best * 100)}, "
-                             f"{t(verdict, rest)}")
+                    text += f", {t('progress.best', rest, percent=best * 100)}, {t(verdict, rest)}"
                 current = [r for r in runs if r.quiz == quiz and r.finished is None]
                 if current:  # opening the quiz again resumes it
                     text += f"; {t('progress.in_progress', rest, n=current[-1].number)}"

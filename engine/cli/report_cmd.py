@@ -21,10 +21,14 @@ if TYPE_CHECKING:
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
-        "report", help="per lesson and question: attempts, success, wrong picks, feedback",
-        description="Aggregate learners' answers and feedback per lesson and question.")
-    parser.add_argument("path", help="a lesson or quiz file, a course folder, or a folder of "
-                        "courses (such as lessons/)")
+        "report",
+        help="per lesson and question: attempts, success, wrong picks, feedback",
+        description="Aggregate learners' answers and feedback per lesson and question.",
+    )
+    parser.add_argument(
+        "path",
+        help="a lesson or quiz file, a course folder, or a folder of courses (such as lessons/)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_store_arguments(parser)
     parser.set_defaults(func=run)
@@ -49,15 +53,18 @@ def _pct(rate: float | None) -> str:
 
 
 def _question_lines(q: QuestionStats) -> list[str]:
-    line = (f"{q.span}: question {q.id}: {q.attempts} attempt(s) by {q.learners} learner(s); "
-            f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})")
+    line = (
+        f"{q.span}: question {q.id}: {q.attempts} attempt(s) by {q.learners} learner(s); "
+        f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})"
+    )
     if q.earlier_version:
         line += f"; {q.earlier_version} on an earlier version of the file"
     lines = [line]
     if q.most_wrong is not None:
         w = q.most_wrong
-        lines.append(f"{w.span}: most picked wrong choice of {q.id}: {w.text.strip()!r} "
-                     f"({w.count} time(s))")
+        lines.append(
+            f"{w.span}: most picked wrong choice of {q.id}: {w.text.strip()!r} ({w.count} time(s))"
+        )
     return lines
 
 
@@ -69,8 +76,10 @@ def to_text(report: Report) -> list[str]:
         if not r.learners:  # no record at all: one line, not a row of zeros per question
             lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): not studied yet")
             continue
-        lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): {r.learners} "
-                     f"learner(s), {r.done} done; clear: {r.clear} yes, {r.unclear} no")
+        lines.append(
+            f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): {r.learners} "
+            f"learner(s), {r.done} done; clear: {r.clear} yes, {r.unclear} no"
+        )
         for q in r.questions:
             lines += ["  " + x for x in _question_lines(q)]
         for c in r.comments:
@@ -84,9 +93,11 @@ def to_text(report: Report) -> list[str]:
         if not qr.attempts:
             lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): not taken yet")
             continue
-        lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): {qr.attempts} "
-                     f"attempt(s), {qr.finished} finished, {qr.passed} passed, mean score "
-                     f"{_pct(qr.mean_score)}")
+        lines.append(
+            f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): {qr.attempts} "
+            f"attempt(s), {qr.finished} finished, {qr.passed} passed, mean score "
+            f"{_pct(qr.mean_score)}"
+        )
         for q in qr.questions:
             lines += ["  " + x for x in _question_lines(q)]
     if not lines:
@@ -100,12 +111,22 @@ def _span(span: Span) -> dict[str, Any]:
 
 def _question_json(q: QuestionStats) -> dict[str, Any]:
     return {
-        "id": q.id, "location": _span(q.span), "attempts": q.attempts, "learners": q.learners,
-        "first_tries": q.first_tries, "first_try_right": q.first_try_right,
-        "first_try_rate": q.first_try_rate, "earlier_version": q.earlier_version,
-        "most_picked_wrong": None if q.most_wrong is None else {
-            "index": q.most_wrong.index, "text": q.most_wrong.text,
-            "count": q.most_wrong.count, "location": _span(q.most_wrong.span)},
+        "id": q.id,
+        "location": _span(q.span),
+        "attempts": q.attempts,
+        "learners": q.learners,
+        "first_tries": q.first_tries,
+        "first_try_right": q.first_try_right,
+        "first_try_rate": q.first_try_rate,
+        "earlier_version": q.earlier_version,
+        "most_picked_wrong": None
+        if q.most_wrong is None
+        else {
+            "index": q.most_wrong.index,
+            "text": q.most_wrong.text,
+            "count": q.most_wrong.count,
+            "location": _span(q.most_wrong.span),
+        },
     }
 
 
@@ -113,19 +134,44 @@ def to_json(report: Report) -> dict[str, Any]:
     from engine.store.export import iso
 
     return {
-        "lessons": [{
-            "course": r.course, "lesson": r.lesson.id, "title": r.lesson.title,
-            "location": _span(r.span), "content_hash": r.content_hash, "learners": r.learners,
-            "done": r.done, "clear": r.clear, "unclear": r.unclear,
-            "questions": [_question_json(q) for q in r.questions],
-            "comments": [{"location": _span(c.span), "clear": c.clear, "comment": c.text,
-                          "learner": c.learner, "time": iso(c.time),
-                          "earlier_version": c.earlier_version} for c in r.comments],
-        } for r in report.lessons],
-        "quizzes": [{
-            "quiz": qr.quiz.id, "title": qr.quiz.title, "location": _span(qr.quiz.span),
-            "attempts": qr.attempts, "finished": qr.finished, "passed": qr.passed,
-            "mean_score": qr.mean_score, "questions": [_question_json(q) for q in qr.questions],
-        } for qr in report.quizzes],
+        "lessons": [
+            {
+                "course": r.course,
+                "lesson": r.lesson.id,
+                "title": r.lesson.title,
+                "location": _span(r.span),
+                "content_hash": r.content_hash,
+                "learners": r.learners,
+                "done": r.done,
+                "clear": r.clear,
+                "unclear": r.unclear,
+                "questions": [_question_json(q) for q in r.questions],
+                "comments": [
+                    {
+                        "location": _span(c.span),
+                        "clear": c.clear,
+                        "comment": c.text,
+                        "learner": c.learner,
+                        "time": iso(c.time),
+                        "earlier_version": c.earlier_version,
+                    }
+                    for c in r.comments
+                ],
+            }
+            for r in report.lessons
+        ],
+        "quizzes": [
+            {
+                "quiz": qr.quiz.id,
+                "title": qr.quiz.title,
+                "location": _span(qr.quiz.span),
+                "attempts": qr.attempts,
+                "finished": qr.finished,
+                "passed": qr.passed,
+                "mean_score": qr.mean_score,
+                "questions": [_question_json(q) for q in qr.questions],
+            }
+            for qr in report.quizzes
+        ],
         "problems": [str(p) for p in report.problems],
     }

@@ -25,10 +25,17 @@ def add_parser(sub: Any) -> None:
         "server and other tools. KIND is lesson, course, quiz or all (default: all, which "
         "fits any lectio file).",
     )
-    parser.add_argument("kind", nargs="?", choices=KINDS, default="all", metavar="KIND",
-                        help="lesson, course, quiz or all (default all)")
-    parser.add_argument("--output", "-o", metavar="FILE",
-                        help="write the schema to FILE instead of standard output")
+    parser.add_argument(
+        "kind",
+        nargs="?",
+        choices=KINDS,
+        default="all",
+        metavar="KIND",
+        help="lesson, course, quiz or all (default all)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the schema to FILE instead of standard output"
+    )
     parser.set_defaults(func=run)
 
 

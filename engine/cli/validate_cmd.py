@@ -26,20 +26,37 @@ def add_parser(sub: Any) -> None:
         "path:line:col: message for each problem and a summary line. Exit status: 0 clean, "
         "1 problems found, 2 usage error.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="lesson or quiz files, course folders, or folders holding them")
-    parser.add_argument("--no-exec", action="store_true",
-                        help="check the files only; do not run code cells")
-    parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
-                        help="run the cells of N lessons at a time (default: the number of cores)")
-    parser.add_argument("--lessons", metavar="DIR",
-                        help="resolve quiz refs against this lessons folder "
-                        "(default: the lessons/ folder beside the quiz's quizzes/)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="report format on standard output (default text)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="lesson or quiz files, course folders, or folders holding them",
+    )
+    parser.add_argument(
+        "--no-exec", action="store_true", help="check the files only; do not run code cells"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="run the cells of N lessons at a time (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--lessons",
+        metavar="DIR",
+        help="resolve quiz refs against this lessons folder "
+        "(default: the lessons/ folder beside the quiz's quizzes/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report format on standard output (default text)",
+    )
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="also list skipped checks")
+    parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
     parser.set_defaults(func=run)
 
 
@@ -93,8 +110,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.validation.schema import check_schema
 
     if not args.no_exec and not execution_available():
-        return _usage("running code cells is not available yet in this version of lectio; "
-                      "use --no-exec to check the files without running them")
+        return _usage(
+            "running code cells is not available yet in this version of lectio; "
+            "use --no-exec to check the files without running them"
+        )
     if args.lessons is not None and not Path(args.lessons).is_dir():
         return _usage(f"--lessons {args.lessons}: no such folder")
     targets = discover(args.paths)

@@ -46,8 +46,10 @@ def _torch_defaults() -> dict[str, Any]:
     torch = sys.modules.get("torch")
     if torch is None:
         return {}
-    return {name: getattr(torch, name)
-            for name in ("manual_seed", "set_default_dtype", "set_grad_enabled")}
+    return {
+        name: getattr(torch, name)
+        for name in ("manual_seed", "set_default_dtype", "set_grad_enabled")
+    }
 
 
 def _describe_bytes(n: int) -> str:

@@ -173,8 +173,12 @@ class LessonExecutor:
             filename=f"<cell {self.cell_label(index)}>",
         )
         search = getattr(self.kernel, "search", None)  # test doubles may not have it
-        if (block.expect is not None and block.expect.mode == "matches"
-                and result.status is CellStatus.OK and search is not None):
+        if (
+            block.expect is not None
+            and block.expect.mode == "matches"
+            and result.status is CellStatus.OK
+            and search is not None
+        ):
             # the author's regex runs in the kernel, under a deadline, never here
             result = replace(result, matched=search(block.expect.value, result.shown))
         if self._succeeded(block, result) and self.kernel.generation == self._generation:

@@ -48,8 +48,13 @@ class ForkServerError(RuntimeError):
 class ForkServer:
     """lectio's handle on a fork server process (thread-safe :meth:`fork`)."""
 
-    def __init__(self, preload: Sequence[str] = ("torch",), *, unsafe_warmup: bool = False,
-                 warm: Iterable[str] = ("optim",)) -> None:
+    def __init__(
+        self,
+        preload: Sequence[str] = ("torch",),
+        *,
+        unsafe_warmup: bool = False,
+        warm: Iterable[str] = ("optim",),
+    ) -> None:
         self.preload = tuple(preload)
         self.unsafe_warmup = unsafe_warmup
         self.warm = set(warm)

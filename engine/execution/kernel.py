@@ -184,8 +184,12 @@ class Kernel:
             if self.forkserver is not None:
                 process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
             else:
-                process = SpawnedWorker(cwd=scratch, memory_limit=self.memory_limit,
-                                        preload=self.preload, warm=sorted(self.warm))
+                process = SpawnedWorker(
+                    cwd=scratch,
+                    memory_limit=self.memory_limit,
+                    preload=self.preload,
+                    warm=sorted(self.warm),
+                )
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             self._set_state(KernelState.DEAD)
@@ -410,8 +414,11 @@ class Kernel:
             lost = live.ctrl_lost_at is not None and now >= live.ctrl_lost_at + 0.5
             if lost and not live.killed_because:
                 # alive, yet it can never answer: a cell closed the kernel's pipes
-                self._kill(live, "the kernel lost its connection to lectio (did the cell "
-                           "close file descriptors it did not open?); it was restarted")
+                self._kill(
+                    live,
+                    "the kernel lost its connection to lectio (did the cell "
+                    "close file descriptors it did not open?); it was restarted",
+                )
             if live.interrupted_at is None and now >= deadline:
                 with self._life:
                     live.interrupted_at = now

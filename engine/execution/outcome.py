@@ -27,8 +27,9 @@ class Outcome:
     killed_because: str = ""
 
 
-def to_result(outcome: Outcome, stdout: str, timeout: float, *, truncated: bool = False
-              ) -> CellResult:
+def to_result(
+    outcome: Outcome, stdout: str, timeout: float, *, truncated: bool = False
+) -> CellResult:
     """The :class:`CellResult` of an execution request, in words a learner can read
     (``truncated``: the output passed the cap; the cell's own text cannot fake it)."""
     if outcome.died:
@@ -111,7 +112,8 @@ def without_kernel_frames(output: str) -> str:
     if "Fatal Python error" not in output:
         return output
     return "".join(
-        line for line in output.splitlines(keepends=True)
+        line
+        for line in output.splitlines(keepends=True)
         if not _is_kernel_frame(line) and not line.startswith("Extension modules:")
     )
 

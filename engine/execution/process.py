@@ -113,15 +113,25 @@ def worker_environment() -> dict[str, str]:
     a scratch folder, and must find the package even when lectio runs from a source checkout."""
     root = str(Path(__file__).resolve().parent.parent.parent)
     path = os.environ.get("PYTHONPATH", "")
-    return dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1",
-                PYTHONPATH=root + (os.pathsep + path if path else ""))
+    return dict(
+        os.environ,
+        PYTHONUNBUFFERED="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONPATH=root + (os.pathsep + path if path else ""),
+    )
 
 
 class SpawnedWorker(WorkerProcess):
     """A worker started with ``sys.executable -m engine.execution.worker``."""
 
-    def __init__(self, *, cwd: str, memory_limit: int | None, preload: Sequence[str],
-                 warm: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        cwd: str,
+        memory_limit: int | None,
+        preload: Sequence[str],
+        warm: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
@@ -238,6 +248,8 @@ def describe_exit(code: int | None) -> str:
         }.get(name, what.lower())
         return f"killed by signal {name} ({extra})" if extra else f"killed by signal {name}"
     if code == CHANNEL_LOST:
-        return ("exited: it lost its connection to lectio (did the cell close file descriptors "
-                "it did not open?)")
+        return (
+            "exited: it lost its connection to lectio (did the cell close file descriptors "
+            "it did not open?)"
+        )
     return f"exited with status {code}"

@@ -73,11 +73,17 @@ def execute_lessons(
     server.start()
     done: dict[str, list[Check]] = {}
     try:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(lessons)),
-                                thread_name_prefix="lectio-validate") as pool:
+        with ThreadPoolExecutor(
+            max_workers=min(jobs, len(lessons)), thread_name_prefix="lectio-validate"
+        ) as pool:
             futures = {
-                pool.submit(execute_lesson, lesson, server, memory_limit=memory_limit,
-                            output_limit=output_limit): lesson
+                pool.submit(
+                    execute_lesson,
+                    lesson,
+                    server,
+                    memory_limit=memory_limit,
+                    output_limit=output_limit,
+                ): lesson
                 for lesson in lessons
             }
             for future in as_completed(futures):
@@ -85,8 +91,9 @@ def execute_lessons(
                 try:
                     checks = future.result()
                 except ForkServerError as exc:
-                    checks = [Check("execution", "error", f"could not start a kernel: {exc}",
-                                    lesson.span)]
+                    checks = [
+                        Check("execution", "error", f"could not start a kernel: {exc}", lesson.span)
+                    ]
                 done[lesson.path] = checks
                 if on_report is not None:
                     on_report(lesson, checks)
@@ -143,8 +150,12 @@ def execute_lesson(
 def _missing(name: str, span: Span, modules: list[str]) -> Check:
     listed = ", ".join(modules)
     what = "module" if len(modules) == 1 else "modules"
-    return Check(name, "skipped", f"skipped: the lesson requires the {what} {listed}, "
-                 "which cannot be imported here", span)
+    return Check(
+        name,
+        "skipped",
+        f"skipped: the lesson requires the {what} {listed}, which cannot be imported here",
+        span,
+    )
 
 
 def _at_line(start: Span, line: int | None) -> Span:
@@ -204,8 +215,14 @@ def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
     if result.status is CellStatus.OK:
         return Check(name, "passed", span=block.span, duration=result.duration)
     status, message, detail = _failure(result, block.code, "cell")
-    return Check(name, status, message, _at_line(start, line) if line else block.span,
-                 result.duration, detail)
+    return Check(
+        name,
+        status,
+        message,
+        _at_line(start, line) if line else block.span,
+        result.duration,
+        detail,
+    )
 
 
 def graph_check(name: str, block: GraphBlock, graph: AutogradGraph) -> Check:
@@ -213,8 +230,9 @@ def graph_check(name: str, block: GraphBlock, graph: AutogradGraph) -> Check:
     if graph.error is None and graph.nodes:
         return Check(name, "passed", span=block.span)
     message = graph.error or "no graph"
-    return Check(name, "failed", f"the graph block shows nothing useful: {message}",
-                 block.span_of("graph"))
+    return Check(
+        name, "failed", f"the graph block shows nothing useful: {message}", block.span_of("graph")
+    )
 
 
 def verify_check(name: str, block: QuestionBlock, result: CellResult) -> Check:

@@ -74,8 +74,7 @@ class _Output:
         self.stderr = self._text()
 
     def _text(self) -> _Stream:
-        return _Stream(self.buffer, encoding="utf-8", errors="backslashreplace",
-                       write_through=True)
+        return _Stream(self.buffer, encoding="utf-8", errors="backslashreplace", write_through=True)
 
     def restore(self) -> None:
         """Give the next cell working streams, even if this one closed or replaced them
@@ -332,8 +331,9 @@ def _watch_lectio(ctrl_in: int) -> None:
 
 def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
     """Answer requests until told to stop or until lectio goes away (end of file)."""
-    threading.Thread(target=_watch_lectio, args=(ctrl_in,), daemon=True,
-                     name="lectio-watch").start()
+    threading.Thread(
+        target=_watch_lectio, args=(ctrl_in,), daemon=True, name="lectio-watch"
+    ).start()
     reader = LineReader()
     while True:
         try:

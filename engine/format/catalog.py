@@ -106,12 +106,22 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
     for name in COURSE_FILES[1:]:
         other = folder / name
         if result.course_path is not None and other != result.course_path and other.is_file():
-            result.problems.append(Problem(
-                Span(str(other), 1, 1), f"this folder also has {result.course_path.name}, which "
-                "is the course file lectio reads; remove one of the two", "crossref"))
+            result.problems.append(
+                Problem(
+                    Span(str(other), 1, 1),
+                    f"this folder also has {result.course_path.name}, which "
+                    "is the course file lectio reads; remove one of the two",
+                    "crossref",
+                )
+            )
     if result.course_path is None:
-        result.problems.append(Problem(Span(str(folder / COURSE_FILES[0]), 1, 1),
-                                       "the course folder has no course.yaml", "crossref"))
+        result.problems.append(
+            Problem(
+                Span(str(folder / COURSE_FILES[0]), 1, 1),
+                "the course folder has no course.yaml",
+                "crossref",
+            )
+        )
     else:
         try:
             doc = load(result.course_path, "course")
@@ -134,11 +144,14 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
     for lesson in loaded:
         first = by_id.get(lesson.id)
         if first is not None:
-            result.problems.append(Problem(
-                _id_span(lesson),
-                f"lesson id {lesson.id!r} is also used by {Path(first.path).name} "
-                f"(line {_id_span(first).line}); lesson ids must be unique within a course",
-                "crossref"))
+            result.problems.append(
+                Problem(
+                    _id_span(lesson),
+                    f"lesson id {lesson.id!r} is also used by {Path(first.path).name} "
+                    f"(line {_id_span(first).line}); lesson ids must be unique within a course",
+                    "crossref",
+                )
+            )
             continue
         by_id[lesson.id] = lesson
 
@@ -148,8 +161,9 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
         ordered = [i for i in course.lesson_ids if i in by_id]
         ordered += [i for i in by_id if i not in set(course.lesson_ids)]
         result.lessons = {
-            i: by_id[i] if by_id[i].language else by_id[i].model_copy(
-                update={"language": course.language})
+            i: by_id[i]
+            if by_id[i].language
+            else by_id[i].model_copy(update={"language": course.language})
             for i in ordered
         }
     else:
@@ -171,24 +185,36 @@ def _check_listing(course: Course, by_id: dict[str, Lesson], result: LoadedCours
         for i, lesson_id in enumerate(section.lessons):
             span = section.span_of("lessons", i)
             if lesson_id in listed:
-                problems.append(Problem(span, f"lesson {lesson_id!r} is listed twice (first on "
-                                        f"line {listed[lesson_id].line})", "crossref"))
+                problems.append(
+                    Problem(
+                        span,
+                        f"lesson {lesson_id!r} is listed twice (first on "
+                        f"line {listed[lesson_id].line})",
+                        "crossref",
+                    )
+                )
                 continue
             listed[lesson_id] = span
             if lesson_id in by_id or lesson_id in broken:
                 continue
-            msg = (f"lesson {lesson_id!r} is listed, but no lesson file in "
-                   f"{result.path.name}/ has id: {lesson_id}")
+            msg = (
+                f"lesson {lesson_id!r} is listed, but no lesson file in "
+                f"{result.path.name}/ has id: {lesson_id}"
+            )
             close = difflib.get_close_matches(lesson_id, list(by_id), n=1, cutoff=0.75)
             if close:
                 msg += f"; did you mean {close[0]!r}?"
             problems.append(Problem(span, msg, "crossref"))
     for lesson_id, lesson in by_id.items():
         if lesson_id not in listed:
-            problems.append(Problem(
-                _id_span(lesson),
-                f"lesson {lesson_id!r} is not listed in any section of course.yaml; "
-                "add it to a section's lessons", "crossref"))
+            problems.append(
+                Problem(
+                    _id_span(lesson),
+                    f"lesson {lesson_id!r} is not listed in any section of course.yaml; "
+                    "add it to a section's lessons",
+                    "crossref",
+                )
+            )
     return problems
 
 
@@ -281,8 +307,10 @@ class Catalog:
         if loaded is None:
             msg = f"ref: no course {course_id!r} in {self.root}"
             if course_file(self.root) is not None:  # --lessons lessons/<course> by mistake
-                raise RefError(f"{msg}: {self.root} is a course folder; --lessons wants the "
-                               f"folder holding course folders ({self.root.parent})")
+                raise RefError(
+                    f"{msg}: {self.root} is a course folder; --lessons wants the "
+                    f"folder holding course folders ({self.root.parent})"
+                )
             raise RefError(msg + _suggest(course_id, self.course_ids()))
         lesson = loaded.lessons.get(lesson_id)
         if lesson is None:
@@ -334,12 +362,16 @@ def resolve_quiz(quiz: Quiz, lessons_root: str | Path | Catalog | None) -> list[
     return items
 
 
-def resolve_quiz_partly(quiz: Quiz, lessons_root: str | Path | Catalog | None
-                        ) -> tuple[list[QuizQuestion], list[Problem]]:
+def resolve_quiz_partly(
+    quiz: Quiz, lessons_root: str | Path | Catalog | None
+) -> tuple[list[QuizQuestion], list[Problem]]:
     """The questions that resolve, and a problem for each ref that does not: for readers of
     records (``lectio report``) that should not lose every question to one broken ref."""
-    catalog = lessons_root if isinstance(lessons_root, Catalog) else (
-        Catalog(lessons_root) if lessons_root is not None else None)
+    catalog = (
+        lessons_root
+        if isinstance(lessons_root, Catalog)
+        else (Catalog(lessons_root) if lessons_root is not None else None)
+    )
     items: list[QuizQuestion] = []
     problems: list[Problem] = []
     for item in quiz.questions:
@@ -347,11 +379,15 @@ def resolve_quiz_partly(quiz: Quiz, lessons_root: str | Path | Catalog | None
             items.append(QuizQuestion(question=item, span=item.span))
             continue
         if catalog is None:
-            problems.append(Problem(
-                item.span_of("ref"),
-                f"ref: cannot look up {item.ref!r}: no lessons/ folder beside the quiz's "
-                "folder; keep quizzes/ beside lessons/ (lectio validate also takes "
-                "--lessons DIR)", f"ref {item.ref}"))
+            problems.append(
+                Problem(
+                    item.span_of("ref"),
+                    f"ref: cannot look up {item.ref!r}: no lessons/ folder beside the quiz's "
+                    "folder; keep quizzes/ beside lessons/ (lectio validate also takes "
+                    "--lessons DIR)",
+                    f"ref {item.ref}",
+                )
+            )
             continue
         try:
             lesson, question = catalog.find_question(item)

@@ -30,6 +30,7 @@ def course_file(folder: Path) -> Path | None:
 def lesson_files(folder: Path) -> list[Path]:
     """The lesson files of a course folder, sorted by name (not recursive)."""
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.is_file() and is_yaml_file(p) and p.name not in COURSE_FILES
     )

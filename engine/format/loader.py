@@ -54,6 +54,7 @@ def read_bytes(path: FsPath) -> bytes:
     """The bytes of a lesson file, refusing what is not a regular file without blocking (a
     FIFO would wait for a writer forever, ``/dev/zero`` never ends) and reading at most one
     byte past the size limit (the YAML reader refuses the rest)."""
+
     def problem(message: str) -> LoadError:
         return LoadError([Problem(Span(str(path), 1, 1), message, "file")])
 
@@ -65,11 +66,13 @@ def read_bytes(path: FsPath) -> bytes:
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise problem("not a regular file (a pipe or a device?); lectio reads lesson "
-                              "files only")
+                raise problem(
+                    "not a regular file (a pipe or a device?); lectio reads lesson files only"
+                )
             if info.st_size > MAX_BYTES:
-                raise problem(f"the file is {info.st_size:,} bytes; lesson files are limited "
-                              f"to {MAX_BYTES:,}")
+                raise problem(
+                    f"the file is {info.st_size:,} bytes; lesson files are limited to {MAX_BYTES:,}"
+                )
             return fh.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -95,8 +98,15 @@ def parse_document(
         kind = guess_kind(FsPath(file), value)
     model = _MODELS[kind]
     if not isinstance(value, dict):
-        raise LoadError([Problem(spans.value(()), f"a {kind} file must be a mapping of keys "
-                                 f"(such as 'id: ...' and 'title: ...'), found {_what(value)}")])
+        raise LoadError(
+            [
+                Problem(
+                    spans.value(()),
+                    f"a {kind} file must be a mapping of keys "
+                    f"(such as 'id: ...' and 'title: ...'), found {_what(value)}",
+                )
+            ]
+        )
     try:
         doc = model.model_validate(value)
     except ValidationError as exc:
@@ -154,8 +164,9 @@ def _field_keys(cls: type[BaseModel]) -> list[tuple[str, str]]:
     once per class: most fields are text or numbers and need no visit."""
     keys = _FIELD_KEYS.get(cls)
     if keys is None:
-        keys = _FIELD_KEYS[cls] = [(n, f.alias or n) for n, f in cls.model_fields.items()
-                                   if _holds_models(f.annotation)]
+        keys = _FIELD_KEYS[cls] = [
+            (n, f.alias or n) for n, f in cls.model_fields.items() if _holds_models(f.annotation)
+        ]
     return keys
 
 
@@ -194,8 +205,7 @@ def _check_ids(doc: Document) -> list[Problem]:
         span = node.span_of(key)
         if ident in seen:
             what = f"ref {ident!r} is" if "#" in ident else f"id {ident!r} is"
-            problems.append(Problem(span, f"{what} used twice (first on line "
-                                    f"{seen[ident].line})"))
+            problems.append(Problem(span, f"{what} used twice (first on line {seen[ident].line})"))
         else:
             seen[ident] = span
     return problems

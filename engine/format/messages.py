@@ -89,8 +89,11 @@ def _item_model(field: str, value: Any, current: type[BaseModel] | None) -> type
     if field == "blocks" and isinstance(value, dict):
         kind = m._block_kind(value)
         models: dict[str, type[BaseModel]] = {
-            "text": m.TextBlock, "note": m.NoteBlock, "code": m.CodeBlock,
-            "graph": m.GraphBlock, "question": m.QuestionBlock,
+            "text": m.TextBlock,
+            "note": m.NoteBlock,
+            "code": m.CodeBlock,
+            "graph": m.GraphBlock,
+            "question": m.QuestionBlock,
         }
         return models.get(kind or "")
     if field == "questions" and isinstance(value, dict):
@@ -136,8 +139,10 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
     if kind in {"string_type"}:
         msg = f"{prefix}expected text, found {_kind_of(value)}"
         if isinstance(value, bool):  # `title: on` — YAML 1.1 reads yes/no/on/off as booleans
-            msg += ("; YAML reads a bare yes, no, on, off, true or false as true/false: "
-                    "to mean the word, put it in quotes")
+            msg += (
+                "; YAML reads a bare yes, no, on, off, true or false as true/false: "
+                "to mean the word, put it in quotes"
+            )
         return msg
     if kind in {"string_too_short"}:
         return f"{prefix}must not be empty"
@@ -148,8 +153,10 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         return f"{prefix}expected {whole}, found {_kind_of(value)}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         words = {
-            "greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}",
-            "less_than": "less than {lt}", "less_than_equal": "at most {le}",
+            "greater_than": "greater than {gt}",
+            "greater_than_equal": "at least {ge}",
+            "less_than": "less than {lt}",
+            "less_than_equal": "at most {le}",
         }[kind]
         bounds = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
         msg = f"{prefix}must be {words.format(**bounds)}, found {value}"
@@ -166,18 +173,27 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
         return msg
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         if field == "expect":
-            return ("expect: expected a text (the whole output) or a mapping with one of "
-                    f"stdout, contains, matches, raises; found {_kind_of(value)}")
+            return (
+                "expect: expected a text (the whole output) or a mapping with one of "
+                f"stdout, contains, matches, raises; found {_kind_of(value)}"
+            )
         if field == "choices" and path and isinstance(path[-1], int):
             return _item_message("a choice", "text", value)
         if field == "sections" and path and isinstance(path[-1], int):
-            return ("a section must be a mapping with the keys title and lessons, found "
-                    f"{_kind_of(value)}")
+            return (
+                "a section must be a mapping with the keys title and lessons, found "
+                f"{_kind_of(value)}"
+            )
         return f"{prefix}expected a mapping (key: value lines), found {_kind_of(value)}"
     if kind == "too_short":
         need = ctx.get("min_length", 1)
-        what = {"blocks": "block", "choices": "choice", "sections": "section",
-                "lessons": "lesson", "questions": "question"}.get(field or "", "item")
+        what = {
+            "blocks": "block",
+            "choices": "choice",
+            "sections": "section",
+            "lessons": "lesson",
+            "questions": "question",
+        }.get(field or "", "item")
         plural = "s" if need != 1 else ""
         return f"{prefix}needs at least {need} {what}{plural}, found {ctx.get('actual_length', 0)}"
     if kind == "too_long":
@@ -202,8 +218,18 @@ def _message(err: ErrorDetails, path: Path, data: Any, root: type[BaseModel]) ->
 
 
 _CUSTOM = {
-    "expect_keys", "bad_regex", "bad_exception", "empty_code", "code_syntax", "graph_name",
-    "correct_count", "block_kinds", "module_name", "pick_count", "duplicate_id", "duplicate_ref",
+    "expect_keys",
+    "bad_regex",
+    "bad_exception",
+    "empty_code",
+    "code_syntax",
+    "graph_name",
+    "correct_count",
+    "block_kinds",
+    "module_name",
+    "pick_count",
+    "duplicate_id",
+    "duplicate_ref",
     "duplicate_choice",
     "number_not_bool",
 }
@@ -212,16 +238,20 @@ _MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
 
 def _pattern_message(field: str | None, value: Any) -> str:
     if field == "ref":
-        return ("expected course/lesson#question (for example "
-                f"pytorch-essentials/gradients#read-grad), found {value!r}")
+        return (
+            "expected course/lesson#question (for example "
+            f"pytorch-essentials/gradients#read-grad), found {value!r}"
+        )
     if field == "language":
         msg = f"{value!r} is not a language tag such as en, pt or pt-BR"
         fixed = str(value).replace("_", "-")
         if fixed != value and re.fullmatch(m.LANGUAGE_RE, fixed):
             msg += f"; write {fixed!r}"
         return msg
-    return (f"{value!r} is not a valid id: use lowercase letters, digits and dashes, "
-            "starting with a letter or a digit")
+    return (
+        f"{value!r} is not a valid id: use lowercase letters, digits and dashes, "
+        "starting with a letter or a digit"
+    )
 
 
 def _what_for(path: Path, data: Any) -> str:
@@ -253,8 +283,10 @@ def _kindless(value: Any, kinds: tuple[str, ...], what: str, usual: str) -> str:
     for key in keys:
         close = difflib.get_close_matches(key, kinds, n=1, cutoff=0.6)
         if close:
-            return (f"{what} needs one of the keys {listed}; did you mean {close[0]!r} "
-                    f"instead of {key!r}?")
+            return (
+                f"{what} needs one of the keys {listed}; did you mean {close[0]!r} "
+                f"instead of {key!r}?"
+            )
     found = ", ".join(repr(k) for k in keys) or "no keys"
     return f"{what} needs one of the keys {listed}; this one has only {found}"
 
@@ -286,8 +318,9 @@ def translate(
             if err["type"] == "code_syntax":
                 ctx = err.get("ctx") or {}
                 offset = int(ctx.get("line", 1)) - 1
-                span = span._replace(line=span.line + offset,
-                                     col=span.col + max(int(ctx.get("col", 1)) - 1, 0))
+                span = span._replace(
+                    line=span.line + offset, col=span.col + max(int(ctx.get("col", 1)) - 1, 0)
+                )
         message = _message(err, path, data, root)
         key = (span.line, span.col, message)
         if key not in seen:
@@ -297,8 +330,9 @@ def translate(
     return _drop_explained(problems, found)
 
 
-def _drop_explained(problems: list[Problem], found: list[tuple[ErrorDetails, Path, str]]
-                    ) -> list[Problem]:
+def _drop_explained(
+    problems: list[Problem], found: list[tuple[ErrorDetails, Path, str]]
+) -> list[Problem]:
     """A misspelt key causes two errors: "unknown key 'titel'; did you mean 'title'?" and
     "missing required key 'title'". The first says it all; drop the second."""
     meant = {

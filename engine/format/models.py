@@ -36,8 +36,9 @@ def _no_bool(value: Any) -> Any:
     """YAML reads ``yes``/``true`` as booleans, which pydantic would take as 1; a number field
     given true/false is a mistake (``timeout: yes`` is not one second)."""
     if isinstance(value, bool):
-        raise PydanticCustomError("number_not_bool", "expected a number, found {value}",
-                                  {"value": str(value).lower()})
+        raise PydanticCustomError(
+            "number_not_bool", "expected a number, found {value}", {"value": str(value).lower()}
+        )
     return value
 
 
@@ -516,7 +517,8 @@ class Quiz(Node):
     def _pick_fits(self) -> Quiz:
         if self.pick is not None and self.pick > len(self.questions):
             raise PydanticCustomError(
-                "pick_count", "pick: cannot draw {pick} questions from a quiz of {n}",
+                "pick_count",
+                "pick: cannot draw {pick} questions from a quiz of {n}",
                 {"pick": self.pick, "n": len(self.questions)},
             )
         return self

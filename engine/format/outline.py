@@ -111,13 +111,22 @@ def _course(folder: Path, data: dict[str, Any]) -> CourseOutline | None:
         if not isinstance(section, dict):
             return None
         section_title, lessons = _text(section.get("title")), section.get("lessons")
-        if (section_title is None or not isinstance(lessons, list)
-                or not all(isinstance(i, str) for i in lessons)):
+        if (
+            section_title is None
+            or not isinstance(lessons, list)
+            or not all(isinstance(i, str) for i in lessons)
+        ):
             return None
         sections.append(SectionOutline(section_title, tuple(lessons)))
     language = _text(data.get("language")) or "en"
-    return CourseOutline(path=folder, id=course_id, title=title, language=language,
-                         description=_text(data.get("description")), sections=tuple(sections))
+    return CourseOutline(
+        path=folder,
+        id=course_id,
+        title=title,
+        language=language,
+        description=_text(data.get("description")),
+        sections=tuple(sections),
+    )
 
 
 BLOCK_KINDS = ("text", "note", "code", "graph", "question")
@@ -138,5 +147,10 @@ def _lesson(file: Path, data: Any, course_language: str) -> LessonOutline | None
     if lesson_id is None or title is None or not isinstance(blocks, list):
         return None
     kinds = tuple(_kind(block) for block in blocks)
-    return LessonOutline(id=lesson_id, title=title, path=file,
-                         language=_text(data.get("language")) or course_language, blocks=kinds)
+    return LessonOutline(
+        id=lesson_id,
+        title=title,
+        path=file,
+        language=_text(data.get("language")) or course_language,
+        blocks=kinds,
+    )

@@ -45,10 +45,13 @@ def _attribute_docstrings() -> dict[str, dict[str, str]]:
             continue
         docs = found.setdefault(node.name, {})
         for stmt, following in zip(node.body, node.body[1:], strict=False):
-            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                    and isinstance(following, ast.Expr)
-                    and isinstance(following.value, ast.Constant)
-                    and isinstance(following.value.value, str)):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
                 docs[stmt.target.id] = inspect.cleandoc(following.value.value)
     return found
 
@@ -60,8 +63,11 @@ def _describe_fields() -> None:
     the models, paid by every ``lectio open`` for text only the schema shows. Models are
     rebuilt in definition order (a model's fields before the models that contain it)."""
     docs = _attribute_docstrings()
-    classes = [cls for cls in vars(models).values()
-               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__name__ in docs]
+    classes = [
+        cls
+        for cls in vars(models).values()
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__name__ in docs
+    ]
     classes.sort(key=lambda cls: inspect.getsourcelines(cls)[1])  # found in the source above
     for cls in classes:
         for name, field in cls.model_fields.items():
@@ -91,16 +97,22 @@ def _defs() -> dict[str, Any]:
     code = defs["CodeBlock"]["properties"]
     code["expect"] = {
         "description": code["expect"].get("description", ""),
-        "anyOf": [{"type": "string"}, {"type": "number"}, {"$ref": "#/$defs/ExpectSpec"},
-                  {"type": "null"}],
+        "anyOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {"$ref": "#/$defs/ExpectSpec"},
+            {"type": "null"},
+        ],
     }
     expect = defs["ExpectSpec"]
     expect["minProperties"] = 1
     expect["maxProperties"] = 1
     for key in EXPECT_KEYS:  # null means "not given" to the model; an author never writes it
         prop = expect["properties"][key]
-        expect["properties"][key] = {"description": prop.get("description", ""),
-                                     "type": ["string", "number"]}
+        expect["properties"][key] = {
+            "description": prop.get("description", ""),
+            "type": ["string", "number"],
+        }
 
     # Rules the models check in Python, expressed as patterns so editors flag them too.
     expect["properties"]["raises"].update({"type": "string", "pattern": DOTTED})
@@ -111,8 +123,10 @@ def _defs() -> dict[str, Any]:
     question = defs["QuestionBlock"]["properties"]
     question["hint"] = {
         "description": question["hint"].get("description", ""),
-        "anyOf": [{"type": "string", "minLength": 1},
-                  {"type": "array", "items": {"type": "string", "minLength": 1}}],
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "items": {"type": "string", "minLength": 1}},
+        ],
     }
     blocks = defs["Lesson"]["properties"]["blocks"]
     blocks["items"] = {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in _BLOCK_MODELS]}
@@ -167,8 +181,12 @@ def json_schema(kind: SchemaKind = "all") -> dict[str, Any]:
         body["description"] = f"{root.get('description', '')} See docs/lesson-format.md."
         _retarget(body, _ROOTS[kind])
         _retarget(defs, _ROOTS[kind])
-    return {"$schema": DRAFT, "$id": f"https://lectio.invalid/schema/{kind}.json",
-            **body, "$defs": _reachable(body, defs)}
+    return {
+        "$schema": DRAFT,
+        "$id": f"https://lectio.invalid/schema/{kind}.json",
+        **body,
+        "$defs": _reachable(body, defs),
+    }
 
 
 def _reachable(body: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:

@@ -117,8 +117,9 @@ class _Reader:
 
     def problem(self, event: Any, message: str) -> None:
         mark = event.start_mark
-        self.problems.append(Problem(Span(self.file, mark.line + 1, mark.column + 1), message,
-                                     "yaml"))
+        self.problems.append(
+            Problem(Span(self.file, mark.line + 1, mark.column + 1), message, "yaml")
+        )
 
     def read(self, event: Any, path: Path | None, depth: int) -> Any:
         """The value starting with ``event``; ``path`` is None where positions are not kept
@@ -182,8 +183,9 @@ class _Reader:
 
     def alias(self, event: Any) -> Any:
         if event.anchor not in self.anchors:
-            self.problem(event, f"the alias *{event.anchor} refers to no anchor "
-                         f"&{event.anchor} above it")
+            self.problem(
+                event, f"the alias *{event.anchor} refers to no anchor &{event.anchor} above it"
+            )
             return None
         anchored = self.anchors[event.anchor]
         if anchored is None:
@@ -198,8 +200,11 @@ class _Reader:
     def bad_tag(self, event: Any, tag: str) -> None:
         shown = tag.replace("tag:yaml.org,2002:", "!!")
         if tag.startswith("tag:yaml.org,2002:python/"):
-            self.problem(event, f"the YAML tag {shown} would build a Python object; lesson "
-                         "files may hold only plain text, numbers, lists and mappings")
+            self.problem(
+                event,
+                f"the YAML tag {shown} would build a Python object; lesson "
+                "files may hold only plain text, numbers, lists and mappings",
+            )
         else:
             self.problem(event, f"unsupported YAML tag {shown}; remove it")
 
@@ -239,22 +244,23 @@ class _Reader:
             key_cls = type(key_event)
             if key_cls is yaml.MappingEndEvent:
                 return result
-            if key_cls is yaml.ScalarEvent and key_event.tag is None and (
-                    key_event.anchor is None):
+            if key_cls is yaml.ScalarEvent and key_event.tag is None and (key_event.anchor is None):
                 # The usual key: a plain word. Resolve it like any scalar, but skip the rest.
                 key = key_event.value
                 if key_event.implicit[0] and (_resolved.get(key) or _plain_tag(key)) != _STR:
                     if key == "<<":
-                        self.problem(key_event, "merge keys (<<) are not supported; write the "
-                                     "keys out")
+                        self.problem(
+                            key_event, "merge keys (<<) are not supported; write the keys out"
+                        )
                         self.read(next_event(), None, depth + 1)
                         continue
                     key = str(key_event.value)
                 self.count += 1
                 mark = key_event.start_mark
                 if key in first_line:
-                    self.problem(key_event, f"duplicate key {key!r} (first given on line "
-                                 f"{first_line[key]})")
+                    self.problem(
+                        key_event, f"duplicate key {key!r} (first given on line {first_line[key]})"
+                    )
                     self.read(next_event(), None, depth + 1)
                     continue
                 first_line[key] = mark.line + 1
@@ -282,8 +288,9 @@ class _Reader:
                 key = str(key_event.value)
             mark = key_event.start_mark
             if key in first_line:
-                self.problem(key_event, f"duplicate key {key!r} (first given on line "
-                             f"{first_line[key]})")
+                self.problem(
+                    key_event, f"duplicate key {key!r} (first given on line {first_line[key]})"
+                )
                 self.read(self.next_event(), None, depth + 1)
                 continue
             first_line[key] = mark.line + 1
@@ -296,29 +303,49 @@ class _Reader:
 
 def _decode(data: bytes, file: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows editors' "Unicode"
-        raise LoadError([Problem(Span(file, 1, 1), "the file is UTF-16 text; save it as UTF-8",
-                                 "yaml")])
+        raise LoadError(
+            [Problem(Span(file, 1, 1), "the file is UTF-16 text; save it as UTF-8", "yaml")]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise LoadError([Problem(Span(file, line, col),
-                                 f"the file is not valid UTF-8 text (byte "
-                                 f"0x{data[exc.start]:02x}); save it as UTF-8", "yaml")]) from None
+        raise LoadError(
+            [
+                Problem(
+                    Span(file, line, col),
+                    f"the file is not valid UTF-8 text (byte "
+                    f"0x{data[exc.start]:02x}); save it as UTF-8",
+                    "yaml",
+                )
+            ]
+        ) from None
     return text.removeprefix("\ufeff")
 
 
 def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
     """Parse one YAML document from ``data``; raise :class:`LoadError` with located problems."""
     if len(data) > MAX_BYTES:
-        raise LoadError([Problem(Span(file, 1, 1), f"the file is {len(data):,} bytes; lesson files "
-                                 f"are limited to {MAX_BYTES:,}", "yaml")])
+        raise LoadError(
+            [
+                Problem(
+                    Span(file, 1, 1),
+                    f"the file is {len(data):,} bytes; lesson files are limited to {MAX_BYTES:,}",
+                    "yaml",
+                )
+            ]
+        )
     text = _decode(data, file)
     if "\x00" in text:
-        raise LoadError([Problem(Span(file, 1, 1), "the file holds NUL characters; it is not "
-                                 "a text file", "yaml")])
+        raise LoadError(
+            [
+                Problem(
+                    Span(file, 1, 1), "the file holds NUL characters; it is not a text file", "yaml"
+                )
+            ]
+        )
     spans = SpanMap(file)
     parser = _Loader(text)
     reader = _Reader(parser, spans, text.splitlines())
@@ -332,9 +359,14 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
         raise LoadError([Problem(Span(file, 1, 1), f"YAML error: {exc}", "yaml")]) from None
     except _TooLargeError:
         if not reader.problems:
-            reader.problems.append(Problem(
-                Span(file, 1, 1), "the document expands to too many values (an alias bomb?); "
-                "write it without so many aliases", "yaml"))
+            reader.problems.append(
+                Problem(
+                    Span(file, 1, 1),
+                    "the document expands to too many values (an alias bomb?); "
+                    "write it without so many aliases",
+                    "yaml",
+                )
+            )
         raise LoadError(reader.problems) from None
     finally:
         parser.dispose()
@@ -347,19 +379,37 @@ def _read_document(parser: Any, reader: _Reader, file: str) -> Any:
     parser.get_event()  # StreamStart
     event = parser.get_event()
     if type(event) is yaml.StreamEndEvent:
-        what = "the file is empty" if not "".join(reader.lines).strip() else (
-            "the file holds only comments")
-        raise LoadError([Problem(Span(file, 1, 1), f"{what}; a lesson starts with id:, title: "
-                                 "and blocks:", "yaml")])
+        what = (
+            "the file is empty"
+            if not "".join(reader.lines).strip()
+            else ("the file holds only comments")
+        )
+        raise LoadError(
+            [
+                Problem(
+                    Span(file, 1, 1),
+                    f"{what}; a lesson starts with id:, title: and blocks:",
+                    "yaml",
+                )
+            ]
+        )
     value = reader.read(parser.get_event(), (), 0)  # event was DocumentStart
     parser.get_event()  # DocumentEnd
     event = parser.get_event()
     if type(event) is yaml.DocumentStartEvent:
         mark = event.start_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise LoadError([Problem(Span(file, line, col), "YAML syntax: the "
-                                 "file holds more than one YAML document (a second '---'); "
-                                 "keep one", "yaml")])
+        raise LoadError(
+            [
+                Problem(
+                    Span(file, line, col),
+                    "YAML syntax: the "
+                    "file holds more than one YAML document (a second '---'); "
+                    "keep one",
+                    "yaml",
+                )
+            ]
+        )
     return value
 
 
@@ -369,8 +419,11 @@ def _reader_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Probl
     line = before.count("\n") + 1
     col = len(before) - (before.rfind("\n") + 1) + 1
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-    return Problem(Span(file, line, col), f"the file holds the control character U+{char:04X}, "
-                   "which YAML does not allow; remove it", "yaml")
+    return Problem(
+        Span(file, line, col),
+        f"the file holds the control character U+{char:04X}, which YAML does not allow; remove it",
+        "yaml",
+    )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
@@ -390,19 +443,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
         line, col = start.line + 1, start.column + 1
         message = "this quoted text is never closed; add the closing quote"
     elif "mapping values are not allowed" in problem:
-        message = ("unexpected ':' here; a text that contains ': ' must be put in quotes "
-                   "(or written as a block with |)")
+        message = (
+            "unexpected ':' here; a text that contains ': ' must be put in quotes "
+            "(or written as a block with |)"
+        )
     elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         closing = "]" if "]" in problem else "}"
         if exc.context_mark is not None:
             line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
         message = f"this list or mapping is never closed with '{closing}'"
     elif "expected '-' indicator" in problem:
-        message = ("this line does not fit the indentation of the list above it; "
-                   "check its indentation")
+        message = (
+            "this line does not fit the indentation of the list above it; check its indentation"
+        )
     elif "did not find expected" in problem or "could not find expected ':'" in problem:
-        message = ("unexpected text here; check this line's indentation, and put a text "
-                   "holding quotes, ': ' or ' #' in quotes")
+        message = (
+            "unexpected text here; check this line's indentation, and put a text "
+            "holding quotes, ': ' or ' #' in quotes"
+        )
     elif "cannot start any token" in problem:
         char = here[col - 1] if 0 < col <= len(here) else "?"
         message = f"a value cannot start with {char!r}; put the text in quotes"

@@ -27,10 +27,19 @@ from engine.session.targets import CourseTarget, LessonTarget, QuizTarget, open_
 from engine.store.base import Store, StoreError
 
 
-def run_plain(path: str | Path, *, data_dir: str | Path | None = None, learner: str = "default",
-              lang: str | None = None, restart: bool = False, stdin: TextIO | None = None,
-              stdout: TextIO | None = None, stderr: TextIO | None = None,
-              store: Store | None = None, kernel_factory: KernelFactory | None = None) -> int:
+def run_plain(
+    path: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    learner: str = "default",
+    lang: str | None = None,
+    restart: bool = False,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    store: Store | None = None,
+    kernel_factory: KernelFactory | None = None,
+) -> int:
     err = stderr or sys.stderr
     try:
         target = open_target(path)
@@ -54,8 +63,15 @@ def run_plain(path: str | Path, *, data_dir: str | Path | None = None, learner: 
         print(f"warning: {warning}", file=err)
     console = Console(stdin, stdout)
     try:
-        outcome = _study(target, store, console, learner=learner, lang=lang, restart=restart,
-                         kernel_factory=kernel_factory)
+        outcome = _study(
+            target,
+            store,
+            console,
+            learner=learner,
+            lang=lang,
+            restart=restart,
+            kernel_factory=kernel_factory,
+        )
     except StoreError as exc:  # said before anything unsaved is shown as saved
         print(f"lectio: {exc}", file=err)
         return 1
@@ -75,16 +91,29 @@ def _lang_of(target: LessonTarget | CourseTarget | QuizTarget) -> str | None:
     return target.quiz.language
 
 
-def _study(target: LessonTarget | CourseTarget | QuizTarget, store: Store, console: Console, *,
-           learner: str, lang: str | None, restart: bool,
-           kernel_factory: KernelFactory | None) -> Outcome:
+def _study(
+    target: LessonTarget | CourseTarget | QuizTarget,
+    store: Store,
+    console: Console,
+    *,
+    learner: str,
+    lang: str | None,
+    restart: bool,
+    kernel_factory: KernelFactory | None,
+) -> Outcome:
     if isinstance(target, QuizTarget):
-        quiz_session = QuizSession(target.quiz, target.items, store=store, learner=learner,
-                                   new_attempt=restart)
+        quiz_session = QuizSession(
+            target.quiz, target.items, store=store, learner=learner, new_attempt=restart
+        )
         return run_quiz(quiz_session, console, lang or _lang_of(target))
     if isinstance(target, LessonTarget):
-        with LessonSession(target.lesson, store=store, learner=learner, course=target.course,
-                           kernel_factory=kernel_factory) as session:
+        with LessonSession(
+            target.lesson,
+            store=store,
+            learner=learner,
+            course=target.course,
+            kernel_factory=kernel_factory,
+        ) as session:
             return run_lesson(session, console, lang or _lang_of(target), restart=restart)
     course = target.course
     lessons = target.loaded.lessons
@@ -95,10 +124,13 @@ def _study(target: LessonTarget | CourseTarget | QuizTarget, store: Store, conso
     for chapter in progress.chapters:  # broken files: say once which chapters are left out
         problems = target.unavailable.get(chapter.lesson_id)
         if problems:
-            heading = t("course.section_chapter", language, section=chapter.section,
-                        chapter=chapter.chapter)
-            console.say(t("plain.chapter_unavailable", language, chapter=heading,
-                          id=chapter.lesson_id), "yellow")
+            heading = t(
+                "course.section_chapter", language, section=chapter.section, chapter=chapter.chapter
+            )
+            console.say(
+                t("plain.chapter_unavailable", language, chapter=heading, id=chapter.lesson_id),
+                "yellow",
+            )
             console.say(render.indent("\n".join(str(p) for p in problems)))
     order = [c for c in progress.chapters if c.lesson_id in lessons]
     start_id = order[0].lesson_id if restart else progress.resume
@@ -111,12 +143,19 @@ def _study(target: LessonTarget | CourseTarget | QuizTarget, store: Store, conso
             continue  # done earlier (perhaps out of order): the resume point is past it
         console.say()
         lesson = lessons[chapter.lesson_id]
-        heading = t("course.section_chapter", language, section=chapter.section,
-                    chapter=chapter.chapter)
-        with LessonSession(lesson, store=store, learner=learner, course=course,
-                           kernel_factory=kernel_factory) as session:
-            outcome = run_lesson(session, console, lang or lesson.language or language,
-                                 heading=heading, restart=restart)
+        heading = t(
+            "course.section_chapter", language, section=chapter.section, chapter=chapter.chapter
+        )
+        with LessonSession(
+            lesson, store=store, learner=learner, course=course, kernel_factory=kernel_factory
+        ) as session:
+            outcome = run_lesson(
+                session,
+                console,
+                lang or lesson.language or language,
+                heading=heading,
+                restart=restart,
+            )
         if outcome != "done":
             return outcome
     console.say(t("lesson.course_done", language), "green")

@@ -27,8 +27,13 @@ def _isatty(stream: TextIO) -> bool:
 
 
 class Console:
-    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 *, colour: bool | None = None) -> None:
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        *,
+        colour: bool | None = None,
+    ) -> None:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.echo = not _isatty(self.stdin)

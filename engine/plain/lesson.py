@@ -32,8 +32,14 @@ class _StopError(Exception):
         self.outcome = outcome
 
 
-def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
-               heading: str | None = None, restart: bool = False) -> Outcome:
+def run_lesson(
+    session: LessonSession,
+    console: Console,
+    lang: str | None,
+    *,
+    heading: str | None = None,
+    restart: bool = False,
+) -> Outcome:
     """Study ``session.lesson`` from the resume point (or the top) to its end."""
     lesson = session.lesson
     blocks = lesson.blocks
@@ -49,7 +55,7 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
         resuming = True
         console.say(t("plain.resuming", lang, n=session.position + 1, total=len(blocks)))
     console.say()
-    if any(isinstance(b, CodeBlock) for b in blocks[session.position:]):
+    if any(isinstance(b, CodeBlock) for b in blocks[session.position :]):
         try:
             session.start_kernel()  # imports overlap with reading
         except Exception as exc:  # the kernel cannot start: cells will say so when run
@@ -71,8 +77,12 @@ def run_lesson(session: LessonSession, console: Console, lang: str | None, *,
                     continue
                 _code(session, console, lang, index, visible)
             elif isinstance(block, GraphBlock):
-                graph: Any = _in_worker(session, lambda i=index: session.graph(  # type: ignore[misc]
-                    i, keep_going=True))
+                graph: Any = _in_worker(
+                    session,
+                    lambda i=index: session.graph(  # type: ignore[misc]
+                        i, keep_going=True
+                    ),
+                )
                 console.say("\n".join(render.graph_lines(graph, block.graph, lang)))
             elif isinstance(block, QuestionBlock):
                 _question(session, console, lang, index, questions, skip_solved=resuming)
@@ -126,21 +136,28 @@ def _say_missing(session: LessonSession, console: Console, lang: str | None) -> 
         console.say()
 
 
-def _code(session: LessonSession, console: Console, lang: str | None, index: int,
-          visible: list[int]) -> None:
+def _code(
+    session: LessonSession, console: Console, lang: str | None, index: int, visible: list[int]
+) -> None:
     blocks = session.lesson.blocks
     block = blocks[index]
     assert isinstance(block, CodeBlock)
     n, total = visible.index(index) + 1, len(visible)
-    head = (t("plain.code_cell_id", lang, n=n, total=total, id=block.id) if block.id
-            else t("plain.code_cell", lang, n=n, total=total))
+    head = (
+        t("plain.code_cell_id", lang, n=n, total=total, id=block.id)
+        if block.id
+        else t("plain.code_cell", lang, n=n, total=total)
+    )
     console.say(head)
     console.say(render.indent(session.cell(index).code))
     console.say(t("plain.end_code", lang))
     # Cells cannot be edited here, so a failed cell is shown once and left out (keep_going):
     # only cells never tried yet run first.
-    pending = [i for i, b in enumerate(session.lesson.blocks[:index])
-               if isinstance(b, CodeBlock) and session.cell(i).result is None]
+    pending = [
+        i
+        for i, b in enumerate(session.lesson.blocks[:index])
+        if isinstance(b, CodeBlock) and session.cell(i).result is None
+    ]
     missing = bool(session.missing_known)  # nothing runs; the reason was said once
     if pending and not missing:
         console.say(t("plain.running_above", lang, n=len(pending)))
@@ -156,51 +173,78 @@ def _code(session: LessonSession, console: Console, lang: str | None, index: int
         printed["newline"] = text.endswith("\n")
 
     results: list[tuple[int, CellResult]] = _in_worker(
-        session, lambda: session.run_cell(index, on_output=on_output, keep_going=True))
+        session, lambda: session.run_cell(index, on_output=on_output, keep_going=True)
+    )
     if printed["any"] and not printed["newline"]:
         console.write("\n")
     for cell, result in results:
         if cell != index and not result.ok and not missing:  # an earlier cell failed
             if cell in visible:
-                console.say(t("plain.code_cell", lang, n=visible.index(cell) + 1,
-                              total=len(visible)))
+                console.say(
+                    t("plain.code_cell", lang, n=visible.index(cell) + 1, total=len(visible))
+                )
             else:  # a hidden cell: its number among all cells, as its traceback names it
                 codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock)]
                 console.say(f"{t('cell.number', lang, n=codes.index(cell) + 1)}:")
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:
-        expected = (block.expect is not None and block.expect.mode == "raises"
-                    and check_expect(block.expect, mine) is None)
-        console.say("\n".join(render.result_lines(mine, lang, printed=printed["any"],
-                                                   expected_raise=expected)))
+        expected = (
+            block.expect is not None
+            and block.expect.mode == "raises"
+            and check_expect(block.expect, mine) is None
+        )
+        console.say(
+            "\n".join(
+                render.result_lines(mine, lang, printed=printed["any"], expected_raise=expected)
+            )
+        )
 
 
-def _question(session: LessonSession, console: Console, lang: str | None, index: int,
-              questions: list[int], *, skip_solved: bool) -> None:
+def _question(
+    session: LessonSession,
+    console: Console,
+    lang: str | None,
+    index: int,
+    questions: list[int],
+    *,
+    skip_solved: bool,
+) -> None:
     view = session.question(index)
-    console.say(t("plain.question", lang, n=questions.index(index) + 1, total=len(questions)),
-                "bold")
+    console.say(
+        t("plain.question", lang, n=questions.index(index) + 1, total=len(questions)), "bold"
+    )
     console.say(render.md(view.prompt, lang))
     if skip_solved and view.solved and view.last is not None:
         console.say(t("plain.solved_before", lang))
         console.say(t("plain.answers", lang))
         console.say("\n".join(render.explanation_lines(view, view.last, lang, everything=True)))
         return
-    ask_question(console, lang, view, hints=lambda: session.reveal_hint(index),
-                 answer=lambda picks: session.answer(index, picks),
-                 retry=True)
+    ask_question(
+        console,
+        lang,
+        view,
+        hints=lambda: session.reveal_hint(index),
+        answer=lambda picks: session.answer(index, picks),
+        retry=True,
+    )
 
 
-def ask_question(console: Console, lang: str | None, view: QuestionView, *,
-                 hints: HintFn, answer: AnswerFn, retry: bool) -> Verdict | None:
+def ask_question(
+    console: Console,
+    lang: str | None,
+    view: QuestionView,
+    *,
+    hints: HintFn,
+    answer: AnswerFn,
+    retry: bool,
+) -> Verdict | None:
     """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try)."""
     console.say(t("question.select_all" if view.multiple else "question.select_one", lang) + ".")
     console.say("\n".join(render.choice_lines(view)))
     total_hints = view.hints_left + len(view.hints_shown)
     for k, hint in enumerate(view.hints_shown, 1):
-        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: "
-                    f"{render.md_line(hint)}")
+        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: {render.md_line(hint)}")
     shown = len(view.hints_shown)
     prompt: str | None = t("plain.how_all" if view.multiple else "plain.how_one", lang)
     verdict: Verdict | None = None
@@ -215,18 +259,20 @@ def ask_question(console: Console, lang: str | None, view: QuestionView, *,
         if typed.kind == "hint":
             next_hint = hints()
             if next_hint is None:
-                console.say(t("question.no_more_hints" if total_hints else "plain.no_hints",
-                              lang))
+                console.say(t("question.no_more_hints" if total_hints else "plain.no_hints", lang))
             else:
                 shown += 1
-                console.say(f"{t('question.hint_n', lang, n=shown, total=total_hints)}: "
-                            f"{render.md_line(next_hint)}")
+                console.say(
+                    f"{t('question.hint_n', lang, n=shown, total=total_hints)}: "
+                    f"{render.md_line(next_hint)}"
+                )
             continue
         if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
             if verdict is not None:
                 console.say(t("plain.answers", lang))
-                console.say("\n".join(render.explanation_lines(view, verdict, lang,
-                                                               everything=True)))
+                console.say(
+                    "\n".join(render.explanation_lines(view, verdict, lang, everything=True))
+                )
             else:
                 console.say(t("plain.skipped", lang))
             return verdict
@@ -242,8 +288,15 @@ def ask_question(console: Console, lang: str | None, view: QuestionView, *,
             console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=True)))
             return verdict
         if view.multiple:
-            console.say(t("question.partly", lang, wrong=len(verdict.wrong_picks),
-                          missed=len(verdict.missed)), "red")
+            console.say(
+                t(
+                    "question.partly",
+                    lang,
+                    wrong=len(verdict.wrong_picks),
+                    missed=len(verdict.missed),
+                ),
+                "red",
+            )
         else:
             console.say(t("question.incorrect", lang), "red")
         if not retry:
@@ -279,5 +332,3 @@ def _feedback(session: LessonSession, console: Console, lang: str | None) -> Non
     console.say(t("feedback.thanks", lang), "green")
     if comment is None:
         raise _StopError("eof")
-
-

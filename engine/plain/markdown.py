@@ -38,8 +38,9 @@ def _inline(text: str) -> str:
 
 
 def _prose(text: str) -> str:
-    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2)
-                     else f"{m.group(1)} ({m.group(2)})", text)
+    text = _LINK.sub(
+        lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text
+    )
     for _ in range(2):  # nested emphasis: ***both***
         text = _BOLD.sub(r"\2", text)
         text = _ITALIC_STAR.sub(r"\1", text)

@@ -13,8 +13,9 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
     console.say(t("plain.quiz", lang, title=session.quiz.title), "bold")
     start = session.position
     if start > 0:
-        console.say(t("plain.resume_quiz", lang, n=session.number, k=start + 1,
-                      total=session.count))
+        console.say(
+            t("plain.resume_quiz", lang, n=session.number, k=start + 1, total=session.count)
+        )
     elif session.number > 1:
         console.say(t("plain.attempt", lang, n=session.number))
     console.say()
@@ -26,9 +27,13 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
             console.say(t("quiz.question_n", lang, n=k + 1, total=session.count) + ":", "bold")
             console.say(render.md(view.prompt, lang))
             verdict = ask_question(
-                console, lang, view, hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
+                console,
+                lang,
+                view,
+                hints=lambda k=k: session.reveal_hint(k),  # type: ignore[misc]
                 answer=lambda picks, k=k: session.answer(k, picks),  # type: ignore[misc]
-                retry=False)
+                retry=False,
+            )
             if verdict is None:  # skipped: remembered, so resuming goes on after it
                 session.skip(k)
             console.say()
@@ -38,13 +43,22 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
     return "done"
 
 
-def _report(result: QuizResult, session: QuizSession, console: Console,
-            lang: str | None) -> None:
-    console.say(t("quiz.score", lang, correct=result.correct, total=result.total,
-                  percent=result.score * 100), "bold")
+def _report(result: QuizResult, session: QuizSession, console: Console, lang: str | None) -> None:
+    console.say(
+        t(
+            "quiz.score",
+            lang,
+            correct=result.correct,
+            total=result.total,
+            percent=result.score * 100,
+        ),
+        "bold",
+    )
     console.say(t("quiz.pass_mark", lang, percent=result.pass_mark * 100))
-    console.say(t("quiz.passed" if result.passed else "quiz.failed", lang),
-                "green" if result.passed else "red")
+    console.say(
+        t("quiz.passed" if result.passed else "quiz.failed", lang),
+        "green" if result.passed else "red",
+    )
     if not result.missed:
         console.say(t("quiz.no_misses", lang))
         return
@@ -53,8 +67,9 @@ def _report(result: QuizResult, session: QuizSession, console: Console,
     for review in result.missed:
         k = review.number - 1
         view = session.question(k)
-        console.say(t("plain.missed_q", lang, n=review.number,
-                      prompt=render.md(review.prompt, lang)))
+        console.say(
+            t("plain.missed_q", lang, n=review.number, prompt=render.md(review.prompt, lang))
+        )
         if review.verdict is None:
             console.say(t("plain.your_answers", lang, picks=t("plain.not_answered", lang)))
             right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)
@@ -62,9 +77,12 @@ def _report(result: QuizResult, session: QuizSession, console: Console,
             for choice in view.choices:
                 src = session.items[k].question.choices[choice.index]
                 if src.correct:
-                    console.say(f"  {choice.number}. {render.md_line(choice.text)}"
-                                + (f": {render.md_line(src.why)}" if src.why else ""))
+                    console.say(
+                        f"  {choice.number}. {render.md_line(choice.text)}"
+                        + (f": {render.md_line(src.why)}" if src.why else "")
+                    )
         else:
-            console.say("\n".join(render.explanation_lines(view, review.verdict, lang,
-                                                           everything=True)))
+            console.say(
+                "\n".join(render.explanation_lines(view, review.verdict, lang, everything=True))
+            )
         console.say()

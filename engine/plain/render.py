@@ -18,8 +18,9 @@ from engine.session.views import QuestionView, Verdict
 
 def md(text: str, lang: str | None = None) -> str:
     """Markdown prose as screen-reader-friendly text (see :mod:`engine.plain.markdown`)."""
-    return markdown.to_text(text, code_label=t("plain.code", lang),
-                            code_end=t("plain.end_code", lang))
+    return markdown.to_text(
+        text, code_label=t("plain.code", lang), code_end=t("plain.end_code", lang)
+    )
 
 
 def md_line(text: str) -> str:
@@ -37,8 +38,9 @@ def note(block: NoteBlock, lang: str | None) -> str:
     return f"{head}\n{md(block.note, lang)}"
 
 
-def result_lines(result: CellResult, lang: str | None, *, printed: bool,
-                 expected_raise: bool = False) -> list[str]:
+def result_lines(
+    result: CellResult, lang: str | None, *, printed: bool, expected_raise: bool = False
+) -> list[str]:
     """What to say after a cell ran (its stdout is already printed when ``printed``).
 
     ``expected_raise``: the lesson says this cell raises (``expect: {raises: ...}``) and it did,
@@ -114,8 +116,9 @@ def choice_lines(view: QuestionView) -> list[str]:
     return [f"  {c.number}. {md_line(c.text)}" for c in view.choices]
 
 
-def explanation_lines(view: QuestionView, verdict: Verdict, lang: str | None,
-                      *, everything: bool) -> list[str]:
+def explanation_lines(
+    view: QuestionView, verdict: Verdict, lang: str | None, *, everything: bool
+) -> list[str]:
     """Each choice's verdict and ``why``: every choice (``everything``), or only the picked
     ones (after a wrong answer, so a retry stays a real question)."""
     lines = []

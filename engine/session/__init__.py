@@ -28,8 +28,13 @@ if TYPE_CHECKING:
     from engine.session.views import CellView, ChoiceView, Explanation, QuestionView, Verdict
 
 _HOMES = {
-    "course": ("ChapterProgress", "CourseProgress", "LessonStatus", "course_progress",
-               "resume_target"),
+    "course": (
+        "ChapterProgress",
+        "CourseProgress",
+        "LessonStatus",
+        "course_progress",
+        "resume_target",
+    ),
     "grading": ("InvalidAnswerError", "choice_order", "grade"),
     "lesson": ("LessonSession",),
     "quiz": ("AlreadyAnsweredError", "QuizResult", "QuizSession", "Review"),

@@ -115,12 +115,13 @@ def resume_target(order: list[str], saved: Mapping[str, LessonProgress]) -> str 
     last = max(touched, key=lambda p: p.updated)
     if not last.done:
         return last.lesson
-    after = order[order.index(last.lesson) + 1:]
+    after = order[order.index(last.lesson) + 1 :]
     return next((lesson for lesson in after if lesson in not_done), not_done[0])
 
 
-def course_progress(course: CourseLike, store: Store, learner: str,
-                    lessons: Mapping[str, LessonLike] | None = None) -> CourseProgress:
+def course_progress(
+    course: CourseLike, store: Store, learner: str, lessons: Mapping[str, LessonLike] | None = None
+) -> CourseProgress:
     """The learner's progress in ``course``; ``lessons`` (by id) adds titles and block counts."""
     saved = {p.lesson: p for p in store.all_progress(learner, course.id)}
     chapters = []
@@ -130,16 +131,31 @@ def course_progress(course: CourseLike, store: Store, learner: str,
             number += 1
             lesson = (lessons or {}).get(lesson_id)
             p = saved.get(lesson_id)
-            status = (LessonStatus.NOT_STARTED if p is None else
-                      LessonStatus.DONE if p.done else LessonStatus.STARTED)
-            chapters.append(ChapterProgress(
-                lesson_id=lesson_id, title=lesson.title if lesson else None, section=s,
-                section_title=section.title, chapter=number, status=status,
-                position=p.position if p else 0,
-                blocks=len(lesson.blocks) if lesson else None,
-                updated=p.updated if p else 0.0,
-            ))
+            status = (
+                LessonStatus.NOT_STARTED
+                if p is None
+                else LessonStatus.DONE
+                if p.done
+                else LessonStatus.STARTED
+            )
+            chapters.append(
+                ChapterProgress(
+                    lesson_id=lesson_id,
+                    title=lesson.title if lesson else None,
+                    section=s,
+                    section_title=section.title,
+                    chapter=number,
+                    status=status,
+                    position=p.position if p else 0,
+                    blocks=len(lesson.blocks) if lesson else None,
+                    updated=p.updated if p else 0.0,
+                )
+            )
     # A chapter whose file is missing or broken cannot be opened: Continue never points at it.
     order = [i for i in course.lesson_ids if lessons is None or i in lessons]
-    return CourseProgress(course_id=course.id, title=course.title, chapters=tuple(chapters),
-                          resume=resume_target(order, saved))
+    return CourseProgress(
+        course_id=course.id,
+        title=course.title,
+        chapters=tuple(chapters),
+        resume=resume_target(order, saved),
+    )

@@ -51,8 +51,9 @@ def check_picks(question: QuestionBlock, picks: Collection[int]) -> frozenset[in
     return chosen
 
 
-def regrade(question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...],
-            attempt: int) -> Verdict | None:
+def regrade(
+    question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...], attempt: int
+) -> Verdict | None:
     """The verdict of a recorded answer, or None when its picks no longer fit the question
     (the author removed a choice, or made a select-all question single-answer, since)."""
     try:
@@ -61,14 +62,20 @@ def regrade(question: QuestionBlock, picks: Collection[int], *, order: tuple[int
         return None
 
 
-def grade(question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...],
-          attempt: int) -> Verdict:
+def grade(
+    question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...], attempt: int
+) -> Verdict:
     """Grade ``picks`` (original indexes). ``order`` is the learner's order of choices."""
     picked = check_picks(question, picks)
     correct_set = question.correct_indexes
     explanations = tuple(
-        Explanation(index=i, text=question.choices[i].text, picked=i in picked,
-                    correct=question.choices[i].correct, why=question.choices[i].why)
+        Explanation(
+            index=i,
+            text=question.choices[i].text,
+            picked=i in picked,
+            correct=question.choices[i].correct,
+            why=question.choices[i].why,
+        )
         for i in order
     )
     return Verdict(

@@ -27,9 +27,14 @@ class KernelLike(Protocol):
     state: KernelState
 
     def start(self) -> None: ...
-    def execute(self, code: str, *, timeout: float = 30.0,
-                on_output: Callable[[str], None] | None = None,
-                filename: str = "<cell>") -> CellResult: ...
+    def execute(
+        self,
+        code: str,
+        *,
+        timeout: float = 30.0,
+        on_output: Callable[[str], None] | None = None,
+        filename: str = "<cell>",
+    ) -> CellResult: ...
     def reset(self, seed: int = 0) -> None: ...
     def interrupt(self) -> None: ...
     def restart(self) -> None: ...
@@ -37,10 +42,15 @@ class KernelLike(Protocol):
 
 
 class ExecutorLike(Protocol):
-    def run_cell(self, cell_index: int, *, code: str | None = None,
-                 on_output: OutputCallback | None = None,
-                 on_start: StartCallback | None = None,
-                 keep_going: bool = False) -> list[tuple[int, CellResult]]: ...
+    def run_cell(
+        self,
+        cell_index: int,
+        *,
+        code: str | None = None,
+        on_output: OutputCallback | None = None,
+        on_start: StartCallback | None = None,
+        keep_going: bool = False,
+    ) -> list[tuple[int, CellResult]]: ...
     def set_code(self, cell_index: int, code: str | None) -> None: ...
     def ran(self, cell_index: int) -> bool: ...
     def graph(self, graph_index: int, *, keep_going: bool = False) -> Any: ...

@@ -107,8 +107,9 @@ class LessonSession:
         self._closed = False
 
         saved = store.load_progress(learner, self.course_id, lesson.id)
-        self._progress = saved or LessonProgress(learner=learner, course=self.course_id,
-                                                 lesson=lesson.id, content_hash=self.content_hash)
+        self._progress = saved or LessonProgress(
+            learner=learner, course=self.course_id, lesson=lesson.id, content_hash=self.content_hash
+        )
         self._saved = saved is not None
         self.position = min(max(self._progress.position, 0), len(lesson.blocks))
         if not self._saved:  # opening a chapter starts it (the course map, "Continue")
@@ -159,11 +160,18 @@ class LessonSession:
         self.visit(0)
 
     def _save(self, *, done: bool) -> None:
-        self._progress = self.store.save_progress(LessonProgress(
-            learner=self.learner, course=self.course_id, lesson=self.lesson.id,
-            position=self.position, done=done, content_hash=self.content_hash,
-            started=self._progress.started, updated=time.time(),
-        ))
+        self._progress = self.store.save_progress(
+            LessonProgress(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                position=self.position,
+                done=done,
+                content_hash=self.content_hash,
+                started=self._progress.started,
+                updated=time.time(),
+            )
+        )
         self._saved = True
 
     # code cells -----------------------------------------------------------------------------
@@ -176,10 +184,16 @@ class LessonSession:
     def cell(self, block_index: int) -> CellView:
         block = self._code_block(block_index)
         code = self._edits.get(block_index, block.code)
-        return CellView(block_index=block_index, code=code, original=block.code,
-                        edited=code != block.code, hidden=block.hidden,
-                        result=self._results.get(block_index),
-                        running=block_index in self._running, id=block.id)
+        return CellView(
+            block_index=block_index,
+            code=code,
+            original=block.code,
+            edited=code != block.code,
+            hidden=block.hidden,
+            result=self._results.get(block_index),
+            running=block_index in self._running,
+            id=block.id,
+        )
 
     def edit_cell(self, block_index: int, code: str) -> None:
         """The learner's version of a cell; it is what runs from now on."""
@@ -243,12 +257,20 @@ class LessonSession:
         # No English ``detail``: front ends would show it on every cell; they say the reason
         # once, localized (``missing_reason``); ``extra`` names the modules for anyone else.
         skipped = CellResult(CellStatus.SKIPPED, extra={"missing": ",".join(missing)})
-        return [(i, skipped) for i, b in enumerate(self.lesson.blocks[:block_index + 1])
-                if isinstance(b, CodeBlock) and (i == block_index or i not in self._results)]
+        return [
+            (i, skipped)
+            for i, b in enumerate(self.lesson.blocks[: block_index + 1])
+            if isinstance(b, CodeBlock) and (i == block_index or i not in self._results)
+        ]
 
-    def run_cell(self, block_index: int, on_output: OutputCallback | None = None,
-                 on_start: StartCallback | None = None, *, keep_going: bool = False
-                 ) -> list[tuple[int, CellResult]]:
+    def run_cell(
+        self,
+        block_index: int,
+        on_output: OutputCallback | None = None,
+        on_start: StartCallback | None = None,
+        *,
+        keep_going: bool = False,
+    ) -> list[tuple[int, CellResult]]:
         """Run cell ``block_index`` (earlier cells not yet run first); blocking; recorded.
 
         An earlier cell that fails makes the rest SKIPPED (the learner fixes it first), unless
@@ -269,26 +291,35 @@ class LessonSession:
                 results = self._skip_missing(block_index, missing)
             else:
                 try:
-                    results = executor.run_cell(block_index, on_output=on_output,
-                                                on_start=started, keep_going=keep_going)
+                    results = executor.run_cell(
+                        block_index, on_output=on_output, on_start=started, keep_going=keep_going
+                    )
                 finally:
                     self._running.clear()
             for index, result in results:
                 self._record_run(index, result)
             return results
 
-    def run_all_above(self, block_index: int, on_output: OutputCallback | None = None,
-                      on_start: StartCallback | None = None, *, keep_going: bool = False
-                      ) -> list[tuple[int, CellResult]]:
+    def run_all_above(
+        self,
+        block_index: int,
+        on_output: OutputCallback | None = None,
+        on_start: StartCallback | None = None,
+        *,
+        keep_going: bool = False,
+    ) -> list[tuple[int, CellResult]]:
         """Run every code cell above ``block_index`` that has not run yet (``keep_going``: but
         not one that failed; see :meth:`run_cell`)."""
-        pending = [i for i, b in enumerate(self.lesson.blocks[:block_index])
-                   if isinstance(b, CodeBlock) and not self.ran(i)
-                   and not (keep_going and self._failed(i))]
+        pending = [
+            i
+            for i, b in enumerate(self.lesson.blocks[:block_index])
+            if isinstance(b, CodeBlock) and not self.ran(i) and not (keep_going and self._failed(i))
+        ]
         if not pending:
             return []
-        return self.run_cell(pending[-1], on_output=on_output, on_start=on_start,
-                             keep_going=keep_going)
+        return self.run_cell(
+            pending[-1], on_output=on_output, on_start=on_start, keep_going=keep_going
+        )
 
     def _failed(self, block_index: int) -> bool:
         result = self._results.get(block_index)
@@ -301,12 +332,20 @@ class LessonSession:
     def _record_run(self, index: int, result: CellResult) -> None:
         self._results[index] = result
         block = self.lesson.blocks[index]
-        self.store.add_cell_run(CellRun(
-            learner=self.learner, course=self.course_id, lesson=self.lesson.id, cell=index,
-            status=result.status.value, duration=result.duration, ts=time.time(),
-            cell_id=getattr(block, "id", None), edited=index in self._edits,
-            content_hash=self.content_hash,
-        ))
+        self.store.add_cell_run(
+            CellRun(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                cell=index,
+                status=result.status.value,
+                duration=result.duration,
+                ts=time.time(),
+                cell_id=getattr(block, "id", None),
+                edited=index in self._edits,
+                content_hash=self.content_hash,
+            )
+        )
 
     def graph(self, block_index: int, *, keep_going: bool = False) -> Any:
         """The :class:`~engine.execution.graph.AutogradGraph` of a graph block (runs the cells
@@ -320,8 +359,12 @@ class LessonSession:
             if missing:
                 from engine.execution.graph import AutogradGraph  # dataclasses only, no torch
 
-                return AutogradGraph(nodes=[], edges=[], root=None,
-                                     error=missing_reason(missing, self.lesson.language))
+                return AutogradGraph(
+                    nodes=[],
+                    edges=[],
+                    root=None,
+                    error=missing_reason(missing, self.lesson.language),
+                )
             return self._ensure_executor().graph(block_index, keep_going=keep_going)
 
     def interrupt(self) -> None:
@@ -357,8 +400,9 @@ class LessonSession:
         return block
 
     def choice_order(self, block_index: int) -> tuple[int, ...]:
-        return choice_order(self._question_block(block_index), learner=self.learner,
-                            owner=self.owner)
+        return choice_order(
+            self._question_block(block_index), learner=self.learner, owner=self.owner
+        )
 
     def question(self, block_index: int) -> QuestionView:
         block = self._question_block(block_index)
@@ -369,12 +413,19 @@ class LessonSession:
         if attempts:
             last = regrade(block, attempts[-1].picks, order=order, attempt=attempts[-1].attempt)
         return QuestionView(
-            block_index=block_index, id=block.id, prompt=block.question,
+            block_index=block_index,
+            id=block.id,
+            prompt=block.question,
             multiple=block.multiple,
-            choices=tuple(ChoiceView(index=i, number=n, text=block.choices[i].text)
-                          for n, i in enumerate(order, 1)),
-            hints_shown=tuple(block.hints[:shown]), hints_left=len(block.hints) - shown,
-            attempts=len(attempts), last=last, solved=any(a.correct for a in attempts),
+            choices=tuple(
+                ChoiceView(index=i, number=n, text=block.choices[i].text)
+                for n, i in enumerate(order, 1)
+            ),
+            hints_shown=tuple(block.hints[:shown]),
+            hints_left=len(block.hints) - shown,
+            attempts=len(attempts),
+            last=last,
+            solved=any(a.correct for a in attempts),
             span=block.span,
         )
 
@@ -384,9 +435,16 @@ class LessonSession:
         shown = self._hints.get(block.id, 0)
         if shown >= len(block.hints):
             return None
-        self.store.add_hint(HintReveal(learner=self.learner, course=self.course_id,
-                                       lesson=self.lesson.id, question=block.id, hint=shown,
-                                       ts=time.time()))
+        self.store.add_hint(
+            HintReveal(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                question=block.id,
+                hint=shown,
+                ts=time.time(),
+            )
+        )
         self._hints[block.id] = shown + 1
         return block.hints[shown]
 
@@ -398,19 +456,29 @@ class LessonSession:
         block = self._question_block(block_index)
         picked = check_picks(block, picks)
         previous = self._attempts.get(block.id, [])
-        verdict = grade(block, picked, order=self.choice_order(block_index),
-                        attempt=len(previous) + 1)
-        stored = self.store.add_attempt(Attempt(
-            learner=self.learner, course=self.course_id, lesson=self.lesson.id,
-            question=block.id, picks=tuple(sorted(picked)), correct=verdict.correct,
-            attempt=verdict.attempt, ts=time.time(), content_hash=self.content_hash,
-        ))
+        verdict = grade(
+            block, picked, order=self.choice_order(block_index), attempt=len(previous) + 1
+        )
+        stored = self.store.add_attempt(
+            Attempt(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                question=block.id,
+                picks=tuple(sorted(picked)),
+                correct=verdict.correct,
+                attempt=verdict.attempt,
+                ts=time.time(),
+                content_hash=self.content_hash,
+            )
+        )
         self._attempts.setdefault(block.id, []).append(stored)
         return verdict
 
     # chapter end ----------------------------------------------------------------------------
-    def submit_feedback(self, clear: bool | None, comment: str | None,
-                        block_index: int | None = None) -> None:
+    def submit_feedback(
+        self, clear: bool | None, comment: str | None, block_index: int | None = None
+    ) -> None:
         """Record "Was everything clear?" / "How can we improve it?" (either may be None).
 
         Tied to the block the learner is at (default: the current position; the chapter end
@@ -422,11 +490,19 @@ class LessonSession:
         index = self.position if block_index is None else block_index
         blocks = self.lesson.blocks
         line = blocks[index].span.line if 0 <= index < len(blocks) else self.lesson.span.line
-        stored = self.store.add_feedback(Feedback(
-            learner=self.learner, course=self.course_id, lesson=self.lesson.id, block=index,
-            clear=clear, comment=comment or None, ts=time.time(), line=line,
-            content_hash=self.content_hash,
-        ))
+        stored = self.store.add_feedback(
+            Feedback(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                block=index,
+                clear=clear,
+                comment=comment or None,
+                ts=time.time(),
+                line=line,
+                content_hash=self.content_hash,
+            )
+        )
         self._feedback.append(stored)
 
     def close(self) -> None:

@@ -70,8 +70,9 @@ class QuizResult:
         return self.score >= self.pass_mark - 1e-9
 
 
-def draw(keys: Sequence[str], pick: int | None, *, learner: str, quiz_id: str,
-         number: int) -> list[str]:
+def draw(
+    keys: Sequence[str], pick: int | None, *, learner: str, quiz_id: str, number: int
+) -> list[str]:
     """The questions of attempt ``number``: ``pick`` keys at random (kept in file order)."""
     if pick is None or pick >= len(keys):
         return list(keys)
@@ -83,9 +84,16 @@ def draw(keys: Sequence[str], pick: int | None, *, learner: str, quiz_id: str,
 class QuizSession:
     """One learner's attempt at a quiz; see the module docstring."""
 
-    def __init__(self, quiz: Quiz, items: Sequence[QuizQuestion], *, store: Store,
-                 learner: str = "default", new_attempt: bool = False,
-                 content_hash: str | None = None) -> None:
+    def __init__(
+        self,
+        quiz: Quiz,
+        items: Sequence[QuizQuestion],
+        *,
+        store: Store,
+        learner: str = "default",
+        new_attempt: bool = False,
+        content_hash: str | None = None,
+    ) -> None:
         self.quiz = quiz
         self.store = store
         self.learner = learner
@@ -93,13 +101,22 @@ class QuizSession:
         by_key = {item.key: item for item in items}
         previous = store.quiz_attempts(learner, quiz.id)
         last = previous[-1] if previous else None
-        if (last is not None and last.finished is None and not new_attempt
-                and all(k in by_key for k in last.questions)):
+        if (
+            last is not None
+            and last.finished is None
+            and not new_attempt
+            and all(k in by_key for k in last.questions)
+        ):
             self.attempt: QuizAttempt = last
         else:
             number = (last.number if last else 0) + 1
-            keys = draw([item.key for item in items], quiz.pick, learner=learner,
-                        quiz_id=quiz.id, number=number)
+            keys = draw(
+                [item.key for item in items],
+                quiz.pick,
+                learner=learner,
+                quiz_id=quiz.id,
+                number=number,
+            )
             self.attempt = store.start_quiz_attempt(learner, quiz.id, keys, self.content_hash)
         self.items: list[QuizQuestion] = [by_key[k] for k in self.attempt.questions]
         self._answers: dict[int, Attempt] = {}
@@ -111,8 +128,9 @@ class QuizSession:
         self._hints: dict[int, int] = {}
         for k, item in enumerate(self.items):
             course, lesson = self._owner(k)
-            for h in store.hints(learner=learner, course=course, lesson=lesson,
-                                 quiz_attempt=self.attempt.id):
+            for h in store.hints(
+                learner=learner, course=course, lesson=lesson, quiz_attempt=self.attempt.id
+            ):
                 if h.question == item.question.id:
                     self._hints[k] = max(self._hints.get(k, 0), h.hint + 1)
 
@@ -129,8 +147,10 @@ class QuizSession:
     @property
     def position(self) -> int:
         """The first question neither answered nor skipped (``count`` when there is none)."""
-        return next((k for k in range(self.count)
-                     if k not in self._answers and not self.skipped(k)), self.count)
+        return next(
+            (k for k in range(self.count) if k not in self._answers and not self.skipped(k)),
+            self.count,
+        )
 
     @property
     def finished(self) -> bool:
@@ -165,11 +185,19 @@ class QuizSession:
         answer = self._answers.get(k)
         last = regrade(block, answer.picks, order=order, attempt=1) if answer else None
         return QuestionView(
-            block_index=k, id=block.id, prompt=block.question, multiple=block.multiple,
-            choices=tuple(ChoiceView(index=i, number=n, text=block.choices[i].text)
-                          for n, i in enumerate(order, 1)),
-            hints_shown=tuple(block.hints[:shown]), hints_left=len(block.hints) - shown,
-            attempts=1 if answer else 0, last=last, solved=bool(answer and answer.correct),
+            block_index=k,
+            id=block.id,
+            prompt=block.question,
+            multiple=block.multiple,
+            choices=tuple(
+                ChoiceView(index=i, number=n, text=block.choices[i].text)
+                for n, i in enumerate(order, 1)
+            ),
+            hints_shown=tuple(block.hints[:shown]),
+            hints_left=len(block.hints) - shown,
+            attempts=1 if answer else 0,
+            last=last,
+            solved=bool(answer and answer.correct),
             span=block.span,
         )
 
@@ -179,9 +207,17 @@ class QuizSession:
         if shown >= len(block.hints) or k in self._answers:
             return None
         course, lesson = self._owner(k)
-        self.store.add_hint(HintReveal(learner=self.learner, course=course, lesson=lesson,
-                                       question=block.id, hint=shown, ts=time.time(),
-                                       quiz_attempt=self.attempt.id))
+        self.store.add_hint(
+            HintReveal(
+                learner=self.learner,
+                course=course,
+                lesson=lesson,
+                question=block.id,
+                hint=shown,
+                ts=time.time(),
+                quiz_attempt=self.attempt.id,
+            )
+        )
         self._hints[k] = shown + 1
         return block.hints[shown]
 
@@ -193,11 +229,21 @@ class QuizSession:
         picked = check_picks(block, picks)
         verdict = grade(block, picked, order=self._order(k), attempt=1)
         course, lesson = self._owner(k)
-        self._answers[k] = self.store.add_attempt(Attempt(
-            learner=self.learner, course=course, lesson=lesson, question=block.id,
-            picks=tuple(sorted(picked)), correct=verdict.correct, attempt=1, ts=time.time(),
-            content_hash=self.content_hash, quiz=self.quiz.id, quiz_attempt=self.attempt.id,
-        ))
+        self._answers[k] = self.store.add_attempt(
+            Attempt(
+                learner=self.learner,
+                course=course,
+                lesson=lesson,
+                question=block.id,
+                picks=tuple(sorted(picked)),
+                correct=verdict.correct,
+                attempt=1,
+                ts=time.time(),
+                content_hash=self.content_hash,
+                quiz=self.quiz.id,
+                quiz_attempt=self.attempt.id,
+            )
+        )
         return verdict
 
     def skip(self, k: int) -> None:
@@ -214,18 +260,31 @@ class QuizSession:
         for k, item in enumerate(self.items):
             answer = self._answers.get(k)
             if answer is None or not answer.correct:
-                missed.append(Review(number=k + 1, key=item.key, prompt=item.question.question,
-                                     verdict=self.question(k).last, span=item.span,
-                                     ref=item.ref))
+                missed.append(
+                    Review(
+                        number=k + 1,
+                        key=item.key,
+                        prompt=item.question.question,
+                        verdict=self.question(k).last,
+                        span=item.span,
+                        ref=item.ref,
+                    )
+                )
         correct = sum(1 for a in self._answers.values() if a.correct)
-        return QuizResult(attempt=self.number, correct=correct, total=self.count,
-                          pass_mark=self.quiz.pass_mark, missed=tuple(missed))
+        return QuizResult(
+            attempt=self.number,
+            correct=correct,
+            total=self.count,
+            pass_mark=self.quiz.pass_mark,
+            missed=tuple(missed),
+        )
 
     def finish(self) -> QuizResult:
         """Score the attempt and record it as finished."""
         result = self.result()
         self.attempt = self.store.finish_quiz_attempt(
-            self.attempt.id, correct=result.correct, total=result.total, passed=result.passed)
+            self.attempt.id, correct=result.correct, total=result.total, passed=result.passed
+        )
         return result
 
     def close(self) -> None:

@@ -99,23 +99,32 @@ class Report:
     problems: list[Problem] = field(default_factory=list)  # files that could not be read
 
 
-def question_stats(question: QuestionBlock, attempts: list[Attempt], current_hash: str,
-                   span: Span | None = None) -> QuestionStats:
+def question_stats(
+    question: QuestionBlock, attempts: list[Attempt], current_hash: str, span: Span | None = None
+) -> QuestionStats:
     first = [a for a in attempts if a.attempt == 1]
     wrong: Counter[int] = Counter()
     for a in attempts:
         if not a.correct:
-            wrong.update(i for i in a.picks if 0 <= i < len(question.choices)
-                         and not question.choices[i].correct)
+            wrong.update(
+                i
+                for i in a.picks
+                if 0 <= i < len(question.choices) and not question.choices[i].correct
+            )
     most = None
     if wrong:
         index, count = min(wrong.items(), key=lambda item: (-item[1], item[0]))
         choice = question.choices[index]
         most = WrongChoice(index=index, text=choice.text, count=count, span=choice.span)
     return QuestionStats(
-        id=question.id, prompt=question.question, span=span or question.span,
-        attempts=len(attempts), learners=len({a.learner for a in attempts}),
-        first_tries=len(first), first_try_right=sum(a.correct for a in first), most_wrong=most,
+        id=question.id,
+        prompt=question.question,
+        span=span or question.span,
+        attempts=len(attempts),
+        learners=len({a.learner for a in attempts}),
+        first_tries=len(first),
+        first_try_right=sum(a.correct for a in first),
+        most_wrong=most,
         earlier_version=sum(a.content_hash != current_hash for a in attempts),
     )
 
@@ -126,8 +135,11 @@ def lesson_report(lesson: Lesson, course: str, store: Store) -> LessonReport:
     attempts = store.attempts(course=course, lesson=lesson.id)
     feedback: list[Feedback] = store.feedback(course=course, lesson=lesson.id)
     progress = [p for p in store.all_progress(course=course) if p.lesson == lesson.id]
-    report.learners = len({p.learner for p in progress} | {a.learner for a in attempts}
-                          | {f.learner for f in feedback})
+    report.learners = len(
+        {p.learner for p in progress}
+        | {a.learner for a in attempts}
+        | {f.learner for f in feedback}
+    )
     report.done = sum(p.done for p in progress)
     for f in feedback:
         report.clear += f.clear is True
@@ -138,8 +150,16 @@ def lesson_report(lesson: Lesson, course: str, store: Store) -> LessonReport:
         else:
             span = Span(lesson.path, f.line or 1, 1)
         if f.comment or f.clear is not None:
-            report.comments.append(Comment(span=span, clear=f.clear, text=f.comment,
-                                           learner=f.learner, time=f.ts, earlier_version=old))
+            report.comments.append(
+                Comment(
+                    span=span,
+                    clear=f.clear,
+                    text=f.comment,
+                    learner=f.learner,
+                    time=f.ts,
+                    earlier_version=old,
+                )
+            )
     for question in lesson.questions:
         mine = [a for a in attempts if a.question == question.id]
         report.questions.append(question_stats(question, mine, current))
@@ -163,8 +183,11 @@ def quiz_report(quiz: Quiz, items: list[QuizQuestion], store: Store) -> QuizRepo
             hash_now = content_hash(item.lesson) if item.lesson is not None else current
         else:
             course, owner, hash_now = "", quiz_owner(quiz.id), current
-        mine = [a for a in store.attempts(course=course, lesson=owner)
-                if a.question == item.question.id and a.quiz == quiz.id]
+        mine = [
+            a
+            for a in store.attempts(course=course, lesson=owner)
+            if a.question == item.question.id and a.quiz == quiz.id
+        ]
         report.questions.append(question_stats(item.question, mine, hash_now, span=item.span))
     return report
 
@@ -179,11 +202,21 @@ def build_report(path: str | Path, store: Store) -> Report:
         raise LoadError([Problem(Span(str(path), 1, 1), "no such file or folder", "file")])
     if path.is_dir() or path.name in ("course.yaml", "course.yml"):
         folder = path if path.is_dir() else path.parent
-        folders = [folder] if course_file(folder) else sorted(
-            p for p in folder.iterdir() if p.is_dir() and course_file(p))
+        folders = (
+            [folder]
+            if course_file(folder)
+            else sorted(p for p in folder.iterdir() if p.is_dir() and course_file(p))
+        )
         if not folders:
-            raise LoadError([Problem(Span(str(folder), 1, 1),
-                                     "no course.yaml here, and no course folder inside", "file")])
+            raise LoadError(
+                [
+                    Problem(
+                        Span(str(folder), 1, 1),
+                        "no course.yaml here, and no course folder inside",
+                        "file",
+                    )
+                ]
+            )
         for f in folders:
             loaded = load_course_dir(f)
             report.problems.extend(loaded.problems)

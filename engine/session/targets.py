@@ -88,8 +88,11 @@ def _missing(path: Path) -> Target:
     parent = path.parent
     hint = ""
     if parent.is_dir():
-        near = sorted(p.name for p in parent.iterdir()
-                      if p.name.startswith(path.stem[:3]) and not p.name.startswith("."))
+        near = sorted(
+            p.name
+            for p in parent.iterdir()
+            if p.name.startswith(path.stem[:3]) and not p.name.startswith(".")
+        )
         if near:
             hint = f"; did you mean {', '.join(near[:3])}?"
     raise _problem(path, f"no such file or folder{hint}")
@@ -104,15 +107,20 @@ def _open_folder(folder: Path) -> Target:
     if courses:
         names = ", ".join(str(c) for c in courses)
         raise _problem(folder, f"holds several courses; open one of: {names}")
-    raise _problem(folder, "no course.yaml here, and no course folder inside; "
-                           "open a course folder, a lesson file or a quiz file")
+    raise _problem(
+        folder,
+        "no course.yaml here, and no course folder inside; "
+        "open a course folder, a lesson file or a quiz file",
+    )
 
 
 def _open_course(folder: Path) -> CourseTarget:
     loaded = load_course_dir(folder)
     if loaded.course is None:
-        raise LoadError(loaded.problems or [Problem(Span(str(folder), 1, 1),
-                                                    "the course could not be loaded", "file")])
+        raise LoadError(
+            loaded.problems
+            or [Problem(Span(str(folder), 1, 1), "the course could not be loaded", "file")]
+        )
     listed = set(loaded.course.lesson_ids)
     fatal: list[Problem] = []
     warnings: list[Problem] = []

@@ -45,47 +45,60 @@ class Store(Protocol):
         """Insert or update; keeps the first ``started``; returns what was stored."""
         ...
 
-    def all_progress(self, learner: str | None = None, course: str | None = None
-                     ) -> list[LessonProgress]: ...
+    def all_progress(
+        self, learner: str | None = None, course: str | None = None
+    ) -> list[LessonProgress]: ...
 
     # events --------------------------------------------------------------------------------
     def add_attempt(self, attempt: Attempt) -> Attempt: ...
 
-    def attempts(self, *, learner: str | None = None, course: str | None = None,
-                 lesson: str | None = None, quiz_attempt: int | None = None) -> list[Attempt]:
+    def attempts(
+        self,
+        *,
+        learner: str | None = None,
+        course: str | None = None,
+        lesson: str | None = None,
+        quiz_attempt: int | None = None,
+    ) -> list[Attempt]:
         """Oldest first."""
         ...
 
     def add_hint(self, hint: HintReveal) -> HintReveal: ...
 
-    def hints(self, *, learner: str, course: str, lesson: str,
-              quiz_attempt: int | None = None) -> list[HintReveal]:
+    def hints(
+        self, *, learner: str, course: str, lesson: str, quiz_attempt: int | None = None
+    ) -> list[HintReveal]:
         """Hints revealed in a lesson (``quiz_attempt=None``) or in one quiz attempt."""
         ...
 
     def add_cell_run(self, run: CellRun) -> CellRun: ...
 
-    def cell_runs(self, *, learner: str | None = None, course: str | None = None,
-                  lesson: str | None = None) -> list[CellRun]: ...
+    def cell_runs(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[CellRun]: ...
 
     def add_feedback(self, feedback: Feedback) -> Feedback: ...
 
-    def feedback(self, *, learner: str | None = None, course: str | None = None,
-                 lesson: str | None = None) -> list[Feedback]: ...
+    def feedback(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[Feedback]: ...
 
     # quizzes -------------------------------------------------------------------------------
-    def start_quiz_attempt(self, learner: str, quiz: str, questions: Sequence[str],
-                           content_hash: str = "") -> QuizAttempt:
+    def start_quiz_attempt(
+        self, learner: str, quiz: str, questions: Sequence[str], content_hash: str = ""
+    ) -> QuizAttempt:
         """A new attempt numbered one more than the learner's last for this quiz."""
         ...
 
-    def quiz_attempts(self, learner: str | None = None, quiz: str | None = None
-                      ) -> list[QuizAttempt]:
+    def quiz_attempts(
+        self, learner: str | None = None, quiz: str | None = None
+    ) -> list[QuizAttempt]:
         """Oldest first."""
         ...
 
-    def finish_quiz_attempt(self, attempt_id: int, *, correct: int, total: int,
-                            passed: bool) -> QuizAttempt: ...
+    def finish_quiz_attempt(
+        self, attempt_id: int, *, correct: int, total: int, passed: bool
+    ) -> QuizAttempt: ...
 
     def skip_quiz_question(self, attempt_id: int, key: str) -> QuizAttempt:
         """Remember that question ``key`` of the attempt was skipped (once; idempotent)."""

@@ -18,9 +18,24 @@ from engine.store.base import Store
 from engine.store.records import Attempt, Feedback
 
 EXPORT_SCHEMA = 1
-CSV_COLUMNS = ("record", "time", "learner", "course", "lesson", "question", "block", "line",
-               "clear", "comment", "picks", "correct", "attempt", "quiz", "quiz_attempt",
-               "content_hash")
+CSV_COLUMNS = (
+    "record",
+    "time",
+    "learner",
+    "course",
+    "lesson",
+    "question",
+    "block",
+    "line",
+    "clear",
+    "comment",
+    "picks",
+    "correct",
+    "attempt",
+    "quiz",
+    "quiz_attempt",
+    "content_hash",
+)
 
 
 def iso(ts: float) -> str:
@@ -28,22 +43,41 @@ def iso(ts: float) -> str:
 
 
 def feedback_row(f: Feedback) -> dict[str, Any]:
-    return {"time": iso(f.ts), "learner": f.learner, "course": f.course, "lesson": f.lesson,
-            "block": f.block, "line": f.line, "clear": f.clear, "comment": f.comment,
-            "content_hash": f.content_hash}
+    return {
+        "time": iso(f.ts),
+        "learner": f.learner,
+        "course": f.course,
+        "lesson": f.lesson,
+        "block": f.block,
+        "line": f.line,
+        "clear": f.clear,
+        "comment": f.comment,
+        "content_hash": f.content_hash,
+    }
 
 
 def attempt_row(a: Attempt) -> dict[str, Any]:
-    return {"time": iso(a.ts), "learner": a.learner, "course": a.course, "lesson": a.lesson,
-            "question": a.question, "picks": list(a.picks), "correct": a.correct,
-            "attempt": a.attempt, "quiz": a.quiz, "quiz_attempt": a.quiz_attempt,
-            "content_hash": a.content_hash}
+    return {
+        "time": iso(a.ts),
+        "learner": a.learner,
+        "course": a.course,
+        "lesson": a.lesson,
+        "question": a.question,
+        "picks": list(a.picks),
+        "correct": a.correct,
+        "attempt": a.attempt,
+        "quiz": a.quiz,
+        "quiz_attempt": a.quiz_attempt,
+        "content_hash": a.content_hash,
+    }
 
 
 def export_json(store: Store) -> str:
-    data = {"schema": EXPORT_SCHEMA,
-            "feedback": [feedback_row(f) for f in store.feedback()],
-            "attempts": [attempt_row(a) for a in store.attempts()]}
+    data = {
+        "schema": EXPORT_SCHEMA,
+        "feedback": [feedback_row(f) for f in store.feedback()],
+        "attempts": [attempt_row(a) for a in store.attempts()],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -86,7 +86,7 @@ class CellRun:
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
-    """"Was everything clear?" and "How can we improve it?" for one chapter.
+    """ "Was everything clear?" and "How can we improve it?" for one chapter.
 
     ``block`` is the block index the learner was at (the number of blocks for the chapter end);
     ``line`` the YAML line of that block (or of the lesson) in the version the learner saw.

@@ -77,8 +77,13 @@ def _where(**filters: Any) -> tuple[str, list[Any]]:
 class SqliteStore:
     """A :class:`~engine.store.base.Store` in a SQLite file (created, migrated, repaired)."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0,
-                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: float = 10.0,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> None:
         self.path = Path(path)
         self.warnings: list[str] = []
         self._busy_timeout = busy_timeout
@@ -91,11 +96,14 @@ class SqliteStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
-            raise StoreError(f"{self.path.parent}: cannot create the data folder: a file has "
-                             "that name; choose a folder") from None
+            raise StoreError(
+                f"{self.path.parent}: cannot create the data folder: a file has "
+                "that name; choose a folder"
+            ) from None
         except OSError as exc:
-            raise StoreError(f"{self.path.parent}: cannot create the data folder: "
-                             f"{exc.strerror or exc}") from None
+            raise StoreError(
+                f"{self.path.parent}: cannot create the data folder: {exc.strerror or exc}"
+            ) from None
         try:
             return self._connect()
         except (sqlite3.DatabaseError, _DamagedError) as exc:
@@ -112,8 +120,9 @@ class SqliteStore:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -131,8 +140,10 @@ class SqliteStore:
         known = len(self._migrations)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > known:
-            raise StoreError(f"{self.path}: written by a newer lectio (schema {version}, this "
-                             f"one knows {known}); upgrade lectio or use another --data-dir")
+            raise StoreError(
+                f"{self.path}: written by a newer lectio (schema {version}, this "
+                f"one knows {known}); upgrade lectio or use another --data-dir"
+            )
         while version < known:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -164,8 +175,10 @@ class SqliteStore:
         except FileNotFoundError:  # another process moved it first
             pass
         except OSError as exc:
-            raise StoreError(f"{self.path}: the database is damaged and cannot be moved aside: "
-                             f"{exc.strerror or exc}") from None
+            raise StoreError(
+                f"{self.path}: the database is damaged and cannot be moved aside: "
+                f"{exc.strerror or exc}"
+            ) from None
         return aside
 
     @property
@@ -191,8 +204,9 @@ class SqliteStore:
                     with suppress(sqlite3.Error):  # the transaction may be gone with the failure
                         conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):  # disk full, locked too long, I/O error...
-                    raise StoreError(f"{self.path}: cannot write: {exc}; "
-                                     "this was not saved") from None
+                    raise StoreError(
+                        f"{self.path}: cannot write: {exc}; this was not saved"
+                    ) from None
                 raise
 
     def _select(self, sql: str, values: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -208,15 +222,17 @@ class SqliteStore:
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         with self._tx() as conn:
-            cur = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                               list(row.values()))
+            cur = conn.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+            )
             return int(cur.lastrowid or 0)
 
     # progress --------------------------------------------------------------------------------
     def load_progress(self, learner: str, course: str, lesson: str) -> LessonProgress | None:
         rows = self._select(
             "SELECT * FROM progress WHERE learner = ? AND course = ? AND lesson = ?",
-            (learner, course, lesson))
+            (learner, course, lesson),
+        )
         return _progress(rows[0]) if rows else None
 
     def save_progress(self, progress: LessonProgress) -> LessonProgress:
@@ -229,47 +245,83 @@ class SqliteStore:
                    ON CONFLICT (learner, course, lesson) DO UPDATE SET
                      position = excluded.position, done = excluded.done,
                      content_hash = excluded.content_hash, updated = excluded.updated""",
-                (progress.learner, progress.course, progress.lesson, progress.position,
-                 int(progress.done), progress.content_hash, progress.started or now, now),
+                (
+                    progress.learner,
+                    progress.course,
+                    progress.lesson,
+                    progress.position,
+                    int(progress.done),
+                    progress.content_hash,
+                    progress.started or now,
+                    now,
+                ),
             )
         stored = self.load_progress(progress.learner, progress.course, progress.lesson)
         assert stored is not None
         return stored
 
-    def all_progress(self, learner: str | None = None, course: str | None = None
-                     ) -> list[LessonProgress]:
+    def all_progress(
+        self, learner: str | None = None, course: str | None = None
+    ) -> list[LessonProgress]:
         where, values = _where(learner=learner, course=course)
-        return [_progress(r) for r in
-                self._select(f"SELECT * FROM progress{where} ORDER BY updated", values)]
+        return [
+            _progress(r)
+            for r in self._select(f"SELECT * FROM progress{where} ORDER BY updated", values)
+        ]
 
     # events ----------------------------------------------------------------------------------
     def add_attempt(self, attempt: Attempt) -> Attempt:
-        new_id = self._insert("attempts", {
-            "learner": attempt.learner, "course": attempt.course, "lesson": attempt.lesson,
-            "question": attempt.question, "picks": json.dumps(list(attempt.picks)),
-            "correct": int(attempt.correct), "attempt": attempt.attempt, "ts": attempt.ts,
-            "content_hash": attempt.content_hash, "quiz": attempt.quiz,
-            "quiz_attempt": attempt.quiz_attempt,
-        })
+        new_id = self._insert(
+            "attempts",
+            {
+                "learner": attempt.learner,
+                "course": attempt.course,
+                "lesson": attempt.lesson,
+                "question": attempt.question,
+                "picks": json.dumps(list(attempt.picks)),
+                "correct": int(attempt.correct),
+                "attempt": attempt.attempt,
+                "ts": attempt.ts,
+                "content_hash": attempt.content_hash,
+                "quiz": attempt.quiz,
+                "quiz_attempt": attempt.quiz_attempt,
+            },
+        )
         return _replace_id(attempt, new_id)
 
-    def attempts(self, *, learner: str | None = None, course: str | None = None,
-                 lesson: str | None = None, quiz_attempt: int | None = None) -> list[Attempt]:
-        where, values = _where(learner=learner, course=course, lesson=lesson,
-                               quiz_attempt=quiz_attempt)
-        return [_attempt(r) for r in
-                self._select(f"SELECT * FROM attempts{where} ORDER BY id", values)]
+    def attempts(
+        self,
+        *,
+        learner: str | None = None,
+        course: str | None = None,
+        lesson: str | None = None,
+        quiz_attempt: int | None = None,
+    ) -> list[Attempt]:
+        where, values = _where(
+            learner=learner, course=course, lesson=lesson, quiz_attempt=quiz_attempt
+        )
+        return [
+            _attempt(r) for r in self._select(f"SELECT * FROM attempts{where} ORDER BY id", values)
+        ]
 
     def add_hint(self, hint: HintReveal) -> HintReveal:
-        new_id = self._insert("hints", {
-            "learner": hint.learner, "course": hint.course, "lesson": hint.lesson,
-            "question": hint.question, "hint": hint.hint, "ts": hint.ts,
-            "quiz_attempt": hint.quiz_attempt,
-        })
+        new_id = self._insert(
+            "hints",
+            {
+                "learner": hint.learner,
+                "course": hint.course,
+                "lesson": hint.lesson,
+                "question": hint.question,
+                "hint": hint.hint,
+                "ts": hint.ts,
+                "quiz_attempt": hint.quiz_attempt,
+            },
+        )
         return _replace_id(hint, new_id)
 
-    def hints(self, *, learner: str, course: str, lesson: str,
-              quiz_attempt: int | None = None) -> list[HintReveal]:
+    def hints(
+        self, *, learner: str, course: str, lesson: str, quiz_attempt: int | None = None
+    ) -> list[HintReveal]:
         sql = "SELECT * FROM hints WHERE learner = ? AND course = ? AND lesson = ? AND "
         values: list[Any] = [learner, course, lesson]
         if quiz_attempt is None:
@@ -277,76 +329,141 @@ class SqliteStore:
         else:
             sql += "quiz_attempt = ?"
             values.append(quiz_attempt)
-        return [HintReveal(learner=r["learner"], course=r["course"], lesson=r["lesson"],
-                           question=r["question"], hint=r["hint"], ts=r["ts"],
-                           quiz_attempt=r["quiz_attempt"], id=r["id"])
-                for r in self._select(sql + " ORDER BY id", values)]
+        return [
+            HintReveal(
+                learner=r["learner"],
+                course=r["course"],
+                lesson=r["lesson"],
+                question=r["question"],
+                hint=r["hint"],
+                ts=r["ts"],
+                quiz_attempt=r["quiz_attempt"],
+                id=r["id"],
+            )
+            for r in self._select(sql + " ORDER BY id", values)
+        ]
 
     def add_cell_run(self, run: CellRun) -> CellRun:
-        new_id = self._insert("cell_runs", {
-            "learner": run.learner, "course": run.course, "lesson": run.lesson, "cell": run.cell,
-            "cell_id": run.cell_id, "status": run.status, "duration": run.duration,
-            "edited": int(run.edited), "ts": run.ts, "content_hash": run.content_hash,
-        })
+        new_id = self._insert(
+            "cell_runs",
+            {
+                "learner": run.learner,
+                "course": run.course,
+                "lesson": run.lesson,
+                "cell": run.cell,
+                "cell_id": run.cell_id,
+                "status": run.status,
+                "duration": run.duration,
+                "edited": int(run.edited),
+                "ts": run.ts,
+                "content_hash": run.content_hash,
+            },
+        )
         return _replace_id(run, new_id)
 
-    def cell_runs(self, *, learner: str | None = None, course: str | None = None,
-                  lesson: str | None = None) -> list[CellRun]:
+    def cell_runs(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[CellRun]:
         where, values = _where(learner=learner, course=course, lesson=lesson)
-        return [CellRun(learner=r["learner"], course=r["course"], lesson=r["lesson"],
-                        cell=r["cell"], status=r["status"], duration=r["duration"], ts=r["ts"],
-                        cell_id=r["cell_id"], edited=bool(r["edited"]),
-                        content_hash=r["content_hash"], id=r["id"])
-                for r in self._select(f"SELECT * FROM cell_runs{where} ORDER BY id", values)]
+        return [
+            CellRun(
+                learner=r["learner"],
+                course=r["course"],
+                lesson=r["lesson"],
+                cell=r["cell"],
+                status=r["status"],
+                duration=r["duration"],
+                ts=r["ts"],
+                cell_id=r["cell_id"],
+                edited=bool(r["edited"]),
+                content_hash=r["content_hash"],
+                id=r["id"],
+            )
+            for r in self._select(f"SELECT * FROM cell_runs{where} ORDER BY id", values)
+        ]
 
     def add_feedback(self, feedback: Feedback) -> Feedback:
-        new_id = self._insert("feedback", {
-            "learner": feedback.learner, "course": feedback.course, "lesson": feedback.lesson,
-            "block": feedback.block, "line": feedback.line,
-            "clear": None if feedback.clear is None else int(feedback.clear),
-            "comment": feedback.comment, "ts": feedback.ts, "content_hash": feedback.content_hash,
-        })
+        new_id = self._insert(
+            "feedback",
+            {
+                "learner": feedback.learner,
+                "course": feedback.course,
+                "lesson": feedback.lesson,
+                "block": feedback.block,
+                "line": feedback.line,
+                "clear": None if feedback.clear is None else int(feedback.clear),
+                "comment": feedback.comment,
+                "ts": feedback.ts,
+                "content_hash": feedback.content_hash,
+            },
+        )
         return _replace_id(feedback, new_id)
 
-    def feedback(self, *, learner: str | None = None, course: str | None = None,
-                 lesson: str | None = None) -> list[Feedback]:
+    def feedback(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[Feedback]:
         where, values = _where(learner=learner, course=course, lesson=lesson)
-        return [Feedback(learner=r["learner"], course=r["course"], lesson=r["lesson"],
-                         block=r["block"], line=r["line"],
-                         clear=None if r["clear"] is None else bool(r["clear"]),
-                         comment=r["comment"], ts=r["ts"], content_hash=r["content_hash"],
-                         id=r["id"])
-                for r in self._select(f"SELECT * FROM feedback{where} ORDER BY id", values)]
+        return [
+            Feedback(
+                learner=r["learner"],
+                course=r["course"],
+                lesson=r["lesson"],
+                block=r["block"],
+                line=r["line"],
+                clear=None if r["clear"] is None else bool(r["clear"]),
+                comment=r["comment"],
+                ts=r["ts"],
+                content_hash=r["content_hash"],
+                id=r["id"],
+            )
+            for r in self._select(f"SELECT * FROM feedback{where} ORDER BY id", values)
+        ]
 
     # quizzes ---------------------------------------------------------------------------------
-    def start_quiz_attempt(self, learner: str, quiz: str, questions: Sequence[str],
-                           content_hash: str = "") -> QuizAttempt:
+    def start_quiz_attempt(
+        self, learner: str, quiz: str, questions: Sequence[str], content_hash: str = ""
+    ) -> QuizAttempt:
         now = time.time()
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT MAX(number) FROM quiz_attempts WHERE learner = ? AND quiz = ?",
-                (learner, quiz)).fetchone()
+                (learner, quiz),
+            ).fetchone()
             number = int(row[0] or 0) + 1
             cur = conn.execute(
                 """INSERT INTO quiz_attempts (learner, quiz, number, questions, started,
                                               content_hash) VALUES (?, ?, ?, ?, ?, ?)""",
-                (learner, quiz, number, json.dumps(list(questions)), now, content_hash))
+                (learner, quiz, number, json.dumps(list(questions)), now, content_hash),
+            )
             new_id = int(cur.lastrowid or 0)
-        return QuizAttempt(id=new_id, learner=learner, quiz=quiz, number=number,
-                           questions=tuple(questions), started=now, content_hash=content_hash)
+        return QuizAttempt(
+            id=new_id,
+            learner=learner,
+            quiz=quiz,
+            number=number,
+            questions=tuple(questions),
+            started=now,
+            content_hash=content_hash,
+        )
 
-    def quiz_attempts(self, learner: str | None = None, quiz: str | None = None
-                      ) -> list[QuizAttempt]:
+    def quiz_attempts(
+        self, learner: str | None = None, quiz: str | None = None
+    ) -> list[QuizAttempt]:
         where, values = _where(learner=learner, quiz=quiz)
-        return [_quiz_attempt(r) for r in
-                self._select(f"SELECT * FROM quiz_attempts{where} ORDER BY id", values)]
+        return [
+            _quiz_attempt(r)
+            for r in self._select(f"SELECT * FROM quiz_attempts{where} ORDER BY id", values)
+        ]
 
-    def finish_quiz_attempt(self, attempt_id: int, *, correct: int, total: int,
-                            passed: bool) -> QuizAttempt:
+    def finish_quiz_attempt(
+        self, attempt_id: int, *, correct: int, total: int, passed: bool
+    ) -> QuizAttempt:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE quiz_attempts SET finished = ?, correct = ?, total = ?, passed = ? "
-                "WHERE id = ?", (time.time(), correct, total, int(passed), attempt_id))
+                "WHERE id = ?",
+                (time.time(), correct, total, int(passed), attempt_id),
+            )
         rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
         if not rows:
             raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
@@ -354,15 +471,18 @@ class SqliteStore:
 
     def skip_quiz_question(self, attempt_id: int, key: str) -> QuizAttempt:
         with self._tx() as conn:  # read and write under one write lock: no skip is lost
-            row = conn.execute("SELECT skipped FROM quiz_attempts WHERE id = ?",
-                               (attempt_id,)).fetchone()
+            row = conn.execute(
+                "SELECT skipped FROM quiz_attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
             skipped = json.loads(row[0])
             if key not in skipped:
                 skipped.append(key)
-                conn.execute("UPDATE quiz_attempts SET skipped = ? WHERE id = ?",
-                             (json.dumps(skipped), attempt_id))
+                conn.execute(
+                    "UPDATE quiz_attempts SET skipped = ? WHERE id = ?",
+                    (json.dumps(skipped), attempt_id),
+                )
         rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
         return _quiz_attempt(rows[0])
 
@@ -385,24 +505,47 @@ def _replace_id(record: _R, new_id: int) -> _R:
 
 
 def _progress(r: sqlite3.Row) -> LessonProgress:
-    return LessonProgress(learner=r["learner"], course=r["course"], lesson=r["lesson"],
-                          position=r["position"], done=bool(r["done"]),
-                          content_hash=r["content_hash"], started=r["started"],
-                          updated=r["updated"])
+    return LessonProgress(
+        learner=r["learner"],
+        course=r["course"],
+        lesson=r["lesson"],
+        position=r["position"],
+        done=bool(r["done"]),
+        content_hash=r["content_hash"],
+        started=r["started"],
+        updated=r["updated"],
+    )
 
 
 def _attempt(r: sqlite3.Row) -> Attempt:
-    return Attempt(learner=r["learner"], course=r["course"], lesson=r["lesson"],
-                   question=r["question"], picks=tuple(json.loads(r["picks"])),
-                   correct=bool(r["correct"]), attempt=r["attempt"], ts=r["ts"],
-                   content_hash=r["content_hash"], quiz=r["quiz"], quiz_attempt=r["quiz_attempt"],
-                   id=r["id"])
+    return Attempt(
+        learner=r["learner"],
+        course=r["course"],
+        lesson=r["lesson"],
+        question=r["question"],
+        picks=tuple(json.loads(r["picks"])),
+        correct=bool(r["correct"]),
+        attempt=r["attempt"],
+        ts=r["ts"],
+        content_hash=r["content_hash"],
+        quiz=r["quiz"],
+        quiz_attempt=r["quiz_attempt"],
+        id=r["id"],
+    )
 
 
 def _quiz_attempt(r: sqlite3.Row) -> QuizAttempt:
-    return QuizAttempt(id=r["id"], learner=r["learner"], quiz=r["quiz"], number=r["number"],
-                       questions=tuple(json.loads(r["questions"])), started=r["started"],
-                       finished=r["finished"], correct=r["correct"], total=r["total"],
-                       passed=None if r["passed"] is None else bool(r["passed"]),
-                       content_hash=r["content_hash"],
-                       skipped=tuple(json.loads(r["skipped"])))
+    return QuizAttempt(
+        id=r["id"],
+        learner=r["learner"],
+        quiz=r["quiz"],
+        number=r["number"],
+        questions=tuple(json.loads(r["questions"])),
+        started=r["started"],
+        finished=r["finished"],
+        correct=r["correct"],
+        total=r["total"],
+        passed=None if r["passed"] is None else bool(r["passed"]),
+        content_hash=r["content_hash"],
+        skipped=tuple(json.loads(r["skipped"])),
+    )

@@ -53,9 +53,16 @@ class LectioApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, study: Study | None = None, *, opener: Opener | None = None,
-                 what: str = "", lang: str | None = None, theme: str = DARK_THEME,
-                 preview: Study | None = None) -> None:
+    def __init__(
+        self,
+        study: Study | None = None,
+        *,
+        opener: Opener | None = None,
+        what: str = "",
+        lang: str | None = None,
+        theme: str = DARK_THEME,
+        preview: Study | None = None,
+    ) -> None:
         """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
         frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
         from its outline, shown as the first frame while the opener runs."""
@@ -67,7 +74,7 @@ class LectioApp(App[int]):
         self._what = what
         self._pending: tuple[str, bool] | None = None
         """A chapter picked on the preview map, opened when the full load ends."""
-        self.lang = (self._study.lang_for() if self._study is not None else resolve(lang))
+        self.lang = self._study.lang_for() if self._study is not None else resolve(lang)
         self.sessions: list[LessonSession] = []
         self.problems: list[Problem] = []
         """Why the target could not be opened (the app then exits with status 1)."""
@@ -219,8 +226,13 @@ class LectioApp(App[int]):
         chapter = self.study.chapter(lesson_id)
         if chapter is not None and chapter.problems:  # its file is broken: say where
             lang = self.study.lang_for()
-            self.notify("\n".join(chapter.problems), title=t("course.cannot_open", lang),
-                        severity="error", timeout=20, markup=False)
+            self.notify(
+                "\n".join(chapter.problems),
+                title=t("course.cannot_open", lang),
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             return
         if chapter is None or chapter.lesson is None:
             return
@@ -255,8 +267,11 @@ class LectioApp(App[int]):
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, f"{t('help.keys', self.lang)}: {key}",
-                                partial(self.run_action, binding.action, active.node))
+            yield SystemCommand(
+                binding.description,
+                f"{t('help.keys', self.lang)}: {key}",
+                partial(self.run_action, binding.action, active.node),
+            )
         yield from super().get_system_commands(screen)
 
 
@@ -271,8 +286,15 @@ def _warm_up() -> None:
     assert Syntax("", "python").lexer is not None
 
 
-def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, learner: str,
-            kernel_factory: KernelFactory | None = None, store: Store | None = None) -> int:
+def run_app(
+    target: Path | None,
+    *,
+    data_dir: Path | None,
+    lang: str | None,
+    learner: str,
+    kernel_factory: KernelFactory | None = None,
+    store: Store | None = None,
+) -> int:
     """Open ``target`` (None: the bundled course) in the TUI; the exit status of ``lectio open``.
 
     A target that cannot be opened is reported as located messages on stderr (status 1), and
@@ -295,8 +317,9 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
 
             store = open_store(data_dir)
             opened.append(store)
-        return Study(resolved, store, learner=learner, lang_override=lang,
-                     kernel_factory=kernel_factory)
+        return Study(
+            resolved, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
+        )
 
     preview = None
     if store is not None:
@@ -306,10 +329,12 @@ def run_app(target: Path | None, *, data_dir: Path | None, lang: str | None, lea
 
         outline = preview_target(target)
         if outline is not None:
-            preview = Study(outline, store, learner=learner, lang_override=lang,
-                            kernel_factory=kernel_factory)
-    app = LectioApp(opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang,
-                    preview=preview)
+            preview = Study(
+                outline, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
+            )
+    app = LectioApp(
+        opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang, preview=preview
+    )
     try:
         status = app.run()
     except StoreError as exc:

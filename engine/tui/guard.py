@@ -62,5 +62,9 @@ def report_failed_worker(app: App[Any], event: Worker.StateChanged, lang: str) -
     if isinstance(error, StoreError):
         notify_not_saved(app, error, lang)
         return
-    app.notify(f"{type(error).__name__}: {error}", title=t("app.failed", lang),
-               severity="error", timeout=15)
+    app.notify(
+        f"{type(error).__name__}: {error}",
+        title=t("app.failed", lang),
+        severity="error",
+        timeout=15,
+    )

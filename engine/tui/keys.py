@@ -49,6 +49,7 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
     for key, items in bindings.items():
         bindings[key] = [
             dataclasses.replace(b, description=t(ACTION_KEYS[b.action], lang))
-            if b.action in ACTION_KEYS and b.description else b
+            if b.action in ACTION_KEYS and b.description
+            else b
             for b in items
         ]

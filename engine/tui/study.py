@@ -40,9 +40,12 @@ class Chapter:
     problems: tuple[str, ...] = ()  # why a broken file cannot be opened ("file:line:col: ...")
 
 
-def _chapter_list(course: CourseLike, titled: Mapping[str, LessonLike],
-                  lessons: Mapping[str, Lesson],
-                  broken: Mapping[str, Sequence[object]] | None = None) -> list[Chapter]:
+def _chapter_list(
+    course: CourseLike,
+    titled: Mapping[str, LessonLike],
+    lessons: Mapping[str, Lesson],
+    broken: Mapping[str, Sequence[object]] | None = None,
+) -> list[Chapter]:
     """The chapters of ``course`` in order; ``titled``: the lessons whose files are usable
     (loaded, or outlined), ``lessons``: the loaded ones, ``broken``: the problems of files
     that did not load (shown when the learner picks that chapter)."""
@@ -53,10 +56,18 @@ def _chapter_list(course: CourseLike, titled: Mapping[str, LessonLike],
             number += 1
             known = titled.get(lesson_id)
             problems = tuple(str(p) for p in (broken or {}).get(lesson_id, ()))
-            chapters.append(Chapter(lesson_id, known.title if known else lesson_id, s,
-                                    section.title, number, lessons.get(lesson_id),
-                                    available=known is not None and not problems,
-                                    problems=problems))
+            chapters.append(
+                Chapter(
+                    lesson_id,
+                    known.title if known else lesson_id,
+                    s,
+                    section.title,
+                    number,
+                    lessons.get(lesson_id),
+                    available=known is not None and not problems,
+                    problems=problems,
+                )
+            )
     return chapters
 
 
@@ -104,8 +115,9 @@ class Study:
     def _chapters(self) -> list[Chapter]:
         loaded, outline = self.target.loaded, self.target.outline
         if loaded is not None and loaded.course is not None:
-            return _chapter_list(loaded.course, loaded.lessons, loaded.lessons,
-                                 self.target.unavailable)
+            return _chapter_list(
+                loaded.course, loaded.lessons, loaded.lessons, self.target.unavailable
+            )
         if outline is not None:
             return _chapter_list(outline, outline.lessons, {})
         return []
@@ -139,8 +151,9 @@ class Study:
         """Lesson id -> "done" | "started" | "not_started" (empty without a course)."""
         if self.course is None:
             return {}
-        return {c.lesson_id: c.status.value.replace(" ", "_")
-                for c in self.course_progress().chapters}
+        return {
+            c.lesson_id: c.status.value.replace(" ", "_") for c in self.course_progress().chapters
+        }
 
     # ---- sessions ------------------------------------------------------------------------------
 
@@ -150,13 +163,18 @@ class Study:
         kwargs: dict[str, Any] = {}
         if self.kernel_factory is not None:
             kwargs["kernel_factory"] = self.kernel_factory
-        return LessonSession(lesson, store=self.store, learner=self.learner,
-                             course=self.target.course, **kwargs)
+        return LessonSession(
+            lesson, store=self.store, learner=self.learner, course=self.target.course, **kwargs
+        )
 
     def quiz_session(self, *, new_attempt: bool = False) -> QuizSession:
         from engine.session.quiz import QuizSession
 
         assert self.target.quiz is not None
-        return QuizSession(self.target.quiz, self.target.quiz_items, store=self.store,
-                           learner=self.learner, new_attempt=new_attempt)
-
+        return QuizSession(
+            self.target.quiz,
+            self.target.quiz_items,
+            store=self.store,
+            learner=self.learner,
+            new_attempt=new_attempt,
+        )

@@ -94,8 +94,14 @@ def resolve_target(target: Path | None) -> OpenTarget:
     if target is None:
         found = bundled_course()
         if found is None:
-            raise LoadError([Problem(Span("lessons", 1, 1),
-                                     f"the bundled course '{BUNDLED_COURSE}' was not found")])
+            raise LoadError(
+                [
+                    Problem(
+                        Span("lessons", 1, 1),
+                        f"the bundled course '{BUNDLED_COURSE}' was not found",
+                    )
+                ]
+            )
         target = found
     opened = open_target(target)
     if isinstance(opened, CourseTarget):
@@ -106,6 +112,10 @@ def resolve_target(target: Path | None) -> OpenTarget:
         if opened.course is not None:
             loaded = load_course_dir(Path(lesson.path).parent)
             lesson = loaded.lessons.get(lesson.id, lesson)
-        return OpenTarget(path=target, loaded=loaded, lesson=lesson,
-                          unavailable=broken_chapters(loaded) if loaded else {})
+        return OpenTarget(
+            path=target,
+            loaded=loaded,
+            lesson=lesson,
+            unavailable=broken_chapters(loaded) if loaded else {},
+        )
     return OpenTarget(path=target, quiz=opened.quiz, quiz_items=list(opened.items))

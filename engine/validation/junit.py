@@ -31,13 +31,16 @@ def _group(checks: list[Check]) -> dict[str, list[Check]]:
 def _testcase(report: FileReport, name: str, checks: list[Check]) -> tuple[ET.Element, str]:
     status = max((c.status for c in checks), key=_RANK.__getitem__)
     span = next((c.span for c in checks if c.span is not None), None)
-    case = ET.Element("testcase", {
-        "classname": _clean(report.path),
-        "name": _clean(name),
-        "file": _clean(report.path),
-        "line": str(span.line if span else 1),
-        "time": f"{sum(c.duration for c in checks):.3f}",
-    })
+    case = ET.Element(
+        "testcase",
+        {
+            "classname": _clean(report.path),
+            "name": _clean(name),
+            "file": _clean(report.path),
+            "line": str(span.line if span else 1),
+            "time": f"{sum(c.duration for c in checks):.3f}",
+        },
+    )
     if status in {"failed", "error"}:
         bad = [c for c in checks if c.is_problem]
         body: list[str] = []
@@ -47,8 +50,7 @@ def _testcase(report: FileReport, name: str, checks: list[Check]) -> tuple[ET.El
                 body.append(check.detail.rstrip("\n"))
         tag = "failure" if status == "failed" else "error"
         message = bad[0].message if len(bad) == 1 else f"{len(bad)} problems: {bad[0].message}"
-        element = ET.SubElement(case, tag, {"message": _clean(message),
-                                            "type": name.split(" ")[0]})
+        element = ET.SubElement(case, tag, {"message": _clean(message), "type": name.split(" ")[0]})
         element.text = _clean("\n".join(body))
     elif status == "skipped":
         ET.SubElement(case, "skipped", {"message": _clean(checks[0].message)})

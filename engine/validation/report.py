@@ -41,8 +41,11 @@ class Check:
     @classmethod
     def from_problem(cls, problem: Problem) -> Check:
         """A failed check for a loader problem; YAML and file problems count as "schema"."""
-        name = problem.check if problem.check not in {"yaml", "file", "schema", "crossref"} else (
-            "course" if problem.check == "crossref" else "schema")
+        name = (
+            problem.check
+            if problem.check not in {"yaml", "file", "schema", "crossref"}
+            else ("course" if problem.check == "crossref" else "schema")
+        )
         return cls(name=name, status="failed", message=problem.message, span=problem.span)
 
 

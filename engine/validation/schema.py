@@ -72,11 +72,16 @@ class _Checker:
         if loaded.course is not None:
             report.checks.append(Check("schema", "passed", span=loaded.course.span))
             if loaded.course.id != folder.resolve().name:
-                report.checks.append(Check(
-                    "course", "failed",
-                    f"id: the course id {loaded.course.id!r} differs from its folder's name "
-                    f"{folder.resolve().name!r}; lessons/<course-id>/ must be named after it "
-                    "(quiz refs name the course by its id)", loaded.course.span_of("id")))
+                report.checks.append(
+                    Check(
+                        "course",
+                        "failed",
+                        f"id: the course id {loaded.course.id!r} differs from its folder's name "
+                        f"{folder.resolve().name!r}; lessons/<course-id>/ must be named after it "
+                        "(quiz refs name the course by its id)",
+                        loaded.course.span_of("id"),
+                    )
+                )
         report.checks.extend(Check.from_problem(p) for p in by_file.pop(course_path, []))
         if loaded.course is not None and not any(c.name == "course" for c in report.checks):
             report.checks.append(Check("course", "passed", span=loaded.course.span))
@@ -125,11 +130,15 @@ class _Checker:
             if isinstance(item, QuestionBlock):
                 report.checks.extend(_question_checks([item]))
                 if item.verify is not None:
-                    report.checks.append(Check(
-                        f"verify {item.id}", "failed",
-                        "a question written in a quiz has no cells above it to check "
-                        "against; move it, with its verify, into a lesson and ref it",
-                        item.key_span("verify")))
+                    report.checks.append(
+                        Check(
+                            f"verify {item.id}",
+                            "failed",
+                            "a question written in a quiz has no cells above it to check "
+                            "against; move it, with its verify, into a lesson and ref it",
+                            item.key_span("verify"),
+                        )
+                    )
             else:
                 report.checks.append(_ref_check(item, catalog))
 
@@ -142,8 +151,13 @@ def _ref_check(item: QuestionRef, catalog: Catalog | None) -> Check:
     name = f"ref {item.ref}"
     span = item.span_of("ref")
     if catalog is None:
-        return Check(name, "failed", f"ref: cannot look up {item.ref!r}: no lessons/ folder "
-                     "beside the quiz's folder (pass --lessons DIR)", span)
+        return Check(
+            name,
+            "failed",
+            f"ref: cannot look up {item.ref!r}: no lessons/ folder "
+            "beside the quiz's folder (pass --lessons DIR)",
+            span,
+        )
     try:
         catalog.find_question(item)
     except LookupError as exc:

@@ -17,7 +17,7 @@ def check_line(report: FileReport, check: Check) -> str:
     name = check.name
     shown = check.message
     if label and shown.startswith(label):  # "skipped: cell 1: skipped: ..." says it twice
-        shown = shown[len(label):]
+        shown = shown[len(label) :]
     if name != "schema" and not name.startswith(("course", "ref ")) and not shown.startswith(name):
         shown = f"{name}: {shown}"
     return f"{where}: {label}{shown}"
@@ -37,11 +37,15 @@ def render_file(report: FileReport, *, verbose: bool = False) -> list[str]:
 
 def summary(report: ValidationReport) -> str:
     counts = report.counts
-    what = ", ".join([
-        _plural(counts.files, "file"), _plural(counts.lessons, "lesson"),
-        _plural(counts.cells, "cell"), _plural(counts.questions, "question"),
-        _plural(counts.verifications, "verification"),
-    ])
+    what = ", ".join(
+        [
+            _plural(counts.files, "file"),
+            _plural(counts.lessons, "lesson"),
+            _plural(counts.cells, "cell"),
+            _plural(counts.questions, "question"),
+            _plural(counts.verifications, "verification"),
+        ]
+    )
     bad = sum(not f.ok for f in report.files)
     if report.problems:
         result = f"{_plural(report.problems, 'problem')} in {_plural(bad, 'file')}"

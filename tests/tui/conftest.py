@@ -38,18 +38,21 @@ def kernels() -> FakeKernelFactory:
     return FakeKernelFactory()
 
 
-
-
 @pytest.fixture
-def make_app(store: SqliteStore,
-             kernels: FakeKernelFactory) -> Iterator[Callable[..., LectioApp]]:
+def make_app(store: SqliteStore, kernels: FakeKernelFactory) -> Iterator[Callable[..., LectioApp]]:
     """``make_app(target=COURSE, lang=None)``: the app over the fake kernel and a fresh store."""
     apps: list[LectioApp] = []
 
-    def make(target: Path | None = COURSE, *, lang: str | None = None,
-             kernel_factory: object = None) -> LectioApp:
-        study = Study(resolve_target(target), store, learner="tester", lang_override=lang,
-                      kernel_factory=kernel_factory or kernels)  # type: ignore[arg-type]
+    def make(
+        target: Path | None = COURSE, *, lang: str | None = None, kernel_factory: object = None
+    ) -> LectioApp:
+        study = Study(
+            resolve_target(target),
+            store,
+            learner="tester",
+            lang_override=lang,
+            kernel_factory=kernel_factory or kernels,
+        )  # type: ignore[arg-type]
         app = LectioApp(study)
         app.animation_level = "none"  # deterministic snapshots (the menu slides in)
         apps.append(app)

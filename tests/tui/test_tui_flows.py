@@ -61,8 +61,10 @@ async def test_course_map_lists_chapters_and_starts(make_app: MakeApp) -> None:
         screen = app.screen
         assert isinstance(screen, CourseMapScreen)
         chapters = screen.query_one("#chapters")
-        prompts = [str(chapters.get_option_at_index(i).prompt)  # type: ignore[attr-defined]
-                   for i in range(chapters.option_count)]  # type: ignore[attr-defined]
+        prompts = [
+            str(chapters.get_option_at_index(i).prompt)  # type: ignore[attr-defined]
+            for i in range(chapters.option_count)
+        ]  # type: ignore[attr-defined]
         assert prompts[0].startswith("Section 1 · Basics")
         assert "Chapter 1  First steps" in prompts[1]
         assert "Chapter 2  Gradients" in prompts[2]
@@ -75,8 +77,9 @@ async def test_course_map_lists_chapters_and_starts(make_app: MakeApp) -> None:
         assert "Section 1 · Chapter 1" in str(app.screen.query_one(".lesson--chapter").render())
 
 
-async def test_run_cell_streams_output_and_records(make_app: MakeApp, store: SqliteStore,
-                                                   kernels: FakeKernelFactory) -> None:
+async def test_run_cell_streams_output_and_records(
+    make_app: MakeApp, store: SqliteStore, kernels: FakeKernelFactory
+) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
@@ -94,8 +97,9 @@ async def test_run_cell_streams_output_and_records(make_app: MakeApp, store: Sql
         assert kernels.kernels[0].executed == ['x = 2\nprint("x is", x)\n']
 
 
-async def test_edit_runs_the_edited_code_and_reset_restores(make_app: MakeApp,
-                                                            kernels: FakeKernelFactory) -> None:
+async def test_edit_runs_the_edited_code_and_reset_restores(
+    make_app: MakeApp, kernels: FakeKernelFactory
+) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
@@ -124,14 +128,14 @@ async def test_edit_runs_the_edited_code_and_reset_restores(make_app: MakeApp,
         assert code.code == code.block.code
 
 
-async def test_answer_wrong_then_right_with_hints(make_app: MakeApp,
-                                                  store: SqliteStore) -> None:
+async def test_answer_wrong_then_right_with_hints(make_app: MakeApp, store: SqliteStore) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
         question = screen.query_one(Question)
         assert "Select the correct answer" in str(
-            question.query_one(".question--instruction").render())
+            question.query_one(".question--instruction").render()
+        )
         # hints, one at a time
         question.query_one("RadioSet").focus()
         await pilot.press("h")
@@ -142,7 +146,8 @@ async def test_answer_wrong_then_right_with_hints(make_app: MakeApp,
         await pilot.press("h")
         await pilot.pause()
         assert "Hint 2 of 2: The value of x is 2." in text_of(
-            question.query_one(".question--hints", Static))
+            question.query_one(".question--hints", Static)
+        )
         assert question.query_one("#hint").disabled
         # wrong: "x is x" (original index 1)
         question.query_one("#choice-1", RadioButton).value = True
@@ -175,8 +180,7 @@ async def test_multiple_choice_uses_checkboxes(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot, "gradients")
         question = screen.query_one(Question)
-        assert "Select all that apply" in str(
-            question.query_one(".question--instruction").render())
+        assert "Select all that apply" in str(question.query_one(".question--instruction").render())
         question.query_one("#choice-0").value = True  # type: ignore[attr-defined]
         question.query_one("#choice-0").focus()
         await pilot.press("c")
@@ -262,7 +266,8 @@ async def test_resume_where_the_learner_stopped(make_app: MakeApp) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Continue ▶ Section 1 · Chapter 2 · Gradients" in str(
-            again.screen.query_one("#continue").label)  # type: ignore[attr-defined]
+            again.screen.query_one("#continue").label
+        )  # type: ignore[attr-defined]
         await pilot.press("c")
         await settle(pilot)
         resumed = again.screen
@@ -290,8 +295,9 @@ async def test_graph_drawn_from_the_kernel(make_app: MakeApp) -> None:
         assert "tensor(5." in text_of(cell(screen).query_one(".code-cell--output", Static))
 
 
-async def test_crash_shows_on_the_cell_and_kernel_comes_back(make_app: MakeApp,
-                                                             kernels: FakeKernelFactory) -> None:
+async def test_crash_shows_on_the_cell_and_kernel_comes_back(
+    make_app: MakeApp, kernels: FakeKernelFactory
+) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
@@ -364,12 +370,14 @@ async def test_portuguese_interface(make_app: MakeApp) -> None:
         assert "Seção 1 · Capítulo 1" in str(screen.query_one(".lesson--chapter").render())
         question = screen.query_one(Question)
         assert "Selecione a resposta correta" in str(
-            question.query_one(".question--instruction").render())
+            question.query_one(".question--instruction").render()
+        )
         feedback = screen.query_one(ChapterFeedback)
         assert "Tudo estava claro?" in str(feedback.query_one(".feedback--question").render())
         assert "Como podemos melhorá-lo?" in str(feedback.query_one(".feedback--improve").render())
         assert "Obrigado pelo seu feedback!" in str(
-            feedback.query_one(".feedback--thanks").render())
+            feedback.query_one(".feedback--thanks").render()
+        )
         cell(screen).focus()
         await pilot.pause()
         descriptions = {b.binding.description for b in screen.active_bindings.values()}
@@ -392,8 +400,17 @@ async def test_help_theme_and_palette(make_app: MakeApp) -> None:
         await pilot.pause()
         assert not app.current_theme.dark
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for command in ("Run", "Run all above", "Edit", "Copy", "Restart kernel",
-                        "Next chapter", "Previous chapter", "Chapters", "Light/dark"):
+        for command in (
+            "Run",
+            "Run all above",
+            "Edit",
+            "Copy",
+            "Restart kernel",
+            "Next chapter",
+            "Previous chapter",
+            "Chapters",
+            "Light/dark",
+        ):
             assert command in titles  # also those the footer leaves out for room
         assert "Interrupt" not in titles  # only while the kernel is busy
 
@@ -412,8 +429,9 @@ async def test_copy_puts_the_code_on_the_clipboard(make_app: MakeApp) -> None:
 async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
     """The real kernel subprocess, end to end through the TUI (no fake)."""
     lesson = tmp_path / "tiny.yaml"
-    lesson.write_text("id: tiny\ntitle: Tiny\nrequires: []\nblocks:\n"
-                      "  - code: |\n      print(6 * 7)\n")
+    lesson.write_text(
+        "id: tiny\ntitle: Tiny\nrequires: []\nblocks:\n  - code: |\n      print(6 * 7)\n"
+    )
     store = SqliteStore(tmp_path / "db.sqlite")
     from engine.tui.study import Study
     from engine.tui.target import resolve_target
@@ -463,8 +481,9 @@ async def test_mouse_clicks_a_cell_action(make_app: MakeApp, kernels: FakeKernel
         assert kernels.kernels[0].executed
 
 
-async def test_restart_kernel_clears_the_cells(make_app: MakeApp,
-                                               kernels: FakeKernelFactory) -> None:
+async def test_restart_kernel_clears_the_cells(
+    make_app: MakeApp, kernels: FakeKernelFactory
+) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
@@ -506,17 +525,20 @@ print("torch" in sys.modules)
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
 async def test_an_expected_exception_is_not_a_failure(make_app: MakeApp, tmp_path: Path) -> None:
     lesson = tmp_path / "raises.yaml"
-    lesson.write_text("id: raises\ntitle: Raises\nblocks:\n"
-                      "  - code: |\n      raise ZeroDivisionError\n"
-                      "    expect: {raises: ZeroDivisionError}\n"
-                      "  - code: |\n      raise ZeroDivisionError\n")
+    lesson.write_text(
+        "id: raises\ntitle: Raises\nblocks:\n"
+        "  - code: |\n      raise ZeroDivisionError\n"
+        "    expect: {raises: ZeroDivisionError}\n"
+        "  - code: |\n      raise ZeroDivisionError\n"
+    )
     app = make_app(lesson)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -528,16 +550,20 @@ async def test_an_expected_exception_is_not_a_failure(make_app: MakeApp, tmp_pat
         await settle(pilot)
         assert expected.has_class("-ok") and not expected.has_class("-error")
         assert "ZeroDivisionError raised, as the lesson expects" in str(
-            expected.query_one(".code-cell--status").render())
+            expected.query_one(".code-cell--status").render()
+        )
         assert unexpected.has_class("-error")
 
 
-async def test_responsive_while_a_cell_runs_and_later_runs_wait(make_app: MakeApp,
-                                                                 tmp_path: Path) -> None:
+async def test_responsive_while_a_cell_runs_and_later_runs_wait(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     lesson = tmp_path / "slow.yaml"
-    lesson.write_text("id: slow\ntitle: Slow\nblocks:\n"
-                      "  - code: |\n      time.sleep(5)\n"
-                      "  - code: |\n      print('x is', 2)\n")
+    lesson.write_text(
+        "id: slow\ntitle: Slow\nblocks:\n"
+        "  - code: |\n      time.sleep(5)\n"
+        "  - code: |\n      print('x is', 2)\n"
+    )
     factory = FakeKernelFactory(outputs={"print": "x is 2\n"})
     app = make_app(lesson, kernel_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
@@ -566,8 +592,9 @@ async def test_responsive_while_a_cell_runs_and_later_runs_wait(make_app: MakeAp
         assert text_of(fast.query_one(".code-cell--output", Static)) == "x is 2"
 
 
-async def test_course_map_drawn_from_the_outline_then_loaded(store: SqliteStore,
-                                                             kernels: FakeKernelFactory) -> None:
+async def test_course_map_drawn_from_the_outline_then_loaded(
+    store: SqliteStore, kernels: FakeKernelFactory
+) -> None:
     """The first frame is the course map from the outline (no validated load yet, real titles
     and progress); a chapter picked before the full load ends opens when it ends."""
     import threading
@@ -583,8 +610,9 @@ async def test_course_map_drawn_from_the_outline_then_loaded(store: SqliteStore,
 
     from engine.store.records import LessonProgress
 
-    store.save_progress(LessonProgress("tester", "tui-course", "first-steps", position=3,
-                                       done=True, updated=1.0))
+    store.save_progress(
+        LessonProgress("tester", "tui-course", "first-steps", position=3, done=True, updated=1.0)
+    )
     outline = preview_target(COURSE)
     assert outline is not None
     preview = Study(outline, store, learner="tester", kernel_factory=kernels)
@@ -621,8 +649,10 @@ class RefusingStore(SqliteStore):
         from engine.store import StoreError
 
         if self.refuse:
-            raise StoreError(f"{self.path}: cannot write: attempt to write a readonly database; "
-                             "this was not saved")
+            raise StoreError(
+                f"{self.path}: cannot write: attempt to write a readonly database; "
+                "this was not saved"
+            )
 
     def add_attempt(self, attempt: Any) -> Any:
         self._refused()
@@ -637,14 +667,14 @@ class RefusingStore(SqliteStore):
         return super().save_progress(progress)
 
 
-async def test_a_refused_write_is_a_notification(tmp_path: Path,
-                                                 kernels: FakeKernelFactory) -> None:
+async def test_a_refused_write_is_a_notification(
+    tmp_path: Path, kernels: FakeKernelFactory
+) -> None:
     from engine.tui.study import Study
     from engine.tui.target import resolve_target
 
     store = RefusingStore(tmp_path / "db")
-    app = LectioApp(Study(resolve_target(COURSE), store, learner="tester",
-                          kernel_factory=kernels))
+    app = LectioApp(Study(resolve_target(COURSE), store, learner="tester", kernel_factory=kernels))
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_lesson(pilot)
@@ -658,8 +688,13 @@ async def test_a_refused_write_is_a_notification(tmp_path: Path,
             await pilot.press("j", "j")  # moving saves the position: refused too, quietly
             await pilot.pause()
             shown = [(n.title, n.message) for n in app._notifications]
-            assert shown == [("Not saved", f"{store.path}: cannot write: attempt to write a "
-                              "readonly database; this was not saved")]
+            assert shown == [
+                (
+                    "Not saved",
+                    f"{store.path}: cannot write: attempt to write a "
+                    "readonly database; this was not saved",
+                )
+            ]
             assert app.is_running and app.screen is screen
             assert not question.has_class("-checked")  # nothing graded that was not recorded
             store.refuse = False
@@ -674,8 +709,9 @@ async def test_a_refused_write_is_a_notification(tmp_path: Path,
         store.close()
 
 
-async def test_a_failing_worker_is_a_notification(make_app: MakeApp,
-                                                  kernels: FakeKernelFactory) -> None:
+async def test_a_failing_worker_is_a_notification(
+    make_app: MakeApp, kernels: FakeKernelFactory
+) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_lesson(pilot)
@@ -690,8 +726,10 @@ async def test_a_failing_worker_is_a_notification(make_app: MakeApp,
             if app._notifications:
                 break
         shown = [(n.title, n.message) for n in app._notifications]
-        assert ("Something went wrong (this is a bug in lectio)",
-                "RuntimeError: the kernel package is broken") in shown
+        assert (
+            "Something went wrong (this is a bug in lectio)",
+            "RuntimeError: the kernel package is broken",
+        ) in shown
         assert app.is_running and app.screen is screen
 
 
@@ -713,7 +751,8 @@ async def test_a_store_that_cannot_be_opened_ends_the_app_with_one_line() -> Non
 
 
 async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
-        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The blocks after the first frame are mounted a few at a time by a worker: j moves
     meanwhile, and the resume at the end does not take the learner back."""
     from engine.tui.screens import lesson as lesson_screen
@@ -760,7 +799,8 @@ async def test_escape_on_a_code_cell_goes_back_to_the_course(make_app: MakeApp) 
 
 
 async def test_a_missing_required_module_is_said_once_and_cells_are_skipped(
-        make_app: MakeApp) -> None:
+    make_app: MakeApp,
+) -> None:
     needs = Path(__file__).parents[1] / "data" / "plain" / "needs-module.yaml"
     kernels = FakeKernelFactory(not_installed=frozenset({"nosuchmodule_lectio"}))
     app = make_app(needs, kernel_factory=kernels)
@@ -768,8 +808,10 @@ async def test_a_missing_required_module_is_said_once_and_cells_are_skipped(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LessonScreen)
-        reason = ("This lesson needs the module nosuchmodule_lectio, which is not installed: "
-                  "pip install nosuchmodule_lectio")
+        reason = (
+            "This lesson needs the module nosuchmodule_lectio, which is not installed: "
+            "pip install nosuchmodule_lectio"
+        )
         assert [n.message for n in app._notifications].count(reason) == 1
         code = cell(screen)
         code.focus()
@@ -784,8 +826,9 @@ async def test_a_missing_required_module_is_said_once_and_cells_are_skipped(
         assert [n.message for n in app._notifications].count(reason) == 1  # once per lesson
 
 
-async def test_a_broken_chapter_is_unavailable_and_says_why(make_app: MakeApp,
-                                                            tmp_path: Path) -> None:
+async def test_a_broken_chapter_is_unavailable_and_says_why(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     """One chapter's file has a schema error: the course still opens, that chapter is marked
     unavailable, and picking it shows the located problem instead of opening it."""
     import shutil
@@ -817,8 +860,9 @@ async def test_a_broken_chapter_is_unavailable_and_says_why(make_app: MakeApp,
         assert str(menu.get_option("gradients").prompt).startswith("✗")  # type: ignore[attr-defined]
 
 
-async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(make_app: MakeApp,
-                                                                       tmp_path: Path) -> None:
+async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     """In the 44-column chapter menu a long title's second line starts under the title, not
     under the mark at the left edge."""
     import shutil

@@ -27,8 +27,9 @@ MakeApp = Callable[..., LectioApp]
 Compare = Callable[..., bool]
 
 
-def opening(lesson_id: str, then: Callable[[Pilot[Any], LessonScreen], Awaitable[None]] | None
-            = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def opening(
+    lesson_id: str, then: Callable[[Pilot[Any], LessonScreen], Awaitable[None]] | None = None
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """A run_before that opens ``lesson_id`` from the course map, then does ``then``."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -50,8 +51,7 @@ def test_course_map(snap_compare: Compare, make_app: MakeApp) -> None:
 
 
 def test_lesson_top(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("first-steps"))
+    assert snap_compare(make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps"))
 
 
 async def _run_and_answer_wrong(pilot: Pilot[Any], screen: LessonScreen) -> None:
@@ -67,8 +67,11 @@ async def _run_and_answer_wrong(pilot: Pilot[Any], screen: LessonScreen) -> None
 
 
 def test_lesson_cell_output_and_wrong_answer(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("first-steps", _run_and_answer_wrong))
+    assert snap_compare(
+        make_app(COURSE),
+        terminal_size=SIZE,
+        run_before=opening("first-steps", _run_and_answer_wrong),
+    )
 
 
 async def _edit(pilot: Pilot[Any], screen: LessonScreen) -> None:
@@ -79,8 +82,9 @@ async def _edit(pilot: Pilot[Any], screen: LessonScreen) -> None:
 
 
 def test_lesson_cell_editing(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("first-steps", _edit))
+    assert snap_compare(
+        make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps", _edit)
+    )
 
 
 async def _draw(pilot: Pilot[Any], screen: LessonScreen) -> None:
@@ -92,8 +96,9 @@ async def _draw(pilot: Pilot[Any], screen: LessonScreen) -> None:
 
 
 def test_lesson_graph(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("gradients", _draw))
+    assert snap_compare(
+        make_app(COURSE), terminal_size=SIZE, run_before=opening("gradients", _draw)
+    )
 
 
 async def _chapter_end(pilot: Pilot[Any], screen: LessonScreen) -> None:
@@ -106,8 +111,9 @@ async def _chapter_end(pilot: Pilot[Any], screen: LessonScreen) -> None:
 
 
 def test_lesson_chapter_end_after_feedback(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("first-steps", _chapter_end))
+    assert snap_compare(
+        make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps", _chapter_end)
+    )
 
 
 async def _menu(pilot: Pilot[Any], screen: LessonScreen) -> None:
@@ -117,8 +123,9 @@ async def _menu(pilot: Pilot[Any], screen: LessonScreen) -> None:
 
 
 def test_lesson_chapter_menu(snap_compare: Compare, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("gradients", _menu))
+    assert snap_compare(
+        make_app(COURSE), terminal_size=SIZE, run_before=opening("gradients", _menu)
+    )
 
 
 def test_lesson_portuguese_light(snap_compare: Compare, make_app: MakeApp) -> None:
@@ -126,16 +133,18 @@ def test_lesson_portuguese_light(snap_compare: Compare, make_app: MakeApp) -> No
         await pilot.press("ctrl+t")
         screen.query_one(Question).scroll_visible(top=True, animate=False)
 
-    assert snap_compare(make_app(COURSE, lang="pt"), terminal_size=SIZE,
-                        run_before=opening("first-steps", light))
+    assert snap_compare(
+        make_app(COURSE, lang="pt"), terminal_size=SIZE, run_before=opening("first-steps", light)
+    )
 
 
 def test_help(snap_compare: Compare, make_app: MakeApp) -> None:
     async def help_screen(pilot: Pilot[Any], screen: LessonScreen) -> None:
         await pilot.press("f1")
 
-    assert snap_compare(make_app(COURSE), terminal_size=SIZE,
-                        run_before=opening("first-steps", help_screen))
+    assert snap_compare(
+        make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps", help_screen)
+    )
 
 
 def test_quiz_question(snap_compare: Compare, make_app: MakeApp) -> None:

@@ -37,6 +37,7 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not any(w.is_running for w in pilot.app.workers) and getattr(screen, "loaded", True):
             break
 
+
 GRAPH_OF_Y = AutogradGraph(
     nodes=[
         GraphNode(0, "y", "tensor", "tensor(5., grad_fn=<AddBackward0>)"),
@@ -50,17 +51,25 @@ GRAPH_OF_Y = AutogradGraph(
 
 
 class FakeKernel:
-    def __init__(self, *, on_state: Callable[[KernelState], None] | None = None,
-                 outputs: dict[str, str] | None = None,
-                 not_installed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        *,
+        on_state: Callable[[KernelState], None] | None = None,
+        outputs: dict[str, str] | None = None,
+        not_installed: frozenset[str] = frozenset(),
+    ) -> None:
         self.not_installed = not_installed
         self.state = KernelState.DEAD
         self.generation = 0
         self.on_state = on_state
-        self.outputs = outputs if outputs is not None else {
-            'print("x is", x)': "x is 2\n",
-            "print(y)": "tensor(5., grad_fn=<AddBackward0>)\n",
-        }
+        self.outputs = (
+            outputs
+            if outputs is not None
+            else {
+                'print("x is", x)': "x is 2\n",
+                "print(y)": "tensor(5., grad_fn=<AddBackward0>)\n",
+            }
+        )
         self.executed: list[str] = []
         self.release = threading.Event()
         self.release.set()
@@ -77,9 +86,14 @@ class FakeKernel:
             self._set(KernelState.STARTING)
             self._set(KernelState.READY)
 
-    def execute(self, code: str, *, timeout: float = 30.0,
-                on_output: Callable[[str], None] | None = None,
-                filename: str = "<cell>") -> CellResult:
+    def execute(
+        self,
+        code: str,
+        *,
+        timeout: float = 30.0,
+        on_output: Callable[[str], None] | None = None,
+        filename: str = "<cell>",
+    ) -> CellResult:
         self.start()
         self._set(KernelState.BUSY)
         self.executed.append(code)
@@ -88,15 +102,20 @@ class FakeKernel:
                 self.release.wait(10)
             if "os._exit" in code:
                 self._set(KernelState.DEAD)
-                return CellResult(CellStatus.CRASHED, duration=0.01,
-                                  detail="the kernel exited with status 3")
+                return CellResult(
+                    CellStatus.CRASHED, duration=0.01, detail="the kernel exited with status 3"
+                )
             out = next((text for key, text in self.outputs.items() if key in code), "")
             if out and on_output is not None:
                 on_output(out)
             if "raise" in code:
-                error = CellError("ZeroDivisionError", "division by zero",
-                                  f'  File "{filename}", line 1, in <module>\n'
-                                  "ZeroDivisionError: division by zero\n", 1)
+                error = CellError(
+                    "ZeroDivisionError",
+                    "division by zero",
+                    f'  File "{filename}", line 1, in <module>\n'
+                    "ZeroDivisionError: division by zero\n",
+                    1,
+                )
                 return CellResult(CellStatus.ERROR, stdout=out, error=error, duration=0.01)
             return CellResult(CellStatus.OK, stdout=out, duration=0.01)
         finally:

@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 def _shown(study: Study) -> tuple[object, ...]:
     """What the map shows of a course (to tell whether a new load changes it)."""
     course = study.course
-    chapters = tuple((c.lesson_id, c.title, c.section, c.section_title, c.number, c.available)
-                     for c in study.chapters)
+    chapters = tuple(
+        (c.lesson_id, c.title, c.section, c.section_title, c.number, c.available)
+        for c in study.chapters
+    )
     return (course.title, course.description) if course else (), chapters, study.lang_for()
 
 
@@ -75,13 +77,17 @@ class CourseMapScreen(Screen[None]):
 
                     yield MarkdownText(course.description, id="description")
             with Horizontal(id="progress-row"):
-                yield ProgressBar(total=max(progress.total, 1), show_eta=False,
-                                  id="course-progress")
-                yield Label(t("course.progress", self.lang, done=progress.done,
-                              total=progress.total), classes="course--progress")
+                yield ProgressBar(
+                    total=max(progress.total, 1), show_eta=False, id="course-progress"
+                )
+                yield Label(
+                    t("course.progress", self.lang, done=progress.done, total=progress.total),
+                    classes="course--progress",
+                )
             yield Button(self._continue_label(progress), id="continue", variant="primary")
-        yield ChapterList(self.study.chapters, statuses, lang=self.lang,
-                          current=None, id="chapters")
+        yield ChapterList(
+            self.study.chapters, statuses, lang=self.lang, current=None, id="chapters"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -118,11 +124,19 @@ class CourseMapScreen(Screen[None]):
     def _continue_label(self, progress: CourseProgress) -> Text:
         lesson_id = self._resume_id(progress)
         chapter = self.study.chapter(lesson_id) if lesson_id else None
-        label = Text(t("course.continue" if progress.started else "course.start", self.lang)
-                     + " ▶ ")
+        label = Text(
+            t("course.continue" if progress.started else "course.start", self.lang) + " ▶ "
+        )
         if chapter is not None:
-            label.append(t("course.section_chapter", self.lang, section=chapter.section,
-                           chapter=chapter.number) + " · ")
+            label.append(
+                t(
+                    "course.section_chapter",
+                    self.lang,
+                    section=chapter.section,
+                    chapter=chapter.number,
+                )
+                + " · "
+            )
             label.append_text(inline_markdown(chapter.title))
         return label
 
@@ -130,7 +144,6 @@ class CourseMapScreen(Screen[None]):
         lesson_id = self._resume_id(self.study.course_progress())
         if lesson_id is not None:
             self._open(lesson_id)
-
 
     @on(Button.Pressed, "#continue")
     def _continue_pressed(self) -> None:

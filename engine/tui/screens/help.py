@@ -16,36 +16,48 @@ from engine.i18n import t
 from engine.tui.keys import localize_bindings
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("help.section.everywhere", [
-        ("tab / shift+tab", "help.key.focus"),
-        ("enter / space", "help.key.activate"),
-        ("ctrl+t", "app.theme"),
-        ("ctrl+p", "help.key.palette"),
-        ("f1 / ?", "app.help"),
-        ("ctrl+q", "app.quit"),
-    ]),
-    ("help.section.lesson", [
-        ("j / k", "help.key.blocks"),
-        ("m", "lesson.menu"),
-        ("n / p", "help.key.chapters"),
-        ("i", "kernel.interrupt"),
-        ("ctrl+r", "kernel.restart"),
-        ("escape", "app.back"),
-    ]),
-    ("help.section.cell", [
-        ("r", "cell.run"),
-        ("a", "cell.run_above"),
-        ("e / escape", "help.key.edit"),
-        ("o", "cell.reset"),
-        ("y", "cell.copy"),
-        ("g", "graph.draw"),
-    ]),
-    ("help.section.question", [
-        ("c", "question.check"),
-        ("h", "question.hint"),
-        ("t", "question.retry"),
-        ("n", "quiz.next"),
-    ]),
+    (
+        "help.section.everywhere",
+        [
+            ("tab / shift+tab", "help.key.focus"),
+            ("enter / space", "help.key.activate"),
+            ("ctrl+t", "app.theme"),
+            ("ctrl+p", "help.key.palette"),
+            ("f1 / ?", "app.help"),
+            ("ctrl+q", "app.quit"),
+        ],
+    ),
+    (
+        "help.section.lesson",
+        [
+            ("j / k", "help.key.blocks"),
+            ("m", "lesson.menu"),
+            ("n / p", "help.key.chapters"),
+            ("i", "kernel.interrupt"),
+            ("ctrl+r", "kernel.restart"),
+            ("escape", "app.back"),
+        ],
+    ),
+    (
+        "help.section.cell",
+        [
+            ("r", "cell.run"),
+            ("a", "cell.run_above"),
+            ("e / escape", "help.key.edit"),
+            ("o", "cell.reset"),
+            ("y", "cell.copy"),
+            ("g", "graph.draw"),
+        ],
+    ),
+    (
+        "help.section.question",
+        [
+            ("c", "question.check"),
+            ("h", "question.hint"),
+            ("t", "question.retry"),
+            ("n", "quiz.next"),
+        ],
+    ),
 ]
 """Keys by where they work, in the order a learner meets them; texts are i18n keys."""
 

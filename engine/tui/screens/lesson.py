@@ -134,8 +134,9 @@ class LessonScreen(Screen[None]):
             self.text = text
 
     class CellsFinished(Message):
-        def __init__(self, results: list[tuple[int, CellResult]], requested: int,
-                     failure: str | None = None) -> None:
+        def __init__(
+            self, results: list[tuple[int, CellResult]], requested: int, failure: str | None = None
+        ) -> None:
             super().__init__()
             self.results = results
             self.requested = requested
@@ -176,9 +177,16 @@ class LessonScreen(Screen[None]):
                     yield Label(line, classes="lesson--course")
                 chapter_line = Text()
                 if self.chapter is not None:
-                    chapter_line.append(t("course.section_chapter", self.lang,
-                                          section=self.chapter.section,
-                                          chapter=self.chapter.number) + "  ", style="dim")
+                    chapter_line.append(
+                        t(
+                            "course.section_chapter",
+                            self.lang,
+                            section=self.chapter.section,
+                            chapter=self.chapter.number,
+                        )
+                        + "  ",
+                        style="dim",
+                    )
                 chapter_line.append_text(inline_markdown(self.lesson.title))
                 yield Label(chapter_line, classes="lesson--chapter")
             yield KernelStatus(lang=self.lang, id="kernel")
@@ -187,8 +195,14 @@ class LessonScreen(Screen[None]):
         with Vertical(id="menu"):
             yield Label(t("lesson.menu", self.lang), classes="menu--title")
             if self.study.chapters:
-                yield ChapterList(self.study.chapters, self._statuses(), lang=self.lang,
-                                  current=self.lesson.id, status_text=False, id="chapters")
+                yield ChapterList(
+                    self.study.chapters,
+                    self._statuses(),
+                    lang=self.lang,
+                    current=self.lesson.id,
+                    status_text=False,
+                    id="chapters",
+                )
         with VerticalScroll(id="blocks"):
             yield from self._blocks()
             yield from self._chapter_end()
@@ -224,21 +238,33 @@ class LessonScreen(Screen[None]):
             if block.hidden:
                 return None
             cell = self.session.cell(index)
-            return CodeCell(block, block_index=index, number=self._cell_numbers[index],
-                            lang=self.lang, code=cell.code, result=cell.result)
+            return CodeCell(
+                block,
+                block_index=index,
+                number=self._cell_numbers[index],
+                lang=self.lang,
+                code=cell.code,
+                result=cell.result,
+            )
         if isinstance(block, GraphBlock):
             return GraphView(block, block_index=index, lang=self.lang)
         assert isinstance(block, QuestionBlock)
         view = self.session.question(index)
-        return Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
-                        lang=self.lang, block_index=index, hint_count=len(block.hints),
-                        title=t("question.title", self.lang), id=f"question-{block.id}")
+        return Question(
+            prompt=view.prompt,
+            multiple=view.multiple,
+            choices=view.choices,
+            lang=self.lang,
+            block_index=index,
+            hint_count=len(block.hints),
+            title=t("question.title", self.lang),
+            id=f"question-{block.id}",
+        )
 
     def _load_rest(self) -> None:
         # A worker (its own task), so the screen's message queue, which handles the keys
         # bubbling up from the focused block, is never held while the blocks are mounted.
-        self.run_worker(self._mount_rest(), name="mount-rest", group="mount",
-                        exit_on_error=False)
+        self.run_worker(self._mount_rest(), name="mount-rest", group="mount", exit_on_error=False)
 
     async def _mount_rest(self) -> None:
         """Mount the blocks outside the first window, a few at a time so keys are handled in
@@ -250,11 +276,14 @@ class LessonScreen(Screen[None]):
         end = self.query_one(ChapterEnd)
         first = composed[0] if composed else end
         before = [w for i in range(window.start) if (w := self._make_block(i)) is not None]
-        after = [w for i in range(window.stop, len(self.lesson.blocks))
-                 if (w := self._make_block(i)) is not None]
+        after = [
+            w
+            for i in range(window.stop, len(self.lesson.blocks))
+            if (w := self._make_block(i)) is not None
+        ]
         # Below the window first: it does not move what the learner sees.
         for start in range(0, len(after), MOUNT_CHUNK):
-            chunk = after[start:start + MOUNT_CHUNK]
+            chunk = after[start : start + MOUNT_CHUNK]
             await container.mount_all(chunk, before=end)
             self._restore_questions(chunk)
             await asyncio.sleep(MOUNT_PAUSE)
@@ -277,10 +306,19 @@ class LessonScreen(Screen[None]):
             with Horizontal(classes="chapter-end--nav"):
                 previous = self.study.neighbour(self.lesson.id, -1)
                 following = self.study.neighbour(self.lesson.id, +1)
-                yield Button("← " + t("lesson.previous", self.lang), id="previous-chapter",
-                             disabled=previous is None, compact=True)
-                yield Button(t("lesson.next", self.lang) + " →", id="next-chapter",
-                             disabled=following is None, variant="primary", compact=True)
+                yield Button(
+                    "← " + t("lesson.previous", self.lang),
+                    id="previous-chapter",
+                    disabled=previous is None,
+                    compact=True,
+                )
+                yield Button(
+                    t("lesson.next", self.lang) + " →",
+                    id="next-chapter",
+                    disabled=following is None,
+                    variant="primary",
+                    compact=True,
+                )
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
@@ -298,8 +336,9 @@ class LessonScreen(Screen[None]):
         """Scroll to where the learner stopped and focus that block (or, if they moved while
         the chapter was being mounted, keep the block they moved to in view)."""
         if self._moved is not None:
-            self.query_one("#blocks", VerticalScroll).scroll_to_widget(self._moved, top=True,
-                                                                       animate=False)
+            self.query_one("#blocks", VerticalScroll).scroll_to_widget(
+                self._moved, top=True, animate=False
+            )
             return
         position = self.session.position
         target: Widget | None
@@ -307,14 +346,16 @@ class LessonScreen(Screen[None]):
             target = self.query_one(ChapterEnd)
         else:
             # A hidden cell has no widget: the next shown block stands for it.
-            target = next((w for w in self._blocks_list()
-                           if getattr(w, "block_index", -1) >= position), None)
+            target = next(
+                (w for w in self._blocks_list() if getattr(w, "block_index", -1) >= position), None
+            )
         if target is None:
             self.query_one("#blocks", VerticalScroll).focus()
             return
         if position:
-            self.query_one("#blocks", VerticalScroll).scroll_to_widget(target, top=True,
-                                                                       animate=False)
+            self.query_one("#blocks", VerticalScroll).scroll_to_widget(
+                target, top=True, animate=False
+            )
         self._set_current(target)
         self._focus_block(target)
 
@@ -364,8 +405,9 @@ class LessonScreen(Screen[None]):
             missing = self.session.missing_modules()  # blocks until the kernel answers
             if missing:
                 self._told_missing = True
-                self.app.call_from_thread(self.notify, missing_reason(missing, self.lang),
-                                          severity="warning", timeout=20)
+                self.app.call_from_thread(
+                    self.notify, missing_reason(missing, self.lang), severity="warning", timeout=20
+                )
 
     def _on_kernel_state(self, state: KernelState) -> None:
         """Called from kernel threads: hand over to the event loop."""
@@ -475,8 +517,9 @@ class LessonScreen(Screen[None]):
             requested.finish(CellResult(CellStatus.ERROR, detail=event.failure))
         elif requested is not None and requested.running:
             requested.running = False
-            requested.finish(self.session.cell(event.requested).result
-                             or CellResult(CellStatus.SKIPPED))
+            requested.finish(
+                self.session.cell(event.requested).result or CellResult(CellStatus.SKIPPED)
+            )
         if any(result.status is CellStatus.CRASHED for _, result in event.results):
             # The failure stays on the crashed cell; bring a fresh kernel back at once.
             self._start_kernel()
@@ -504,8 +547,11 @@ class LessonScreen(Screen[None]):
         then it is drawn only if they all ran already)."""
         with self._kernel_lock:
             if only_if_ran:
-                above = [i for i, b in enumerate(self.lesson.blocks[: view.block_index])
-                         if isinstance(b, CodeBlock)]
+                above = [
+                    i
+                    for i, b in enumerate(self.lesson.blocks[: view.block_index])
+                    if isinstance(b, CodeBlock)
+                ]
                 if not all(self.session.ran(i) for i in above):
                     return
                 self.app.call_from_thread(view.drawing)
@@ -548,8 +594,9 @@ class LessonScreen(Screen[None]):
     def _feedback(self, event: ChapterFeedback.Submitted) -> None:
         event.stop()
         with saving(self, self.lang):
-            self.session.submit_feedback(event.clear, event.comment,
-                                         block_index=len(self.lesson.blocks))
+            self.session.submit_feedback(
+                event.clear, event.comment, block_index=len(self.lesson.blocks)
+            )
         following = self.query_one("#next-chapter", Button)
         (following if not following.disabled else self.query_one("#previous-chapter")).focus()
 

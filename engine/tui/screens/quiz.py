@@ -84,8 +84,7 @@ class QuizScreen(Screen[None]):
         if self.k >= total:
             self.query_one(".quiz--count", Label).update("")
             try:
-                result = (self.session.result() if self.session.finished
-                          else self.session.finish())
+                result = self.session.result() if self.session.finished else self.session.finish()
             except StoreError as exc:  # the score is shown when it can be recorded
                 notify_not_saved(self.app, exc, self.lang)
                 self.k = total - 1
@@ -93,19 +92,31 @@ class QuizScreen(Screen[None]):
                 return
             await body.mount_all(self._result_widgets(result))
             # Retake is focused, but the score (at the top) is what the learner reads first.
-            self.call_after_refresh(lambda: self.query_one("#retake", Button).focus(
-                scroll_visible=False))
+            self.call_after_refresh(
+                lambda: self.query_one("#retake", Button).focus(scroll_visible=False)
+            )
             return
         self.query_one(".quiz--count", Label).update(
             t("quiz.question_n", self.lang, n=self.k + 1, total=total)
         )
         view = self.session.question(self.k)
-        question = Question(prompt=view.prompt, multiple=view.multiple, choices=view.choices,
-                            lang=self.lang, block_index=self.k,
-                            hint_count=len(view.hints_shown) + view.hints_left, retry=False)
+        question = Question(
+            prompt=view.prompt,
+            multiple=view.multiple,
+            choices=view.choices,
+            lang=self.lang,
+            block_index=self.k,
+            hint_count=len(view.hints_shown) + view.hints_left,
+            retry=False,
+        )
         last = self.k + 1 >= total
-        next_button = Button(t("quiz.finish" if last else "quiz.next", self.lang), id="next",
-                             variant="primary", disabled=view.last is None, compact=True)
+        next_button = Button(
+            t("quiz.finish" if last else "quiz.next", self.lang),
+            id="next",
+            variant="primary",
+            disabled=view.last is None,
+            compact=True,
+        )
         await body.mount_all([question, next_button])
 
         def restore() -> None:
@@ -124,13 +135,25 @@ class QuizScreen(Screen[None]):
         percent = 100 * result.score
         passed = result.passed
         widgets: list[Static | Label | Button] = [
-            Label(t("quiz.score", self.lang, correct=result.correct, total=result.total,
-                    percent=percent), classes="quiz--score"),
-            Label(t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark),
-                  classes="quiz--pass-mark"),
-            Label(("✓ " if passed else "✗ ") + t("quiz.passed" if passed else "quiz.failed",
-                                                  self.lang),
-                  classes="quiz--verdict " + ("-passed" if passed else "-failed")),
+            Label(
+                t(
+                    "quiz.score",
+                    self.lang,
+                    correct=result.correct,
+                    total=result.total,
+                    percent=percent,
+                ),
+                classes="quiz--score",
+            ),
+            Label(
+                t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark),
+                classes="quiz--pass-mark",
+            ),
+            Label(
+                ("✓ " if passed else "✗ ")
+                + t("quiz.passed" if passed else "quiz.failed", self.lang),
+                classes="quiz--verdict " + ("-passed" if passed else "-failed"),
+            ),
             Label(t("quiz.review", self.lang), classes="quiz--review-title"),
         ]
         if not result.missed:
@@ -142,8 +165,9 @@ class QuizScreen(Screen[None]):
             verdict = review.verdict
             if verdict is not None:
                 for item in verdict.explanations:
-                    line = Text("✓ " if item.correct else "✗ ",
-                                style="green" if item.correct else "red")
+                    line = Text(
+                        "✓ " if item.correct else "✗ ", style="green" if item.correct else "red"
+                    )
                     line.append_text(inline_markdown(item.text))
                     if item.picked:
                         line.append(f"  ({t('question.your_answer', self.lang)})", style="dim")
@@ -185,7 +209,7 @@ class QuizScreen(Screen[None]):
         await self.action_next_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """"Next question" only while there is one to go to (hidden from the footer on the
+        """ "Next question" only while there is one to go to (hidden from the footer on the
         result page)."""
         if action == "next_question":
             return self.k < self.session.count

@@ -15,8 +15,13 @@ from engine.i18n import t
 from engine.tui.inline import inline_markdown
 from engine.tui.study import Chapter
 
-MARKS = {"done": ("✓", "green"), "started": ("◐", "yellow"), "not_started": ("○", "dim"),
-         "missing": ("✗", "red"), "unavailable": ("✗", "red")}
+MARKS = {
+    "done": ("✓", "green"),
+    "started": ("◐", "yellow"),
+    "not_started": ("○", "dim"),
+    "missing": ("✗", "red"),
+    "unavailable": ("✗", "red"),
+}
 
 
 class HangingPrompt:
@@ -55,8 +60,15 @@ class HangingPrompt:
         return Measurement(min(full, self.head.cell_len + self.MIN_BODY), full)
 
 
-def chapter_prompt(chapter: Chapter, status: str, *, lang: str, current: bool = False,
-                   status_text: bool = True, width: int = 0) -> HangingPrompt:
+def chapter_prompt(
+    chapter: Chapter,
+    status: str,
+    *,
+    lang: str,
+    current: bool = False,
+    status_text: bool = True,
+    width: int = 0,
+) -> HangingPrompt:
     """``✓ Chapter 3  Gradients`` with the done/started mark coloured; ``width``: the
     "Chapter n" label is padded to it, so the titles line up past Chapter 9. A long title
     wraps under itself (the narrow chapter menu), not under the mark."""
@@ -79,9 +91,16 @@ class ChapterList(OptionList):
     ChapterList { height: auto; max-height: 100%; }
     """
 
-    def __init__(self, chapters: Sequence[Chapter], statuses: dict[str, str], *, lang: str,
-                 current: str | None = None, status_text: bool = True,
-                 id: str | None = None) -> None:
+    def __init__(
+        self,
+        chapters: Sequence[Chapter],
+        statuses: dict[str, str],
+        *,
+        lang: str,
+        current: str | None = None,
+        status_text: bool = True,
+        id: str | None = None,
+    ) -> None:
         self.chapters = list(chapters)
         self.lang = lang
         self.status_text = status_text
@@ -100,14 +119,28 @@ class ChapterList(OptionList):
                 heading.append_text(inline_markdown(chapter.section_title))
                 heading.stylize("bold")
                 options.append(Option(heading, disabled=True, id=f"section-{section}"))
-            status = (statuses.get(chapter.lesson_id, "not_started") if chapter.available
-                      else "unavailable" if chapter.problems else "missing")
+            status = (
+                statuses.get(chapter.lesson_id, "not_started")
+                if chapter.available
+                else "unavailable"
+                if chapter.problems
+                else "missing"
+            )
             # A broken chapter stays selectable: picking it says what is wrong with its file.
-            options.append(Option(chapter_prompt(chapter, status, lang=lang,
-                                                 current=chapter.lesson_id == current,
-                                                 status_text=self.status_text, width=width),
-                                  id=chapter.lesson_id,
-                                  disabled=not chapter.available and not chapter.problems))
+            options.append(
+                Option(
+                    chapter_prompt(
+                        chapter,
+                        status,
+                        lang=lang,
+                        current=chapter.lesson_id == current,
+                        status_text=self.status_text,
+                        width=width,
+                    ),
+                    id=chapter.lesson_id,
+                    disabled=not chapter.available and not chapter.problems,
+                )
+            )
         return options
 
     def update_statuses(self, statuses: dict[str, str]) -> None:

@@ -177,19 +177,21 @@ class CodeCell(Vertical, can_focus=True):
 
     def _links(self) -> Content:
         """The cell's actions as clickable links (one widget; keys do the same)."""
-        names = [("run", "▶ " + t("cell.run", self.lang)),
-                 ("run_above", "⇈ " + t("cell.run_above", self.lang)),
-                 ("edit", "✎ " + t("cell.done_editing" if self.editing else "cell.edit",
-                                   self.lang)),
-                 ("reset", "↺ " + t("cell.reset", self.lang)),
-                 ("copy", "⧉ " + t("cell.copy", self.lang))]
+        names = [
+            ("run", "▶ " + t("cell.run", self.lang)),
+            ("run_above", "⇈ " + t("cell.run_above", self.lang)),
+            ("edit", "✎ " + t("cell.done_editing" if self.editing else "cell.edit", self.lang)),
+            ("reset", "↺ " + t("cell.reset", self.lang)),
+            ("copy", "⧉ " + t("cell.copy", self.lang)),
+        ]
         parts: list[Content] = []
         for action, label in names:
             if self.running and action in ("run", "run_above", "reset"):
                 parts.append(Content.styled(label, "dim"))
             else:
-                parts.append(Content.from_markup(f"[@click=cell('{action}')]$label[/]",
-                                                 label=label))
+                parts.append(
+                    Content.from_markup(f"[@click=cell('{action}')]$label[/]", label=label)
+                )
         return Content("   ").join(parts)
 
     def _refresh_links(self) -> None:
@@ -332,8 +334,11 @@ class CodeCell(Vertical, can_focus=True):
             body.append_text(inert_text(result.detail, style="red"))
         self._set_output(body)
         self.set_class(ok, "-ok")
-        failed = not ok and result.status in (CellStatus.ERROR, CellStatus.TIMEOUT,
-                                              CellStatus.CRASHED)
+        failed = not ok and result.status in (
+            CellStatus.ERROR,
+            CellStatus.TIMEOUT,
+            CellStatus.CRASHED,
+        )
         self.set_class(failed, "-error")
         self._set_status(self.status_text(result))
 

@@ -67,8 +67,13 @@ class ChapterFeedback(Vertical):
             yield Button(t("feedback.no", self.lang), id="no", compact=True)
         yield Label(t("feedback.improve", self.lang), classes="feedback--improve")
         yield Input(placeholder=t("feedback.placeholder", self.lang), max_length=2000)
-        yield Button(t("feedback.send", self.lang), id="send", variant="primary", compact=True,
-                     classes="feedback--send")
+        yield Button(
+            t("feedback.send", self.lang),
+            id="send",
+            variant="primary",
+            compact=True,
+            classes="feedback--send",
+        )
         yield Label(t("feedback.thanks", self.lang), classes="feedback--thanks")
 
     def on_mount(self) -> None:

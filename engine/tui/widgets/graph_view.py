@@ -119,8 +119,10 @@ class GraphView(Vertical, can_focus=True):
         self.border_title = block.title or t("graph.title", lang, name=block.graph)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("graph.not_drawn", self.lang, name=self.block.graph), style="dim"),
-                     classes="graph--body")
+        yield Static(
+            Text(t("graph.not_drawn", self.lang, name=self.block.graph), style="dim"),
+            classes="graph--body",
+        )
         yield Button(t("graph.draw", self.lang), compact=True)
 
     def drawing(self) -> None:

@@ -19,17 +19,27 @@ class MarkdownText(Static):
     MarkdownText { height: auto; background: transparent; }
     """
 
-    def __init__(self, source: str, *, block_index: int | None = None,
-                 classes: str | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        *,
+        block_index: int | None = None,
+        classes: str | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(classes=classes, id=id)
         self.source = source
         self.block_index = block_index
 
     def _markdown(self) -> Markdown:
         dark = self.app.current_theme.dark if self.is_attached else True
-        return Markdown(self.source.strip(), code_theme="monokai" if dark else "friendly",
-                        inline_code_lexer="python", inline_code_theme="monokai" if dark
-                        else "friendly", hyperlinks=False)
+        return Markdown(
+            self.source.strip(),
+            code_theme="monokai" if dark else "friendly",
+            inline_code_lexer="python",
+            inline_code_theme="monokai" if dark else "friendly",
+            hyperlinks=False,
+        )
 
     def on_mount(self) -> None:
         self.update(self._markdown())

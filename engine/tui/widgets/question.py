@@ -160,8 +160,9 @@ class Question(Vertical):
         else:
             yield self._radio_set()
         with Horizontal(classes="question--buttons"):
-            yield Button(t("question.check", self.lang), id="check", variant="primary",
-                         compact=True)
+            yield Button(
+                t("question.check", self.lang), id="check", variant="primary", compact=True
+            )
             if self.hint_count:
                 yield Button(t("question.hint", self.lang), id="hint", compact=True)
             if self.retry:
@@ -171,8 +172,12 @@ class Question(Vertical):
         yield Static(classes="question--explanations")
 
     def _radio_set(self) -> RadioSet:
-        return RadioSet(*(RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
-                          for choice in self.choices))
+        return RadioSet(
+            *(
+                RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
+                for choice in self.choices
+            )
+        )
 
     def on_mount(self) -> None:
         self._show_retry(False)
@@ -188,8 +193,9 @@ class Question(Vertical):
         toggles: Iterable[Checkbox | RadioButton] = (
             self.query(Checkbox) if self.multiple else self.query(RadioButton)
         )
-        return frozenset(int((toggle.id or "choice-0").split("-")[1]) for toggle in toggles
-                         if toggle.value)
+        return frozenset(
+            int((toggle.id or "choice-0").split("-")[1]) for toggle in toggles if toggle.value
+        )
 
     def set_picks(self, picks: Iterable[int]) -> None:
         """Check exactly ``picks`` (original indexes); used to restore and to clear."""
@@ -226,8 +232,12 @@ class Question(Vertical):
         if correct:
             line = "✓ " + t("question.correct", self.lang)
         elif self.multiple:
-            line = "✗ " + t("question.partly", self.lang, wrong=len(verdict.wrong_picks),
-                            missed=len(verdict.missed))
+            line = "✗ " + t(
+                "question.partly",
+                self.lang,
+                wrong=len(verdict.wrong_picks),
+                missed=len(verdict.missed),
+            )
         else:
             line = "✗ " + t("question.incorrect", self.lang)
         if self.retry:
@@ -292,7 +302,8 @@ class Question(Vertical):
         a hint is left, the last answer was wrong."""
         if action == "hint":
             return bool(self.hint_count) and not any(
-                b.disabled for b in self.query("#hint").results(Button))
+                b.disabled for b in self.query("#hint").results(Button)
+            )
         if action == "retry":
             return self.retry and self.has_class("-wrong")
         return True
