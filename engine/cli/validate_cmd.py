@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 EXEC_MODULE = "engine.execution.validate"
+FORMATS = ("text", "json", "github", "gitlab")
 
 
 def add_parser(sub: Any) -> None:
@@ -51,11 +52,27 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=FORMATS,
         default="text",
-        help="report format on standard output (default text)",
+        help="report format on standard output (default text): text, json, github (workflow "
+        "command annotations for GitHub Actions), gitlab (Code Quality JSON)",
     )
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    parser.add_argument(
+        "--junit-family",
+        choices=("xunit1", "xunit2"),
+        default="xunit1",
+        help="JUnit flavour (default xunit1: file and line on every test case, as GitHub and "
+        "GitLab reporters read them; xunit2: valid against Jenkins' strict junit-10.xsd)",
+    )
+    parser.add_argument(
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="only the checks whose names match EXPR, as pytest -k: words matched as "
+        "substrings of lesson, file, cell and question names, joined by and, or, not, "
+        "parentheses (e.g. -k 'gradients and not verify')",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
     parser.set_defaults(func=run)
 
@@ -123,6 +140,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if targets.empty:
         return _usage("no lesson, course or quiz files found under " + ", ".join(args.paths))
+    expression = None
+    if args.keyword is not None:
+        from engine.validation.select import ExpressionError, parse
+
+        try:
+            expression = parse(args.keyword)
+        except ExpressionError as exc:
+            return _usage(f"-k {args.keyword!r}: {exc}")
     execution = None if args.no_exec else importlib.import_module(EXEC_MODULE)
     prestart = getattr(execution, "prestart", None)
     if prestart is not None:  # torch imports in the fork server while the files are checked
@@ -130,30 +155,51 @@ def run(args: argparse.Namespace) -> int:
 
     result = check_schema(targets, lessons_root=args.lessons)
     report = result.report
+    lessons = result.lessons
+    if expression is not None:
+        from engine.validation.select import runs_anything
+
+        lessons = [lesson for lesson in lessons if runs_anything(expression, lesson)]
     if execution is not None:  # always called, even with no lessons: it closes the prestart
         execute = execution.execute_lessons
-        progress = _Progress(len(result.lessons))
+        progress = _Progress(len(lessons))
         try:
-            checks_by_path = execute(result.lessons, jobs=args.jobs, on_report=progress)
+            checks_by_path = execute(lessons, jobs=args.jobs, on_report=progress)
         finally:
             progress.close()
         for path, checks in checks_by_path.items():
             report.file(str(path), "lesson").checks.extend(checks)
         report.executed = True
+    if expression is not None:
+        from engine.validation.select import apply
+
+        apply(expression, report, {lesson.path: lesson.id for lesson in result.lessons})
 
     if args.junit:
         from engine.validation import junit
 
         try:
-            junit.write(report, args.junit)
+            junit.write(report, args.junit, args.junit_family)
         except OSError as exc:
             return _usage(f"--junit {args.junit}: {exc.strerror or exc}")
-    if args.format == "json":
+    sys.stdout.write(render(report, args.format, verbose=args.verbose))
+    return 0 if report.ok else 1
+
+
+def render(report: Any, fmt: str, *, verbose: bool = False) -> str:
+    """The report on standard output in the format asked for."""
+    if fmt == "json":
         from engine.validation import jsonout
 
-        sys.stdout.write(jsonout.render(report))
-    else:
-        from engine.validation import text
+        return jsonout.render(report)
+    if fmt == "github":
+        from engine.validation import ci
 
-        sys.stdout.write(text.render(report, verbose=args.verbose))
-    return 0 if report.ok else 1
+        return ci.render_github(report, verbose=verbose)
+    if fmt == "gitlab":
+        from engine.validation import ci
+
+        return ci.render_gitlab(report, verbose=verbose)
+    from engine.validation import text
+
+    return text.render(report, verbose=verbose)

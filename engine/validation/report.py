@@ -85,6 +85,8 @@ class ValidationReport:
     counts: Counts = field(default_factory=Counts)
     executed: bool = False
     """Whether code cells were run (False with ``--no-exec``)."""
+    deselected: int = 0
+    """Checks left out by ``-k``."""
 
     @property
     def problems(self) -> int:

@@ -55,6 +55,8 @@ def summary(report: ValidationReport) -> str:
     tail = "" if report.executed else " (schema only; cells not run)"
     if skipped:
         tail += f", {skipped} skipped"
+    if report.deselected:
+        tail += f", {report.deselected} deselected"
     return f"{what}: {result}{tail}"
 
 
