@@ -164,7 +164,7 @@ class LessonFile(_KernelFile):
         self.lesson: Lesson = lesson  # type: ignore[assignment]
         number = 0
         for index, block in enumerate(self.lesson.blocks):
-            if isinstance(block, CodeBlock):
+            if isinstance(block, CodeBlock) and block.run:  # run: false listings are not cells
                 number += 1
                 yield CellItem.from_parent(self, name=f"cell[{block.id or number}]", index=index)
             elif isinstance(block, QuestionBlock):
@@ -181,7 +181,7 @@ class LessonFile(_KernelFile):
 
     def missing(self) -> list[str]:
         if self._missing is None:
-            self._missing = self.kernel().missing_modules(self.lesson.requires)
+            self._missing = self.kernel().missing_modules(self.lesson.required_modules)
         return self._missing
 
     def teardown(self) -> None:

@@ -65,6 +65,11 @@ def test_examples_validate_against_the_schema(path: Path) -> None:
         "quiz-pick-zero",
         "schema-bad-language",
         "schema-choice-is-text",
+        "schema-figure-no-alt",
+        "schema-normalize-unknown",
+        "schema-normalize-bad-item",
+        "schema-expect-figures-negative",
+        "schema-requires-cell-bad",
     ],
 )
 def test_schema_rejects_what_the_loader_rejects(case: str) -> None:
@@ -121,8 +126,16 @@ def test_blocks_are_a_one_of_by_kind() -> None:
     schema = json_schema("lesson")
     branches = schema["properties"]["blocks"]["items"]["oneOf"]
     names = [b["$ref"].rsplit("/", 1)[1] for b in branches]
-    assert names == ["TextBlock", "NoteBlock", "CodeBlock", "GraphBlock", "QuestionBlock"]
-    for name, kind in zip(names, ["text", "note", "code", "graph", "question"], strict=True):
+    assert names == [
+        "TextBlock",
+        "NoteBlock",
+        "CodeBlock",
+        "GraphBlock",
+        "QuestionBlock",
+        "FigureBlock",
+    ]
+    kinds = ["text", "note", "code", "graph", "question", "figure"]
+    for name, kind in zip(names, kinds, strict=True):
         assert kind in schema["$defs"][name]["required"]
         assert schema["$defs"][name]["additionalProperties"] is False
 

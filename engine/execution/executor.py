@@ -36,7 +36,8 @@ class LessonExecutor:
         self._ran: set[int] = set()
         self._failed: set[int] = set()  # cells that failed (kept across kernel restarts)
         self._generation: int | None = None
-        self._cells = [i for i, b in enumerate(lesson.blocks) if isinstance(b, CodeBlock)]
+        # run: false listings are shown, never run: they are not cells
+        self._cells = [i for i, b in enumerate(lesson.blocks) if isinstance(b, CodeBlock) and b.run]
         self._numbers = {index: n for n, index in enumerate(self._cells, start=1)}
         prepare = getattr(kernel, "prepare_for", None)  # test doubles may not have it
         if prepare is not None:
@@ -48,7 +49,7 @@ class LessonExecutor:
     def cell_label(self, cell_index: int) -> str:
         """``make-x`` (the cell's id) or ``3`` (its 1-based number among code cells)."""
         block = self._code(cell_index)
-        return block.id or str(self._numbers[cell_index])
+        return block.id or str(self._numbers.get(cell_index, "listing"))
 
     def code(self, cell_index: int) -> str:
         """The code that will run: the learner's edit, or the author's."""
@@ -91,7 +92,8 @@ class LessonExecutor:
         unless ``keep_going`` (validation): then failed cells are left out and the others run,
         so one broken cell is reported alone.
         """
-        self._code(cell_index)
+        if not self._code(cell_index).run:
+            return [(cell_index, CellResult(CellStatus.SKIPPED, detail="a listing: never run"))]
         results, failure = self._run_above(cell_index, on_output, on_start, keep_going)
         if failure is not None:
             return [*results, (cell_index, self._skipped(failure))]

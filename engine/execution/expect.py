@@ -95,6 +95,8 @@ def _failed_to_run(expect: ExpectSpec, result: CellResult) -> str:
 
 
 def _what(expect: ExpectSpec) -> str:
+    if expect.mode is None:
+        return "the cell to finish"
     return {
         "stdout": "output",
         "contains": f"output containing {expect.value!r}",
@@ -118,6 +120,8 @@ def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
         return _failed_to_run(expect, result)
     if result.status is not CellStatus.OK:
         return _failed_to_run(expect, result)
+    if expect.mode is None:
+        return None
     shown = shown_output(result)
     if expect.mode == "stdout":
         want = _norm(expect.value)

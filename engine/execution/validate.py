@@ -118,11 +118,11 @@ def execute_lesson(
     """Run one lesson top to bottom in a fresh kernel; one Check per code cell and verify."""
     kernel = Kernel(forkserver=server, memory_limit=memory_limit, output_limit=output_limit)
     try:
-        missing = kernel.missing_modules(lesson.requires)
+        missing = kernel.missing_modules(lesson.required_modules)
         executor = LessonExecutor(lesson, kernel)
         checks: list[Check] = []
         for index, block in enumerate(lesson.blocks):
-            if isinstance(block, CodeBlock):
+            if isinstance(block, CodeBlock) and block.run:  # listings are never run
                 name = f"cell {executor.cell_label(index)}"
                 if missing:
                     checks.append(_missing(name, block.span, missing))

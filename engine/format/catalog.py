@@ -160,16 +160,23 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
         result.problems.extend(_check_listing(course, by_id, result))
         ordered = [i for i in course.lesson_ids if i in by_id]
         ordered += [i for i in by_id if i not in set(course.lesson_ids)]
-        result.lessons = {
-            i: by_id[i]
-            if by_id[i].language
-            else by_id[i].model_copy(update={"language": course.language})
-            for i in ordered
-        }
+        result.lessons = {i: _in_course(by_id[i], course) for i in ordered}
     else:
         result.lessons = by_id
     result.problems.sort(key=lambda p: (p.span.file, p.span.line, p.span.col))
     return result
+
+
+def _in_course(lesson: Lesson, course: Course) -> Lesson:
+    """The lesson as its course reads it: the course's language when it names none, and the
+    course's ``normalize`` rewrites before its own (course, lesson, cell: the contract's order).
+    Each rewrite keeps the position it was written at."""
+    update: dict[str, object] = {}
+    if not lesson.language:
+        update["language"] = course.language
+    if course.normalize:
+        update["normalize"] = [*course.normalize, *lesson.normalize]
+    return lesson.model_copy(update=update) if update else lesson
 
 
 def _id_span(lesson: Lesson) -> Span:

@@ -179,9 +179,10 @@ def attach_spans(node: BaseModel, path: Path, spans: SpanMap) -> None:
         value = values[name]
         if isinstance(value, BaseModel):
             attach_spans(value, (*path, key), spans)
-        elif type(value) is list and value and isinstance(value[0], BaseModel):
+        elif type(value) is list:  # a normalize list mixes names and rule mappings
             for i, item in enumerate(value):
-                attach_spans(item, (*path, key, i), spans)
+                if isinstance(item, BaseModel):
+                    attach_spans(item, (*path, key, i), spans)
 
 
 def _check_ids(doc: Document) -> list[Problem]:

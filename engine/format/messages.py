@@ -13,8 +13,8 @@ from engine.format import models as m
 from engine.format.problems import Problem
 from engine.format.spans import Path, SpanMap
 
-_TAGS = {*m.BLOCK_KINDS, "two", "ref"}
-_UNION_LISTS = {"blocks", "questions"}
+_TAGS = {*m.BLOCK_KINDS, "two", "ref", "name", "rule"}
+_UNION_LISTS = {"blocks", "questions", "normalize"}
 """Lists whose items are a tagged union: pydantic's error locations name the tag after the index."""
 
 
@@ -80,6 +80,7 @@ def _model_at(root: type[BaseModel], data: Any, path: Path) -> type[BaseModel] |
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "choices": m.Choice,
     "sections": m.Section,
+    "normalize": m.NormalizeRule,
 }
 
 
@@ -94,6 +95,7 @@ def _item_model(field: str, value: Any, current: type[BaseModel] | None) -> type
             "code": m.CodeBlock,
             "graph": m.GraphBlock,
             "question": m.QuestionBlock,
+            "figure": m.FigureBlock,
         }
         return models.get(kind or "")
     if field == "questions" and isinstance(value, dict):
@@ -232,8 +234,18 @@ _CUSTOM = {
     "duplicate_ref",
     "duplicate_choice",
     "number_not_bool",
+    "normalize_name",
+    "normalize_item",
+    "figure_path",
+    "empty_alt",
+    "listing_language",
 }
-_MOVE_TO = {"correct_count": "choices", "pick_count": "pick"}
+_MOVE_TO = {
+    "correct_count": "choices",
+    "pick_count": "pick",
+    "code_syntax": "code",  # checked on the whole block (run: false listings are not Python)
+    "listing_language": "language",
+}
 
 
 def _pattern_message(field: str | None, value: Any) -> str:

@@ -8,11 +8,13 @@ session, the kernel driver and the front ends.
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -47,8 +49,39 @@ Seconds = Annotated[float, Field(gt=0, le=3600), NotBool]
 Markdown = Annotated[str, Field(min_length=1)]
 DottedName = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
-BLOCK_KINDS = ("text", "note", "code", "graph", "question")
+BLOCK_KINDS = ("text", "note", "code", "graph", "question", "figure")
 EXPECT_KEYS = ("stdout", "contains", "matches", "raises")
+"""The keys of ``expect`` that say what the output must be; at most one of them is given."""
+CAPABILITIES = ("cuda", "network")
+"""Names in ``requires`` that are not modules: a CUDA device torch can use, the internet."""
+NORMALIZE_NAMES = ("addresses", "ansi")
+"""The named output rewrites of ``normalize`` (besides ``{pattern, replace}`` mappings)."""
+_SHELL_ADVICE = (
+    "show the command as a listing (run: false, language: bash) instead, or run it from Python "
+    "with subprocess.run([...])"
+)
+
+
+def ipython_hint(code: str, line: int) -> str | None:
+    """When line ``line`` (1-based) of ``code`` is IPython syntax (``%magic``, ``!shell``),
+    a sentence saying so and what to write instead; None for an ordinary syntax error."""
+    lines = code.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1].strip()
+    if not text.startswith(("%", "!")):
+        return None
+    command = text.split()[0]
+    name = command.lstrip("%!")
+    if name == "matplotlib":
+        advice = "it is not needed: figures a cell shows or leaves open are drawn in its output"
+    elif name in {"pip", "conda"} or command.startswith("!"):
+        advice = _SHELL_ADVICE
+    elif name in {"time", "timeit"}:
+        advice = "time it in Python (time.perf_counter() or the timeit module)"
+    else:
+        advice = "write the Python it stands for"
+    return f"'{command}' is IPython syntax, not Python; {advice}"
 
 
 class Node(BaseModel):
@@ -108,7 +141,8 @@ def set_location(node: Node, spans: SpanMap, path: Path) -> None:
 
 
 class ExpectSpec(Node):
-    """The mapping form of ``expect``: exactly one of its keys."""
+    """The mapping form of ``expect``: at most one of stdout, contains, matches, raises,
+    with stderr and figures beside it when needed."""
 
     stdout: str | None = None
     """The cell's whole output must equal this (trailing white space of each line ignored)."""
@@ -118,14 +152,21 @@ class ExpectSpec(Node):
     """A Python regular expression that must be found in the cell's output."""
     raises: str | None = None
     """The cell must raise this exception class, e.g. ZeroDivisionError."""
+    stderr: str | None = None
+    """The cell's standard error, alone, must equal this (trailing white space ignored); with
+    it, stdout, contains and matches are compared with the standard output alone."""
+    figures: Annotated[int, Field(ge=0, le=1000), NotBool] | None = None
+    """The cell must produce exactly this many pictures (matplotlib figures, _repr_png_)."""
 
     @model_validator(mode="after")
     def _one_key(self) -> ExpectSpec:
         given = [k for k in EXPECT_KEYS if getattr(self, k) is not None]
-        if len(given) != 1:
+        extra = self.stderr is not None or self.figures is not None
+        if len(given) > 1 or not (given or extra):
             raise PydanticCustomError(
                 "expect_keys",
-                "expect: use exactly one of stdout, contains, matches, raises; found {found}",
+                "expect: use one of stdout, contains, matches, raises (stderr and figures "
+                "may go beside it); found {found}",
                 {"found": ", ".join(given) or "none"},
             )
         return self
@@ -154,15 +195,17 @@ class ExpectSpec(Node):
         return value
 
     @property
-    def mode(self) -> Literal["stdout", "contains", "matches", "raises"]:
-        for key in ("stdout", "contains", "matches"):
+    def mode(self) -> Literal["stdout", "contains", "matches", "raises"] | None:
+        """The key saying what the output must be; None when only stderr or figures is given."""
+        for key in EXPECT_KEYS:
             if getattr(self, key) is not None:
                 return key  # type: ignore[return-value,unused-ignore]
-        return "raises"
+        return None
 
     @property
     def value(self) -> str:
-        return str(getattr(self, self.mode))
+        """The text of :attr:`mode`'s key ("" when there is none)."""
+        return "" if self.mode is None else str(getattr(self, self.mode))
 
 
 def _expect_before(value: Any) -> Any:
@@ -170,6 +213,99 @@ def _expect_before(value: Any) -> Any:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return {"stdout": value}
     return value
+
+
+def modules_of(requires: list[str]) -> list[str]:
+    """The module names of a ``requires`` list (the capabilities left out)."""
+    return [name for name in requires if name not in CAPABILITIES]
+
+
+def capabilities_of(requires: list[str]) -> list[str]:
+    """The capabilities (cuda, network) named in a ``requires`` list."""
+    return [name for name in requires if name in CAPABILITIES]
+
+
+def _check_requires(value: list[str]) -> list[str]:
+    for name in value:
+        if not DottedName.match(name):
+            raise PydanticCustomError(
+                "module_name",
+                "requires: '{name}' is not a module name (or one of the capabilities {caps})",
+                {"name": name, "caps": ", ".join(CAPABILITIES)},
+            )
+    return value
+
+
+Requires = Annotated[list[str], AfterValidator(_check_requires)]
+
+
+class NormalizeRule(Node):
+    """A rewrite of a cell's output before it is compared: every match of ``pattern`` is
+    replaced by ``replace`` (``re.sub``; ``\\1`` names a group)."""
+
+    pattern: Annotated[str, Field(min_length=1)]
+    """A Python regular expression searched in the output."""
+    replace: str = ""
+    """What each match becomes (default: nothing, the match is removed)."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise PydanticCustomError(
+                "bad_regex",
+                "normalize: pattern: not a valid regular expression: {why}",
+                {"why": str(exc)},
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _replacement(self) -> NormalizeRule:
+        try:
+            re.compile(self.pattern).sub(self.replace, "")
+        except (re.error, IndexError) as exc:
+            raise PydanticCustomError(
+                "bad_regex",
+                "normalize: replace: {why}",
+                {"why": str(exc)},
+            ) from None
+        return self
+
+
+def _normalize_name(value: str) -> str:
+    if value not in NORMALIZE_NAMES:
+        close = difflib.get_close_matches(value, NORMALIZE_NAMES, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "the names are addresses and ansi"
+        raise PydanticCustomError(
+            "normalize_name",
+            "normalize: unknown rewrite '{value}'; {hint} (or write a mapping "
+            "{pattern: ..., replace: ...})",
+            {"value": value, "hint": hint},
+        )
+    return value
+
+
+def _normalize_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, dict | NormalizeRule):
+        return "rule"
+    return None
+
+
+NormalizeItem = Annotated[
+    Annotated[Annotated[str, AfterValidator(_normalize_name)], Tag("name")]
+    | Annotated[NormalizeRule, Tag("rule")],
+    Discriminator(
+        _normalize_kind,
+        custom_error_type="normalize_item",
+        custom_error_message="normalize: an item is a name (addresses, ansi) or a mapping "
+        "{pattern: ..., replace: ...}",
+    ),
+]
+Normalize = list[NormalizeItem]
 
 
 class TextBlock(Node):
@@ -191,19 +327,42 @@ class NoteBlock(Node):
 
 
 class CodeBlock(Node):
-    """A runnable Python cell; cells of a lesson share one namespace, top to bottom."""
+    """A runnable Python cell; cells of a lesson share one namespace, top to bottom. With
+    ``run: false`` it is a listing: shown, never run."""
 
     code: str
-    """The Python code of the cell; cells share one namespace and run top to bottom."""
+    """The Python code of the cell; cells share one namespace and run top to bottom. For a
+    run: false listing, any text in its language."""
     id: Slug | None = None
     """An optional id (lowercase letters, digits, dashes) naming the cell in reports."""
     expect: ExpectSpec | None = None
     """What the cell must print (a string: the whole output) or a mapping with one of
-    stdout, contains, matches, raises; checked by lectio validate."""
+    stdout, contains, matches, raises, and beside it stderr and figures if needed; checked
+    by lectio validate."""
     timeout: Seconds | None = None
     """Seconds the cell may run before it is stopped (overrides the lesson's timeout)."""
     hidden: bool = False
     """A setup cell: it runs, but the learner does not see it."""
+    requires: Requires = Field(default_factory=list)
+    """Modules this cell imports, and the capabilities cuda (a CUDA device torch can use) and
+    network (the cell reaches the internet); when one is missing the cell is skipped, with the
+    reason, and the cells after it still run."""
+    run: bool = True
+    """false: a listing, shown (highlighted, copyable) but never run nor validated."""
+    language: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_+#.-]*$", max_length=40)] = (
+        "python"
+    )
+    """The language a run: false listing is highlighted in: python (the default), bash,
+    text..."""
+    normalize: Normalize = Field(default_factory=list)
+    """Rewrites of this cell's output before expect compares it, after the course's and the
+    lesson's: addresses (0x7f3a... becomes 0x...), ansi (escape codes removed), or a mapping
+    {pattern: REGEX, replace: TEXT}."""
+
+    @property
+    def required_modules(self) -> list[str]:
+        """The names of ``requires`` that are modules (not the capabilities cuda, network)."""
+        return modules_of(self.requires)
 
     @property
     def code_span(self) -> Span:
@@ -218,18 +377,32 @@ class CodeBlock(Node):
 
     @field_validator("code")
     @classmethod
-    def _compiles(cls, value: str) -> str:
+    def _not_empty(cls, value: str) -> str:
         if not value.strip():
             raise PydanticCustomError("empty_code", "code: the cell is empty")
+        return value
+
+    @model_validator(mode="after")
+    def _compiles(self) -> CodeBlock:
+        if not self.run:
+            return self
+        if self.language != "python":
+            raise PydanticCustomError(
+                "listing_language",
+                "language: a cell that runs is Python; a listing in {language} needs run: false",
+                {"language": self.language},
+            )
         try:
-            compile(value, "<cell>", "exec", dont_inherit=True)
+            compile(self.code, "<cell>", "exec", dont_inherit=True)
         except SyntaxError as exc:
+            line = exc.lineno or 1
+            hint = ipython_hint(self.code, line)
             raise PydanticCustomError(
                 "code_syntax",
                 "code: Python syntax error on line {line} of the cell: {msg}",
-                {"line": exc.lineno or 1, "col": exc.offset or 1, "msg": exc.msg},
+                {"line": line, "col": exc.offset or 1, "msg": hint or exc.msg},
             ) from None
-        return value
+        return self
 
 
 class GraphBlock(Node):
@@ -246,6 +419,38 @@ class GraphBlock(Node):
         if not value.isidentifier() or keyword.iskeyword(value):
             raise PydanticCustomError(
                 "graph_name", "graph: '{value}' is not a Python variable name", {"value": value}
+            )
+        return value
+
+
+class FigureBlock(Node):
+    """A picture (PNG or JPEG) from the course folder, with its alt text and a caption."""
+
+    figure: Annotated[str, Field(min_length=1, max_length=1000)]
+    """The picture file, relative to the lesson file and inside the course folder."""
+    alt: Markdown
+    """What the picture shows, in words (required): plain mode and screen readers read it."""
+    caption: Markdown | None = None
+    """An optional caption shown under the picture, in Markdown."""
+
+    @field_validator("figure")
+    @classmethod
+    def _relative_path(cls, value: str) -> str:
+        if "://" in value or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+            raise PydanticCustomError(
+                "figure_path",
+                "figure: '{value}' is not a path relative to the lesson file, such as "
+                "images/graph.png (a picture on the web goes in a text block as ![alt](URL))",
+                {"value": value[:80]},
+            )
+        return value
+
+    @field_validator("alt")
+    @classmethod
+    def _alt_words(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError(
+                "empty_alt", "alt: say in words what the picture shows; it must not be empty"
             )
         return value
 
@@ -377,12 +582,13 @@ Block = Annotated[
     | Annotated[CodeBlock, Tag("code")]
     | Annotated[GraphBlock, Tag("graph")]
     | Annotated[QuestionBlock, Tag("question")]
+    | Annotated[FigureBlock, Tag("figure")]
     | Annotated[_TwoKinds, Tag("two")],
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",
         custom_error_message="a block must be a mapping with one of the keys "
-        "text, note, code, graph, question",
+        "text, note, code, graph, question, figure",
     ),
 ]
 
@@ -397,23 +603,17 @@ class Lesson(Node):
     """The chapter's title."""
     language: LanguageTag | None = None
     """A language tag such as en or pt-BR; defaults to the course's."""
-    requires: list[str] = Field(default_factory=list)
-    """Modules the cells import (e.g. torch); when one is missing, the cells are skipped with
-    the reason instead of failing."""
+    requires: Requires = Field(default_factory=list)
+    """Modules the cells import (e.g. torch), and the capabilities cuda and network; when one
+    is missing, the cells are skipped with the reason instead of failing."""
     timeout: Seconds | None = None
     """Default seconds each code cell may run (30 if not given)."""
+    normalize: Normalize = Field(default_factory=list)
+    """Rewrites of every cell's output before expect compares it (after the course's):
+    addresses, ansi, or a mapping {pattern: REGEX, replace: TEXT}."""
     blocks: list[Block] = Field(min_length=1)
-    """The lesson's content in reading order: text, note, code, graph and question blocks."""
-
-    @field_validator("requires")
-    @classmethod
-    def _modules(cls, value: list[str]) -> list[str]:
-        for name in value:
-            if not DottedName.match(name):
-                raise PydanticCustomError(
-                    "module_name", "requires: '{name}' is not a module name", {"name": name}
-                )
-        return value
+    """The lesson's content in reading order: text, note, code, graph, question and figure
+    blocks."""
 
     @property
     def path(self) -> str:
@@ -421,8 +621,23 @@ class Lesson(Node):
         return self.span.file
 
     @property
+    def required_modules(self) -> list[str]:
+        """The names of ``requires`` that are modules (not the capabilities cuda, network)."""
+        return modules_of(self.requires)
+
+    @property
     def code_cells(self) -> list[CodeBlock]:
-        return [b for b in self.blocks if isinstance(b, CodeBlock)]
+        """The cells that run, in order (``run: false`` listings are not cells)."""
+        return [b for b in self.blocks if isinstance(b, CodeBlock) and b.run]
+
+    @property
+    def listings(self) -> list[CodeBlock]:
+        """The ``run: false`` code blocks: shown, never run."""
+        return [b for b in self.blocks if isinstance(b, CodeBlock) and not b.run]
+
+    @property
+    def figures(self) -> list[FigureBlock]:
+        return [b for b in self.blocks if isinstance(b, FigureBlock)]
 
     @property
     def questions(self) -> list[QuestionBlock]:
@@ -455,6 +670,9 @@ class Course(Node):
     """A language tag such as en or pt-BR (default en); lessons default to it."""
     description: str | None = None
     """A short description shown on the course's start page, in Markdown."""
+    normalize: Normalize = Field(default_factory=list)
+    """Rewrites of every cell's output in the course before expect compares it (applied
+    first, then the lesson's and the cell's): addresses, ansi, or {pattern, replace}."""
     sections: list[Section] = Field(min_length=1)
     """The sections of the course, in order; numbering comes from this order."""
 

@@ -129,7 +129,7 @@ def _course(folder: Path, data: dict[str, Any]) -> CourseOutline | None:
     )
 
 
-BLOCK_KINDS = ("text", "note", "code", "graph", "question")
+BLOCK_KINDS = ("text", "note", "code", "graph", "question", "figure")
 """As in :mod:`engine.format.models` (not imported from there: that is the cost avoided)."""
 
 

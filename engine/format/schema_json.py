@@ -21,13 +21,28 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from engine.format import models
-from engine.format.models import BLOCK_KINDS, EXPECT_KEYS, Course, DottedName, Lesson, Quiz
+from engine.format.models import (
+    BLOCK_KINDS,
+    EXPECT_KEYS,
+    NORMALIZE_NAMES,
+    Course,
+    DottedName,
+    Lesson,
+    Quiz,
+)
 
 SchemaKind = Literal["lesson", "course", "quiz", "all"]
 KINDS: tuple[SchemaKind, ...] = ("lesson", "course", "quiz", "all")
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _ROOTS = {"lesson": "Lesson", "course": "Course", "quiz": "Quiz"}
-_BLOCK_MODELS = ("TextBlock", "NoteBlock", "CodeBlock", "GraphBlock", "QuestionBlock")
+_BLOCK_MODELS = (
+    "TextBlock",
+    "NoteBlock",
+    "CodeBlock",
+    "GraphBlock",
+    "QuestionBlock",
+    "FigureBlock",
+)
 DOTTED = DottedName.pattern
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -106,17 +121,45 @@ def _defs() -> dict[str, Any]:
     }
     expect = defs["ExpectSpec"]
     expect["minProperties"] = 1
-    expect["maxProperties"] = 1
-    for key in EXPECT_KEYS:  # null means "not given" to the model; an author never writes it
+    # At most one of the keys saying what the output must be; stderr and figures go beside it.
+    expect["not"] = {
+        "anyOf": [
+            {"required": [a, b]} for i, a in enumerate(EXPECT_KEYS) for b in EXPECT_KEYS[i + 1 :]
+        ]
+    }
+    for key in (*EXPECT_KEYS, "stderr"):  # null means "not given"; an author never writes it
         prop = expect["properties"][key]
         expect["properties"][key] = {
             "description": prop.get("description", ""),
             "type": ["string", "number"],
         }
+    figures = expect["properties"]["figures"]
+    expect["properties"]["figures"] = {
+        "description": figures.get("description", ""),
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 1000,
+    }
+    normalize = {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "enum": list(NORMALIZE_NAMES)},
+                {"$ref": "#/$defs/NormalizeRule"},
+            ]
+        },
+    }
+    for owner in ("CodeBlock", "Lesson", "Course"):
+        prop = defs[owner]["properties"]["normalize"]
+        defs[owner]["properties"]["normalize"] = {
+            "description": prop.get("description", ""),
+            **normalize,
+        }
 
     # Rules the models check in Python, expressed as patterns so editors flag them too.
     expect["properties"]["raises"].update({"type": "string", "pattern": DOTTED})
     defs["Lesson"]["properties"]["requires"]["items"]["pattern"] = DOTTED
+    defs["CodeBlock"]["properties"]["requires"]["items"]["pattern"] = DOTTED
     defs["GraphBlock"]["properties"]["graph"]["pattern"] = IDENTIFIER
     code["code"]["minLength"] = 1
 

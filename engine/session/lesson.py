@@ -245,10 +245,10 @@ class LessonSession:
         """Under ``_exec_lock``. A kernel without ``missing_modules`` (a test fake) has all."""
         if self._missing is None:
             found: list[str] = []
-            if self.lesson.requires:
+            if self.lesson.required_modules:
                 self._ensure_executor()
                 check = getattr(self._kernel, "missing_modules", None)
-                found = list(check(self.lesson.requires)) if check is not None else []
+                found = list(check(self.lesson.required_modules)) if check is not None else []
             self._missing = found
         return self._missing
 
@@ -260,7 +260,7 @@ class LessonSession:
         return [
             (i, skipped)
             for i, b in enumerate(self.lesson.blocks[: block_index + 1])
-            if isinstance(b, CodeBlock) and (i == block_index or i not in self._results)
+            if isinstance(b, CodeBlock) and b.run and (i == block_index or i not in self._results)
         ]
 
     def run_cell(
@@ -313,7 +313,10 @@ class LessonSession:
         pending = [
             i
             for i, b in enumerate(self.lesson.blocks[:block_index])
-            if isinstance(b, CodeBlock) and not self.ran(i) and not (keep_going and self._failed(i))
+            if isinstance(b, CodeBlock)
+            and b.run
+            and not self.ran(i)
+            and not (keep_going and self._failed(i))
         ]
         if not pending:
             return []
