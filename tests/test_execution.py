@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from narrow import of_type, present
 
 from engine.execution.executor import LessonExecutor
 from engine.execution.expect import DIFF_LINES, check_expect, shown_output
@@ -23,7 +24,7 @@ from engine.execution.results import (
 )
 from engine.execution.validate import execute_lessons
 from engine.format.loader import load_lesson
-from engine.format.models import ExpectSpec, Lesson
+from engine.format.models import CodeBlock, ExpectSpec, Lesson
 
 DATA = Path(__file__).parent / "data" / "execution"
 
@@ -205,7 +206,8 @@ def test_verify_graph_seeds_and_expected_raise(kernel: Kernel) -> None:
     leaf = next(n for n in graph.nodes if n.label == "x")
     assert leaf.kind == "leaf" and leaf.grad == "tensor(48.)"
     seeded = executor.run_cell(6)[-1][1]
-    assert check_expect(basic.blocks[6].expect, seeded) is None, seeded  # type: ignore[union-attr, arg-type]
+    seeded_expect = present(of_type(basic.blocks[6], CodeBlock).expect)
+    assert check_expect(seeded_expect, seeded) is None, seeded
     raises = executor.run_cell(7)[-1][1]
     assert raises.status is CellStatus.ERROR
     assert executor.ran(7)  # raised as the author expected: counts as run

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from engine.cli import main
-from engine.format.schema_json import KINDS, json_schema
+from engine.format.schema_json import KINDS, SchemaKind, json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -22,8 +22,8 @@ EXAMPLES = sorted(
 )
 
 
-def validator(kind: str = "all") -> Any:
-    schema = json_schema(kind)  # type: ignore[arg-type]
+def validator(kind: SchemaKind = "all") -> Any:
+    schema = json_schema(kind)
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
 
@@ -154,8 +154,8 @@ def _properties(node: Any) -> list[tuple[str, Any]]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_key_has_a_description(kind: str) -> None:
-    props = _properties(json_schema(kind))  # type: ignore[arg-type]
+def test_every_key_has_a_description(kind: SchemaKind) -> None:
+    props = _properties(json_schema(kind))
     assert props
     missing = [name for name, value in props if not value.get("description")]
     assert missing == []

@@ -8,8 +8,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from narrow import of_type
 
 from engine.format.loader import parse
+from engine.format.models import CodeBlock, Lesson, QuestionBlock
 from engine.format.problems import LoadError
 from engine.format.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_NODES, read_yaml
 
@@ -33,8 +35,8 @@ def test_huge_file_is_refused_without_parsing() -> None:
 
 def test_file_just_under_the_limit_loads() -> None:
     body = b"x" * (MAX_BYTES - len(LESSON) - 100)
-    lesson = parse(LESSON + b"  - text: " + body + b"\n", "f.yaml")
-    assert len(lesson.blocks) == 2  # type: ignore[union-attr]
+    lesson = of_type(parse(LESSON + b"  - text: " + body + b"\n", "f.yaml"), Lesson)
+    assert len(lesson.blocks) == 2
 
 
 @pytest.mark.parametrize("levels", [9, 12])
@@ -61,7 +63,7 @@ def test_alias_bomb_is_fast_and_small(levels: int) -> None:
 def test_node_budget_counts_expanded_values() -> None:
     """Aliases are legal in moderation: a few references are expanded normally."""
     data = LESSON + b"  - text: &t shared\n  - text: *t\n"
-    assert len(parse(data, "f.yaml").blocks) == 3  # type: ignore[union-attr]
+    assert len(of_type(parse(data, "f.yaml"), Lesson).blocks) == 3
     assert MAX_NODES >= 10_000
 
 
@@ -100,8 +102,8 @@ def test_utf8_bom_and_crlf_keep_positions() -> None:
 
 def test_crlf_code_cell_has_no_carriage_returns() -> None:
     data = b"id: a\r\ntitle: A\r\nblocks:\r\n  - code: |\r\n      x = 1\r\n      print(x)\r\n"
-    lesson = parse(data, "f.yaml")
-    assert lesson.blocks[0].code == "x = 1\nprint(x)\n"  # type: ignore[union-attr]
+    lesson = of_type(parse(data, "f.yaml"), Lesson)
+    assert of_type(lesson.blocks[0], CodeBlock).code == "x = 1\nprint(x)\n"
 
 
 def test_invalid_utf8_is_located() -> None:
@@ -163,9 +165,9 @@ def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
     data = ("id: big\ntitle: Big\nblocks:\n" + body).encode()
     assert 450_000 < len(data) < MAX_BYTES
     start = time.perf_counter()
-    lesson = parse(data, "big.yaml")
+    lesson = of_type(parse(data, "big.yaml"), Lesson)
     assert time.perf_counter() - start < 1.5
-    assert len(lesson.blocks) == 6000  # type: ignore[union-attr]
+    assert len(lesson.blocks) == 6000
     tracemalloc.start()
     parse(data, "big.yaml")
     _, peak = tracemalloc.get_traced_memory()
@@ -180,16 +182,16 @@ def test_a_number_used_as_text_keeps_its_spelling(written: str) -> None:
         f"id: a\ntitle: {written}\nblocks:\n  - question: q?\n    id: q\n    choices:\n"
         f"      - text: {written}\n        correct: true\n      - text: other\n"
     ).encode()
-    lesson = parse(data, "f.yaml")
+    lesson = of_type(parse(data, "f.yaml"), Lesson)
     assert lesson.title == written
-    assert lesson.blocks[0].choices[0].text == written  # type: ignore[union-attr]
+    assert of_type(lesson.blocks[0], QuestionBlock).choices[0].text == written
 
 
 def test_a_number_keeps_its_value_where_a_number_is_meant() -> None:
     data = b"id: a\ntitle: A\ntimeout: 0x10\nblocks:\n  - code: pass\n    timeout: 1.50\n"
-    lesson = parse(data, "f.yaml")
+    lesson = of_type(parse(data, "f.yaml"), Lesson)
     assert lesson.timeout == 16 and type(lesson.timeout) in (int, float)
-    assert lesson.blocks[0].timeout == 1.5  # type: ignore[union-attr]
+    assert of_type(lesson.blocks[0], CodeBlock).timeout == 1.5
 
 
 def test_a_number_in_a_message_is_shown_as_written() -> None:

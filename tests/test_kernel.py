@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from narrow import present
 
 from engine.execution.forkserver import ForkServer
 from engine.execution.kernel import Kernel
@@ -113,7 +114,7 @@ def test_namespace_persists_and_reset_starts_fresh_with_seeds(kernel: Kernel) ->
         "torch.is_grad_enabled())"
     )
     assert after.stdout == "torch.float32 False True\n"
-    assert kernel.execute("keep").error.name == "NameError"  # type: ignore[union-attr]
+    assert present(kernel.execute("keep").error).name == "NameError"
 
 
 def test_cells_run_in_a_scratch_folder(kernel: Kernel) -> None:
@@ -158,7 +159,7 @@ def test_interrupt_that_is_swallowed_kills_and_restarts(light: Kernel) -> None:
     assert result.status is CellStatus.CRASHED, result
     assert "did not stop when interrupted" in result.detail
     assert light.generation == generation + 1
-    assert light.execute("gone").error.name == "NameError"  # type: ignore[union-attr]
+    assert present(light.execute("gone").error).name == "NameError"
 
 
 def test_restart_and_shutdown(light: Kernel) -> None:
@@ -166,7 +167,7 @@ def test_restart_and_shutdown(light: Kernel) -> None:
     generation = light.generation
     light.restart()
     assert light.generation == generation + 1
-    assert light.execute("v").error.name == "NameError"  # type: ignore[union-attr]
+    assert present(light.execute("v").error).name == "NameError"
     scratch = light.execute("import os\nos.getcwd()").display
     light.shutdown()
     assert light.state is KernelState.DEAD

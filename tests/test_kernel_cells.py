@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from narrow import present
 
 from engine.execution.forkserver import ForkServer
 from engine.execution.kernel import Kernel
@@ -107,7 +108,7 @@ def test_misbehaving_cell_fails_alone(
             assert after.stdout == "42\n"
         else:
             assert kernel.generation > generation
-            assert kernel.execute("a").error.name == "NameError"  # type: ignore[union-attr]
+            assert present(kernel.execute("a").error).name == "NameError"
         if "next" in spec:
             extra = kernel.execute(spec["next"].replace("\\n", "\n"))
             assert extra.status is CellStatus.OK, extra

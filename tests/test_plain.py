@@ -8,12 +8,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from narrow import of_type, present
 from session_fakes import KernelFactory
 
 from engine.format.loader import load_lesson
+from engine.format.models import QuestionBlock
 from engine.plain.app import run_plain
 from engine.session.grading import choice_order
 from engine.store import SqliteStore
@@ -27,11 +30,8 @@ LEARNER = "tester"
 def numbers(path: Path, block: int, course: str = "") -> dict[int, int]:
     """Original choice index -> the number the learner types (the shuffle is per learner)."""
     lesson = load_lesson(path)
-    order = choice_order(
-        lesson.blocks[block],
-        learner=LEARNER,  # type: ignore[arg-type]
-        owner=f"{course}/{lesson.id}",
-    )
+    question = of_type(lesson.blocks[block], QuestionBlock)
+    order = choice_order(question, learner=LEARNER, owner=f"{course}/{lesson.id}")
     return {index: n for n, index in enumerate(order, 1)}
 
 
@@ -50,7 +50,9 @@ def lectio(
     )
 
 
-def plain(path: Path, lines: list[str], store: SqliteStore, **kw: object) -> tuple[int, str, str]:
+def plain(
+    path: Path, lines: list[str], store: SqliteStore, *, restart: bool = False
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run_plain(
         path,
@@ -60,13 +62,13 @@ def plain(path: Path, lines: list[str], store: SqliteStore, **kw: object) -> tup
         stderr=err,
         store=store,
         kernel_factory=KernelFactory(),
-        **kw,
-    )  # type: ignore[arg-type]
+        restart=restart,
+    )
     return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(tmp_path / "lectio.db")
     yield s
     s.close()
@@ -138,7 +140,7 @@ def test_end_of_input_stops_cleanly_and_the_next_run_resumes(store: SqliteStore)
     assert "Question 1 of 3:" in out and out.rstrip().endswith(
         "Your progress is saved; run the same command to continue."
     )
-    assert store.load_progress(LEARNER, "", "basics").position == 3  # type: ignore[union-attr]
+    assert present(store.load_progress(LEARNER, "", "basics")).position == 3
 
     code, out, _ = plain(BASICS, [str(sum_n[0])], store)
     assert code == 0
@@ -161,7 +163,7 @@ def test_hints_invalid_input_and_skipping(store: SqliteStore) -> None:
     assert "The answers:" in out  # Enter after a wrong answer shows every choice
     assert [a.question for a in store.attempts()] == ["evens", "ordered"]
     assert store.feedback() == []  # both feedback questions skipped with Enter
-    assert store.load_progress(LEARNER, "", "basics").done  # type: ignore[union-attr]
+    assert present(store.load_progress(LEARNER, "", "basics")).done
 
 
 def test_single_answer_refuses_several_numbers(store: SqliteStore) -> None:
@@ -218,7 +220,7 @@ def test_quiz_scores_and_reviews_the_misses(store: SqliteStore) -> None:
     from engine.format.loader import load_quiz
 
     inline = load_quiz(quiz).questions[1]
-    order = choice_order(inline, learner=LEARNER, owner="/quiz:all")  # type: ignore[arg-type]
+    order = choice_order(of_type(inline, QuestionBlock), learner=LEARNER, owner="/quiz:all")
     wrong_number = order.index(1) + 1
     code, out, _ = plain(quiz, [f"{vowels[0]},{vowels[2]}", str(wrong_number)], store)
     assert code == 0

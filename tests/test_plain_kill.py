@@ -10,10 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
+from narrow import of_type
 
 from engine.format.loader import load_lesson
+from engine.format.models import QuestionBlock
 from engine.session.grading import choice_order
-from engine.store import SqliteStore
+from engine.store import Attempt, SqliteStore
 
 ALPHA = Path(__file__).parent / "data" / "session" / "root" / "lessons" / "demo" / "alpha.yaml"
 LEARNER = "killed"
@@ -37,7 +39,9 @@ def read_until(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = 60
 @pytest.mark.parametrize("right", [False, True])
 def test_answer_survives_sigkill_after_acknowledgement(tmp_path: Path, right: bool) -> None:
     lesson = load_lesson(ALPHA)
-    order = choice_order(lesson.blocks[1], learner=LEARNER, owner="demo/alpha")  # type: ignore[arg-type]
+    order = choice_order(
+        of_type(lesson.blocks[1], QuestionBlock), learner=LEARNER, owner="demo/alpha"
+    )
     index = 0 if right else 1
     number = order.index(index) + 1
     env = {**os.environ, "LECTIO_LEARNER": LEARNER, "NO_COLOR": "1"}
@@ -92,7 +96,7 @@ def test_the_answer_is_committed_before_the_verdict_is_printed(tmp_path: Path) -
     events: list[str] = []
 
     class Recording(SqliteStore):
-        def add_attempt(self, attempt):  # type: ignore[no-untyped-def]
+        def add_attempt(self, attempt: Attempt) -> Attempt:
             stored = super().add_attempt(attempt)
             # committed: a fresh connection (another process, in effect) sees it
             with SqliteStore(self.path) as other:
@@ -107,7 +111,9 @@ def test_the_answer_is_committed_before_the_verdict_is_printed(tmp_path: Path) -
             return super().write(text)
 
     lesson = load_lesson(ALPHA)
-    order = choice_order(lesson.blocks[1], learner=LEARNER, owner="demo/alpha")  # type: ignore[arg-type]
+    order = choice_order(
+        of_type(lesson.blocks[1], QuestionBlock), learner=LEARNER, owner="demo/alpha"
+    )
     wrong, right = order.index(1) + 1, order.index(0) + 1
     with Recording(tmp_path / "lectio.db") as store:
         run_plain(

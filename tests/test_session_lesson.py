@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from narrow import of_type, present
 from session_fakes import KernelFactory, error, ok
 
 from engine.execution.results import CellStatus, KernelState
 from engine.format.loader import load_lesson
-from engine.format.models import Lesson
+from engine.format.models import CodeBlock, Lesson, QuestionBlock
 from engine.session import InvalidAnswerError, LessonSession, choice_order
 from engine.session.content import blob_hash
 from engine.store import SqliteStore
@@ -26,7 +28,7 @@ def lesson() -> Lesson:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(tmp_path / "lectio.db")
     yield s
     s.close()
@@ -42,11 +44,11 @@ def session(
 
 def pick_numbers(s: LessonSession, index: int, correct: bool) -> set[int]:
     """Original indexes of the right (or of one wrong) answer."""
-    block = s.lesson.blocks[index]
-    right = set(block.correct_indexes)  # type: ignore[union-attr]
+    block = of_type(s.lesson.blocks[index], QuestionBlock)
+    right = set(block.correct_indexes)
     if correct:
         return right
-    return {next(i for i in range(len(block.choices)) if i not in right)}  # type: ignore[union-attr]
+    return {next(i for i in range(len(block.choices)) if i not in right)}
 
 
 def test_single_choice_wrong_then_right_is_recorded(lesson: Lesson, store: SqliteStore) -> None:
@@ -122,18 +124,15 @@ def test_shuffle_is_per_learner_stable_and_respects_shuffle_false(
     assert first.index_of(first.number_of(2)) == 2
     for i in range(10):
         assert session(lesson, store, f"l{i}").choice_order(ORDERED) == (0, 1, 2)
-    q = lesson.blocks[EVENS]
-    assert choice_order(q, learner="ana", owner="/basics") == tuple(
-        c.index  # type: ignore[arg-type]
-        for c in first.choices
-    )
+    q = of_type(lesson.blocks[EVENS], QuestionBlock)
+    assert choice_order(q, learner="ana", owner="/basics") == tuple(c.index for c in first.choices)
 
 
 def test_position_and_done_survive_a_new_session(lesson: Lesson, store: SqliteStore) -> None:
     s = session(lesson, store)
     assert (s.position, s.complete, s.started) == (0, False, True)  # opened: started
     s.visit(4)
-    assert store.load_progress("ana", "", "basics").position == 4  # type: ignore[union-attr]
+    assert present(store.load_progress("ana", "", "basics")).position == 4
     resumed = session(lesson, store)
     assert (resumed.position, resumed.complete, resumed.started) == (4, False, True)
     resumed.finish()
@@ -172,7 +171,8 @@ def test_cells_run_through_the_executor_and_are_recorded(
     s = session(lesson, store, kernels=kernels)
     states: list[KernelState] = []
     s.on_kernel_state(states.append)
-    assert s.kernel_state is KernelState.DEAD and not kernels.kernels  # lazy
+    before = s.kernel_state  # a name of its own: mypy would keep ``s.kernel_state`` narrowed
+    assert before is KernelState.DEAD and not kernels.kernels  # lazy
     out: list[tuple[int, str]] = []
     started: list[int] = []
     results = s.run_cell(
@@ -206,7 +206,9 @@ def test_edit_and_reset_a_cell(lesson: Lesson, store: SqliteStore) -> None:
     assert not s.cell(ADD).edited
     s.run_cell(ADD)
     assert kernels.kernels[0].executed[-1].startswith("x = 2 + 3")
-    s.edit_cell(ADD, lesson.blocks[ADD].code)  # same as the original: not an edit
+    s.edit_cell(
+        ADD, of_type(lesson.blocks[ADD], CodeBlock).code
+    )  # same as the original: not an edit
     assert not s.cell(ADD).edited
 
 
@@ -300,7 +302,8 @@ def test_cells_of_a_lesson_whose_required_module_is_missing_are_skipped(store: S
         (3, CellStatus.SKIPPED),
     ]
     assert results[-1][1].extra == {"missing": "nosuchmodule_lectio"}
-    assert s.cell(2).result is not None and s.cell(2).result.status is CellStatus.SKIPPED
+    skipped = s.cell(2).result
+    assert skipped is not None and skipped.status is CellStatus.SKIPPED
     assert kernels.kernels[0].executed == [] and kernels.kernels[0].requires_checks == 1
     assert [i for i, _ in s.run_cell(3)] == [3]  # the earlier ones are not reported again
     fine = LessonSession(needs, store=store, learner="bob", kernel_factory=KernelFactory())

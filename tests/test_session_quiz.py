@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from narrow import present
 
 from engine.format.catalog import load_course_dir, resolve_quiz
 from engine.format.loader import load_quiz
@@ -19,7 +21,7 @@ ROOT = Path(__file__).parent / "data" / "session" / "root"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(tmp_path / "lectio.db")
     yield s
     s.close()
@@ -30,9 +32,15 @@ def quiz() -> Quiz:
     return load_quiz(ROOT / "quizzes" / "review.yaml")
 
 
-def new(quiz: Quiz, store: SqliteStore, learner: str = "ana", **kw: bool) -> QuizSession:
+def new(
+    quiz: Quiz, store: SqliteStore, learner: str = "ana", *, new_attempt: bool = False
+) -> QuizSession:
     return QuizSession(
-        quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner=learner, **kw
+        quiz,
+        resolve_quiz(quiz, ROOT / "lessons"),
+        store=store,
+        learner=learner,
+        new_attempt=new_attempt,
     )
 
 
@@ -141,8 +149,8 @@ def test_course_progress_and_resume_rule(store: SqliteStore) -> None:
     store.save_progress(LessonProgress("ana", "demo", "beta", 1, False, updated=now + 1))
     p = course_progress(loaded.course, store, "ana", loaded.lessons)
     assert p.resume == "beta"  # touched last, not done
-    assert p.chapter("beta").status is LessonStatus.STARTED  # type: ignore[union-attr]
-    assert p.chapter("alpha").fraction == 1.0  # type: ignore[union-attr]
+    assert present(p.chapter("beta")).status is LessonStatus.STARTED
+    assert present(p.chapter("alpha")).fraction == 1.0
     store.save_progress(LessonProgress("ana", "demo", "beta", 2, True, updated=now + 2))
     assert course_progress(loaded.course, store, "ana").resume == "gamma"
     store.save_progress(LessonProgress("ana", "demo", "gamma", 1, True, updated=now + 3))
@@ -197,7 +205,7 @@ def test_an_opened_chapter_is_started(store: SqliteStore) -> None:
     )
     assert session.position == 0 and session.started
     p = course_progress(loaded.course, store, "ana", loaded.lessons)
-    assert p.chapter("beta").status is LessonStatus.STARTED  # type: ignore[union-attr]
+    assert present(p.chapter("beta")).status is LessonStatus.STARTED
     assert p.resume == "beta"
     LessonSession(loaded.lessons["alpha"], store=store, learner="ana", course=loaded.course)
     again = store.load_progress("ana", "demo", "alpha")

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,25 +26,32 @@ from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(tmp_path / "lectio.db")
     yield s
     s.close()
 
 
-def attempt(**kw: object) -> Attempt:
-    base: dict[str, object] = {
-        "learner": "ana",
-        "course": "c",
-        "lesson": "l",
-        "question": "q",
-        "picks": (1,),
-        "correct": False,
-        "attempt": 1,
-        "ts": time.time(),
-    }
-    base.update(kw)
-    return Attempt(**base)  # type: ignore[arg-type]
+def attempt(
+    *,
+    question: str = "q",
+    picks: tuple[int, ...] = (1,),
+    correct: bool = False,
+    quiz: str | None = None,
+    quiz_attempt: int | None = None,
+) -> Attempt:
+    return Attempt(
+        learner="ana",
+        course="c",
+        lesson="l",
+        question=question,
+        picks=picks,
+        correct=correct,
+        attempt=1,
+        ts=time.time(),
+        quiz=quiz,
+        quiz_attempt=quiz_attempt,
+    )
 
 
 def test_new_database_is_migrated_in_wal_with_full_sync(store: SqliteStore) -> None:
@@ -229,6 +237,8 @@ def test_a_write_that_cannot_be_made_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_settings_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
     import platformdirs
 
     from engine import settings
@@ -240,7 +250,7 @@ def test_settings_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert settings.data_dir(str(tmp_path / "cli")) == tmp_path / "cli"
     assert settings.db_path(tmp_path) == tmp_path / "lectio.db"
 
-    monkeypatch.setattr(settings.getpass, "getuser", lambda: "os-user")
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-user")
     monkeypatch.delenv("LECTIO_LEARNER", raising=False)
     assert settings.learner_name() == "os-user"
     monkeypatch.setenv("LECTIO_LEARNER", "env-learner")
@@ -251,7 +261,7 @@ def test_settings_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         raise KeyError("uid not found")
 
     monkeypatch.delenv("LECTIO_LEARNER")
-    monkeypatch.setattr(settings.getpass, "getuser", no_user)
+    monkeypatch.setattr(getpass, "getuser", no_user)
     assert settings.learner_name() == "default"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tui_support import COURSE, FakeKernelFactory
 
+from engine.session.kernel_api import KernelFactory
 from engine.store import SqliteStore
 from engine.tui.app import LectioApp
 from engine.tui.study import Study
@@ -44,7 +45,10 @@ def make_app(store: SqliteStore, kernels: FakeKernelFactory) -> Iterator[Callabl
     apps: list[LectioApp] = []
 
     def make(
-        target: Path | None = COURSE, *, lang: str | None = None, kernel_factory: object = None
+        target: Path | None = COURSE,
+        *,
+        lang: str | None = None,
+        kernel_factory: KernelFactory | None = None,
     ) -> LectioApp:
         study = Study(
             resolve_target(target),
@@ -52,7 +56,7 @@ def make_app(store: SqliteStore, kernels: FakeKernelFactory) -> Iterator[Callabl
             learner="tester",
             lang_override=lang,
             kernel_factory=kernel_factory or kernels,
-        )  # type: ignore[arg-type]
+        )
         app = LectioApp(study)
         app.animation_level = "none"  # deterministic snapshots (the menu slides in)
         apps.append(app)

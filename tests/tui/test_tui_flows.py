@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Static
 from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, settle
 
 from engine.execution.results import KernelState
+from engine.format.models import CodeBlock
 from engine.store import SqliteStore
 from engine.tui.app import LectioApp
 from engine.tui.screens.course_map import CourseMapScreen
@@ -60,16 +61,15 @@ async def test_course_map_lists_chapters_and_starts(make_app: MakeApp) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CourseMapScreen)
-        chapters = screen.query_one("#chapters")
+        chapters = screen.query_one("#chapters", OptionList)
         prompts = [
-            str(chapters.get_option_at_index(i).prompt)  # type: ignore[attr-defined]
-            for i in range(chapters.option_count)
-        ]  # type: ignore[attr-defined]
+            str(chapters.get_option_at_index(i).prompt) for i in range(chapters.option_count)
+        ]
         assert prompts[0].startswith("Section 1 · Basics")
         assert "Chapter 1  First steps" in prompts[1]
         assert "Chapter 2  Gradients" in prompts[2]
         assert "0 of 2 chapters done" in str(screen.query_one(".course--progress").render())
-        assert "Start" in str(screen.query_one("#continue").label)  # type: ignore[attr-defined]
+        assert "Start" in str(screen.query_one("#continue", Button).label)
         await pilot.press("enter")  # Continue is focused
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
@@ -181,12 +181,12 @@ async def test_multiple_choice_uses_checkboxes(make_app: MakeApp) -> None:
         screen = await open_lesson(pilot, "gradients")
         question = screen.query_one(Question)
         assert "Select all that apply" in str(question.query_one(".question--instruction").render())
-        question.query_one("#choice-0").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-0", Checkbox).value = True
         question.query_one("#choice-0").focus()
         await pilot.press("c")
         await pilot.pause()
         assert "1 missed" in str(question.query_one(".question--verdict").render())
-        question.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-1", Checkbox).value = True
         await pilot.press("c")
         await pilot.pause()
         assert question.has_class("-correct")
@@ -240,11 +240,12 @@ async def test_navigate_chapters_menu_and_back(make_app: MakeApp, store: SqliteS
         assert app.screen.lesson.id == "gradients"
         assert "Section 1 · Chapter 2" in str(app.screen.query_one(".lesson--chapter").render())
         # the first chapter was finished by moving on
-        assert store.load_progress("tester", "tui-course", "first-steps").done  # type: ignore[union-attr]
+        progress = store.load_progress("tester", "tui-course", "first-steps")
+        assert progress is not None and progress.done
         await pilot.press("m")
         await pilot.pause()
         assert app.screen.has_class("-menu")
-        assert app.screen.query_one("#chapters").has_focus
+        assert app.screen.query_one("#chapters", OptionList).has_focus
         await pilot.press("up", "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
@@ -266,8 +267,8 @@ async def test_resume_where_the_learner_stopped(make_app: MakeApp) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Continue ▶ Section 1 · Chapter 2 · Gradients" in str(
-            again.screen.query_one("#continue").label
-        )  # type: ignore[attr-defined]
+            again.screen.query_one("#continue", Button).label
+        )
         await pilot.press("c")
         await settle(pilot)
         resumed = again.screen
@@ -347,8 +348,8 @@ async def test_standalone_quiz_score_and_review(make_app: MakeApp, store: Sqlite
         await pilot.pause()
         assert "Question 2 of 2" in str(screen.query_one(".quiz--count").render())
         question = screen.query_one(Question)
-        question.query_one("#choice-0").value = True  # type: ignore[attr-defined]
-        question.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        question.query_one("#choice-0", Checkbox).value = True
+        question.query_one("#choice-1", Checkbox).value = True
         question.query_one("#choice-1").focus()
         await pilot.press("c")
         await pilot.pause()
@@ -422,7 +423,9 @@ async def test_copy_puts_the_code_on_the_clipboard(make_app: MakeApp) -> None:
         cell(screen).focus()
         await pilot.press("y")
         await pilot.pause()
-        assert app.clipboard == screen.lesson.blocks[2].code  # type: ignore[union-attr]
+        block = screen.lesson.blocks[2]
+        assert isinstance(block, CodeBlock)
+        assert app.clipboard == block.code
 
 
 @pytest.mark.slow
@@ -623,8 +626,8 @@ async def test_course_map_drawn_from_the_outline_then_loaded(
             screen = app.screen
             assert isinstance(screen, CourseMapScreen) and app.loading
             assert "1 of 2 chapters done" in str(screen.query_one(".course--progress").render())
-            chapters = screen.query_one("#chapters")
-            prompt = str(chapters.get_option("gradients").prompt)  # type: ignore[attr-defined]
+            chapters = screen.query_one("#chapters", OptionList)
+            prompt = str(chapters.get_option("gradients").prompt)
             assert "Chapter 2  Gradients" in prompt
             await pilot.press("enter")  # Continue, while the lessons are still loading
             await pilot.pause()
@@ -841,12 +844,12 @@ async def test_a_broken_chapter_is_unavailable_and_says_why(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CourseMapScreen), app.problems
-        chapters = screen.query_one("#chapters")
-        broken = chapters.get_option("gradients")  # type: ignore[attr-defined]
+        chapters = screen.query_one("#chapters", OptionList)
+        broken = chapters.get_option("gradients")
         assert "✗" in str(broken.prompt) and "Unavailable" in str(broken.prompt)
         assert not broken.disabled
         chapters.focus()
-        chapters.highlighted = chapters.get_option_index("gradients")  # type: ignore[attr-defined]
+        chapters.highlighted = chapters.get_option_index("gradients")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CourseMapScreen)  # not opened
@@ -856,8 +859,8 @@ async def test_a_broken_chapter_is_unavailable_and_says_why(
         app.open_lesson("first-steps")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
-        menu = app.screen.query_one("#chapters")
-        assert str(menu.get_option("gradients").prompt).startswith("✗")  # type: ignore[attr-defined]
+        menu = app.screen.query_one("#chapters", OptionList)
+        assert str(menu.get_option("gradients").prompt).startswith("✗")
 
 
 async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(
@@ -879,11 +882,11 @@ async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(
         screen.query_one("#blocks").focus()
         await pilot.press("m")
         await pilot.pause(0.5)
-        menu = screen.query_one("#chapters")
+        menu = screen.query_one("#chapters", OptionList)
         lines = [menu.render_line(y).text.rstrip() for y in range(menu.size.height)]
         first = next(i for i, line in enumerate(lines) if "Accumulation" in line)
         indent = lines[first].index("Accumulation")
         rest = lines[first + 1]
         assert rest.strip() and "Chapter" not in rest, lines
         assert len(rest) - len(rest.lstrip()) == indent, lines
-        assert str(menu.get_option("gradients").prompt).endswith(long_title)  # type: ignore[attr-defined]
+        assert str(menu.get_option("gradients").prompt).endswith(long_title)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import RadioButton
+from textual.widgets import Checkbox, RadioButton
 from tui_support import COURSE, QUIZ, SIZE, settle
 
 from engine.format.problems import LoadError
@@ -164,8 +164,8 @@ def test_quiz_result(snap_compare: Compare, make_app: MakeApp) -> None:
         screen.query_one("#choice-1", RadioButton).value = True
         await pilot.press("c", "n")
         await pilot.pause()
-        screen.query_one("#choice-0").value = True  # type: ignore[attr-defined]
-        screen.query_one("#choice-1").value = True  # type: ignore[attr-defined]
+        screen.query_one("#choice-0", Checkbox).value = True
+        screen.query_one("#choice-1", Checkbox).value = True
         screen.query_one("#choice-0").focus()
         await pilot.press("c", "n")
         await pilot.pause()
