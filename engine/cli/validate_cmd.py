@@ -29,7 +29,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="lesson or quiz files, course folders, or folders holding them",
     )
@@ -73,8 +73,37 @@ def add_parser(sub: Any) -> None:
         "substrings of lesson, file, cell and question names, joined by and, or, not, "
         "parentheses (e.g. -k 'gradients and not verify')",
     )
+    parser.add_argument(
+        "--update",
+        nargs="?",
+        const="failing",
+        default=None,
+        action=_UpdateAction,
+        metavar="all",
+        help="rewrite the expect of each cell whose output expectation failed with what it "
+        "printed, in place, and print the diff; --update=all also adds an expect to cells "
+        "that have none (cells that raise are never updated)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
     parser.set_defaults(func=run)
+
+
+class _UpdateAction(argparse.Action):
+    """``--update`` or ``--update=all``; ``--update PATH`` (a path right after it) is the
+    plain form followed by a path, not a value argparse should refuse."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values in (None, "failing", "all"):
+            setattr(namespace, self.dest, values or "failing")
+            return
+        setattr(namespace, self.dest, "failing")
+        namespace.update_path = values
 
 
 def _positive(text: str) -> int:
@@ -126,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
     from engine.validation.discover import discover
     from engine.validation.schema import check_schema
 
+    paths = [*([args.update_path] if getattr(args, "update_path", None) else []), *args.paths]
+    if not paths:
+        raise SystemExit(_usage("give at least one PATH (a lesson or quiz file, or a folder)"))
+    if args.update and args.no_exec:
+        return _usage("--update needs the cells' output; it cannot be used with --no-exec")
     if not args.no_exec and not execution_available():
         return _usage(
             "running code cells is not available yet in this version of lectio; "
@@ -133,13 +167,13 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.lessons is not None and not Path(args.lessons).is_dir():
         return _usage(f"--lessons {args.lessons}: no such folder")
-    targets = discover(args.paths)
+    targets = discover(paths)
     if targets.missing:
         for path in targets.missing:
             print(f"lectio validate: error: {path}: no such file or folder", file=sys.stderr)
         return 2
     if targets.empty:
-        return _usage("no lesson, course or quiz files found under " + ", ".join(args.paths))
+        return _usage("no lesson, course or quiz files found under " + ", ".join(paths))
     expression = None
     if args.keyword is not None:
         from engine.validation.select import ExpressionError, parse
@@ -174,6 +208,10 @@ def run(args: argparse.Namespace) -> int:
         from engine.validation.select import apply
 
         apply(expression, report, {lesson.path: lesson.id for lesson in result.lessons})
+    if args.update:
+        _update(
+            result.lessons, report, args.update, sys.stdout if args.format == "text" else sys.stderr
+        )
 
     if args.junit:
         from engine.validation import junit
@@ -184,6 +222,51 @@ def run(args: argparse.Namespace) -> int:
             return _usage(f"--junit {args.junit}: {exc.strerror or exc}")
     sys.stdout.write(render(report, args.format, verbose=args.verbose))
     return 0 if report.ok else 1
+
+
+def _update(lessons: Any, report: Any, mode: str, out: Any) -> None:
+    """``--update``: rewrite expectations file by file, print the diffs, and mark what was
+    updated as passed (the report then tells the state of the files as they now are)."""
+    from pathlib import Path
+
+    from engine.safe_text import inert
+    from engine.validation.update import plan
+
+    for lesson in lessons:
+        file = next((f for f in report.files if f.path == lesson.path), None)
+        if file is None:
+            continue
+        path = Path(lesson.path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{path}:1:1: --update: cannot read the file: {exc}", file=sys.stderr)
+            continue
+        update = plan(lesson, file.checks, text, "all" if mode == "all" else "failing", str(path))
+        for check, why in update.left:
+            where = check.span or f"{path}:1:1"
+            print(f"{where}: {check.name}: not updated: {why}", file=sys.stderr)
+        if update.error is not None:
+            print(f"{path}:1:1: --update: {update.error}", file=sys.stderr)
+            continue
+        if not update.changed:
+            continue
+        try:
+            path.write_bytes(update.new.encode("utf-8"))
+        except OSError as exc:
+            print(
+                f"{path}:1:1: --update: cannot write the file: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            continue
+        out.write(inert(update.diff()))
+        for check in file.checks:
+            if check.name in update.updated:
+                check.status = "passed"
+                check.message = "expect updated"
+                check.detail = ""
+        names = ", ".join(update.updated)
+        print(f"{path}: updated the expect of {names}", file=out)
 
 
 def render(report: Any, fmt: str, *, verbose: bool = False) -> str:

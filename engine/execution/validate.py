@@ -199,7 +199,15 @@ def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str
 
 
 def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
-    """The check of one code cell: its expect, or simply that it ran without error."""
+    """The check of one code cell: its expect, or simply that it ran without error; it keeps
+    what the cell showed when it finished without raising (``--update`` writes it)."""
+    check = _cell_check(name, block, result)
+    if result.status is CellStatus.OK:
+        check.actual = result.shown
+    return check
+
+
+def _cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
     start = block.code_span
     line = result.error.line if result.error is not None else None
     if block.expect is not None and result.status in (CellStatus.OK, CellStatus.ERROR):

@@ -33,6 +33,9 @@ class Check:
     duration: float = 0.0
     detail: str = ""
     """Several lines: a diff of expected and actual output, a trimmed traceback..."""
+    actual: str | None = None
+    """What a code cell showed (printed output, then its last value), when it ran to its end
+    without raising; None otherwise. ``lectio validate --update`` writes it into ``expect``."""
 
     @property
     def is_problem(self) -> bool:
