@@ -230,3 +230,12 @@ def test_update_never_touches_a_cell_that_raised(tmp_path: Path) -> None:
     done = _lectio("validate", "--update=all", str(lesson))
     assert lesson.read_text().endswith("  - code: print('new')\n    expect: |\n      new\n")
     assert _lectio("validate", "--update", "--no-exec", str(lesson)).returncode == 2
+
+
+def test_listings_are_not_cells_when_numbering() -> None:
+    text = HEAD + (
+        "  - code: pip install torch\n    run: false\n    language: sh\n"
+        "  - code: print(1)\n    expect: '0'\n"
+    )
+    update = _plan(text, [_failed("cell 1", "1\n")])
+    assert update.new == text.replace("expect: '0'", "expect: '1'")

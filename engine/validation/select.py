@@ -158,6 +158,8 @@ def lesson_check_names(lesson: Lesson) -> list[str]:
     number = 0
     for block in lesson.blocks:
         if isinstance(block, CodeBlock):
+            if not block.run:  # a run: false listing is not a cell
+                continue
             number += 1
             names.append(f"cell {block.id or number}")
         elif isinstance(block, GraphBlock):

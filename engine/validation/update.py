@@ -218,7 +218,7 @@ def plan(lesson: Lesson, checks: list[Check], text: str, mode: Mode, path: str) 
     edits: list[Edit] = []
     number = 0
     for index, block in enumerate(lesson.blocks):
-        if not isinstance(block, CodeBlock):
+        if not isinstance(block, CodeBlock) or not block.run:  # listings are not cells
             continue
         number += 1
         check = by_name.get(f"cell {block.id or number}")
@@ -269,10 +269,11 @@ def _cell_edit(
     if check.actual is None:
         result.left.append((check, "the cell raised or did not finish"))
         return None
-    if expect.mode != "stdout":
-        result.left.append(
-            (check, f"expect: {expect.mode} is not rewritten by --update; edit it by hand")
-        )
+    if expect.mode != "stdout" or expect.stderr is not None or expect.figures is not None:
+        what = expect.mode or "stderr"
+        if expect.mode == "stdout":
+            what = "stdout beside stderr or figures"
+        result.left.append((check, f"expect: {what} is not rewritten by --update; edit it by hand"))
         return None
     value = expected_text(check.actual)
     found = _mapping_get(node, "expect") if isinstance(node, yaml.MappingNode) else None
