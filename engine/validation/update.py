@@ -270,7 +270,7 @@ def _cell_edit(
         result.left.append((check, "the cell raised or did not finish"))
         return None
     if expect.mode != "stdout" or expect.stderr is not None or expect.figures is not None:
-        what = expect.mode or "stderr"
+        what: str = expect.mode or "stderr"
         if expect.mode == "stdout":
             what = "stdout beside stderr or figures"
         result.left.append((check, f"expect: {what} is not rewritten by --update; edit it by hand"))
