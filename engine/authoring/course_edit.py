@@ -81,12 +81,12 @@ def _append_section(text: str, sections: Any, title: str, lesson_id: str) -> str
         + f"lessons: [{lesson_id}]{nl}"
     )
     prefix = "" if text[at - 1 : at] == "\n" else nl
-    return text[:at] + prefix + block + text[at:]
+    return str(text[:at] + prefix + block + text[at:])
 
 
 def _plain_title(title: str) -> bool:
     try:
-        return yaml.safe_load(f"t: {title}\n") == {"t": title}
+        return bool(yaml.safe_load(f"t: {title}\n") == {"t": title})
     except yaml.YAMLError:
         return False
 

@@ -110,4 +110,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _default_parent() -> Path:
     lessons = Path("lessons")
-    return lessons if lessons.is_dir() else Path(".")
+    return lessons if lessons.is_dir() else Path()
