@@ -15,6 +15,7 @@ from engine.format.catalog import COURSE_FILES, Catalog, default_lessons_root, l
 from engine.format.loader import guess_kind, parse_document, read_bytes
 from engine.format.models import Course, Lesson, QuestionBlock, QuestionRef, Quiz
 from engine.format.problems import LoadError, Problem
+from engine.validation.content import check_content
 from engine.validation.discover import Targets
 from engine.validation.report import Check, FileKind, FileReport, ValidationReport
 
@@ -52,8 +53,9 @@ class _Checker:
         self.report.counts.files += 1
         return report
 
-    def add_lesson(self, report: FileReport, lesson: Lesson) -> None:
+    def add_lesson(self, report: FileReport, lesson: Lesson, root: Path | None = None) -> None:
         report.checks.append(Check("schema", "passed", span=lesson.span))
+        report.checks.extend(Check.from_problem(p) for p in check_content(lesson, root))
         report.checks.extend(_question_checks(lesson.questions))
         counts = self.report.counts
         counts.lessons += 1
@@ -71,6 +73,8 @@ class _Checker:
         report = self.new_file(course_path, "course")
         if loaded.course is not None:
             report.checks.append(Check("schema", "passed", span=loaded.course.span))
+            content = check_content(loaded.course, folder)
+            report.checks.extend(Check.from_problem(p) for p in content)
             if loaded.course.id != folder.resolve().name:
                 report.checks.append(
                     Check(
@@ -90,7 +94,7 @@ class _Checker:
             report = self.new_file(file, "lesson")
             lesson = by_path.get(str(file))
             if lesson is not None:
-                self.add_lesson(report, lesson)
+                self.add_lesson(report, lesson, folder)
             report.checks.extend(Check.from_problem(p) for p in by_file.pop(str(file), []))
         for path, problems in by_file.items():  # a second course file; never drop a problem
             known = next((f for f in self.report.files if f.path == path), None)
@@ -113,10 +117,13 @@ class _Checker:
         if isinstance(doc, Lesson):
             self.add_lesson(self.new_file(path, "lesson"), doc)
         elif isinstance(doc, Course):
-            self.new_file(path, "course").checks.append(Check("schema", "passed", span=doc.span))
+            report = self.new_file(path, "course")
+            report.checks.append(Check("schema", "passed", span=doc.span))
+            report.checks.extend(Check.from_problem(p) for p in check_content(doc))
         else:
             report = self.new_file(path, "quiz")
             self.quiz(report, doc, path, problems)
+            report.checks.extend(Check.from_problem(p) for p in check_content(doc))
 
     def quiz(self, report: FileReport, quiz: Quiz, path: Path, problems: list[Problem]) -> None:
         if problems:

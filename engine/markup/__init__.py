@@ -1,0 +1,1 @@
+"""Markdown and TeX as readable text, headless: one understanding for the TUI and plain mode."""
