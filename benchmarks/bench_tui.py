@@ -140,11 +140,11 @@ async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, f
     """(worst timer lateness, median lateness, cell duration) while a cell sleeps."""
     from textual.widgets import Static
 
+    from engine.session.study import Study
+    from engine.session.targets import open_target
     from engine.store import SqliteStore
     from engine.tui.app import LectioApp
     from engine.tui.screens.lesson import LessonScreen
-    from engine.tui.study import Study
-    from engine.tui.target import resolve_target
     from engine.tui.widgets.code_cell import CodeCell
 
     lesson = data_dir / "sleepy.yaml"
@@ -153,7 +153,7 @@ async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, f
         f"      import time\n      time.sleep({seconds})\n      print('done')\n"
     )
     store = SqliteStore(data_dir / "bench.db")
-    app = LectioApp(Study(resolve_target(lesson), store, learner="bench"))
+    app = LectioApp(Study(open_target(lesson, whole_course=True), store, learner="bench"))
     late: list[float] = []
     try:
         async with app.run_test(size=(120, 40)) as pilot:

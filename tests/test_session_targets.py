@@ -31,6 +31,31 @@ def test_lesson_in_a_course_keeps_its_course(tmp_path: Path) -> None:
     assert isinstance(target, LessonTarget) and target.course is None
 
 
+def test_whole_course_loads_the_folder_around_a_listed_lesson(tmp_path: Path) -> None:
+    """For a chapter menu: the lesson comes with its course folder (and is the folder's copy)."""
+    target = open_target(DEMO / "beta.yaml", whole_course=True)
+    assert isinstance(target, LessonTarget) and target.loaded is not None
+    assert list(target.loaded.lessons) == ["alpha", "beta", "gamma"]
+    assert target.lesson is target.loaded.lessons["beta"]
+    assert open_target(DEMO / "beta.yaml").loaded is None  # type: ignore[union-attr]
+    alone = tmp_path / "beta.yaml"
+    shutil.copy(DEMO / "beta.yaml", alone)
+    target = open_target(alone, whole_course=True)
+    assert isinstance(target, LessonTarget) and target.loaded is None
+
+
+def test_no_path_is_the_bundled_course(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.session import bundled
+
+    target = open_target(None)
+    assert isinstance(target, CourseTarget) and target.loaded.course_path is not None
+    assert Path(target.loaded.course_path).parent == bundled.bundled_course()
+    assert Path(target.loaded.course_path).parent.name == bundled.BUNDLED_COURSE
+    monkeypatch.setattr(bundled, "BUNDLED_COURSE", "no-such-course")
+    with pytest.raises(LoadError, match="the bundled course 'no-such-course' was not found"):
+        open_target(None)
+
+
 def test_quiz_refs_are_resolved() -> None:
     target = open_target(ROOT / "quizzes" / "all.yaml")
     assert isinstance(target, QuizTarget)

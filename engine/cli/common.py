@@ -27,28 +27,6 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-BUNDLED_COURSE = "pytorch-essentials"
-
-
-def bundled_lessons() -> Path | None:
-    """The ``lessons/`` folder shipped beside the engine (a source checkout), else ``./lessons``."""
-    for candidate in (Path(__file__).resolve().parents[2] / "lessons", Path.cwd() / "lessons"):
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def default_target() -> str | None:
-    """What ``lectio open`` opens without a path: the bundled course (as the TUI does)."""
-    root = bundled_lessons()
-    if root is None:
-        return None
-    if (root / BUNDLED_COURSE / "course.yaml").is_file():
-        return str(root / BUNDLED_COURSE)
-    courses = sorted(p for p in root.iterdir() if (p / "course.yaml").is_file())
-    return str(courses[0]) if courses else None
-
-
 @contextmanager
 def learner_store(data_dir: str | Path | None) -> Iterator[Store]:
     """The learner's store for one command: its warnings (a damaged database moved aside) are

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, default_target, learner_store
+from engine.cli.common import add_store_arguments, learner_store
 
 
 def add_parser(sub: Any) -> None:
@@ -43,9 +43,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.session.bundled import bundled_course
     from engine.settings import learner_name
 
-    target = args.path or default_target()
+    target = args.path or bundled_course()
     if target is None:
         print(
             "lectio: no course found; pass a course folder, a lesson or a quiz file",

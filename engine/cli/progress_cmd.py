@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, bundled_lessons, learner_store
+from engine.cli.common import add_store_arguments, learner_store
 
 _STATUS = {"done": "course.done", "started": "course.started", "not started": "course.not_started"}
 
@@ -45,6 +45,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.format.catalog import LoadedCourse, course_file, load_course_dir
     from engine.i18n import t
+    from engine.session.bundled import bundled_lessons
     from engine.session.course import course_progress
     from engine.settings import learner_name
 

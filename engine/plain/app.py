@@ -23,7 +23,13 @@ from engine.session.course import LessonStatus, course_progress
 from engine.session.kernel_api import KernelFactory
 from engine.session.lesson import LessonSession
 from engine.session.quiz import QuizSession
-from engine.session.targets import CourseTarget, LessonTarget, QuizTarget, open_target
+from engine.session.targets import (
+    CourseTarget,
+    LessonTarget,
+    QuizTarget,
+    language_of,
+    open_target,
+)
 from engine.store.base import Store, StoreError
 
 
@@ -79,16 +85,8 @@ def run_plain(
         if own_store:
             store.close()
     if outcome != "done":
-        console.say(t("plain.saved", lang or _lang_of(target)))
+        console.say(t("plain.saved", lang or language_of(target)))
     return 0
-
-
-def _lang_of(target: LessonTarget | CourseTarget | QuizTarget) -> str | None:
-    if isinstance(target, LessonTarget):
-        return target.lesson.language or (target.course.language if target.course else None)
-    if isinstance(target, CourseTarget):
-        return target.course.language
-    return target.quiz.language
 
 
 def _study(
@@ -105,7 +103,7 @@ def _study(
         quiz_session = QuizSession(
             target.quiz, target.items, store=store, learner=learner, new_attempt=restart
         )
-        return run_quiz(quiz_session, console, lang or _lang_of(target))
+        return run_quiz(quiz_session, console, lang or language_of(target))
     if isinstance(target, LessonTarget):
         with LessonSession(
             target.lesson,
@@ -114,7 +112,7 @@ def _study(
             course=target.course,
             kernel_factory=kernel_factory,
         ) as session:
-            return run_lesson(session, console, lang or _lang_of(target), restart=restart)
+            return run_lesson(session, console, lang or language_of(target), restart=restart)
     course = target.course
     lessons = target.loaded.lessons
     language = lang or course.language

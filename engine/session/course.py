@@ -8,7 +8,7 @@ broken: not in the ``lessons`` given) are never the resume target.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Sized
+from collections.abc import Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -119,38 +119,46 @@ def resume_target(order: list[str], saved: Mapping[str, LessonProgress]) -> str 
     return next((lesson for lesson in after if lesson in not_done), not_done[0])
 
 
+def numbered_chapters(course: CourseLike) -> Iterator[tuple[int, SectionLike, int, str]]:
+    """``(section, its section, chapter, lesson id)`` in course order: sections counted from 1,
+    chapters from 1 through the whole course ("Section 2 · Chapter 5"). Every front end numbers
+    chapters with this."""
+    number = 0
+    for s, section in enumerate(course.sections, 1):
+        for lesson_id in section.lessons:
+            number += 1
+            yield s, section, number, lesson_id
+
+
 def course_progress(
     course: CourseLike, store: Store, learner: str, lessons: Mapping[str, LessonLike] | None = None
 ) -> CourseProgress:
     """The learner's progress in ``course``; ``lessons`` (by id) adds titles and block counts."""
     saved = {p.lesson: p for p in store.all_progress(learner, course.id)}
     chapters = []
-    number = 0
-    for s, section in enumerate(course.sections, 1):
-        for lesson_id in section.lessons:
-            number += 1
-            lesson = (lessons or {}).get(lesson_id)
-            p = saved.get(lesson_id)
-            status = (
-                LessonStatus.NOT_STARTED
-                if p is None
-                else LessonStatus.DONE
-                if p.done
-                else LessonStatus.STARTED
+    for s, section, number, lesson_id in numbered_chapters(course):
+        lesson = (lessons or {}).get(lesson_id)
+        p = saved.get(lesson_id)
+        status = (
+            LessonStatus.NOT_STARTED
+            if p is None
+            else LessonStatus.DONE
+            if p.done
+            else LessonStatus.STARTED
+        )
+        chapters.append(
+            ChapterProgress(
+                lesson_id=lesson_id,
+                title=lesson.title if lesson else None,
+                section=s,
+                section_title=section.title,
+                chapter=number,
+                status=status,
+                position=p.position if p else 0,
+                blocks=len(lesson.blocks) if lesson else None,
+                updated=p.updated if p else 0.0,
             )
-            chapters.append(
-                ChapterProgress(
-                    lesson_id=lesson_id,
-                    title=lesson.title if lesson else None,
-                    section=s,
-                    section_title=section.title,
-                    chapter=number,
-                    status=status,
-                    position=p.position if p else 0,
-                    blocks=len(lesson.blocks) if lesson else None,
-                    updated=p.updated if p else 0.0,
-                )
-            )
+        )
     # A chapter whose file is missing or broken cannot be opened: Continue never points at it.
     order = [i for i in course.lesson_ids if lessons is None or i in lessons]
     return CourseProgress(

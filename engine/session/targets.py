@@ -7,7 +7,8 @@ Shared by the front ends so they agree on what a path means:
   listing the choices;
 * a lesson file: the lesson, in the context of its course when the ``course.yaml`` beside it
   lists it (so progress is shared with studying the whole course);
-* a quiz file: the quiz, with ``ref:`` questions resolved against the nearest ``lessons/``.
+* a quiz file: the quiz, with ``ref:`` questions resolved against the nearest ``lessons/``;
+* no path: the bundled course (:func:`engine.session.bundled.bundled_course`).
 
 Everything wrong raises :class:`~engine.format.problems.LoadError` with located problems, except
 a listed chapter whose own file is broken: the course opens without it (``CourseTarget.
@@ -31,12 +32,18 @@ from engine.format.loader import load
 from engine.format.models import Course, Lesson, Quiz
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Span
+from engine.session import bundled
 
 
 @dataclass
 class LessonTarget:
     lesson: Lesson
     course: Course | None = None
+    """The course beside the lesson file, when it lists the lesson."""
+    loaded: LoadedCourse | None = None
+    """That course's whole folder, when asked for (``whole_course``: a chapter menu)."""
+    unavailable: dict[str, list[Problem]] = field(default_factory=dict)
+    """Chapters of that course whose file does not load (see :class:`CourseTarget`)."""
 
 
 @dataclass
@@ -63,12 +70,36 @@ class QuizTarget:
 Target = LessonTarget | CourseTarget | QuizTarget
 
 
+def language_of(target: Target) -> str | None:
+    """The language of what is opened: the lesson's (else its course's), the quiz's or the
+    course's; None when the files do not say (the interface is then in English)."""
+    if isinstance(target, LessonTarget):
+        return target.lesson.language or (target.course.language if target.course else None)
+    if isinstance(target, CourseTarget):
+        return target.course.language
+    return target.quiz.language
+
+
 def _problem(path: Path, message: str) -> LoadError:
     return LoadError([Problem(Span(str(path), 1, 1), message, "file")])
 
 
-def open_target(path: str | Path) -> Target:
-    """Load what ``path`` names; see the module docstring."""
+def open_target(path: str | Path | None, *, whole_course: bool = False) -> Target:
+    """Load what ``path`` names; see the module docstring. ``whole_course``: a lesson that its
+    course lists comes with the whole course folder loaded (``LessonTarget.loaded``), for a
+    front end that offers the other chapters."""
+    if path is None:
+        found = bundled.bundled_course()
+        if found is None:
+            raise LoadError(
+                [
+                    Problem(
+                        Span("lessons", 1, 1),
+                        f"the bundled course '{bundled.BUNDLED_COURSE}' was not found",
+                    )
+                ]
+            )
+        path = found
     path = Path(path)
     if not path.exists():
         return _missing(path)
@@ -78,7 +109,12 @@ def open_target(path: str | Path) -> Target:
         return _open_course(path.parent)
     doc = load(path)
     if isinstance(doc, Lesson):
-        return LessonTarget(doc, _course_of(doc, path))
+        target = LessonTarget(doc, _course_of(doc, path))
+        if whole_course and target.course is not None:
+            loaded = load_course_dir(path.parent)
+            target.lesson = loaded.lessons.get(doc.id, doc)
+            target.loaded, target.unavailable = loaded, broken_chapters(loaded)
+        return target
     if isinstance(doc, Quiz):
         return QuizTarget(doc, resolve_quiz(doc, default_lessons_root(path)))
     return _open_course(path.parent)

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from engine.format.problems import Problem
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
+    from engine.session.study import Study
     from engine.store.base import Store
-    from engine.tui.study import Study
 
 Opener = Callable[[], "Study"]
 """Builds the Study (loads the target); run in a worker thread. Raises LoadError."""
@@ -128,7 +128,7 @@ class LectioApp(App[int]):
         except Exception as exc:
             self.call_from_thread(self._stop, None, exc)
             return
-        if study.target.lesson is None:  # a course (its map is up) or a quiz: prepare lessons
+        if study.lesson is None:  # a course (its map is up) or a quiz: prepare lessons
             _warm_up()
         self.call_from_thread(self._opened, study)
 
@@ -173,8 +173,7 @@ class LectioApp(App[int]):
         """The first real screen: the quiz, the lesson, or the course map."""
         if replace:
             self.pop_screen()
-        target = self.study.target
-        if target.quiz is not None:
+        if self.study.quiz is not None:
             from engine.store.base import StoreError
             from engine.tui.screens.quiz import QuizScreen
 
@@ -185,10 +184,10 @@ class LectioApp(App[int]):
                 return
             self.push_screen(screen)
             return
-        if target.lesson is not None:
+        if self.study.lesson is not None:
             # The course map (if any) is built when the learner goes back to it: one screen
             # to compose before the first frame, not two.
-            self._push_lesson(target.lesson)
+            self._push_lesson(self.study.lesson)
         elif self.study.course is not None:
             from engine.tui.screens.course_map import CourseMapScreen
 
@@ -307,10 +306,10 @@ def run_app(
     opened: list[Store] = []
 
     def opener() -> Study:
-        from engine.tui.study import Study
-        from engine.tui.target import resolve_target
+        from engine.session.study import Study
+        from engine.session.targets import open_target
 
-        resolved = resolve_target(target)
+        resolved = open_target(target, whole_course=True)
         nonlocal store
         if store is None:
             from engine.store import open_store
@@ -324,8 +323,7 @@ def run_app(
     preview = None
     if store is not None:
         # The course map as the first frame, from the course's outline; else a loading screen.
-        from engine.tui.study import Study
-        from engine.tui.target import preview_target
+        from engine.session.study import Study, preview_target
 
         outline = preview_target(target)
         if outline is not None:

@@ -11,10 +11,10 @@ import pytest
 from tui_support import COURSE, FakeKernelFactory
 
 from engine.session.kernel_api import KernelFactory
+from engine.session.study import Study
+from engine.session.targets import open_target
 from engine.store import SqliteStore
 from engine.tui.app import LectioApp
-from engine.tui.study import Study
-from engine.tui.target import resolve_target
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -51,7 +51,7 @@ def make_app(store: SqliteStore, kernels: FakeKernelFactory) -> Iterator[Callabl
         kernel_factory: KernelFactory | None = None,
     ) -> LectioApp:
         study = Study(
-            resolve_target(target),
+            open_target(target, whole_course=True),
             store,
             learner="tester",
             lang_override=lang,

@@ -436,10 +436,10 @@ async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
         "id: tiny\ntitle: Tiny\nrequires: []\nblocks:\n  - code: |\n      print(6 * 7)\n"
     )
     store = SqliteStore(tmp_path / "db.sqlite")
-    from engine.tui.study import Study
-    from engine.tui.target import resolve_target
+    from engine.session.study import Study
+    from engine.session.targets import open_target
 
-    app = LectioApp(Study(resolve_target(lesson), store, learner="tester"))
+    app = LectioApp(Study(open_target(lesson, whole_course=True), store, learner="tester"))
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -510,12 +510,12 @@ sys.path.insert(0, {str(Path(__file__).parent)!r})
 from tui_support import COURSE, FakeKernelFactory
 from engine.store import SqliteStore
 from engine.tui.app import LectioApp
-from engine.tui.study import Study
-from engine.tui.target import resolve_target
+from engine.session.study import Study
+from engine.session.targets import open_target
 
 async def main():
-    study = Study(resolve_target(COURSE / "gradients.yaml"), SqliteStore({str(tmp_path / "db")!r}),
-                  kernel_factory=FakeKernelFactory())
+    study = Study(open_target(COURSE / "gradients.yaml", whole_course=True),
+                  SqliteStore({str(tmp_path / "db")!r}), kernel_factory=FakeKernelFactory())
     app = LectioApp(study)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -602,14 +602,16 @@ async def test_course_map_drawn_from_the_outline_then_loaded(
     and progress); a chapter picked before the full load ends opens when it ends."""
     import threading
 
-    from engine.tui.study import Study
-    from engine.tui.target import preview_target, resolve_target
+    from engine.session.study import Study, preview_target
+    from engine.session.targets import open_target
 
     release = threading.Event()
 
     def opener() -> Study:
         release.wait(10)
-        return Study(resolve_target(COURSE), store, learner="tester", kernel_factory=kernels)
+        return Study(
+            open_target(COURSE, whole_course=True), store, learner="tester", kernel_factory=kernels
+        )
 
     from engine.store.records import LessonProgress
 
@@ -673,11 +675,15 @@ class RefusingStore(SqliteStore):
 async def test_a_refused_write_is_a_notification(
     tmp_path: Path, kernels: FakeKernelFactory
 ) -> None:
-    from engine.tui.study import Study
-    from engine.tui.target import resolve_target
+    from engine.session.study import Study
+    from engine.session.targets import open_target
 
     store = RefusingStore(tmp_path / "db")
-    app = LectioApp(Study(resolve_target(COURSE), store, learner="tester", kernel_factory=kernels))
+    app = LectioApp(
+        Study(
+            open_target(COURSE, whole_course=True), store, learner="tester", kernel_factory=kernels
+        )
+    )
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_lesson(pilot)

@@ -15,9 +15,9 @@ from textual.widgets import Checkbox, RadioButton
 from tui_support import COURSE, QUIZ, SIZE, settle
 
 from engine.format.problems import LoadError
+from engine.session.study import Study
 from engine.tui.app import LectioApp
 from engine.tui.screens.lesson import LessonScreen
-from engine.tui.study import Study
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
 from engine.tui.widgets.graph_view import GraphView

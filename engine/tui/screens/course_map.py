@@ -24,7 +24,7 @@ from engine.tui.widgets.chapter_menu import ChapterList
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
-    from engine.tui.study import Study
+    from engine.session.study import Study
 
 
 def _shown(study: Study) -> tuple[object, ...]:

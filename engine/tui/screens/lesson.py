@@ -49,7 +49,7 @@ from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
     from engine.session.lesson import LessonSession
-    from engine.tui.study import Study
+    from engine.session.study import Study
 
 
 FIRST_WINDOW = 5
@@ -166,7 +166,7 @@ class LessonScreen(Screen[None]):
     # ---- composition ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        course = self.study.target.course
+        course = self.study.validated_course
         with Horizontal(id="header"):
             with Vertical(id="titles"):
                 if course is not None:

@@ -28,7 +28,7 @@ from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
     from engine.session.quiz import QuizResult, QuizSession
-    from engine.tui.study import Study
+    from engine.session.study import Study
 
 
 class QuizScreen(Screen[None]):

@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from engine.i18n import t
+from engine.session.study import Chapter
 from engine.tui.inline import inline_markdown
-from engine.tui.study import Chapter
 
 MARKS = {
     "done": ("✓", "green"),

@@ -1,9 +1,14 @@
-"""What the screens share: the opened course, the learner, the store, the language.
+"""What a front end studies: the opened target, the learner, the store, the language.
 
-One object instead of a bag of app attributes, so screens are testable with any store and kernel
-factory. Sessions are created here (``lesson_session``) and the course's chapter list (numbering,
-done/started marks) is derived from the course order and the session's course progress; nothing
-here grades or records anything itself.
+One object instead of a bag of app attributes, so the TUI's screens are testable with any store
+and kernel factory. Sessions are created here (``lesson_session``, ``quiz_session``) and the
+course's chapter list (numbering, done/started marks) is derived from the course order
+(:func:`engine.session.course.numbered_chapters`) and the course progress; nothing here grades or
+records anything itself.
+
+Before the full load, a course is known by its outline only (:func:`preview_target`, read
+without the models so the course map is the first frame); :func:`engine.session.targets.
+open_target` gives the loaded target that replaces it.
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from engine.i18n import resolve
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
-    from engine.format.models import Course, Lesson
+    from engine.format.catalog import LoadedCourse, QuizQuestion
+    from engine.format.models import Course, Lesson, Quiz
     from engine.format.outline import CourseOutline
+    from engine.format.problems import Problem
     from engine.session.course import CourseLike, CourseProgress, LessonLike
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
     from engine.session.quiz import QuizSession
+    from engine.session.targets import Target
     from engine.store.base import Store
-    from engine.tui.target import OpenTarget
 
 
 @dataclass(frozen=True)
@@ -49,33 +57,45 @@ def _chapter_list(
     """The chapters of ``course`` in order; ``titled``: the lessons whose files are usable
     (loaded, or outlined), ``lessons``: the loaded ones, ``broken``: the problems of files
     that did not load (shown when the learner picks that chapter)."""
+    from engine.session.course import numbered_chapters
+
     chapters: list[Chapter] = []
-    number = 0
-    for s, section in enumerate(course.sections, 1):
-        for lesson_id in section.lessons:
-            number += 1
-            known = titled.get(lesson_id)
-            problems = tuple(str(p) for p in (broken or {}).get(lesson_id, ()))
-            chapters.append(
-                Chapter(
-                    lesson_id,
-                    known.title if known else lesson_id,
-                    s,
-                    section.title,
-                    number,
-                    lessons.get(lesson_id),
-                    available=known is not None and not problems,
-                    problems=problems,
-                )
+    for s, section, number, lesson_id in numbered_chapters(course):
+        known = titled.get(lesson_id)
+        problems = tuple(str(p) for p in (broken or {}).get(lesson_id, ()))
+        chapters.append(
+            Chapter(
+                lesson_id,
+                known.title if known else lesson_id,
+                s,
+                section.title,
+                number,
+                lessons.get(lesson_id),
+                available=known is not None and not problems,
+                problems=problems,
             )
+        )
     return chapters
+
+
+def preview_target(path: Path | None) -> CourseOutline | None:
+    """The outline of the course ``path`` names (None: the bundled course), read without the
+    models; None when ``path`` is not a course or its outline is unclear (the full load then
+    comes first and says what is wrong)."""
+    from engine.format.outline import read_outline
+    from engine.session.bundled import bundled_course
+
+    found = bundled_course() if path is None else path
+    return read_outline(found) if found is not None else None
 
 
 @dataclass
 class Study:
     """The opened target and who studies it."""
 
-    target: OpenTarget
+    target: Target | CourseOutline
+    """The loaded target (:func:`~engine.session.targets.open_target` with ``whole_course``),
+    or, before the full load, the course's outline (:func:`preview_target`)."""
     store: Store
     learner: str = "default"
     lang_override: str | None = None
@@ -93,7 +113,47 @@ class Study:
             return resolve(self.lang_override)
         if lesson is not None and lesson.language:
             return resolve(lesson.language)
-        return resolve(self.target.language)
+        from engine.format.outline import CourseOutline
+
+        if isinstance(self.target, CourseOutline):
+            return resolve(self.target.language)
+        from engine.session.targets import language_of
+
+        return resolve(language_of(self.target) or "en")
+
+    # ---- what is opened ------------------------------------------------------------------------
+    # Read by attribute, not ``isinstance`` on the target classes: a preview must not import the
+    # models (engine.session.targets does), which are most of the time to the first frame.
+
+    @property
+    def outline(self) -> CourseOutline | None:
+        """The course's outline, while only it is known (the preview)."""
+        from engine.format.outline import CourseOutline
+
+        return self.target if isinstance(self.target, CourseOutline) else None
+
+    @property
+    def lesson(self) -> Lesson | None:
+        """The lesson opened directly (not through the course map)."""
+        return getattr(self.target, "lesson", None)
+
+    @property
+    def quiz(self) -> Quiz | None:
+        return getattr(self.target, "quiz", None)
+
+    @property
+    def quiz_items(self) -> list[QuizQuestion]:
+        return list(getattr(self.target, "items", ()))
+
+    @property
+    def loaded(self) -> LoadedCourse | None:
+        """The course folder: the course opened, or the one around the lesson opened."""
+        return getattr(self.target, "loaded", None)
+
+    @property
+    def unavailable(self) -> dict[str, list[Problem]]:
+        """The course's chapters whose file is broken, by lesson id (not opened)."""
+        return dict(getattr(self.target, "unavailable", {}))
 
     # ---- the course ----------------------------------------------------------------------------
 
@@ -103,21 +163,27 @@ class Study:
         return course.id if course else None
 
     @property
+    def validated_course(self) -> Course | None:
+        """The validated course (None for a lesson no course lists, a quiz, a preview)."""
+        loaded = self.loaded
+        if loaded is not None:
+            return loaded.course
+        return getattr(self.target, "course", None) if self.lesson is not None else None
+
+    @property
     def course(self) -> Course | CourseOutline | None:
         """The validated course, else (before the full load) its outline."""
-        return self.target.course or self.target.outline
+        return self.validated_course or self.outline
 
     @property
     def preview(self) -> bool:
         """Only the outline is known: the lessons are not loaded (validated) yet."""
-        return self.target.loaded is None and self.target.outline is not None
+        return self.outline is not None
 
     def _chapters(self) -> list[Chapter]:
-        loaded, outline = self.target.loaded, self.target.outline
+        loaded, outline = self.loaded, self.outline
         if loaded is not None and loaded.course is not None:
-            return _chapter_list(
-                loaded.course, loaded.lessons, loaded.lessons, self.target.unavailable
-            )
+            return _chapter_list(loaded.course, loaded.lessons, loaded.lessons, self.unavailable)
         if outline is not None:
             return _chapter_list(outline, outline.lessons, {})
         return []
@@ -141,7 +207,7 @@ class Study:
         """The session's course progress (per lesson status, resume target)."""
         from engine.session.course import course_progress
 
-        loaded, outline = self.target.loaded, self.target.outline
+        loaded, outline = self.loaded, self.outline
         if loaded is not None and loaded.course is not None:
             return course_progress(loaded.course, self.store, self.learner, loaded.lessons)
         assert outline is not None
@@ -164,16 +230,16 @@ class Study:
         if self.kernel_factory is not None:
             kwargs["kernel_factory"] = self.kernel_factory
         return LessonSession(
-            lesson, store=self.store, learner=self.learner, course=self.target.course, **kwargs
+            lesson, store=self.store, learner=self.learner, course=self.validated_course, **kwargs
         )
 
     def quiz_session(self, *, new_attempt: bool = False) -> QuizSession:
         from engine.session.quiz import QuizSession
 
-        assert self.target.quiz is not None
+        assert self.quiz is not None
         return QuizSession(
-            self.target.quiz,
-            self.target.quiz_items,
+            self.quiz,
+            self.quiz_items,
             store=self.store,
             learner=self.learner,
             new_attempt=new_attempt,
