@@ -8,8 +8,8 @@ stand-in: ESC becomes "␛", other C0 controls their Unicode control pictures (U
 "␡", C1 controls ``\\x9b``-style escapes, and bidi overrides and line separators ``\\u202e``-style
 escapes. The rest of an escape sequence stays, so ``␛[31m`` shows what was printed.
 
-Headless (no Rich, no Textual): plain mode and the validation report use it; the TUI's
-``engine/tui/safe_text.py`` holds the same table for Rich texts.
+Headless (no Rich, no Textual): the one table, used by the plain mode, the validation report
+and the TUI (``engine/tui/safe_text.py`` only wraps the result in a Rich text).
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ import pytest
 from rich.console import Console, RenderableType
 
 from engine.execution.graph import AutogradGraph, GraphNode
+from engine.safe_text import inert
 from engine.tui.inline import inline_markdown, paragraphs_markdown
-from engine.tui.safe_text import inert, inert_text
+from engine.tui.safe_text import inert_text
 from engine.tui.widgets.graph_view import graph_tree
 
 

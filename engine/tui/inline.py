@@ -11,7 +11,7 @@ import re
 
 from rich.text import Text
 
-from engine.tui.safe_text import inert
+from engine.safe_text import inert
 
 _INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|(?<!\w)_([^_\s][^_]*)_(?!\w)")
 

@@ -28,8 +28,8 @@ from textual.widgets import Button, Static
 from engine.execution.graph import AutogradGraph, GraphNode
 from engine.format.models import GraphBlock
 from engine.i18n import t
+from engine.safe_text import inert
 from engine.tui.keys import localize_bindings
-from engine.tui.safe_text import inert
 
 NODE_STYLES = {"op": "bold yellow", "leaf": "bold cyan", "tensor": "bold green"}
 
