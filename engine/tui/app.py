@@ -330,9 +330,10 @@ def run_app(
             preview = Study(
                 outline, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
             )
-    app = LectioApp(
-        opener=opener, what=str(target or "lessons/pytorch-essentials"), lang=lang, preview=preview
-    )
+    from engine.session.bundled import BUNDLED_COURSE
+
+    what = str(target or f"lessons/{BUNDLED_COURSE}")  # named on the loading screen
+    app = LectioApp(opener=opener, what=what, lang=lang, preview=preview)
     try:
         status = app.run()
     except StoreError as exc:
