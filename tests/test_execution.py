@@ -12,7 +12,7 @@ import pytest
 from narrow import of_type, present
 
 from engine.execution.executor import LessonExecutor
-from engine.execution.expect import DIFF_LINES, check_expect, shown_output
+from engine.execution.expect import DIFF_LINES, check_expect, raised_as_expected, shown_output
 from engine.execution.forkserver import ForkServer
 from engine.execution.kernel import Kernel
 from engine.execution.results import (
@@ -71,6 +71,29 @@ def raised(name: str, *bases: str) -> CellResult:
 def test_check_expect(spec: dict[str, str], result: CellResult, passes: bool) -> None:
     message = check_expect(ExpectSpec(**spec), result)
     assert (message is None) == passes, message
+
+
+@pytest.mark.parametrize(
+    ("spec", "result", "expected"),
+    [
+        ({"raises": "ZeroDivisionError"}, raised("ZeroDivisionError"), True),
+        (
+            {"raises": "ArithmeticError"},
+            raised("ZeroDivisionError", "builtins.ArithmeticError"),
+            True,
+        ),
+        ({"raises": "KeyError"}, raised("ZeroDivisionError"), False),
+        ({"raises": "KeyError"}, ok(""), False),  # finished: not the error the lesson shows
+        ({"stdout": "x"}, raised("KeyError"), False),  # raised, but no raise was expected
+        (None, raised("KeyError"), False),
+        ({"raises": "KeyError"}, CellResult(CellStatus.TIMEOUT, detail="too slow"), False),
+    ],
+)
+def test_raised_as_expected(
+    spec: dict[str, str] | None, result: CellResult, expected: bool
+) -> None:
+    """The one decision the executor, the plain mode and the TUI share."""
+    assert raised_as_expected(ExpectSpec(**spec) if spec else None, result) is expected
 
 
 def test_expect_failure_shows_a_diff() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from engine.execution.expect import check_expect
+from engine.execution.expect import raised_as_expected
 from engine.execution.graph import AutogradGraph
 from engine.execution.kernel import DEFAULT_TIMEOUT, Kernel
 from engine.execution.results import CellResult, CellStatus
@@ -194,14 +194,7 @@ class LessonExecutor:
     @staticmethod
     def _succeeded(block: CodeBlock, result: CellResult) -> bool:
         """The namespace is as the author meant: the cell finished, or raised as expected."""
-        if result.status is CellStatus.OK:
-            return True
-        return (
-            result.status is CellStatus.ERROR
-            and block.expect is not None
-            and block.expect.mode == "raises"
-            and check_expect(block.expect, result) is None
-        )
+        return result.status is CellStatus.OK or raised_as_expected(block.expect, result)
 
     def _skipped(self, failure: tuple[int, CellResult]) -> CellResult:
         index, result = failure

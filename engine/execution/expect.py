@@ -105,6 +105,18 @@ def _what(expect: ExpectSpec) -> str:
     }[expect.mode]
 
 
+def raised_as_expected(expect: ExpectSpec | None, result: CellResult) -> bool:
+    """The cell demonstrates an error (``expect: {raises: ...}``) and raised it: a success,
+    for the executor (the namespace is as the author meant) and for every front end (a ✓, not
+    a failure). Decided here only."""
+    return (
+        result.status is CellStatus.ERROR
+        and expect is not None
+        and expect.mode == "raises"
+        and check_expect(expect, result) is None
+    )
+
+
 def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
     """None when ``result`` satisfies ``expect``; otherwise a readable message (with a diff)."""
     if expect.mode == "raises":

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any, Literal, TypeVar
 
-from engine.execution.expect import check_expect
+from engine.execution.expect import raised_as_expected
 from engine.execution.results import CellResult
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
@@ -189,11 +189,7 @@ def _code(
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:
-        expected = (
-            block.expect is not None
-            and block.expect.mode == "raises"
-            and check_expect(block.expect, mine) is None
-        )
+        expected = raised_as_expected(block.expect, mine)
         console.say(
             "\n".join(
                 render.result_lines(mine, lang, printed=printed["any"], expected_raise=expected)

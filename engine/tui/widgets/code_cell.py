@@ -344,12 +344,9 @@ class CodeCell(Vertical, can_focus=True):
 
     def _raised_as_expected(self, result: CellResult) -> bool:
         """The cell demonstrates an error (``expect: {raises: ...}``) and raised it."""
-        expect = self.block.expect
-        if result.status is not CellStatus.ERROR or expect is None or expect.mode != "raises":
-            return False
-        from engine.execution.expect import check_expect
+        from engine.execution.expect import raised_as_expected
 
-        return check_expect(expect, result) is None
+        return raised_as_expected(self.block.expect, result)
 
     def status_text(self, result: CellResult) -> str:
         """One line: done in N s, the exception's name, timeout, crash or skip."""
