@@ -38,14 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _implies_open(first: str) -> bool:
-    """``lectio PATH`` and ``lectio --plain`` mean ``lectio open ...``; a word that is neither a
-    command nor a path (a mistyped command) is left to argparse, which lists the commands."""
+    """``lectio PATH`` and ``lectio --plain`` mean ``lectio open ...``, and so does the name of
+    a bundled file (``lectio final-exam``); a word that is none of these nor a command (a
+    mistyped command) is left to argparse, which lists the commands."""
     if first.startswith("-"):
         return first not in {"-h", "--help", "--version"}
     if first in COMMANDS:
         return False
     looks_like_path = "/" in first or "\\" in first or first.endswith((".yaml", ".yml"))
-    return looks_like_path or Path(first).exists()
+    if looks_like_path or Path(first).exists():
+        return True
+    from engine.session.bundled import bundled_path  # only for a word that is not a command
+
+    return bundled_path(first) is not None
 
 
 def _tolerant_output() -> None:

@@ -25,7 +25,10 @@ def add_parser(sub: Any) -> None:
         "Resumes where you stopped.",
     )
     parser.add_argument(
-        "path", nargs="?", help="lesson, course or quiz (default: the bundled course)"
+        "path",
+        nargs="?",
+        help="lesson, course or quiz (default: the bundled course); a path that is not here "
+        "is looked up among the bundled files (final-exam, pytorch-essentials-pt)",
     )
     parser.add_argument(
         "--plain",
@@ -42,11 +45,29 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _target(path: str | None) -> str | Path | None:
+    """What to open: no path, the bundled course; a path that exists here, that path; else the
+    bundled file it names (``quizzes/final-exam.yaml``, ``final-exam``, ``pytorch-essentials-pt``
+    from any folder), said on standard error; else the path, for the session to report."""
+    from engine.session.bundled import bundled_course, bundled_path
+
+    if not path:
+        return bundled_course()
+    if Path(path).exists():
+        return path
+    found = bundled_path(path)
+    if found is None:
+        return path
+    print(
+        f"lectio: {path} is not in this folder; opening lectio's bundled {found}", file=sys.stderr
+    )
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
-    from engine.session.bundled import bundled_course
     from engine.settings import learner_name
 
-    target = args.path or bundled_course()
+    target = _target(args.path)
     if target is None:
         print(
             "lectio: no course found; pass a course folder, a lesson or a quiz file",
