@@ -1,8 +1,9 @@
 """Blocks, results, graphs and verdicts as plain text lines: no boxes, clear prefixes.
 
-Markdown is printed as written (it is meant to read well as plain text); code is indented by
-four spaces between a "Code cell" line and an "End of code." line, so a screen reader announces
-where it starts and stops.
+Markdown is rendered as text by :mod:`engine.markup.markdown` (markdown-it, the parser the TUI's
+renderer uses too): no markup symbols read aloud, math as Unicode, tables as rows; code is
+indented by four spaces between a "Code cell" line and an "End of code." line, so a screen reader
+announces where it starts and stops.
 """
 
 from __future__ import annotations
@@ -12,20 +13,18 @@ from typing import Any
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import NoteBlock
 from engine.i18n import t
-from engine.plain import markdown
+from engine.markup import markdown
 from engine.session.views import QuestionView, Verdict
 
 
 def md(text: str, lang: str | None = None) -> str:
-    """Markdown prose as screen-reader-friendly text (see :mod:`engine.plain.markdown`)."""
-    return markdown.to_text(
-        text, code_label=t("plain.code", lang), code_end=t("plain.end_code", lang)
-    )
+    """Markdown prose as screen-reader-friendly text (see :mod:`engine.markup.markdown`)."""
+    return markdown.to_text(text, lang)
 
 
-def md_line(text: str) -> str:
+def md_line(text: str, lang: str | None = None) -> str:
     """Short Markdown (a choice, a why, a hint) on one line."""
-    return " ".join(markdown.to_text(text).split("\n")).strip()
+    return markdown.to_line(text, lang)
 
 
 def indent(text: str, prefix: str = "    ") -> str:

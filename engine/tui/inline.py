@@ -1,4 +1,4 @@
-"""Inline Markdown (``code``, **bold**, *italic*) as a rich Text, for one-line labels.
+"""Inline Markdown (``code``, **bold**, *italic*, ``$math$``) as a rich Text, for one-line labels.
 
 Choice labels and headings are short Markdown strings ("`x.grad`"). Textual parses a plain ``str``
 label as content markup, so a choice such as ``a[0]`` or ``[bold]`` would be misread; building a
@@ -20,6 +20,10 @@ def inline_markdown(source: str, *, code_style: str = "bold") -> Text:
     """A rich Text of ``source`` with code spans, bold and italic styled and nothing else parsed."""
     text = Text()
     pos = 0
+    if "$" in source:  # math as Unicode (the TeX renderer loads only for a text with math)
+        from engine.markup.markdown import math_as_text
+
+        source = math_as_text(source)
     source = inert(source.strip())
     for match in _INLINE.finditer(source):
         text.append(source[pos : match.start()])
@@ -44,7 +48,7 @@ def paragraphs_markdown(source: str) -> Text | None:
     """Paragraphs of inline Markdown as a rich Text, or None when ``source`` uses anything else
     (then it needs the full Markdown renderer). Used for the course description on the first
     frame: Rich's Markdown renderer costs a few tens of milliseconds to import."""
-    if _BLOCK_LEVEL.search(source):
+    if _BLOCK_LEVEL.search(source) or "$$" in source:  # display math needs rows of its own
         return None
     text = Text()
     for paragraph in re.split(r"\n\s*\n", source.strip()):

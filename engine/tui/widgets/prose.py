@@ -3,7 +3,9 @@
 Rich's Markdown renderer inside a single Static, rather than Textual's Markdown widget (a widget
 per paragraph, list item and heading): a chapter is dozens of prose blocks, and composing them as
 a few hundred widgets cost about a second before the first frame. Code blocks in prose are
-highlighted with the theme's colours (re-rendered when the learner toggles light/dark).
+highlighted with the theme's colours (re-rendered when the learner toggles light/dark). Math
+(``$...$``, ``$$...$$``) is replaced by its Unicode rendering first (:mod:`engine.markup`), so a
+formula never shows as raw TeX; Rich parses the rest with markdown-it, as plain mode does.
 """
 
 from __future__ import annotations
@@ -30,11 +32,17 @@ class MarkdownText(Static):
         super().__init__(classes=classes, id=id)
         self.source = source
         self.block_index = block_index
+        if "$" in source:  # formulas as Unicode text (display ones as aligned rows)
+            from engine.markup.markdown import with_math
+
+            source = with_math(source)
+        self.rendered_source = source
+        """What Rich's Markdown renders: ``source`` with its math as Unicode."""
 
     def _markdown(self) -> Markdown:
         dark = self.app.current_theme.dark if self.is_attached else True
         return Markdown(
-            self.source.strip(),
+            self.rendered_source.strip(),
             code_theme="monokai" if dark else "friendly",
             inline_code_lexer="python",
             inline_code_theme="monokai" if dark else "friendly",
