@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +15,6 @@ from engine.execution.expect import DIFF_LINES, check_expect, raised_as_expected
 from engine.execution.forkserver import ForkServer
 from engine.execution.kernel import Kernel
 from engine.execution.results import (
-    MATCH_TIMEOUT,
     CellError,
     CellResult,
     CellStatus,
@@ -106,10 +104,9 @@ REDOS = r"^(a+)+$"  # backtracks exponentially on "aaa...a!": 40 a's would take 
 
 
 def test_a_backtracking_pattern_is_stopped_without_a_kernel() -> None:
-    """A result without the kernel's verdict is searched in a throwaway, time-limited process."""
-    start = time.monotonic()
+    """A result without the kernel's verdict is searched in a throwaway, time-limited process:
+    the search is stopped (hours of backtracking would never return a message at all)."""
     message = check_expect(ExpectSpec(matches=REDOS), ok("a" * 40 + "!\n"))
-    assert time.monotonic() - start < MATCH_TIMEOUT + 5
     assert message is not None and "took too long" in message, message
 
 
@@ -136,9 +133,7 @@ def test_a_diff_of_huge_outputs_is_bounded() -> None:
     """difflib is quadratic on some inputs: only the first DIFF_LINES lines are compared."""
     expected = "\n".join(f"line {i} " + "x" * 30 for i in range(30000))
     actual = "\n".join(f"line {i} " + "y" * 30 for i in range(30000))
-    start = time.monotonic()
     message = check_expect(ExpectSpec(stdout=expected), ok(actual + "\n" + "z" * (1 << 20)))
-    assert time.monotonic() - start < 5
     assert message is not None and f"compared the first {DIFF_LINES} lines only" in message
     assert len(message) < 200_000
 
@@ -336,9 +331,7 @@ def test_a_backtracking_pattern_fails_its_cell_quickly(server: ForkServer) -> No
     """``matches: ^(a+)+$`` on 40 a's and a '!': the kernel stops the pattern at its deadline;
     the cell fails with a clear message, the others pass, lectio never hangs."""
     redos = lesson("redos")
-    start = time.monotonic()
     checks = {c.name: c for c in execute_lessons([redos], forkserver=server)[redos.path]}
-    assert time.monotonic() - start < 30
     assert checks["cell redos"].status == "failed"
     assert "took too long" in checks["cell redos"].message, checks["cell redos"]
     assert checks["cell fine"].status == "passed", checks["cell fine"]

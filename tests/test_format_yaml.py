@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
-import time
+import threading
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from narrow import of_type
 
+from engine.format import yamlsafe
 from engine.format.loader import parse
 from engine.format.models import CodeBlock, Lesson, QuestionBlock
 from engine.format.problems import LoadError
 from engine.format.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_NODES, read_yaml
 
 LESSON = b"id: a\ntitle: A\nblocks:\n  - text: hi\n"
+HANG_GUARD = 60.0  # seconds: only ever reached by a read that blocks
 
 
 def problems(data: bytes) -> list[str]:
@@ -24,13 +26,16 @@ def problems(data: bytes) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-def test_huge_file_is_refused_without_parsing() -> None:
+def test_huge_file_is_refused_without_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object) -> None:
+        raise AssertionError("a file over the limit was decoded or parsed")
+
+    monkeypatch.setattr(yamlsafe, "_decode", never)
+    monkeypatch.setattr(yamlsafe, "_Loader", never)
     data = LESSON + b"  - text: " + b"x" * MAX_BYTES + b"\n"
-    start = time.perf_counter()
     assert problems(data) == [
         f"f.yaml:1:1: the file is {len(data):,} bytes; lesson files are limited to {MAX_BYTES:,}"
     ]
-    assert time.perf_counter() - start < 0.5
 
 
 def test_file_just_under_the_limit_loads() -> None:
@@ -47,17 +52,14 @@ def test_alias_bomb_is_fast_and_small(levels: int) -> None:
         lines.append(f"a{i}: &a{i} [{refs}]")
     data = ("\n".join(lines) + "\n").encode()
     tracemalloc.start()
-    start = time.perf_counter()
     found = problems(data)
-    elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert found == [
         "f.yaml:1:1: the document expands to too many values (an alias bomb?); "
         "write it without so many aliases"
     ]
-    assert elapsed < 1.0
-    assert peak < 100 * 1024 * 1024
+    assert peak < 100 * 1024 * 1024  # refused by counting, before the expansion is built
 
 
 def test_node_budget_counts_expanded_values() -> None:
@@ -71,10 +73,8 @@ def test_nesting_limit() -> None:
     ok = b"x: " + b"[" * (MAX_DEPTH - 2) + b"]" * (MAX_DEPTH - 2) + b"\n"
     read_yaml(ok, "f.yaml")
     deep = b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n"
-    start = time.perf_counter()
     with pytest.raises(LoadError) as info:
         read_yaml(deep, "f.yaml")
-    assert time.perf_counter() - start < 1.0
     assert "nests more than" in str(info.value) or "YAML syntax" in str(info.value)
 
 
@@ -153,9 +153,10 @@ def test_non_string_keys_become_text() -> None:
     assert data == {"1": "one", "true": True}
 
 
-def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
-    """About 6,000 blocks (half a megabyte) of real content: well under a second, and memory
-    a small multiple of the file's size (the models and positions of every value)."""
+def test_a_large_valid_lesson_costs_memory_in_proportion() -> None:
+    """About 6,000 blocks (half a megabyte) of real content load, in memory a small multiple of
+    the file's size (the models and positions of every value). Its speed is measured in
+    benchmarks/bench_schema.py."""
     block = (
         "  - text: |\n      Some prose about tensors, with `code` and **emphasis**.\n"
         "  - code: |\n      x = {i}\n      print(x * 2)\n    id: cell-{i}\n"
@@ -164,9 +165,7 @@ def test_a_large_valid_lesson_costs_time_and_memory_in_proportion() -> None:
     body = "".join(block.format(i=i, j=2 * i) for i in range(3000))
     data = ("id: big\ntitle: Big\nblocks:\n" + body).encode()
     assert 450_000 < len(data) < MAX_BYTES
-    start = time.perf_counter()
     lesson = of_type(parse(data, "big.yaml"), Lesson)
-    assert time.perf_counter() - start < 1.5
     assert len(lesson.blocks) == 6000
     tracemalloc.start()
     parse(data, "big.yaml")
@@ -209,22 +208,40 @@ def test_a_yes_or_no_word_where_text_is_meant_says_to_quote_it(word: str) -> Non
     assert message.startswith("f.yaml:2:8: title:") and "quotes" in message
 
 
+def load_without_blocking(path: Path) -> BaseException | None:
+    """What ``load(path)`` raised (None if nothing), from a daemon thread: a read that blocks
+    fails the test after HANG_GUARD seconds and is left behind instead of hanging the suite."""
+    from engine.format.loader import load
+
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            load(path)
+        except BaseException as exc:
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    reader = threading.Thread(target=attempt, daemon=True)
+    reader.start()
+    reader.join(HANG_GUARD)
+    assert not reader.is_alive(), f"reading {path} blocked"
+    return outcome[0]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_pipe_or_device_named_like_a_lesson_is_refused_without_blocking(tmp_path: Path) -> None:
     """Reading a FIFO would wait for a writer forever, /dev/zero would never end."""
-    from engine.format.loader import load
-
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
     zero = tmp_path / "zero.yaml"
     zero.symlink_to("/dev/zero")
     for path in (pipe, zero):
-        start = time.perf_counter()
-        with pytest.raises(LoadError) as info:
-            load(path)
-        assert time.perf_counter() - start < 2
+        error = load_without_blocking(path)
+        assert isinstance(error, LoadError), error
         assert (
-            str(info.value.problems[0]) == f"{path}:1:1: not a regular file (a pipe or a "
+            str(error.problems[0]) == f"{path}:1:1: not a regular file (a pipe or a "
             "device?); lectio reads lesson files only"
         )
 

@@ -6,8 +6,12 @@ Each data file starts with ``# key: value`` lines saying what must happen:
 ``kernel`` (survives: the namespace is kept; restarted: a fresh worker), ``truncated``,
 ``stdout-contains``, ``children: killed`` (the pids it prints after ``children:`` must be gone
 once the kernel stops), ``next`` (code, ``\\n`` for newlines, run after the next cell) and
-``next-stdout`` (what it must print), ``max-seconds`` (the result must come back sooner).
+``next-stdout`` (what it must print), ``traceback-contains`` (text in the error's traceback).
 ``status`` may list alternatives: ``ok|timeout``.
+
+No test here asserts a time. A file sets ``timeout`` only where running out of time is what it
+tests; the others run under ``HANG_GUARD`` seconds, far above what any cell needs, so that a
+loaded machine slows a cell down without failing it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from engine.format.loader import load_lesson
 pytestmark = pytest.mark.slow
 
 CELLS = sorted((Path(__file__).parent / "data" / "cells").glob("*.py"))
+HANG_GUARD = "120"  # seconds: the cell timeout of cells that are not about timing out
 
 
 def header(path: Path) -> dict[str, str]:
@@ -76,12 +81,13 @@ def test_misbehaving_cell_fails_alone(
         generation = kernel.generation
         result = kernel.execute(
             path.read_text(encoding="utf-8"),
-            timeout=float(spec.get("timeout", 20)),
+            timeout=float(spec.get("timeout", HANG_GUARD)),
             filename="<cell bad>",
         )
         assert result.status.value in spec["status"].split("|"), result
-        if "max-seconds" in spec:
-            assert result.duration < float(spec["max-seconds"]), result.duration
+        if "traceback-contains" in spec:
+            assert result.error is not None, result
+            assert spec["traceback-contains"] in result.error.traceback, result.error.traceback
         if "error" in spec:
             assert result.error is not None and result.error.is_a(spec["error"]), result
         if "detail" in spec:
@@ -118,7 +124,7 @@ def test_misbehaving_cell_fails_alone(
     assert list(tmp_path.iterdir()) == [], "a cell wrote into the working folder"
     if spec.get("children") == "killed":
         assert pids
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # a hang guard: they are killed at shutdown
         while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert all(_gone(pid) for pid in pids), pids
@@ -155,7 +161,7 @@ def test_each_bad_cell_fails_alone_in_validation(
     monkeypatch.chdir(work)
     for cell in CELLS:
         (folder / f"{cell.stem}.yaml").write_text(
-            _lesson_yaml(cell, header(cell).get("timeout", "20")), encoding="utf-8"
+            _lesson_yaml(cell, header(cell).get("timeout", HANG_GUARD)), encoding="utf-8"
         )
     (folder / "zz-good.yaml").write_text(GOOD_LESSON, encoding="utf-8")
     lessons = [load_lesson(p) for p in sorted(folder.glob("*.yaml"))]
@@ -194,7 +200,7 @@ def test_a_worker_that_is_done_leaves_at_once(server: ForkServer) -> None:
         live = kernel._live
         assert live is not None
         send(live.process.ctrl_in, {"op": "shutdown"})
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a hang guard: the exit comes at once
         while live.process.returncode() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         assert live.process.returncode() == 0

@@ -9,7 +9,6 @@ author would (is the message clear? is the line right?), then save it as the ``.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -34,9 +33,7 @@ def test_broken_case(
 ) -> None:
     monkeypatch.chdir(BROKEN)
     expected = (BROKEN / f"{Path(case).stem}.expected").read_text(encoding="utf-8").splitlines()
-    start = time.perf_counter()
     status = main(["validate", "--no-exec", case])
-    elapsed = time.perf_counter() - start
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert status == 1
@@ -44,7 +41,6 @@ def test_broken_case(
     assert "Traceback" not in out
     assert lines[:-1] == expected
     assert re.search(r"\d+ problems? in \d+ files?", lines[-1])
-    assert elapsed < 2.0, f"{case} took {elapsed:.2f}s"
     for line in expected:
         match = LOCATED.match(line)
         assert match, line

@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Static
-from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, settle
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, settle, until
 
 from engine.execution.results import KernelState
 from engine.format.models import CodeBlock
@@ -448,10 +448,9 @@ async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
             code = cell(screen)
             code.focus()
             await pilot.press("r")
-            for _ in range(600):  # up to 60 s on a loaded machine
-                await pilot.pause(0.1)
-                if code.has_class("-ok") or code.has_class("-error"):
-                    break
+            await until(
+                pilot, lambda: code.has_class("-ok") or code.has_class("-error"), "the cell's end"
+            )
             assert text_of(code.query_one(".code-cell--output", Static)) == "42"
             assert screen.query_one(KernelStatus).state is KernelState.READY
     finally:
@@ -578,9 +577,12 @@ async def test_responsive_while_a_cell_runs_and_later_runs_wait(
         kernel.release.clear()  # the fake "sleep" blocks until released
         slow.focus()
         await pilot.press("r")
-        await pilot.pause(0.3)
+        await until(
+            pilot,
+            lambda: screen.query_one(KernelStatus).state is KernelState.BUSY,
+            "the kernel to be busy",
+        )
         assert slow.running and "Running…" in str(slow.query_one(".code-cell--status").render())
-        assert screen.query_one(KernelStatus).state is KernelState.BUSY
         await pilot.press("m")  # the interface still reacts
         await pilot.pause()
         assert screen.has_class("-menu")
@@ -730,10 +732,7 @@ async def test_a_failing_worker_is_a_notification(
 
         screen.session.start_kernel = broken  # type: ignore[method-assign]
         screen._start_kernel()
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app._notifications:
-                break
+        await until(pilot, lambda: app._notifications, "a notification")
         shown = [(n.title, n.message) for n in app._notifications]
         assert (
             "Something went wrong (this is a bug in lectio)",
@@ -750,10 +749,7 @@ async def test_a_store_that_cannot_be_opened_ends_the_app_with_one_line() -> Non
 
     app = LectioApp(opener=opener, what="course")
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if not app.is_running:
-                break
+        await until(pilot, lambda: not app.is_running, "the app to end")
     assert app.return_value == 1
     assert app.fatal == "/nowhere: cannot create the data folder: permission denied"
     assert app.crash is None
@@ -763,27 +759,36 @@ async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The blocks after the first frame are mounted a few at a time by a worker: j moves
-    meanwhile, and the resume at the end does not take the learner back."""
+    meanwhile, and the resume at the end does not take the learner back. The pause between two
+    chunks is held until the test lets it go, so "meanwhile" does not depend on timing."""
+    import asyncio
+    from types import SimpleNamespace
+
     from engine.tui.screens import lesson as lesson_screen
+
+    gate = asyncio.Event()
+    pauses: list[float] = []
+
+    async def held(delay: float) -> None:
+        pauses.append(delay)
+        await gate.wait()
 
     monkeypatch.setattr(lesson_screen, "FIRST_WINDOW", 2)
     monkeypatch.setattr(lesson_screen, "MOUNT_CHUNK", 1)
-    monkeypatch.setattr(lesson_screen, "MOUNT_PAUSE", 0.2)
+    monkeypatch.setattr(lesson_screen, "asyncio", SimpleNamespace(sleep=held))
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         app.open_lesson("first-steps")
-        await pilot.pause(0.05)
+        await until(pilot, lambda: pauses, "the first chunk below the window to be mounted")
         screen = app.screen
         assert isinstance(screen, LessonScreen) and not screen.loaded
         await pilot.press("j", "j")  # the first block, then the second
-        await pilot.pause(0.05)
-        assert not screen.loaded
+        await pilot.pause()
+        assert not screen.loaded and len(pauses) == 1
         moved = screen.query_one(".block.-current")
         assert getattr(moved, "block_index", None) == 1
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.loaded:
-                break
+        gate.set()
+        await until(pilot, lambda: screen.loaded, "the rest of the chapter to be mounted")
         assert screen.loaded
         await pilot.pause()
         assert screen.query_one(".block.-current") is moved

@@ -11,6 +11,7 @@ containing ``raise`` fails, ``os._exit`` crashes, ``sleep`` waits for ``release`
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,17 @@ COURSE = DATA / "course"
 QUIZ = DATA / "quizzes" / "review.yaml"
 SIZE = (100, 32)
 """The fixed terminal size of pilot and snapshot tests."""
+HANG_GUARD = 60.0
+"""Seconds :func:`until` waits before it fails: only a hang reaches it, never a slow machine."""
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until ``condition()`` holds. Tests wait on what happens, not for a time:
+    the deadline is a hang guard, far above what a loaded machine needs."""
+    deadline = time.monotonic() + HANG_GUARD
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {HANG_GUARD} s for {what}"
+        await pilot.pause(0.02)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -99,7 +111,7 @@ class FakeKernel:
         self.executed.append(code)
         try:
             if "sleep" in code:
-                self.release.wait(10)
+                self.release.wait(HANG_GUARD)  # released by the test (interrupt, shutdown)
             if "os._exit" in code:
                 self._set(KernelState.DEAD)
                 return CellResult(
@@ -140,6 +152,7 @@ class FakeKernel:
 
     def shutdown(self) -> None:
         self.state = KernelState.DEAD
+        self.release.set()  # a cell held in "sleep" ends with its kernel
 
     def autograd_graph(self, name: str, timeout: float = 10.0) -> AutogradGraph:
         if name == "y":
