@@ -19,7 +19,17 @@ from engine import __version__
 
 DEBUG_ENV = "LECTIO_DEBUG"
 """Set to 1 to let an unexpected error show its traceback."""
-COMMANDS = ("open", "validate", "new", "schema", "progress", "report", "feedback")
+COMMANDS = (
+    "open",
+    "validate",
+    "new",
+    "import",
+    "export",
+    "schema",
+    "progress",
+    "report",
+    "feedback",
+)
 """Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
 
 
