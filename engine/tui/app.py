@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from engine.session.lesson import LessonSession
     from engine.session.study import Study
     from engine.store.base import Store
+    from engine.tui.screens.course_map import CourseMapScreen
+    from engine.tui.screens.lesson import LessonScreen
 
 Opener = Callable[[], "Study"]
 """Builds the Study (loads the target); run in a worker thread. Raises LoadError."""
@@ -236,6 +238,18 @@ class LectioApp(App[int]):
         if chapter is None or chapter.lesson is None:
             return
         self._push_lesson(chapter.lesson, replace=replace)
+
+    # Screens say what the learner asked for with messages; the app decides what opens.
+    # (Messages go up, method calls go down: no screen imports the app.)
+
+    def on_course_map_screen_open_chapter(self, message: CourseMapScreen.OpenChapter) -> None:
+        self.open_lesson(message.lesson_id)
+
+    def on_lesson_screen_open_chapter(self, message: LessonScreen.OpenChapter) -> None:
+        self.open_lesson(message.lesson_id, replace=True)
+
+    def on_lesson_screen_back_to_course(self, message: LessonScreen.BackToCourse) -> None:
+        self.back_to_course()
 
     def back_to_course(self) -> None:
         """Leave the lesson for the course map, if the lesson was opened from a course."""

@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Static
 
@@ -54,6 +55,13 @@ class CourseMapScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "continue", "Continue")]
+
+    class OpenChapter(Message):
+        """The learner picked a chapter (or Continue); the app opens it over the map."""
+
+        def __init__(self, lesson_id: str) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
 
     def __init__(self, study: Study) -> None:
         super().__init__()
@@ -155,8 +163,4 @@ class CourseMapScreen(Screen[None]):
             self._open(event.option.id)
 
     def _open(self, lesson_id: str) -> None:
-        from engine.tui.app import LectioApp
-
-        app = self.app
-        assert isinstance(app, LectioApp)
-        app.open_lesson(lesson_id)
+        self.post_message(self.OpenChapter(lesson_id))

@@ -117,6 +117,17 @@ class LessonScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
+    class OpenChapter(Message):
+        """The learner asks for another chapter (next, previous, the menu), in place of this
+        one; the app opens it."""
+
+        def __init__(self, lesson_id: str) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
+
+    class BackToCourse(Message):
+        """The learner leaves the lesson for the course map; the app decides where that is."""
+
     class KernelChanged(Message):
         def __init__(self, state: KernelState) -> None:
             super().__init__()
@@ -621,11 +632,7 @@ class LessonScreen(Screen[None]):
             self._open(previous.lesson_id)
 
     def _open(self, lesson_id: str) -> None:
-        from engine.tui.app import LectioApp
-
-        app = self.app
-        assert isinstance(app, LectioApp)
-        app.open_lesson(lesson_id, replace=True)
+        self.post_message(self.OpenChapter(lesson_id))
 
     # ---- menu and moving around ----------------------------------------------------------------
 
@@ -692,11 +699,7 @@ class LessonScreen(Screen[None]):
         if self.has_class("-menu"):
             self.remove_class("-menu")
             return
-        from engine.tui.app import LectioApp
-
-        app = self.app
-        assert isinstance(app, LectioApp)
-        app.back_to_course()
+        self.post_message(self.BackToCourse())
 
     def on_unmount(self) -> None:
         # Shutting a kernel down waits for the process: never on the event loop.
