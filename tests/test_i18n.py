@@ -1,60 +1,113 @@
-"""The interface catalogs: same keys and placeholders everywhere, the original wording."""
+"""The interface strings at run time: languages, fallbacks, plural forms, the decimal mark."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from engine import i18n
-from engine.i18n import t
+from engine.i18n import N_, NC_, ct, nt, t, tr
 
-
-@pytest.mark.parametrize("lang", [lang for lang in i18n.languages() if lang != "en"])
-def test_catalogs_have_the_same_keys(lang: str) -> None:
-    assert set(i18n.CATALOGS[lang]) == set(i18n.EN)
-
-
-@pytest.mark.parametrize("key", sorted(i18n.EN))
-def test_placeholders_agree(key: str) -> None:
-    for lang, catalog in i18n.CATALOGS.items():
-        assert i18n.placeholders(catalog[key]) == i18n.placeholders(i18n.EN[key]), (lang, key)
+ROOT = Path(__file__).parent.parent
 
 
 @pytest.mark.parametrize(
-    ("key", "pt"),
+    ("msgid", "pt"),
     [
-        ("question.select_one", "Selecione a resposta correta"),
-        ("question.select_all", "Selecione todas as corretas"),
-        ("feedback.clear", "Tudo estava claro?"),
-        ("feedback.improve", "Como podemos melhorá-lo?"),
-        ("feedback.thanks", "Obrigado pelo seu feedback!"),
+        ("Select the correct answer", "Selecione a resposta correta"),
+        ("Select all that apply", "Selecione todas as corretas"),
+        ("Was everything clear?", "Tudo estava claro?"),
+        ("How can we improve it?", "Como podemos melhorá-lo?"),
+        ("Thanks for your feedback!", "Obrigado pelo seu feedback!"),
     ],
 )
-def test_portuguese_uses_the_original_wording(key: str, pt: str) -> None:
-    assert t(key, "pt") == pt
-    assert t(key, "pt-BR") == pt
-    assert t(key, "en") != pt
+def test_portuguese_uses_the_original_wording(msgid: str, pt: str) -> None:
+    assert t(msgid, "pt") == pt
+    assert t(msgid, "pt-BR") == pt
+    assert t(msgid, "en") == msgid
 
 
 def test_format_and_fallbacks() -> None:
-    assert t("course.section_chapter", "en", section=1, chapter=11) == "Section 1 · Chapter 11"
-    assert t("course.section_chapter", "pt", section=2, chapter=3) == "Seção 2 · Capítulo 3"
-    assert t("question.check", "de") == t("question.check", "en")
-    assert t("question.check", None) == "Check"
-    assert t("no.such.key", "pt") == "no.such.key"
+    msgid = "Section {section} · Chapter {chapter}"
+    assert t(msgid, "en", section=1, chapter=11) == "Section 1 · Chapter 11"
+    assert t(msgid, "pt", section=2, chapter=3) == "Seção 2 · Capítulo 3"
+    assert t("Check", "de") == "Check"  # no German catalog: English
+    assert t("Check", None) == "Check"
+    assert t("A message no catalog has", "pt") == "A message no catalog has"
     assert i18n.resolve("PT_br") == "pt"
+    assert i18n.resolve("de-AT") == "en"
+    assert {"en", "pt"} <= set(i18n.languages())
 
 
 @pytest.mark.parametrize("lang", i18n.languages())
 def test_sentences_end_with_a_period(lang: str) -> None:
-    assert t("question.no_more_hints", lang).endswith(".")
+    assert t("No more hints.", lang).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("en", 1, "1 finished attempt"),
+        ("en", 2, "2 finished attempts"),
+        ("en", 0, "0 finished attempts"),
+        ("pt", 1, "1 tentativa concluída"),
+        ("pt", 2, "2 tentativas concluídas"),
+        ("pt-BR", 5, "5 tentativas concluídas"),
+    ],
+)
+def test_plural_forms_follow_the_catalog(lang: str, n: int, expected: str) -> None:
+    assert nt("{n} finished attempt", "{n} finished attempts", n, lang) == expected
+
+
+def test_plurals_with_more_placeholders() -> None:
+    one = nt(
+        "This lesson needs the module {modules}, which is not installed: pip install {packages}",
+        "This lesson needs the modules {modules}, which are not installed: pip install {packages}",
+        2,
+        "pt",
+        modules="a, b",
+        packages="a b",
+    )
+    assert one == "Esta lição precisa dos módulos a, b, que não estão instalados: pip install a b"
+
+
+def test_marked_messages_translate_later() -> None:
+    kinds = {"tip": N_("Tip")}
+    assert kinds["tip"] == "Tip"
+    assert tr(kinds["tip"], "pt") == "Dica"
+    assert tr(NC_("decimal separator", "."), "pt") == ","
+    assert ct("decimal separator", ".", "en") == "."
 
 
 def test_numbers_use_the_languages_decimal_separator() -> None:
-    assert t("cell.ok", "en", seconds=0.0) == "Done in 0.00 s"
-    assert t("cell.ok", "pt", seconds=0.0) == "Concluído em 0,00 s"
-    assert t("cell.ok", "pt-BR", seconds=1.234) == "Concluído em 1,23 s"
-    assert t("cell.error", "pt", name="ValueError", seconds=0.5) == "ValueError após 0,50 s"
-    assert t("cell.timeout", "pt", seconds=30.0) == "Tempo esgotado após 30,0 s"
+    assert t("Done in {seconds:.2f} s", "en", seconds=0.0) == "Done in 0.00 s"
+    assert t("Done in {seconds:.2f} s", "pt", seconds=0.0) == "Concluído em 0,00 s"
+    assert t("Done in {seconds:.2f} s", "pt-BR", seconds=1.234) == "Concluído em 1,23 s"
+    error = t("{name} after {seconds:.2f} s", "pt", name="ValueError", seconds=0.5)
+    assert error == "ValueError após 0,50 s"
+    assert t("Timed out after {seconds:.1f} s", "pt", seconds=30.0) == "Tempo esgotado após 30,0 s"
     assert i18n.decimal(2.5, "pt", 1) == "2,5"
     assert i18n.decimal(2.5, "en", 1) == "2.5"
     assert i18n.decimal(1234.5, "pt", 0) == "1234"  # round-half-even, no grouping
+
+
+def test_a_broken_translation_degrades_to_text() -> None:
+    assert t("Cell {n}", "en", wrong=1) == "Cell {n}"  # a missing field: the raw text, no error
+
+
+def test_run_time_reads_the_compiled_catalogs_without_babel() -> None:
+    """Babel is for extraction and compiling only; start-up reads .mo with stdlib gettext."""
+    code = (
+        "import sys\n"
+        "from engine.i18n import t\n"
+        "assert t('Run', 'pt') == 'Executar', t('Run', 'pt')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'babel')\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -325,18 +325,6 @@ def test_expected_and_unexpected_errors_are_told_apart(store: SqliteStore) -> No
     ]
 
 
-def test_plain_catalogs_agree() -> None:
-    """The plain mode's strings are in the one catalog (engine/i18n.py), in every language."""
-    from engine.i18n import CATALOGS, EN, placeholders
-
-    plain_keys = {key for key in EN if key.startswith("plain.")}
-    assert "plain.clear_prompt" in plain_keys
-    for catalog in CATALOGS.values():
-        assert {key for key in catalog if key.startswith("plain.")} == plain_keys
-        for key in plain_keys:
-            assert placeholders(EN[key]) == placeholders(catalog[key]), key
-
-
 def test_quiz_skip_is_a_miss_and_an_unfinished_attempt_resumes(store: SqliteStore) -> None:
     quiz = ROOT / "quizzes" / "all.yaml"
     code, out, _ = plain(quiz, ["1"], store)  # answer the first question, then input ends

@@ -273,7 +273,7 @@ def test_progress_lists_a_quiz_attempt_in_progress(
         QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
     assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "  all: 1 finished attempt(s), best 100%, passed; attempt 2 in progress" in out
+    assert "  all: 1 finished attempt, best 100%, passed; attempt 2 in progress" in out
 
 
 def test_progress_speaks_the_asked_language(
@@ -295,15 +295,11 @@ def test_progress_speaks_the_asked_language(
     assert main(["progress", "--lang", "pt", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Progresso de ana"
-    assert (
-        "ghost (arquivos do curso não encontrados): 0 capítulo(s) concluído(s), 1 iniciado(s)"
-    ) in out
+    assert ("ghost (arquivos do curso não encontrados): 0 capítulo concluído, 1 iniciado") in out
     assert "  intro: Iniciado" in out
     assert "Lições avulsas:" in out and "  basics: Concluído" in out
     assert "Questionários:" in out
-    assert (
-        "  all: 1 tentativa(s) concluída(s), melhor 100%, aprovado; tentativa 2 em andamento"
-    ) in out
+    assert ("  all: 1 tentativa concluída, melhor 100%, aprovado; tentativa 2 em andamento") in out
     for english in (
         "Progress of",
         "Quizzes",
@@ -334,3 +330,16 @@ def test_export_refuses_to_overwrite_the_database(
         )
         assert status == 1 and "database" in capsys.readouterr().err
     assert (tmp_path / "lectio.db").read_bytes() == before
+
+
+def test_report_text_uses_plural_forms(store: SqliteStore) -> None:
+    """``1 time`` and ``2 times``, never ``time(s)`` (issue 11)."""
+    from engine.cli.report_cmd import to_text
+
+    study(store)
+    text = "\n".join(to_text(build_report(COURSE, store)))
+    assert "(s)" not in text
+    assert ": 3 learners, 2 done;" in text
+    assert ": 3 attempts by 2 learners;" in text  # the first question
+    assert ": 3 attempts by 1 learner;" in text  # vowels: cy alone
+    assert "'b' (1 time)" in text and "(2 times)" in text

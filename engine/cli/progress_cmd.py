@@ -12,13 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import add_store_arguments, learner_store
+from engine.i18n import N_, Msg, nt, t, tr
 
-_STATUS = {"done": "course.done", "started": "course.started", "not started": "course.not_started"}
+_STATUS: dict[str, Msg] = {
+    "done": N_("Done"),
+    "started": N_("Started"),
+    "not started": N_("Not started"),
+}
 
 
-def _done_key(done: bool) -> str:
+def _done_key(done: bool) -> Msg:
     """The status label of a lesson known only from its record (done, else started)."""
-    return "course.done" if done else "course.started"
+    return N_("Done") if done else N_("Started")
 
 
 def add_parser(sub: Any) -> None:
@@ -44,7 +49,6 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine.format.catalog import LoadedCourse, course_file, load_course_dir
-    from engine.i18n import t
     from engine.session.bundled import bundled_lessons
     from engine.session.course import course_progress
     from engine.settings import learner_name
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         saved = store.all_progress(learner)
         runs = store.quiz_attempts(learner)
         rest = args.lang  # lines outside a course block: --lang, else English
-        out: list[str] = [t("progress.of", rest, learner=learner)]
+        out: list[str] = [t("Progress of {learner}", rest, learner=learner)]
         for course_id, loaded in courses.items():
             assert loaded.course is not None
             lang = args.lang or loaded.course.language
@@ -89,23 +93,26 @@ def run(args: argparse.Namespace) -> int:
             out += [
                 "",
                 f"{p.title} ({course_id}): "
-                + t("course.progress", lang, done=p.done, total=p.total),
+                + t("{done} of {total} chapters done", lang, done=p.done, total=p.total),
             ]
             for c in p.chapters:
                 title = c.title or c.lesson_id
-                status = t(_STATUS[c.status.value], lang)
+                status = tr(_STATUS[c.status.value], lang)
                 if c.status.value == "started" and c.blocks:
                     status += f" ({min(c.position + 1, c.blocks)}/{c.blocks})"
-                label = t("course.section_chapter", lang, section=c.section, chapter=c.chapter)
+                label = t(
+                    "Section {section} · Chapter {chapter}",
+                    lang,
+                    section=c.section,
+                    chapter=c.chapter,
+                )
                 out.append(f"  {label}: {title}: {status}")
             if p.resume is None:
-                out.append(f"  {t('lesson.course_done', lang)}")
+                out.append(f"  {t('You finished the course!', lang)}")
             else:
                 chapter = p.chapter(p.resume)
                 name = chapter.title if chapter and chapter.title else p.resume
-                out.append(
-                    f"  {t('course.continue' if p.started else 'course.start', lang)}: {name}"
-                )
+                out.append(f"  {(t('Continue', lang) if p.started else t('Start', lang))}: {name}")
         if not args.path:
             other = sorted({s.course for s in saved if s.course and s.course not in courses})
             for course_id in other:
@@ -114,32 +121,33 @@ def run(args: argparse.Namespace) -> int:
                 out += [
                     "",
                     t(
-                        "progress.not_found",
+                        "{course} (course files not found): {done}, {started}",
                         rest,
                         course=course_id,
-                        done=done,
-                        started=len(mine) - done,
+                        done=nt("{n} chapter done", "{n} chapters done", done, rest),
+                        started=nt("{n} started", "{n} started", len(mine) - done, rest),
                     ),
                 ]
-                out += [f"  {s.lesson}: {t(_done_key(s.done), rest)}" for s in mine]
+                out += [f"  {s.lesson}: {tr(_done_key(s.done), rest)}" for s in mine]
             alone = [s for s in saved if not s.course]
             if alone:
-                out += ["", t("progress.alone", rest)]
-                out += [f"  {s.lesson}: {t(_done_key(s.done), rest)}" for s in alone]
+                out += ["", t("Lessons on their own:", rest)]
+                out += [f"  {s.lesson}: {tr(_done_key(s.done), rest)}" for s in alone]
             quizzes = sorted({r.quiz for r in runs})
             if quizzes:
-                out += ["", t("progress.quizzes", rest)]
+                out += ["", t("Quizzes:", rest)]
             for quiz in quizzes:
                 mine_runs = [r for r in runs if r.quiz == quiz and r.finished is not None]
                 best = max(((r.correct or 0) / (r.total or 1) for r in mine_runs), default=None)
                 passed = any(r.passed for r in mine_runs)
-                text = f"  {quiz}: {t('progress.attempts', rest, n=len(mine_runs))}"
+                finished = nt("{n} finished attempt", "{n} finished attempts", len(mine_runs), rest)
+                text = f"  {quiz}: {finished}"
                 if best is not None:
-                    verdict = "progress.passed" if passed else "progress.not_passed"
-                    text += f", {t('progress.best', rest, percent=best * 100)}, {t(verdict, rest)}"
+                    verdict = t("passed", rest) if passed else t("not passed", rest)
+                    text += f", {t('best {percent:.0f}%', rest, percent=best * 100)}, {verdict}"
                 current = [r for r in runs if r.quiz == quiz and r.finished is None]
                 if current:  # opening the quiz again resumes it
-                    text += f"; {t('progress.in_progress', rest, n=current[-1].number)}"
+                    text += f"; {t('attempt {n} in progress', rest, n=current[-1].number)}"
                 out.append(text)
         sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -52,9 +52,15 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """``1 attempt``, ``2 attempts``: the report is for authors and, like validate, English."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _question_lines(q: QuestionStats) -> list[str]:
+    attempts = _count(q.attempts, "attempt", "attempts")
     line = (
-        f"{q.span}: question {q.id}: {q.attempts} attempt(s) by {q.learners} learner(s); "
+        f"{q.span}: question {q.id}: {attempts} by {_count(q.learners, 'learner', 'learners')}; "
         f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})"
     )
     if q.earlier_version:
@@ -62,9 +68,8 @@ def _question_lines(q: QuestionStats) -> list[str]:
     lines = [line]
     if q.most_wrong is not None:
         w = q.most_wrong
-        lines.append(
-            f"{w.span}: most picked wrong choice of {q.id}: {w.text.strip()!r} ({w.count} time(s))"
-        )
+        times = _count(w.count, "time", "times")
+        lines.append(f"{w.span}: most picked wrong choice of {q.id}: {w.text.strip()!r} ({times})")
     return lines
 
 
@@ -77,8 +82,9 @@ def to_text(report: Report) -> list[str]:
             lines.append(f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): not studied yet")
             continue
         lines.append(
-            f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): {r.learners} "
-            f"learner(s), {r.done} done; clear: {r.clear} yes, {r.unclear} no"
+            f"{r.span}: lesson {r.lesson.id} ({r.lesson.title}): "
+            f"{_count(r.learners, 'learner', 'learners')}, {r.done} done; "
+            f"clear: {r.clear} yes, {r.unclear} no"
         )
         for q in r.questions:
             lines += ["  " + x for x in _question_lines(q)]
@@ -94,8 +100,9 @@ def to_text(report: Report) -> list[str]:
             lines.append(f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): not taken yet")
             continue
         lines.append(
-            f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): {qr.attempts} "
-            f"attempt(s), {qr.finished} finished, {qr.passed} passed, mean score "
+            f"{qr.quiz.span}: quiz {qr.quiz.id} ({qr.quiz.title}): "
+            f"{_count(qr.attempts, 'attempt', 'attempts')}, {qr.finished} finished, "
+            f"{qr.passed} passed, mean score "
             f"{_pct(qr.mean_score)}"
         )
         for q in qr.questions:

@@ -112,7 +112,7 @@ def _block(node: Any, lang: str | None) -> str | None:
         info = (node.info or "").strip()
         if info == MATH_FENCE:  # a display formula: its rows, indented, no "Code:" around it
             return _indent(code, "    ")
-        return "\n".join([t("plain.code", lang), _indent(code, "    "), t("plain.end_code", lang)])
+        return "\n".join([t("Code:", lang), _indent(code, "    "), t("End of code.", lang)])
     if kind in {"bullet_list", "ordered_list"}:
         return _list(node, lang)
     if kind == "blockquote":
@@ -156,13 +156,13 @@ def _table(node: Any, lang: str | None) -> str:
                 head = cells
             else:
                 rows.append(cells)
-    lines = [t("plain.table", lang, columns=", ".join(head))]
+    lines = [t("Table with the columns {columns}:", lang, columns=", ".join(head))]
     for number, cells in enumerate(rows, 1):
         pairs = [
             f"{head[k]}: {value}" if k < len(head) and head[k] else value
             for k, value in enumerate(cells)
         ]
-        lines.append(t("plain.table_row", lang, n=number, cells=", ".join(pairs)))
+        lines.append(t("Row {n}: {cells}", lang, n=number, cells=", ".join(pairs)))
     return "\n".join(lines)
 
 
@@ -205,7 +205,11 @@ def _inline(nodes: list[Any], lang: str | None) -> str:
             alt = _inline(node.children, lang) or node.content
             src = str(node.attrs.get("src", ""))
             web = src.startswith(("https://", "http://"))
-            out.append(t("plain.picture_web" if web else "plain.picture", lang, alt=alt, src=src))
+            out.append(
+                t("Picture: {alt} (on the web, not downloaded: {src})", lang, alt=alt, src=src)
+                if web
+                else t("Picture: {alt}", lang, alt=alt, src=src)
+            )
         elif kind == "html_inline":
             out.append(_html_inline(node.content))
         else:

@@ -39,10 +39,22 @@ def parse(text: str, view: QuestionView, lang: str | None) -> Typed:
             continue
         # isdecimal, not isdigit: "²" is a digit that int() refuses; "٢" is a decimal two.
         if not part.isdecimal() or not 1 <= int(part) <= n:
-            return Typed("invalid", message=t("plain.bad_number", lang, text=part, n=n))
+            return Typed(
+                "invalid",
+                message=t(
+                    "{text} is not a choice: type a number from 1 to {n}.", lang, text=part, n=n
+                ),
+            )
         numbers.append(int(part))
     if not numbers:
-        return Typed("invalid", message=t("plain.bad_number", lang, text=text.strip(), n=n))
+        return Typed(
+            "invalid",
+            message=t(
+                "{text} is not a choice: type a number from 1 to {n}.", lang, text=text.strip(), n=n
+            ),
+        )
     if not view.multiple and len(set(numbers)) > 1:
-        return Typed("invalid", message=t("plain.one_only", lang))
+        return Typed(
+            "invalid", message=t("This question has one answer: type a single number.", lang)
+        )
     return Typed("picks", frozenset(view.index_of(k) for k in numbers))

@@ -85,7 +85,12 @@ def run_plain(
         if own_store:
             store.close()
     if outcome != "done":
-        console.say(t("plain.saved", lang or language_of(target)))
+        console.say(
+            t(
+                "Your progress is saved; run the same command to continue.",
+                lang or language_of(target),
+            )
+        )
     return 0
 
 
@@ -117,23 +122,35 @@ def _study(
     lessons = target.loaded.lessons
     language = lang or course.language
     progress = course_progress(course, store, learner, lessons)
-    console.say(t("plain.course", language, title=course.title), "bold")
-    console.say(t("course.progress", language, done=progress.done, total=progress.total))
+    console.say(t("Course: {title}", language, title=course.title), "bold")
+    console.say(
+        t("{done} of {total} chapters done", language, done=progress.done, total=progress.total)
+    )
     for chapter in progress.chapters:  # broken files: say once which chapters are left out
         problems = target.unavailable.get(chapter.lesson_id)
         if problems:
             heading = t(
-                "course.section_chapter", language, section=chapter.section, chapter=chapter.chapter
+                "Section {section} · Chapter {chapter}",
+                language,
+                section=chapter.section,
+                chapter=chapter.chapter,
             )
             console.say(
-                t("plain.chapter_unavailable", language, chapter=heading, id=chapter.lesson_id),
+                t(
+                    "{chapter} ({id}) is skipped: its file has problems:",
+                    language,
+                    chapter=heading,
+                    id=chapter.lesson_id,
+                ),
                 "yellow",
             )
             console.say(render.indent("\n".join(str(p) for p in problems)))
     order = [c for c in progress.chapters if c.lesson_id in lessons]
     start_id = order[0].lesson_id if restart else progress.resume
     if start_id is None:
-        console.say(t("plain.course_done", language))
+        console.say(
+            t("You finished this course. Open it with --restart to go through it again.", language)
+        )
         return "done"
     start = next(i for i, c in enumerate(order) if c.lesson_id == start_id)
     for n, chapter in enumerate(order[start:]):
@@ -142,7 +159,10 @@ def _study(
         console.say()
         lesson = lessons[chapter.lesson_id]
         heading = t(
-            "course.section_chapter", language, section=chapter.section, chapter=chapter.chapter
+            "Section {section} · Chapter {chapter}",
+            language,
+            section=chapter.section,
+            chapter=chapter.chapter,
         )
         with LessonSession(
             lesson, store=store, learner=learner, course=course, kernel_factory=kernel_factory
@@ -156,5 +176,5 @@ def _study(
             )
         if outcome != "done":
             return outcome
-    console.say(t("lesson.course_done", language), "green")
+    console.say(t("You finished the course!", language), "green")
     return "done"

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from engine.execution.expect import raised_as_expected
 from engine.execution.results import CellResult
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
-from engine.i18n import t
+from engine.i18n import nt, t
 from engine.plain import render
 from engine.plain.answers import QUIT_WORDS, parse
 from engine.plain.console import Console
@@ -45,21 +45,28 @@ def run_lesson(
     blocks = lesson.blocks
     if heading:
         console.say(heading)
-    console.say(t("plain.chapter", lang, title=lesson.title), "bold")
+    console.say(t("Chapter: {title}", lang, title=lesson.title), "bold")
     resuming = False
     if restart or session.at_end:
         if session.at_end and not restart:
-            console.say(t("plain.again", lang))
+            console.say(t("You finished this chapter before; starting again from the top.", lang))
         session.restart()
     elif session.position > 0:
         resuming = True
-        console.say(t("plain.resuming", lang, n=session.position + 1, total=len(blocks)))
+        console.say(
+            t(
+                "Resuming where you stopped (block {n} of {total}).",
+                lang,
+                n=session.position + 1,
+                total=len(blocks),
+            )
+        )
     console.say()
     if any(isinstance(b, CodeBlock) for b in blocks[session.position :]):
         try:
             session.start_kernel()  # imports overlap with reading
         except Exception as exc:  # the kernel cannot start: cells will say so when run
-            console.say(f"{t('app.error', lang)}: {exc}")
+            console.say(f"{t('Error', lang)}: {exc}")
         else:
             _say_missing(session, console, lang)
     visible = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and not b.hidden]
@@ -129,7 +136,7 @@ def _say_missing(session: LessonSession, console: Console, lang: str | None) -> 
     try:
         missing: list[str] = _in_worker(session, session.missing_modules)
     except Exception as exc:  # the kernel cannot answer: cells will say so when run
-        console.say(f"{t('app.error', lang)}: {exc}")
+        console.say(f"{t('Error', lang)}: {exc}")
         return
     if missing:
         console.say(missing_reason(missing, lang), "yellow")
@@ -144,13 +151,13 @@ def _code(
     assert isinstance(block, CodeBlock)
     n, total = visible.index(index) + 1, len(visible)
     head = (
-        t("plain.code_cell_id", lang, n=n, total=total, id=block.id)
+        t("Code cell {n} of {total} ({id}):", lang, n=n, total=total, id=block.id)
         if block.id
-        else t("plain.code_cell", lang, n=n, total=total)
+        else t("Code cell {n} of {total}:", lang, n=n, total=total)
     )
     console.say(head)
     console.say(render.indent(session.cell(index).code))
-    console.say(t("plain.end_code", lang))
+    console.say(t("End of code.", lang))
     # Cells cannot be edited here, so a failed cell is shown once and left out (keep_going):
     # only cells never tried yet run first.
     pending = [
@@ -160,14 +167,21 @@ def _code(
     ]
     missing = bool(session.missing_known)  # nothing runs; the reason was said once
     if pending and not missing:
-        console.say(t("plain.running_above", lang, n=len(pending)))
+        console.say(
+            nt(
+                "Running {n} earlier cell first.",
+                "Running {n} earlier cells first.",
+                len(pending),
+                lang,
+            )
+        )
     printed = {"any": False, "newline": True}
 
     def on_output(cell: int, text: str) -> None:
         if cell != index or not text:
             return
         if not printed["any"]:
-            console.say(t("plain.output", lang))
+            console.say(t("Output:", lang))
             printed["any"] = True
         console.write(text)
         printed["newline"] = text.endswith("\n")
@@ -181,11 +195,16 @@ def _code(
         if cell != index and not result.ok and not missing:  # an earlier cell failed
             if cell in visible:
                 console.say(
-                    t("plain.code_cell", lang, n=visible.index(cell) + 1, total=len(visible))
+                    t(
+                        "Code cell {n} of {total}:",
+                        lang,
+                        n=visible.index(cell) + 1,
+                        total=len(visible),
+                    )
                 )
             else:  # a hidden cell: its number among all cells, as its traceback names it
                 codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock)]
-                console.say(f"{t('cell.number', lang, n=codes.index(cell) + 1)}:")
+                console.say(f"{t('Cell {n}', lang, n=codes.index(cell) + 1)}:")
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:
@@ -208,12 +227,13 @@ def _question(
 ) -> None:
     view = session.question(index)
     console.say(
-        t("plain.question", lang, n=questions.index(index) + 1, total=len(questions)), "bold"
+        t("Question {n} of {total}:", lang, n=questions.index(index) + 1, total=len(questions)),
+        "bold",
     )
     console.say(render.md(view.prompt, lang))
     if skip_solved and view.solved and view.last is not None:
-        console.say(t("plain.solved_before", lang))
-        console.say(t("plain.answers", lang))
+        console.say(t("You answered this question correctly before.", lang))
+        console.say(t("The answers:", lang))
         console.say("\n".join(render.explanation_lines(view, view.last, lang, everything=True)))
         return
     ask_question(
@@ -236,13 +256,30 @@ def ask_question(
     retry: bool,
 ) -> Verdict | None:
     """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try)."""
-    console.say(t("question.select_all" if view.multiple else "question.select_one", lang) + ".")
+    console.say(
+        (
+            t("Select all that apply", lang)
+            if view.multiple
+            else t("Select the correct answer", lang)
+        )
+        + "."
+    )
     console.say("\n".join(render.choice_lines(view)))
     total_hints = view.hints_left + len(view.hints_shown)
     for k, hint in enumerate(view.hints_shown, 1):
-        console.say(f"{t('question.hint_n', lang, n=k, total=total_hints)}: {render.md_line(hint)}")
+        console.say(
+            f"{t('Hint {n} of {total}', lang, n=k, total=total_hints)}: {render.md_line(hint)}"
+        )
     shown = len(view.hints_shown)
-    prompt: str | None = t("plain.how_all" if view.multiple else "plain.how_one", lang)
+    prompt: str | None = (
+        t(
+            "Type the numbers of every correct answer, separated by commas (for example 1,3); h "
+            "for a hint, s to skip.",
+            lang,
+        )
+        if view.multiple
+        else t("Type the number of your answer; h for a hint, s to skip.", lang)
+    )
     verdict: Verdict | None = None
     while True:
         typed_line = console.ask(prompt)
@@ -255,59 +292,73 @@ def ask_question(
         if typed.kind == "hint":
             next_hint = hints()
             if next_hint is None:
-                console.say(t("question.no_more_hints" if total_hints else "plain.no_hints", lang))
+                console.say(
+                    t("No more hints.", lang)
+                    if total_hints
+                    else t("This question has no hint.", lang)
+                )
             else:
                 shown += 1
                 console.say(
-                    f"{t('question.hint_n', lang, n=shown, total=total_hints)}: "
+                    f"{t('Hint {n} of {total}', lang, n=shown, total=total_hints)}: "
                     f"{render.md_line(next_hint)}"
                 )
             continue
         if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
             if verdict is not None:
-                console.say(t("plain.answers", lang))
+                console.say(t("The answers:", lang))
                 console.say(
                     "\n".join(render.explanation_lines(view, verdict, lang, everything=True))
                 )
             else:
-                console.say(t("plain.skipped", lang))
+                console.say(t("Skipped.", lang))
             return verdict
         if typed.kind == "empty":
-            prompt = t("plain.how_all" if view.multiple else "plain.how_one", lang)
+            prompt = (
+                t(
+                    "Type the numbers of every correct answer, separated by commas (for example "
+                    "1,3); h for a hint, s to skip.",
+                    lang,
+                )
+                if view.multiple
+                else t("Type the number of your answer; h for a hint, s to skip.", lang)
+            )
             continue
         if typed.kind == "invalid":
             console.say(typed.message)
             continue
         verdict = answer(typed.picks)
         if verdict.correct:
-            console.say(t("question.correct", lang), "green")
+            console.say(t("Correct!", lang), "green")
             console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=True)))
             return verdict
         if view.multiple:
             console.say(
                 t(
-                    "question.partly",
+                    "Not quite: {wrong}, {missed}.",
                     lang,
-                    wrong=len(verdict.wrong_picks),
-                    missed=len(verdict.missed),
+                    wrong=nt("{n} wrong", "{n} wrong", len(verdict.wrong_picks), lang),
+                    missed=nt("{n} missed", "{n} missed", len(verdict.missed), lang),
                 ),
                 "red",
             )
         else:
-            console.say(t("question.incorrect", lang), "red")
+            console.say(t("Not quite.", lang), "red")
         if not retry:
             console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=True)))
             return verdict
         console.say("\n".join(render.explanation_lines(view, verdict, lang, everything=False)))
-        prompt = t("plain.retry", lang)
+        prompt = t(
+            "Try again (type your answer), h for a hint, or press Enter to see the answer.", lang
+        )
 
 
 def _feedback(session: LessonSession, console: Console, lang: str | None) -> None:
-    console.say(t("lesson.end", lang) + ".", "bold")
-    yes = set(t("plain.yes_words", lang).split(",")) | {"y", "yes"}
-    no = set(t("plain.no_words", lang).split(",")) | {"n", "no"}
+    console.say(t("End of the chapter", lang) + ".", "bold")
+    yes = set(t("y,yes", lang).split(",")) | {"y", "yes"}
+    no = set(t("n,no", lang).split(",")) | {"n", "no"}
     clear: bool | None = None
-    prompt: str | None = t("plain.clear_prompt", lang)
+    prompt: str | None = t("Was everything clear? [y/n]", lang)
     while True:
         line = console.ask(prompt)
         if line is None:
@@ -318,13 +369,13 @@ def _feedback(session: LessonSession, console: Console, lang: str | None) -> Non
         if word in yes or word in no or not word:
             clear = True if word in yes else False if word in no else None
             break
-        prompt = t("plain.yes_no", lang)
-    comment: str | None = console.ask(t("plain.improve_prompt", lang))
+        prompt = t("Please type y or n (or press Enter to skip).", lang)
+    comment: str | None = console.ask(t("How can we improve it? (press Enter to skip)", lang))
     if clear is None and not comment:
         if comment is None:
             raise _StopError("eof")
         return
     session.submit_feedback(clear, comment or None)
-    console.say(t("feedback.thanks", lang), "green")
+    console.say(t("Thanks for your feedback!", lang), "green")
     if comment is None:
         raise _StopError("eof")

@@ -10,21 +10,29 @@ from engine.session.quiz import QuizResult, QuizSession
 
 
 def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcome:
-    console.say(t("plain.quiz", lang, title=session.quiz.title), "bold")
+    console.say(t("Quiz: {title}", lang, title=session.quiz.title), "bold")
     start = session.position
     if start > 0:
         console.say(
-            t("plain.resume_quiz", lang, n=session.number, k=start + 1, total=session.count)
+            t(
+                "Resuming attempt {n} at question {k} of {total}.",
+                lang,
+                n=session.number,
+                k=start + 1,
+                total=session.count,
+            )
         )
     elif session.number > 1:
-        console.say(t("plain.attempt", lang, n=session.number))
+        console.say(t("Attempt {n}.", lang, n=session.number))
     console.say()
     try:
         for k in range(start, session.count):
             if session.answered(k) or session.skipped(k):
                 continue  # done earlier in this attempt (a front end may go out of order)
             view = session.question(k)
-            console.say(t("quiz.question_n", lang, n=k + 1, total=session.count) + ":", "bold")
+            console.say(
+                t("Question {n} of {total}", lang, n=k + 1, total=session.count) + ":", "bold"
+            )
             console.say(render.md(view.prompt, lang))
             verdict = ask_question(
                 console,
@@ -46,7 +54,7 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
 def _report(result: QuizResult, session: QuizSession, console: Console, lang: str | None) -> None:
     console.say(
         t(
-            "quiz.score",
+            "Score: {correct} of {total} ({percent:.0f}%)",
             lang,
             correct=result.correct,
             total=result.total,
@@ -54,26 +62,31 @@ def _report(result: QuizResult, session: QuizSession, console: Console, lang: st
         ),
         "bold",
     )
-    console.say(t("quiz.pass_mark", lang, percent=result.pass_mark * 100))
+    console.say(t("Pass mark: {percent:.0f}%", lang, percent=result.pass_mark * 100))
     console.say(
-        t("quiz.passed" if result.passed else "quiz.failed", lang),
+        (t("Passed!", lang) if result.passed else t("Not passed yet", lang)),
         "green" if result.passed else "red",
     )
     if not result.missed:
-        console.say(t("quiz.no_misses", lang))
+        console.say(t("No misses. Well done!", lang))
         return
     console.say()
-    console.say(t("quiz.review", lang) + ":", "bold")
+    console.say(t("Review of the misses", lang) + ":", "bold")
     for review in result.missed:
         k = review.number - 1
         view = session.question(k)
         console.say(
-            t("plain.missed_q", lang, n=review.number, prompt=render.md(review.prompt, lang))
+            t(
+                "Question {n}: {prompt}",
+                lang,
+                n=review.number,
+                prompt=render.md(review.prompt, lang),
+            )
         )
         if review.verdict is None:
-            console.say(t("plain.your_answers", lang, picks=t("plain.not_answered", lang)))
+            console.say(t("Your answer: {picks}", lang, picks=t("not answered", lang)))
             right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)
-            console.say(t("plain.correct_answers", lang, picks=", ".join(map(str, right))))
+            console.say(t("Correct answer: {picks}", lang, picks=", ".join(map(str, right))))
             for choice in view.choices:
                 src = session.items[k].question.choices[choice.index]
                 if src.correct:

@@ -12,8 +12,9 @@ from typing import Any
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import NoteBlock
-from engine.i18n import t
+from engine.i18n import t, tr
 from engine.markup import markdown
+from engine.session.labels import NOTE_KINDS
 from engine.session.views import QuestionView, Verdict
 
 
@@ -32,7 +33,7 @@ def indent(text: str, prefix: str = "    ") -> str:
 
 
 def note(block: NoteBlock, lang: str | None) -> str:
-    label = t(f"note.{block.kind}", lang)
+    label = tr(NOTE_KINDS[block.kind], lang)
     head = f"{label}: {block.title}" if block.title else f"{label}:"
     return f"{head}\n{md(block.note, lang)}"
 
@@ -46,31 +47,44 @@ def result_lines(
     so the error is the point of the cell, not a failure: say so first."""
     lines: list[str] = []
     if not printed and result.stdout:
-        lines += [t("plain.output", lang), result.stdout.rstrip("\n")]
+        lines += [t("Output:", lang), result.stdout.rstrip("\n")]
     if result.truncated:
-        lines.append(t("cell.truncated", lang))
+        lines.append(t("… output truncated", lang))
     if result.display is not None:
-        lines += [t("plain.value", lang), result.display]
+        lines += [t("Value:", lang), result.display]
     status = result.status
     if status is CellStatus.OK:
         if not result.stdout and result.display is None:
-            lines.append(t("plain.no_output", lang))
-        lines.append(t("cell.ok", lang, seconds=result.duration))
+            lines.append(t("No output.", lang))
+        lines.append(t("Done in {seconds:.2f} s", lang, seconds=result.duration))
     elif status is CellStatus.ERROR and result.error is not None:
-        key = "plain.expected_error" if expected_raise else "plain.error"
+        name, message = result.error.name, result.error.message
         tb = result.error.traceback.rstrip()
-        if tb and result.error.message in tb:  # the traceback ends with the message: say it once
-            lines += [t(key + "_short", lang, name=result.error.name), tb]
+        if tb and message in tb:  # the traceback ends with the message: say it once
+            if expected_raise:
+                lines.append(t("Raised {name}, as this example means to.", lang, name=name))
+            else:
+                lines.append(t("Error: {name}.", lang, name=name))
+            lines.append(tb)
+        elif expected_raise:
+            lines.append(
+                t(
+                    "Raised {name}, as this example means to: {message}",
+                    lang,
+                    name=name,
+                    message=message,
+                )
+            )
         else:
-            lines.append(t(key, lang, name=result.error.name, message=result.error.message))
+            lines.append(t("Error: {name}: {message}", lang, name=name, message=message))
             if tb:
                 lines.append(tb)
     elif status is CellStatus.TIMEOUT:
-        lines.append(t("cell.timeout", lang, seconds=result.duration))
+        lines.append(t("Timed out after {seconds:.1f} s", lang, seconds=result.duration))
     elif status is CellStatus.CRASHED:
-        lines.append(t("cell.crashed", lang))
+        lines.append(t("The kernel crashed while running this cell; it is restarting", lang))
     elif status is CellStatus.SKIPPED:
-        lines.append(t("cell.skipped", lang))
+        lines.append(t("Skipped", lang))
     if result.detail and status is not CellStatus.OK:
         lines.append(result.detail.rstrip())
     return lines
@@ -78,13 +92,13 @@ def result_lines(
 
 def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:
     """An autograd graph as an indented tree from its root (edges go to a node's inputs)."""
-    lines = [t("graph.title", lang, name=name) + ":"]
+    lines = [t("Autograd graph of {name}", lang, name=name) + ":"]
     if getattr(graph, "error", None):
-        lines.append(t("graph.error", lang, error=graph.error))
+        lines.append(t("Cannot draw the graph: {error}", lang, error=graph.error))
         return lines
     nodes = {n.id: n for n in getattr(graph, "nodes", [])}
     if graph.root is None or graph.root not in nodes:
-        lines.append(t("plain.graph_none", lang))
+        lines.append(t("(no graph)", lang))
         return lines
     inputs: dict[int, list[int]] = {}
     for src, dst in graph.edges:
@@ -97,9 +111,9 @@ def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:
         if node.value:
             text += f": {node.value}"
         if node.grad:
-            text += f"; {t('graph.grad', lang)} = {node.grad}"
+            text += f"; {t('grad', lang)} = {node.grad}"
         if node_id in seen:
-            lines.append(f"{'  ' * depth}- {node.label} {t('plain.see_above', lang)}")
+            lines.append(f"{'  ' * depth}- {node.label} {t('(shown above)', lang)}")
             return
         seen.add(node_id)
         lines.append(text)
@@ -126,8 +140,8 @@ def explanation_lines(
             continue
         tags = []
         if e.picked:
-            tags.append(t("plain.your_pick", lang))
-        tags.append(t("plain.right", lang) if e.correct else t("plain.wrong", lang))
+            tags.append(t("your answer", lang))
+        tags.append(t("right", lang) if e.correct else t("wrong", lang))
         line = f"  {view.number_of(e.index)}. {md_line(e.text)} ({', '.join(tags)})"
         if e.why:
             line += f": {md_line(e.why)}"

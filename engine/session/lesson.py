@@ -46,7 +46,7 @@ from typing import Any
 
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, Course, GraphBlock, Lesson, QuestionBlock
-from engine.i18n import t
+from engine.i18n import nt
 from engine.session.content import content_hash as compute_hash
 from engine.session.grading import check_picks, choice_order, grade, regrade
 from engine.session.kernel_api import (
@@ -66,9 +66,15 @@ from engine.store.records import Attempt, CellRun, Feedback, HintReveal, LessonP
 
 def missing_reason(modules: Sequence[str], lang: str | None) -> str:
     """What a learner reads once per lesson when its ``requires`` are not installed."""
-    key = "lesson.missing_module" if len(modules) == 1 else "lesson.missing_modules"
     packages = " ".join(dict.fromkeys(m.split(".", 1)[0] for m in modules))
-    return t(key, lang, modules=", ".join(modules), packages=packages)
+    return nt(
+        "This lesson needs the module {modules}, which is not installed: pip install {packages}",
+        "This lesson needs the modules {modules}, which are not installed: pip install {packages}",
+        len(modules),
+        lang,
+        modules=", ".join(modules),
+        packages=packages,
+    )
 
 
 class LessonSession:

@@ -229,7 +229,7 @@ class LectioApp(App[int]):
             lang = self.study.lang_for()
             self.notify(
                 "\n".join(chapter.problems),
-                title=t("course.cannot_open", lang),
+                title=t("This chapter cannot be opened: its file has problems", lang),
                 severity="error",
                 timeout=20,
                 markup=False,
@@ -282,7 +282,7 @@ class LectioApp(App[int]):
             seen.add(binding.action)
             yield SystemCommand(
                 binding.description,
-                f"{t('help.keys', self.lang)}: {key}",
+                f"{t('Keys', self.lang)}: {key}",
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)

@@ -41,7 +41,7 @@ def notify_not_saved(app: App[Any], error: StoreError | str, lang: str) -> None:
     if last is not None and last[0] == message and now - last[1] < QUIET_SECONDS:
         return
     _last[app] = (message, now)
-    app.notify(message, title=t("app.not_saved", lang), severity="error", timeout=10)
+    app.notify(message, title=t("Not saved", lang), severity="error", timeout=10)
 
 
 @contextmanager
@@ -64,7 +64,7 @@ def report_failed_worker(app: App[Any], event: Worker.StateChanged, lang: str) -
         return
     app.notify(
         f"{type(error).__name__}: {error}",
-        title=t("app.failed", lang),
+        title=t("Something went wrong (this is a bug in lectio)", lang),
         severity="error",
         timeout=15,
     )

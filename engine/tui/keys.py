@@ -12,34 +12,34 @@ import dataclasses
 
 from textual.dom import DOMNode
 
-from engine.i18n import t
+from engine.i18n import N_, Msg, tr
 
-ACTION_KEYS: dict[str, str] = {
-    "run": "cell.run",
-    "run_above": "cell.run_above",
-    "edit": "cell.edit",
-    "reset": "cell.reset",
-    "copy": "cell.copy",
-    "done_editing": "cell.done_editing",
-    "check": "question.check",
-    "hint": "question.hint",
-    "retry": "question.retry",
-    "draw": "graph.draw",
-    "toggle_menu": "lesson.menu",
-    "next_chapter": "lesson.next",
-    "previous_chapter": "lesson.previous",
-    "next_block": "lesson.next_block",
-    "previous_block": "lesson.previous_block",
-    "interrupt": "kernel.interrupt",
-    "restart_kernel": "kernel.restart",
-    "help": "app.help",
-    "quit": "app.quit",
-    "toggle_theme": "app.theme",
-    "back": "app.back",
-    "continue": "course.continue",
-    "next_question": "quiz.next",
-    "retake": "quiz.retake",
-    "close": "help.close",
+ACTION_KEYS: dict[str, Msg] = {
+    "run": N_("Run"),
+    "run_above": N_("Run all above"),
+    "edit": N_("Edit"),
+    "reset": N_("Reset"),
+    "copy": N_("Copy"),
+    "done_editing": N_("Done editing"),
+    "check": N_("Check"),
+    "hint": N_("Hint"),
+    "retry": N_("Try again"),
+    "draw": N_("Draw graph"),
+    "toggle_menu": N_("Chapters"),
+    "next_chapter": N_("Next chapter"),
+    "previous_chapter": N_("Previous chapter"),
+    "next_block": N_("Next block"),
+    "previous_block": N_("Previous block"),
+    "interrupt": N_("Interrupt"),
+    "restart_kernel": N_("Restart kernel"),
+    "help": N_("Help"),
+    "quit": N_("Quit"),
+    "toggle_theme": N_("Light/dark"),
+    "back": N_("Back"),
+    "continue": N_("Continue"),
+    "next_question": N_("Next question"),
+    "retake": N_("Retake"),
+    "close": N_("Close"),
 }
 
 
@@ -48,7 +48,7 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
     bindings = node._bindings.key_to_bindings
     for key, items in bindings.items():
         bindings[key] = [
-            dataclasses.replace(b, description=t(ACTION_KEYS[b.action], lang))
+            dataclasses.replace(b, description=tr(ACTION_KEYS[b.action], lang))
             if b.action in ACTION_KEYS and b.description
             else b
             for b in items

@@ -89,7 +89,12 @@ class CourseMapScreen(Screen[None]):
                     total=max(progress.total, 1), show_eta=False, id="course-progress"
                 )
                 yield Label(
-                    t("course.progress", self.lang, done=progress.done, total=progress.total),
+                    t(
+                        "{done} of {total} chapters done",
+                        self.lang,
+                        done=progress.done,
+                        total=progress.total,
+                    ),
                     classes="course--progress",
                 )
             yield Button(self._continue_label(progress), id="continue", variant="primary")
@@ -133,12 +138,12 @@ class CourseMapScreen(Screen[None]):
         lesson_id = self._resume_id(progress)
         chapter = self.study.chapter(lesson_id) if lesson_id else None
         label = Text(
-            t("course.continue" if progress.started else "course.start", self.lang) + " ▶ "
+            (t("Continue", self.lang) if progress.started else t("Start", self.lang)) + " ▶ "
         )
         if chapter is not None:
             label.append(
                 t(
-                    "course.section_chapter",
+                    "Section {section} · Chapter {chapter}",
                     self.lang,
                     section=chapter.section,
                     chapter=chapter.number,

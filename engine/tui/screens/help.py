@@ -12,54 +12,54 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from engine.i18n import t
+from engine.i18n import N_, Msg, t, tr
 from engine.tui.keys import localize_bindings
 
-KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
     (
-        "help.section.everywhere",
+        N_("Everywhere"),
         [
-            ("tab / shift+tab", "help.key.focus"),
-            ("enter / space", "help.key.activate"),
-            ("ctrl+t", "app.theme"),
-            ("ctrl+p", "help.key.palette"),
-            ("f1 / ?", "app.help"),
-            ("ctrl+q", "app.quit"),
+            ("tab / shift+tab", N_("Move between blocks, buttons and choices")),
+            ("enter / space", N_("Press a button, pick a choice")),
+            ("ctrl+t", N_("Light/dark")),
+            ("ctrl+p", N_("Command palette: every command by name")),
+            ("f1 / ?", N_("Help")),
+            ("ctrl+q", N_("Quit")),
         ],
     ),
     (
-        "help.section.lesson",
+        N_("Lesson"),
         [
-            ("j / k", "help.key.blocks"),
-            ("m", "lesson.menu"),
-            ("n / p", "help.key.chapters"),
-            ("i", "kernel.interrupt"),
-            ("ctrl+r", "kernel.restart"),
-            ("escape", "app.back"),
+            ("j / k", N_("Next / previous block")),
+            ("m", N_("Chapters")),
+            ("n / p", N_("Next / previous chapter")),
+            ("i", N_("Interrupt")),
+            ("ctrl+r", N_("Restart kernel")),
+            ("escape", N_("Back")),
         ],
     ),
     (
-        "help.section.cell",
+        N_("Code cells and graphs"),
         [
-            ("r", "cell.run"),
-            ("a", "cell.run_above"),
-            ("e / escape", "help.key.edit"),
-            ("o", "cell.reset"),
-            ("y", "cell.copy"),
-            ("g", "graph.draw"),
+            ("r", N_("Run")),
+            ("a", N_("Run all above")),
+            ("e / escape", N_("Edit the code in place / leave the editor")),
+            ("o", N_("Reset")),
+            ("y", N_("Copy")),
+            ("g", N_("Draw graph")),
         ],
     ),
     (
-        "help.section.question",
+        N_("Questions and quizzes"),
         [
-            ("c", "question.check"),
-            ("h", "question.hint"),
-            ("t", "question.retry"),
-            ("n", "quiz.next"),
+            ("c", N_("Check")),
+            ("h", N_("Hint")),
+            ("t", N_("Try again")),
+            ("n", N_("Next question")),
         ],
     ),
 ]
-"""Keys by where they work, in the order a learner meets them; texts are i18n keys."""
+"""Keys by where they work, in the order a learner meets them; texts are marked messages."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -97,12 +97,19 @@ class HelpScreen(ModalScreen[None]):
         for section, keys in KEYS:
             if table.row_count:
                 table.add_row("", "")
-            table.add_row(Text(t(section, self.lang), style="bold underline"), "")
+            table.add_row(Text(tr(section, self.lang), style="bold underline"), "")
             for key, what in keys:
-                table.add_row(key, Text(t(what, self.lang)))
+                table.add_row(key, Text(tr(what, self.lang)))
         with Vertical():
-            yield Label(t("help.title", self.lang), classes="help--title")
-            yield Label(t("help.intro", self.lang), classes="help--intro")
+            yield Label(t("Help", self.lang), classes="help--title")
+            yield Label(
+                t(
+                    "Move with Tab / Shift+Tab or the arrow keys, press Enter to activate. Every "
+                    "action has a key, shown in the footer. Ctrl+P opens the command palette.",
+                    self.lang,
+                ),
+                classes="help--intro",
+            )
             with VerticalScroll():
                 yield Static(table)
 

@@ -190,7 +190,7 @@ class LessonScreen(Screen[None]):
                 if self.chapter is not None:
                     chapter_line.append(
                         t(
-                            "course.section_chapter",
+                            "Section {section} · Chapter {chapter}",
                             self.lang,
                             section=self.chapter.section,
                             chapter=self.chapter.number,
@@ -204,7 +204,7 @@ class LessonScreen(Screen[None]):
         with Horizontal(id="progress-row"):
             yield ProgressBar(total=len(self.lesson.blocks), show_eta=False, id="progress")
         with Vertical(id="menu"):
-            yield Label(t("lesson.menu", self.lang), classes="menu--title")
+            yield Label(t("Chapters", self.lang), classes="menu--title")
             if self.study.chapters:
                 yield ChapterList(
                     self.study.chapters,
@@ -268,7 +268,7 @@ class LessonScreen(Screen[None]):
             lang=self.lang,
             block_index=index,
             hint_count=len(block.hints),
-            title=t("question.title", self.lang),
+            title=t("Question", self.lang),
             id=f"question-{block.id}",
         )
 
@@ -312,19 +312,19 @@ class LessonScreen(Screen[None]):
     def _chapter_end(self) -> ComposeResult:
         end = ChapterEnd(block_index=len(self.lesson.blocks))
         with end:
-            yield Label(t("lesson.end", self.lang), classes="chapter-end--title")
+            yield Label(t("End of the chapter", self.lang), classes="chapter-end--title")
             yield ChapterFeedback(lang=self.lang, sent=self.session.feedback_given)
             with Horizontal(classes="chapter-end--nav"):
                 previous = self.study.neighbour(self.lesson.id, -1)
                 following = self.study.neighbour(self.lesson.id, +1)
                 yield Button(
-                    "← " + t("lesson.previous", self.lang),
+                    "← " + t("Previous chapter", self.lang),
                     id="previous-chapter",
                     disabled=previous is None,
                     compact=True,
                 )
                 yield Button(
-                    t("lesson.next", self.lang) + " →",
+                    t("Next chapter", self.lang) + " →",
                     id="next-chapter",
                     disabled=following is None,
                     variant="primary",
@@ -448,7 +448,7 @@ class LessonScreen(Screen[None]):
 
     def action_interrupt(self) -> None:
         self.session.interrupt()
-        self.notify(t("kernel.interrupted", self.lang), timeout=2)
+        self.notify(t("Interrupt sent", self.lang), timeout=2)
 
     def action_restart_kernel(self) -> None:
         self._restart_kernel()
@@ -464,7 +464,7 @@ class LessonScreen(Screen[None]):
         for cell in self.query(CodeCell):
             if not cell.running:
                 cell.clear()
-        self.notify(t("kernel.restarted", self.lang), timeout=3)
+        self.notify(t("Kernel restarted: cells will run again from the top", self.lang), timeout=3)
 
     # ---- running cells -------------------------------------------------------------------------
 

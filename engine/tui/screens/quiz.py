@@ -97,7 +97,7 @@ class QuizScreen(Screen[None]):
             )
             return
         self.query_one(".quiz--count", Label).update(
-            t("quiz.question_n", self.lang, n=self.k + 1, total=total)
+            t("Question {n} of {total}", self.lang, n=self.k + 1, total=total)
         )
         view = self.session.question(self.k)
         question = Question(
@@ -111,7 +111,7 @@ class QuizScreen(Screen[None]):
         )
         last = self.k + 1 >= total
         next_button = Button(
-            t("quiz.finish" if last else "quiz.next", self.lang),
+            (t("See the result", self.lang) if last else t("Next question", self.lang)),
             id="next",
             variant="primary",
             disabled=view.last is None,
@@ -137,7 +137,7 @@ class QuizScreen(Screen[None]):
         widgets: list[Static | Label | Button] = [
             Label(
                 t(
-                    "quiz.score",
+                    "Score: {correct} of {total} ({percent:.0f}%)",
                     self.lang,
                     correct=result.correct,
                     total=result.total,
@@ -146,18 +146,18 @@ class QuizScreen(Screen[None]):
                 classes="quiz--score",
             ),
             Label(
-                t("quiz.pass_mark", self.lang, percent=100 * result.pass_mark),
+                t("Pass mark: {percent:.0f}%", self.lang, percent=100 * result.pass_mark),
                 classes="quiz--pass-mark",
             ),
             Label(
                 ("✓ " if passed else "✗ ")
-                + t("quiz.passed" if passed else "quiz.failed", self.lang),
+                + (t("Passed!", self.lang) if passed else t("Not passed yet", self.lang)),
                 classes="quiz--verdict " + ("-passed" if passed else "-failed"),
             ),
-            Label(t("quiz.review", self.lang), classes="quiz--review-title"),
+            Label(t("Review of the misses", self.lang), classes="quiz--review-title"),
         ]
         if not result.missed:
-            widgets.append(Label(t("quiz.no_misses", self.lang)))
+            widgets.append(Label(t("No misses. Well done!", self.lang)))
         for review in result.missed:
             heading = Text(f"{review.number}. ", style="bold")
             heading.append_text(inline_markdown(" ".join(review.prompt.split())))
@@ -170,12 +170,12 @@ class QuizScreen(Screen[None]):
                     )
                     line.append_text(inline_markdown(item.text))
                     if item.picked:
-                        line.append(f"  ({t('question.your_answer', self.lang)})", style="dim")
+                        line.append(f"  ({t('your answer', self.lang)})", style="dim")
                     parts.append(Padding(line, (0, 0, 0, 2)))
                     if item.why:
                         parts.append(Padding(inline_markdown(item.why), (0, 0, 0, 6)))
             widgets.append(Static(Group(*parts), classes="quiz--miss"))
-        widgets.append(Button(t("quiz.retake", self.lang), id="retake", compact=True))
+        widgets.append(Button(t("Retake", self.lang), id="retake", compact=True))
         return widgets
 
     # ---- events --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from engine.i18n import t
+from engine.i18n import N_, Msg, t, tr
 from engine.session.study import Chapter
 from engine.tui.inline import inline_markdown
 
@@ -21,6 +21,13 @@ MARKS = {
     "not_started": ("○", "dim"),
     "missing": ("✗", "red"),
     "unavailable": ("✗", "red"),
+}
+STATUS: dict[str, Msg] = {
+    "done": N_("Done"),
+    "started": N_("Started"),
+    "not_started": N_("Not started"),
+    "missing": N_("Missing"),
+    "unavailable": N_("Unavailable"),
 }
 
 
@@ -75,12 +82,12 @@ def chapter_prompt(
     mark, style = MARKS.get(status, MARKS["not_started"])
     head = Text()
     head.append(f"{mark} ", style=style)
-    head.append(t("course.chapter", lang, n=chapter.number).ljust(width) + "  ", style="dim")
+    head.append(t("Chapter {n}", lang, n=chapter.number).ljust(width) + "  ", style="dim")
     title = inline_markdown(chapter.title)
     if current:
         title.stylize("bold reverse")
     if status_text and status != "not_started":
-        title.append(f"  {t('course.' + status, lang)}", style=f"italic {style}")
+        title.append(f"  {tr(STATUS[status], lang)}", style=f"italic {style}")
     return HangingPrompt(head, title)
 
 
@@ -109,13 +116,13 @@ class ChapterList(OptionList):
 
     def _chapter_options(self, statuses: dict[str, str], current: str | None) -> list[Option]:
         chapters, lang = self.chapters, self.lang
-        width = max((len(t("course.chapter", lang, n=c.number)) for c in chapters), default=0)
+        width = max((len(t("Chapter {n}", lang, n=c.number)) for c in chapters), default=0)
         options: list[Option] = []
         section = 0
         for chapter in chapters:
             if chapter.section != section:
                 section = chapter.section
-                heading = Text(t("course.section", lang, n=section) + " · ", style="bold")
+                heading = Text(t("Section {n}", lang, n=section) + " · ", style="bold")
                 heading.append_text(inline_markdown(chapter.section_title))
                 heading.stylize("bold")
                 options.append(Option(heading, disabled=True, id=f"section-{section}"))

@@ -165,24 +165,27 @@ class CodeCell(Vertical, can_focus=True):
         self._last_result = result
         self._timer: Timer | None = None
         localize_bindings(self, lang)
-        label = t("cell.number", lang, n=number)
+        label = t("Cell {n}", lang, n=number)
         self.border_title = f"{label} · {block.id}" if block.id else label
         self.set_reactive(CodeCell.edited, self.code != block.code)
 
     def compose(self) -> ComposeResult:
         yield Static(self._syntax(), classes="code-cell--view")
         yield ActionLinks(self._links(), classes="code-cell--buttons")
-        yield Label(t("cell.not_run", self.lang), classes="code-cell--status")
+        yield Label(t("Not run yet", self.lang), classes="code-cell--status")
         yield Static(classes="code-cell--output")
 
     def _links(self) -> Content:
         """The cell's actions as clickable links (one widget; keys do the same)."""
         names = [
-            ("run", "▶ " + t("cell.run", self.lang)),
-            ("run_above", "⇈ " + t("cell.run_above", self.lang)),
-            ("edit", "✎ " + t("cell.done_editing" if self.editing else "cell.edit", self.lang)),
-            ("reset", "↺ " + t("cell.reset", self.lang)),
-            ("copy", "⧉ " + t("cell.copy", self.lang)),
+            ("run", "▶ " + t("Run", self.lang)),
+            ("run_above", "⇈ " + t("Run all above", self.lang)),
+            (
+                "edit",
+                "✎ " + (t("Done editing", self.lang) if self.editing else t("Edit", self.lang)),
+            ),
+            ("reset", "↺ " + t("Reset", self.lang)),
+            ("copy", "⧉ " + t("Copy", self.lang)),
         ]
         parts: list[Content] = []
         for action, label in names:
@@ -244,7 +247,7 @@ class CodeCell(Vertical, can_focus=True):
             editor.theme = self._editor_theme()
 
     def _update_subtitle(self) -> None:
-        self.border_subtitle = t("cell.edited", self.lang) if self.edited else ""
+        self.border_subtitle = t("edited", self.lang) if self.edited else ""
 
     def watch_edited(self) -> None:
         if self.is_mounted:
@@ -278,12 +281,12 @@ class CodeCell(Vertical, can_focus=True):
         self._last_result = None
         self.remove_class("-ok", "-error")
         self._set_output(Text())
-        self._set_status(t("cell.not_run", self.lang))
+        self._set_status(t("Not run yet", self.lang))
 
     def queue(self) -> None:
         """Waiting for the kernel (another cell is running)."""
         self.remove_class("-ok", "-error")
-        self._set_status(t("cell.queued", self.lang))
+        self._set_status(t("Waiting…", self.lang))
 
     def start(self) -> None:
         """The kernel began running this cell: clear the output, show the running indicator."""
@@ -301,7 +304,7 @@ class CodeCell(Vertical, can_focus=True):
         frame = SPINNER[self._spin % len(SPINNER)]
         elapsed = time.monotonic() - self._started
         seconds = decimal(elapsed, self.lang, 1)
-        self._set_status(f"{frame} {t('cell.running', self.lang)} {seconds} s")
+        self._set_status(f"{frame} {t('Running…', self.lang)} {seconds} s")
 
     def append_output(self, text: str) -> None:
         """Streamed output while the cell runs (shown inert)."""
@@ -321,7 +324,7 @@ class CodeCell(Vertical, can_focus=True):
                 body.append("\n")
             body.append_text(inert_text(result.display))
         if result.truncated:
-            body.append("\n" + t("cell.truncated", self.lang), style="italic")
+            body.append("\n" + t("… output truncated", self.lang), style="italic")
         ok = result.status is CellStatus.OK or self._raised_as_expected(result)
         if result.error is not None:
             if body.plain and not body.plain.endswith("\n"):
@@ -352,20 +355,26 @@ class CodeCell(Vertical, can_focus=True):
         """One line: done in N s, the exception's name, timeout, crash or skip."""
         seconds = result.duration
         if self._raised_as_expected(result) and result.error is not None:
-            return "✓ " + t("cell.raised_as_expected", self.lang, name=result.error.name)
+            return "✓ " + t(
+                "{name} raised, as the lesson expects", self.lang, name=result.error.name
+            )
         if result.status is CellStatus.OK:
-            return "✓ " + t("cell.ok", self.lang, seconds=seconds)
+            return "✓ " + t("Done in {seconds:.2f} s", self.lang, seconds=seconds)
         if result.status is CellStatus.ERROR:
             name = result.error.name if result.error else "Error"
-            return "✗ " + t("cell.error", self.lang, name=name, seconds=seconds)
+            return "✗ " + t("{name} after {seconds:.2f} s", self.lang, name=name, seconds=seconds)
         if result.status is CellStatus.TIMEOUT:
-            return "✗ " + t("cell.timeout", self.lang, seconds=seconds)
+            return "✗ " + t("Timed out after {seconds:.1f} s", self.lang, seconds=seconds)
         if result.status is CellStatus.CRASHED:
-            return "✗ " + t("cell.crashed", self.lang)
+            return "✗ " + t(
+                "The kernel crashed while running this cell; it is restarting", self.lang
+            )
         missing = result.extra.get("missing")
         if missing:  # the lesson's requires are not installed (said once, in full, on opening)
-            return "– " + t("cell.skipped_missing", self.lang, modules=missing.replace(",", ", "))
-        return "– " + t("cell.skipped", self.lang)
+            return "– " + t(
+                "Skipped: {modules} not installed", self.lang, modules=missing.replace(",", ", ")
+            )
+        return "– " + t("Skipped", self.lang)
 
     def set_code(self, code: str, *, edited: bool) -> None:
         """Show ``code`` (after an edit or a reset)."""
@@ -423,7 +432,7 @@ class CodeCell(Vertical, can_focus=True):
     def action_copy(self) -> None:
         code = self._editor().text if self.editing else self.code
         self.app.copy_to_clipboard(code)
-        self.notify(t("cell.copied", self.lang), timeout=2)
+        self.notify(t("Code copied to the clipboard", self.lang), timeout=2)
 
     @on(CellEditor.Leave)
     def _leave_editor(self, event: CellEditor.Leave) -> None:

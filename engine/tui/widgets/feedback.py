@@ -61,20 +61,20 @@ class ChapterFeedback(Vertical):
         self.set_reactive(ChapterFeedback.sent, sent)
 
     def compose(self) -> ComposeResult:
-        yield Label(t("feedback.clear", self.lang), classes="feedback--question")
+        yield Label(t("Was everything clear?", self.lang), classes="feedback--question")
         with Horizontal(classes="feedback--answers"):
-            yield Button(t("feedback.yes", self.lang), id="yes", compact=True)
-            yield Button(t("feedback.no", self.lang), id="no", compact=True)
-        yield Label(t("feedback.improve", self.lang), classes="feedback--improve")
-        yield Input(placeholder=t("feedback.placeholder", self.lang), max_length=2000)
+            yield Button(t("Yes", self.lang), id="yes", compact=True)
+            yield Button(t("No", self.lang), id="no", compact=True)
+        yield Label(t("How can we improve it?", self.lang), classes="feedback--improve")
+        yield Input(placeholder=t("Your comment (optional)", self.lang), max_length=2000)
         yield Button(
-            t("feedback.send", self.lang),
+            t("Send", self.lang),
             id="send",
             variant="primary",
             compact=True,
             classes="feedback--send",
         )
-        yield Label(t("feedback.thanks", self.lang), classes="feedback--thanks")
+        yield Label(t("Thanks for your feedback!", self.lang), classes="feedback--thanks")
 
     def on_mount(self) -> None:
         self.set_class(self.sent, "-sent")

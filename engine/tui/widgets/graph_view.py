@@ -42,7 +42,7 @@ def node_label(node: GraphNode, *, lang: str, root: bool = False) -> Text:
         text.append("  ")
         text.append(inert(node.value), style="default")
     if node.grad:
-        text.append(f"  {t('graph.grad', lang)}=", style="dim")
+        text.append(f"  {t('grad', lang)}=", style="dim")
         text.append(inert(node.grad), style="magenta")
     return text
 
@@ -50,7 +50,9 @@ def node_label(node: GraphNode, *, lang: str, root: bool = False) -> Text:
 def graph_tree(graph: AutogradGraph, *, lang: str) -> RenderableType:
     """The graph as a Rich tree from the root down to the leaves (edges go to inputs)."""
     if graph.root is None or not graph.nodes:
-        return Text(t("graph.error", lang, error=inert(graph.error or "?")), style="red")
+        return Text(
+            t("Cannot draw the graph: {error}", lang, error=inert(graph.error or "?")), style="red"
+        )
     nodes = {node.id: node for node in graph.nodes}
     children: dict[int, list[int]] = defaultdict(list)
     for source, target in graph.edges:
@@ -116,18 +118,25 @@ class GraphView(Vertical, can_focus=True):
         self.lang = lang
         self.drawn = False
         localize_bindings(self, lang)
-        self.border_title = block.title or t("graph.title", lang, name=block.graph)
+        self.border_title = block.title or t("Autograd graph of {name}", lang, name=block.graph)
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text(t("graph.not_drawn", self.lang, name=self.block.graph), style="dim"),
+            Text(
+                t(
+                    "Press Draw to run the cells above and draw the graph of {name}",
+                    self.lang,
+                    name=self.block.graph,
+                ),
+                style="dim",
+            ),
             classes="graph--body",
         )
-        yield Button(t("graph.draw", self.lang), compact=True)
+        yield Button(t("Draw graph", self.lang), compact=True)
 
     def drawing(self) -> None:
         self.query_one(".graph--body", Static).update(
-            Text("⠿ " + t("graph.drawing", self.lang), style="italic")
+            Text("⠿ " + t("Drawing the graph…", self.lang), style="italic")
         )
 
     def show(self, graph: AutogradGraph) -> None:
@@ -137,7 +146,7 @@ class GraphView(Vertical, can_focus=True):
 
     def show_error(self, message: str) -> None:
         self.query_one(".graph--body", Static).update(
-            Text(t("graph.error", self.lang, error=inert(message)), style="red")
+            Text(t("Cannot draw the graph: {error}", self.lang, error=inert(message)), style="red")
         )
 
     def action_draw(self) -> None:

@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from engine.execution.results import KernelState
-from engine.i18n import t
+from engine.i18n import N_, Msg, t, tr
 
 STYLES = {
     KernelState.STARTING: ("◌", "yellow"),
@@ -15,6 +15,13 @@ STYLES = {
     KernelState.BUSY: ("◉", "bold yellow"),
     KernelState.RESTARTING: ("◌", "yellow"),
     KernelState.DEAD: ("✗", "bold red"),
+}
+STATES: dict[KernelState, Msg] = {
+    KernelState.STARTING: N_("starting"),
+    KernelState.READY: N_("ready"),
+    KernelState.BUSY: N_("busy"),
+    KernelState.RESTARTING: N_("restarting"),
+    KernelState.DEAD: N_("dead"),
 }
 
 
@@ -32,10 +39,10 @@ class KernelStatus(Static):
         self.lang = lang
 
     def render(self) -> Text:
-        label = Text(t("kernel.label", self.lang) + " ", style="dim")
+        label = Text(t("Kernel", self.lang) + " ", style="dim")
         if self.state is None:
-            label.append("○ " + t("kernel.off", self.lang), style="dim")
+            label.append("○ " + t("not started", self.lang), style="dim")
             return label
         glyph, style = STYLES[self.state]
-        label.append(f"{glyph} {t('kernel.' + self.state.value, self.lang)}", style=style)
+        label.append(f"{glyph} {tr(STATES[self.state], self.lang)}", style=style)
         return label

@@ -7,7 +7,8 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from engine.format.models import NoteBlock
-from engine.i18n import t
+from engine.i18n import tr
+from engine.session.labels import NOTE_KINDS
 from engine.tui.inline import inline_markdown
 from engine.tui.widgets.prose import MarkdownText
 
@@ -53,7 +54,7 @@ class Note(Vertical):
         super().__init__(classes=f"-{block.kind} block")
         self.block = block
         self.block_index = block_index
-        self.border_title = f"{NOTE_ICONS[block.kind]} {t('note.' + block.kind, lang)}"
+        self.border_title = f"{NOTE_ICONS[block.kind]} {tr(NOTE_KINDS[block.kind], lang)}"
 
     def compose(self) -> ComposeResult:
         if self.block.title:

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 
-from engine.i18n import t
+from engine.i18n import nt, t
 from engine.session.views import Verdict
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import localize_bindings
@@ -151,8 +151,11 @@ class Question(Vertical):
 
     def compose(self) -> ComposeResult:
         yield MarkdownText(self.prompt)
-        key = "question.select_all" if self.multiple else "question.select_one"
-        yield Label(t(key, self.lang), classes="question--instruction")
+        if self.multiple:
+            instruction = t("Select all that apply", self.lang)
+        else:
+            instruction = t("Select the correct answer", self.lang)
+        yield Label(instruction, classes="question--instruction")
         if self.multiple:
             with ChoiceChecks(classes="question--checks"):
                 for choice in self.choices:
@@ -160,13 +163,11 @@ class Question(Vertical):
         else:
             yield self._radio_set()
         with Horizontal(classes="question--buttons"):
-            yield Button(
-                t("question.check", self.lang), id="check", variant="primary", compact=True
-            )
+            yield Button(t("Check", self.lang), id="check", variant="primary", compact=True)
             if self.hint_count:
-                yield Button(t("question.hint", self.lang), id="hint", compact=True)
+                yield Button(t("Hint", self.lang), id="hint", compact=True)
             if self.retry:
-                yield Button(t("question.retry", self.lang), id="retry", compact=True)
+                yield Button(t("Try again", self.lang), id="retry", compact=True)
         yield Static(classes="question--hints")
         yield Label(classes="question--verdict")
         yield Static(classes="question--explanations")
@@ -216,32 +217,32 @@ class Question(Vertical):
         for n, hint in enumerate(hints, 1):
             if body.plain:
                 body.append("\n")
-            body.append(f"{t('question.hint_n', self.lang, n=n, total=total)}: ", style="bold")
+            body.append(f"{t('Hint {n} of {total}', self.lang, n=n, total=total)}: ", style="bold")
             body.append_text(inline_markdown(hint))
         self.query_one(".question--hints", Static).update(body)
         self.set_class(bool(hints), "-hinted")
         for button in self.query("#hint").results(Button):
             button.disabled = left <= 0
             if left <= 0:
-                button.label = t("question.no_more_hints", self.lang)
+                button.label = t("No more hints.", self.lang)
         self.refresh_bindings()
 
     def show_verdict(self, verdict: Verdict) -> None:
         """Show the session's verdict and every choice's explanation, in the shown order."""
         correct = bool(verdict.correct)
         if correct:
-            line = "✓ " + t("question.correct", self.lang)
+            line = "✓ " + t("Correct!", self.lang)
         elif self.multiple:
             line = "✗ " + t(
-                "question.partly",
+                "Not quite: {wrong}, {missed}.",
                 self.lang,
-                wrong=len(verdict.wrong_picks),
-                missed=len(verdict.missed),
+                wrong=nt("{n} wrong", "{n} wrong", len(verdict.wrong_picks), self.lang),
+                missed=nt("{n} missed", "{n} missed", len(verdict.missed), self.lang),
             )
         else:
-            line = "✗ " + t("question.incorrect", self.lang)
+            line = "✗ " + t("Not quite.", self.lang)
         if self.retry:
-            line += f"  ({t('question.attempt', self.lang, n=verdict.attempt)})"
+            line += f"  ({t('Attempt {n}', self.lang, n=verdict.attempt)})"
         self.query_one(".question--verdict", Label).update(line)
         self.query_one(".question--explanations", Static).update(self._explanations(verdict))
         self.add_class("-checked")
@@ -264,9 +265,9 @@ class Question(Vertical):
             line.append_text(inline_markdown(item.text))
             tags = []
             if item.picked:
-                tags.append(t("question.your_answer", self.lang))
+                tags.append(t("your answer", self.lang))
             if item.correct:
-                tags.append(t("question.correct_answer", self.lang))
+                tags.append(t("correct answer", self.lang))
             if tags:
                 line.append(f"  ({', '.join(tags)})", style="dim")
             lines.append(line)
@@ -293,7 +294,7 @@ class Question(Vertical):
     def watch_solved(self, solved: bool) -> None:
         self.set_class(solved, "-solved")
         if solved:
-            self.border_subtitle = "✓ " + t("question.solved", self.lang)
+            self.border_subtitle = "✓ " + t("Solved", self.lang)
 
     # ---- actions -------------------------------------------------------------------------------
 
@@ -311,7 +312,7 @@ class Question(Vertical):
     def action_check(self) -> None:
         picks = self.picks()
         if not picks:
-            self.notify(t("question.pick_first", self.lang), severity="warning", timeout=2)
+            self.notify(t("Pick an answer first", self.lang), severity="warning", timeout=2)
             return
         self.post_message(self.CheckRequested(self, picks))
 

@@ -1,0 +1,1 @@
+"""Developer tools run from a clone (not shipped in the wheel)."""
