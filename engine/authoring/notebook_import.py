@@ -69,6 +69,11 @@ def read_cells(path: Path, notes: Notes) -> tuple[list[Any], dict[str, Any]]:
     if suffix == ".ipynb":
         return _read_ipynb(path, text, notes)
     if suffix == ".py":
+        from engine.authoring.sphinx_gallery import is_sphinx_gallery, read_gallery
+
+        if is_sphinx_gallery(text):
+            require("docutils")
+            return read_gallery(path, text, notes), {}
         jupytext = require("jupytext")
         if "# %%" not in text and "#%%" not in text:
             notes.add(None, "no '# %%' cell markers: read with jupytext's light script format")
@@ -177,10 +182,14 @@ class _Figures:
             target = f"images/{stem}{suffix}"
             self.imported.assets[target] = base64.b64decode(_join(data[kind]))
         else:
-            file = (self.base / path).resolve()
-            if not file.is_file():
-                notes.add(cell, f"the picture {path} was not found beside the source; left as text")
-                return None
+            file = self._find(path)
+            if file is None:
+                notes.add(
+                    cell,
+                    f"the picture {path} was not found beside the source; its alt text is "
+                    "kept in the prose",
+                )
+                return {"text": f"*(Picture not found when importing: {alt.strip()}, {path})*\n"}
             try:
                 target = file.relative_to(self.base.resolve()).as_posix()
             except ValueError:
@@ -190,6 +199,20 @@ class _Figures:
         if title:
             block["caption"] = title
         return block
+
+    def _find(self, path: str) -> Path | None:
+        """The picture's file: relative to the source, or (Sphinx's ``/_static/x.png``)
+        relative to a folder above it."""
+        relative = path.split("#", 1)[0].split("?", 1)[0]
+        candidates = [self.base / relative]
+        if relative.startswith("/"):
+            candidates = [
+                folder / relative.lstrip("/") for folder in [self.base, *self.base.parents]
+            ]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate.resolve()
+        return None
 
 
 def _join(value: Any) -> str:
