@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 EXEC_MODULE = "engine.execution.validate"
@@ -84,6 +85,12 @@ def add_parser(sub: Any) -> None:
         "printed, in place, and print the diff; --update=all also adds an expect to cells "
         "that have none (cells that raise are never updated)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: check everything, then re-check each lesson, course or quiz file "
+        "when it is saved (needs watchfiles: pip install 'lectio[watch]'); Ctrl+C stops",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
     parser.set_defaults(func=run)
 
@@ -150,10 +157,7 @@ def execution_available() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from engine.validation.discover import discover
-    from engine.validation.schema import check_schema
 
     paths = [*([args.update_path] if getattr(args, "update_path", None) else []), *args.paths]
     if not paths:
@@ -183,9 +187,23 @@ def run(args: argparse.Namespace) -> int:
         except ExpressionError as exc:
             return _usage(f"-k {args.keyword!r}: {exc}")
     execution = None if args.no_exec else importlib.import_module(EXEC_MODULE)
+    if args.watch:
+        return _watch(args, paths, expression, execution)
     prestart = getattr(execution, "prestart", None)
     if prestart is not None:  # torch imports in the fork server while the files are checked
         prestart()
+    return one_run(args, targets, expression, execution)
+
+
+def one_run(
+    args: argparse.Namespace,
+    targets: Any,
+    expression: Any,
+    execution: Any,
+    forkserver: Any = None,
+) -> int:
+    """Check ``targets`` once and print the report: the whole of a run, and one watch round."""
+    from engine.validation.schema import check_schema
 
     result = check_schema(targets, lessons_root=args.lessons)
     report = result.report
@@ -197,8 +215,9 @@ def run(args: argparse.Namespace) -> int:
     if execution is not None:  # always called, even with no lessons: it closes the prestart
         execute = execution.execute_lessons
         progress = _Progress(len(lessons))
+        extra = {"forkserver": forkserver} if forkserver is not None else {}
         try:
-            checks_by_path = execute(lessons, jobs=args.jobs, on_report=progress)
+            checks_by_path = execute(lessons, jobs=args.jobs, on_report=progress, **extra)
         finally:
             progress.close()
         for path, checks in checks_by_path.items():
@@ -221,14 +240,48 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _usage(f"--junit {args.junit}: {exc.strerror or exc}")
     sys.stdout.write(render(report, args.format, verbose=args.verbose))
+    sys.stdout.flush()
     return 0 if report.ok else 1
+
+
+def _watch(args: argparse.Namespace, paths: list[str], expression: Any, execution: Any) -> int:
+    """``--watch``: a full run, then a run of what changed after every save, until Ctrl+C."""
+    from engine.validation.watch import WatchUnavailableError, changes, round_line
+
+    server = None
+    if execution is not None:  # one fork server (torch imported once) for every round
+        from engine.execution.forkserver import ForkServer
+
+        server = ForkServer()
+        server.start()
+    try:
+        from engine.validation.discover import discover
+
+        status = one_run(args, discover(paths), expression, execution, server)
+        print(round_line(1, [], status), flush=True)
+        number = 1
+        for changed in changes(paths):
+            number += 1
+            existing = [p for p in changed if Path(p).exists()]
+            targets = discover(existing) if existing else None
+            checked: int | None = None
+            if targets is not None and not targets.empty:
+                checked = one_run(args, targets, expression, execution, server)
+            print(round_line(number, changed, checked), flush=True)
+    except WatchUnavailableError as exc:
+        return _usage(str(exc))
+    except KeyboardInterrupt:
+        print("lectio validate: stopped watching", file=sys.stderr)
+        return 0
+    finally:
+        if server is not None:
+            server.close()
+    return 0
 
 
 def _update(lessons: Any, report: Any, mode: str, out: Any) -> None:
     """``--update``: rewrite expectations file by file, print the diffs, and mark what was
     updated as passed (the report then tells the state of the files as they now are)."""
-    from pathlib import Path
-
     from engine.safe_text import inert
     from engine.validation.update import plan
 
