@@ -123,7 +123,8 @@ def test_the_sdist_carries_the_course_and_what_its_tests_need(dist: Dist) -> Non
     with tarfile.open(dist.sdist) as tar:
         names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     needed = {"LICENSE", "README.md", "constraints.txt", "setup.py", "pyproject.toml"}
-    needed |= {".ci/run"} | _files("tests", "docs", "benchmarks") | _course_files()
+    needed |= {".ci/run"} | _files("tests", "docs", "benchmarks", "tools") | _course_files()
+    needed |= {"engine/locale/pt/LC_MESSAGES/lectio.po"}  # tests/test_i18n_catalogs.py reads it
     assert needed <= names, sorted(needed - names)
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith("engine/_bundled")]  # copied at wheel build
@@ -136,6 +137,7 @@ def test_the_wheel_carries_the_course_and_its_metadata(dist: Dist) -> None:
         meta = whl.read(metadata).decode()
     assert {f"engine/_bundled/{name}" for name in _course_files()} <= names
     assert {"engine/py.typed", "engine/tui/lectio.tcss"} <= names
+    assert "engine/locale/pt/LC_MESSAGES/lectio.mo" in names  # read at run time
     assert not [n for n in names if n.startswith(("lessons/", "quizzes/", "tests/"))]
     assert "License-Expression: MIT" in meta
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
