@@ -764,7 +764,7 @@ async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
     import asyncio
     from types import SimpleNamespace
 
-    from engine.tui.screens import lesson as lesson_screen
+    from engine.tui.widgets import block_list
 
     gate = asyncio.Event()
     pauses: list[float] = []
@@ -773,9 +773,9 @@ async def test_keys_work_while_the_rest_of_a_chapter_is_mounted(
         pauses.append(delay)
         await gate.wait()
 
-    monkeypatch.setattr(lesson_screen, "FIRST_WINDOW", 2)
-    monkeypatch.setattr(lesson_screen, "MOUNT_CHUNK", 1)
-    monkeypatch.setattr(lesson_screen, "asyncio", SimpleNamespace(sleep=held))
+    monkeypatch.setattr(block_list, "FIRST_WINDOW", 2)
+    monkeypatch.setattr(block_list, "MOUNT_CHUNK", 1)
+    monkeypatch.setattr(block_list, "asyncio", SimpleNamespace(sleep=held))
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:
         app.open_lesson("first-steps")

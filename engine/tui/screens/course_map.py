@@ -41,19 +41,6 @@ def _shown(study: Study) -> tuple[object, ...]:
 class CourseMapScreen(Screen[None]):
     """The first screen of a course."""
 
-    DEFAULT_CSS = """
-    CourseMapScreen { padding: 1 2 0 2; }
-    CourseMapScreen > #top { height: auto; }
-    CourseMapScreen .course--title { text-style: bold; color: $text-accent; }
-    CourseMapScreen #description { margin: 0; padding: 0; background: transparent; }
-    CourseMapScreen #progress-row { height: auto; margin: 1 0; }
-    CourseMapScreen #progress-row > ProgressBar { width: auto; margin: 0 2 0 0; }
-    CourseMapScreen #progress-row > .course--progress { color: $text-muted; }
-    CourseMapScreen #continue { margin: 0 0 1 0; }
-    CourseMapScreen ChapterList { height: 1fr; border: round $surface-lighten-2; }
-    CourseMapScreen ChapterList:focus { border: round $accent; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "continue", "Continue")]
 
     class OpenChapter(Message):

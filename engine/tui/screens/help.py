@@ -65,22 +65,6 @@ KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys; Escape, q or F1 closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 72;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 1 2;
-    }
-    HelpScreen .help--title { text-style: bold; color: $text-accent; }
-    HelpScreen .help--intro { margin: 1 0; width: 100%; }
-    HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f1,question_mark", "close", "Close"),
     ]

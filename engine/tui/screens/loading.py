@@ -15,13 +15,6 @@ from textual.widgets import Label, LoadingIndicator
 class LoadingScreen(Screen[None]):
     """``lectio`` and the path being opened, with a loading indicator."""
 
-    DEFAULT_CSS = """
-    LoadingScreen Label { width: auto; }
-    LoadingScreen .loading--title { text-style: bold; color: $text-accent; }
-    LoadingScreen .loading--path { color: $text-muted; }
-    LoadingScreen LoadingIndicator { height: 1; width: 20; }
-    """
-
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what

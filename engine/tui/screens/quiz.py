@@ -34,23 +34,6 @@ if TYPE_CHECKING:
 class QuizScreen(Screen[None]):
     """Take a quiz; ``n`` (or the button) goes to the next question once this one is checked."""
 
-    DEFAULT_CSS = """
-    QuizScreen > #header { height: auto; padding: 0 1; background: $panel; }
-    QuizScreen > #header > .quiz--title { text-style: bold; width: 1fr; }
-    QuizScreen > #header > .quiz--count { color: $text-muted; }
-    QuizScreen > #progress-row { height: 1; padding: 0 1; background: $panel; }
-    QuizScreen > #progress-row > ProgressBar { width: 1fr; }
-    QuizScreen > #progress-row > ProgressBar > Bar { width: 1fr; }
-    QuizScreen > #body { padding: 0 2; }
-    QuizScreen #next { margin: 1 0 0 1; }
-    QuizScreen .quiz--score { text-style: bold; margin: 1 0 0 0; }
-    QuizScreen .quiz--verdict.-passed { color: $text-success; text-style: bold; }
-    QuizScreen .quiz--verdict.-failed { color: $text-error; text-style: bold; }
-    QuizScreen .quiz--review-title { text-style: bold underline; margin: 1 0; }
-    QuizScreen .quiz--miss { margin: 0 0 1 0; padding: 0 1; border-left: thick $error; }
-    QuizScreen #retake { margin: 1 0; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_question", "Next question"),
     ]

@@ -52,3 +52,14 @@ class MarkdownText(Static):
     def on_mount(self) -> None:
         self.update(self._markdown())
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update(self._markdown()))
+
+
+class Prose(MarkdownText):
+    """A text block of a lesson: Markdown prose."""
+
+    DEFAULT_CSS = """
+    Prose { margin: 0 0 1 0; padding: 0 1; }
+    """
+
+    def __init__(self, text: str, *, block_index: int) -> None:
+        super().__init__(text, block_index=block_index, classes="block")
