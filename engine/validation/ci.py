@@ -29,12 +29,16 @@ from engine.safe_text import inert
 from engine.validation.report import Check, FileReport, ValidationReport
 from engine.validation.text import check_line, summary
 
-_GITHUB_LEVEL = {"failed": "error", "error": "error", "skipped": "notice"}
-_GITLAB_SEVERITY = {"failed": "major", "error": "critical", "skipped": "info"}
+_GITHUB_LEVEL = {"failed": "error", "error": "error", "warning": "warning", "skipped": "notice"}
+_GITLAB_SEVERITY = {"failed": "major", "error": "critical", "warning": "minor", "skipped": "info"}
 
 
 def _shown(report: FileReport, verbose: bool) -> Iterator[Check]:
-    checks = [c for c in report.checks if c.is_problem or (verbose and c.status == "skipped")]
+    checks = [
+        c
+        for c in report.checks
+        if c.is_problem or c.is_warning or (verbose and c.status == "skipped")
+    ]
     checks.sort(key=lambda c: (c.span.line, c.span.col) if c.span else (0, 0))
     yield from checks
 

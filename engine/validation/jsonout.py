@@ -8,8 +8,8 @@ Stable, versioned shape, so CI scripts and editors can consume it::
                 "checks": [{"name", "status", "message", "file", "line", "col",
                             "duration", "detail"}]}]}
 
-``status`` is passed, failed, skipped or error; ``file``/``line``/``col`` are null when a check
-has no position.
+``status`` is passed, failed, skipped, error or warning (not a problem: ``ok`` stays true);
+``file``/``line``/``col`` are null when a check has no position.
 """
 
 from __future__ import annotations

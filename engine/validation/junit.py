@@ -25,7 +25,7 @@ from engine.validation.text import check_line
 
 Family = Literal["xunit1", "xunit2"]
 FAMILIES: tuple[Family, ...] = ("xunit1", "xunit2")
-_RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
+_RANK = {"passed": 0, "warning": 0, "skipped": 1, "failed": 2, "error": 3}
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 from engine.format.problems import Problem
 from engine.format.spans import Span
 
-Status = Literal["passed", "failed", "skipped", "error"]
+Status = Literal["passed", "failed", "skipped", "error", "warning"]
 FileKind = Literal["lesson", "course", "quiz", "unknown"]
 PROBLEM_STATUSES: frozenset[str] = frozenset({"failed", "error"})
 
@@ -40,6 +40,11 @@ class Check:
     @property
     def is_problem(self) -> bool:
         return self.status in PROBLEM_STATUSES
+
+    @property
+    def is_warning(self) -> bool:
+        """Worth saying, not a problem: it does not change the exit status."""
+        return self.status == "warning"
 
     @classmethod
     def from_problem(cls, problem: Problem) -> Check:

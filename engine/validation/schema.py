@@ -179,4 +179,9 @@ def check_schema(targets: Targets, *, lessons_root: str | Path | None = None) ->
         checker.course(folder)
     for file in targets.files:
         checker.file(file)
+    from engine.validation.yaml11 import warnings
+
+    for report in checker.report.files:
+        if report.kind != "unknown":
+            report.checks.extend(warnings(report.path))
     return checker.result

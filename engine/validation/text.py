@@ -26,7 +26,11 @@ def check_line(report: FileReport, check: Check) -> str:
 def render_file(report: FileReport, *, verbose: bool = False) -> list[str]:
     """The lines for one file: its problems (and, verbose, its skipped checks)."""
     lines: list[str] = []
-    shown = [c for c in report.checks if c.is_problem or (verbose and c.status == "skipped")]
+    shown = [
+        c
+        for c in report.checks
+        if c.is_problem or c.is_warning or (verbose and c.status == "skipped")
+    ]
     shown.sort(key=lambda c: (c.span.line, c.span.col) if c.span else (0, 0))
     for check in shown:
         lines.append(check_line(report, check))
@@ -55,6 +59,9 @@ def summary(report: ValidationReport) -> str:
     tail = "" if report.executed else " (schema only; cells not run)"
     if skipped:
         tail += f", {skipped} skipped"
+    warned = sum(c.is_warning for f in report.files for c in f.checks)
+    if warned:
+        tail += f", {_plural(warned, 'warning')}"
     if report.deselected:
         tail += f", {report.deselected} deselected"
     return f"{what}: {result}{tail}"
