@@ -11,6 +11,7 @@ needs the index for the isolated build environment (setuptools), as ``pip instal
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -69,8 +70,14 @@ class Dist:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
+    """Built from a copy of the tree without build leftovers: a stale ``lectio.egg-info`` (left
+    by an editable install) lists files setuptools would then put in the sdist and the wheel
+    whatever ``pyproject.toml`` and ``MANIFEST.in`` say, hiding a missing pattern."""
+    tree = tmp_path_factory.mktemp("tree") / "lectio"
+    leftovers = ("*.egg-info", ".git", ".venv", "build", "dist", "__pycache__", ".*_cache")
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(*leftovers), symlinks=True)
     out = tmp_path_factory.mktemp("dist")
-    built = _run([sys.executable, "-m", "build", "--outdir", out, ROOT])
+    built = _run([sys.executable, "-m", "build", "--outdir", out, tree])
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
     return Dist(sdist, wheel)
@@ -123,8 +130,9 @@ def test_the_sdist_carries_the_course_and_what_its_tests_need(dist: Dist) -> Non
     with tarfile.open(dist.sdist) as tar:
         names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     needed = {"LICENSE", "README.md", "constraints.txt", "setup.py", "pyproject.toml"}
-    needed |= {".ci/run"} | _files("tests", "docs", "benchmarks", "tools") | _course_files()
-    needed |= {"engine/locale/pt/LC_MESSAGES/lectio.po"}  # tests/test_i18n_catalogs.py reads it
+    # engine/ whole: tests/test_i18n_catalogs.py reads the .po, tools/ compiles it
+    needed |= {".ci/run"} | _files("engine", "tests", "docs", "benchmarks", "tools")
+    needed |= {"engine/locale/pt/LC_MESSAGES/lectio.po"} | _course_files()
     assert needed <= names, sorted(needed - names)
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith("engine/_bundled")]  # copied at wheel build
@@ -136,8 +144,15 @@ def test_the_wheel_carries_the_course_and_its_metadata(dist: Dist) -> None:
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
         meta = whl.read(metadata).decode()
     assert {f"engine/_bundled/{name}" for name in _course_files()} <= names
-    assert {"engine/py.typed", "engine/tui/lectio.tcss"} <= names
-    assert "engine/locale/pt/LC_MESSAGES/lectio.mo" in names  # read at run time
+    # Package data: every file of the package but Python and translation sources (.mo, .tcss,
+    # py.typed); a pattern missing from pyproject.toml's package-data shows here.
+    data = {n for n in _files("engine") if not n.endswith((".py", ".po"))}
+    assert {
+        "engine/py.typed",
+        "engine/tui/lectio.tcss",
+        "engine/locale/pt/LC_MESSAGES/lectio.mo",
+    } <= data
+    assert data <= names, sorted(data - names)
     assert not [n for n in names if n.startswith(("lessons/", "quizzes/", "tests/"))]
     assert "License-Expression: MIT" in meta
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
