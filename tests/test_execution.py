@@ -327,6 +327,20 @@ def test_graph_blocks_must_show_a_graph(server: ForkServer) -> None:
     assert span is not None and span.line == 11
 
 
+def test_expectations_on_real_cells(server: ForkServer) -> None:
+    """Through the kernel (which searches ``matches``) and the executor: each cell of
+    expect-in-kernel.yaml passes or fails as its id says."""
+    cases = lesson("expect-in-kernel")
+    checks = execute_lessons([cases], forkserver=server)[cases.path]
+    verdicts = {c.name.removeprefix("cell "): c for c in checks}
+    ids = [b.id for b in cases.blocks if isinstance(b, CodeBlock) and b.id is not None]
+    assert sorted(verdicts) == sorted(ids)
+    for cell_id in ids:
+        check = verdicts[cell_id]
+        wanted = "passed" if cell_id.startswith("pass-") else "failed"
+        assert check.status == wanted, (cell_id, check.message)
+
+
 def test_a_backtracking_pattern_fails_its_cell_quickly(server: ForkServer) -> None:
     """``matches: ^(a+)+$`` on 40 a's and a '!': the kernel stops the pattern at its deadline;
     the cell fails with a clear message, the others pass, lectio never hangs."""
