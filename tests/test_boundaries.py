@@ -1,9 +1,11 @@
-"""Architecture rules: the headless core never imports textual; lectio's own process never
-imports torch (cells run in kernel subprocesses). Checked in fresh interpreters, because a test
-process has imported everything by the time it runs."""
+"""Architecture rules: the headless core imports neither Textual (nor Rich, its renderer) nor
+torch, and code with neither Textual nor Rich in it does not live in ``engine/tui``; lectio's
+own process never imports torch (cells run in kernel subprocesses). The imports are checked in
+fresh interpreters, because a test process has imported everything by the time it runs."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -58,11 +60,49 @@ def _core_modules() -> list[str]:
     return sorted(names)
 
 
+FORBIDDEN_IN_CORE = frozenset({"textual", "rich", "torch"})
+"""Top-level packages no core module may import: the TUI's (Textual, and Rich that draws for it)
+and torch (only the kernel subprocesses import it)."""
+
+
 @pytest.mark.parametrize("module", _core_modules())
-def test_core_module_does_not_import_textual(module: str) -> None:
+def test_core_module_imports_neither_textual_nor_torch(module: str) -> None:
+    forbidden = sorted(FORBIDDEN_IN_CORE)
     result = _run(
         f"import sys, {module}\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!r})\n"
         "assert not bad, bad\n"
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+TUI = Path(engine.__file__).parent / "tui"
+
+
+def _tui_files() -> list[Path]:
+    return sorted(p for p in TUI.rglob("*.py") if p.name != "__init__.py")
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("path", _tui_files(), ids=lambda p: str(p.relative_to(TUI)))
+def test_tui_module_is_textual_code(path: Path) -> None:
+    """A module of engine/tui with no Textual (or Rich) in it belongs in the core."""
+    assert _imported_roots(path) & {"textual", "rich"}, f"{path}: imports neither textual nor rich"
+
+
+def test_the_tui_check_sees_a_headless_module(tmp_path: Path) -> None:
+    headless = tmp_path / "chapters.py"
+    headless.write_text("from engine.session.course import numbered_chapters\nimport re\n")
+    assert not _imported_roots(headless) & {"textual", "rich"}
+    drawn = tmp_path / "drawn.py"
+    drawn.write_text("def f() -> None:\n    from textual.widgets import Label\n")
+    assert "textual" in _imported_roots(drawn)
