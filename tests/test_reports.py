@@ -343,3 +343,32 @@ def test_report_text_uses_plural_forms(store: SqliteStore) -> None:
     assert ": 3 attempts by 2 learners;" in text  # the first question
     assert ": 3 attempts by 1 learner;" in text  # vowels: cy alone
     assert "'b' (1 time)" in text and "(2 times)" in text
+
+
+def test_learner_option_narrows_reports_and_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli import main
+
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        study(store)
+        only_cy = build_report(COURSE, store, "cy").lessons[0]
+        assert only_cy.learners == 1 and only_cy.questions[1].attempts == 3
+        assert only_cy.questions[0].attempts == 0
+        data = json.loads(export_json(store, "bob"))
+        assert {a["learner"] for a in data["attempts"]} == {"bob"} and len(data["feedback"]) == 1
+        rows = list(csv.DictReader(io.StringIO(export_csv(store, "ana"))))
+        assert {r["learner"] for r in rows} == {"ana"} and len(rows) == 3
+    args = ["--data-dir", str(tmp_path)]
+    assert main(["report", str(COURSE), "--format", "json", "--learner", "bob", *args]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["lessons"][0]["learners"] == 1
+    assert main(["report", str(COURSE), "--learner", "nobody", *args]) == 1
+    assert "no records of a learner named 'nobody'" in capsys.readouterr().err
+    assert main(["feedback", "export", "--learner", "cy", *args]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert {f["learner"] for f in exported["feedback"]} == {"cy"}
+    assert main(["feedback", "export", "--learner", "nobody", *args]) == 1
+    assert "no records of a learner named 'nobody'" in capsys.readouterr().err
+    assert main(["feedback", "export", *args]) == 0  # everyone's, $LECTIO_LEARNER or not
+    assert len(json.loads(capsys.readouterr().out)["attempts"]) == 6

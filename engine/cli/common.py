@@ -13,18 +13,22 @@ if TYPE_CHECKING:
     from engine.store import Store
 
 
-def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+LEARNER_HELP = "learner name (default: $LECTIO_LEARNER, else your user name)"
+FILTER_HELP = "only this learner's records (default: every learner's; $LECTIO_LEARNER is not used)"
+
+
+def add_store_arguments(
+    parser: argparse.ArgumentParser, *, learner_help: str = LEARNER_HELP
+) -> None:
+    """``--data-dir`` and ``--learner``; author commands (report, feedback export) pass
+    ``FILTER_HELP``: for them ``--learner`` narrows the records, and no default applies."""
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="where progress is kept (default: $LECTIO_DATA_DIR, else the "
         "platform's user data folder)",
     )
-    parser.add_argument(
-        "--learner",
-        metavar="NAME",
-        help="learner name (default: $LECTIO_LEARNER, else your user name)",
-    )
+    parser.add_argument("--learner", metavar="NAME", help=learner_help)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, emit, learner_store
+from engine.cli.common import FILTER_HELP, add_store_arguments, emit, learner_store
 
 
 def add_parser(sub: Any) -> None:
@@ -18,9 +18,11 @@ def add_parser(sub: Any) -> None:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     export = actions.add_parser("export", help="print every feedback and attempt (JSON or CSV)")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json (default) or csv"
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    add_store_arguments(export)
+    add_store_arguments(export, learner_help=FILTER_HELP)
     export.set_defaults(func=run)
     parser.set_defaults(func=lambda args: _usage(parser))
 
@@ -53,7 +55,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     with learner_store(args.data_dir) as store:
-        text = export_csv(store) if args.format == "csv" else export_json(store)
+        learner = args.learner
+        if learner is not None and not (
+            store.attempts(learner=learner) or store.feedback(learner=learner)
+        ):
+            print(f"lectio feedback: no records of a learner named {learner!r}", file=sys.stderr)
+            return 1
+        text = export_csv(store, learner) if args.format == "csv" else export_json(store, learner)
     failure = emit(text, args.output)
     if failure is not None:
         print(f"{args.output}: cannot write: {failure}", file=sys.stderr)

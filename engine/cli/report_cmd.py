@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from engine.cli.common import add_store_arguments, learner_store
+from engine.cli.common import FILTER_HELP, add_store_arguments, learner_store
 
 if TYPE_CHECKING:
     from engine.format.spans import Span
@@ -29,8 +29,10 @@ def add_parser(sub: Any) -> None:
         "path",
         help="a lesson or quiz file, a course folder, or a folder of courses (such as lessons/)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    add_store_arguments(parser)
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    add_store_arguments(parser, learner_help=FILTER_HELP)
     parser.set_defaults(func=run)
 
 
@@ -38,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
     from engine.session.report import build_report
 
     with learner_store(args.data_dir) as store:
-        report = build_report(args.path, store)  # a LoadError is printed by main, status 1
+        if args.learner is not None and not _known(store, args.learner):
+            print(f"lectio report: no records of a learner named {args.learner!r}", file=sys.stderr)
+            return 1
+        # a LoadError is printed by main, status 1
+        report = build_report(args.path, store, args.learner)
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.format == "json":
@@ -46,6 +52,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write("\n".join(to_text(report)) + "\n")
     return 0
+
+
+def _known(store: Any, learner: str) -> bool:
+    """Whether the store holds anything of ``learner`` (a typo must not look like no data)."""
+    return bool(
+        store.all_progress(learner=learner)
+        or store.attempts(learner=learner)
+        or store.feedback(learner=learner)
+        or store.quiz_attempts(learner=learner)
+    )
 
 
 def _pct(rate: float | None) -> str:

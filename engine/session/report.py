@@ -129,12 +129,16 @@ def question_stats(
     )
 
 
-def lesson_report(lesson: Lesson, course: str, store: Store) -> LessonReport:
+def lesson_report(
+    lesson: Lesson, course: str, store: Store, learner: str | None = None
+) -> LessonReport:
     current = content_hash(lesson)
     report = LessonReport(course=course, lesson=lesson, content_hash=current)
-    attempts = store.attempts(course=course, lesson=lesson.id)
-    feedback: list[Feedback] = store.feedback(course=course, lesson=lesson.id)
-    progress = [p for p in store.all_progress(course=course) if p.lesson == lesson.id]
+    attempts = store.attempts(learner=learner, course=course, lesson=lesson.id)
+    feedback: list[Feedback] = store.feedback(learner=learner, course=course, lesson=lesson.id)
+    progress = [
+        p for p in store.all_progress(learner=learner, course=course) if p.lesson == lesson.id
+    ]
     report.learners = len(
         {p.learner for p in progress}
         | {a.learner for a in attempts}
@@ -166,10 +170,12 @@ def lesson_report(lesson: Lesson, course: str, store: Store) -> LessonReport:
     return report
 
 
-def quiz_report(quiz: Quiz, items: list[QuizQuestion], store: Store) -> QuizReport:
+def quiz_report(
+    quiz: Quiz, items: list[QuizQuestion], store: Store, learner: str | None = None
+) -> QuizReport:
     current = content_hash(quiz)
     report = QuizReport(quiz=quiz)
-    runs = store.quiz_attempts(quiz=quiz.id)
+    runs = store.quiz_attempts(learner=learner, quiz=quiz.id)
     report.attempts = len(runs)
     done = [r for r in runs if r.finished is not None and r.total]
     report.finished = len(done)
@@ -185,15 +191,16 @@ def quiz_report(quiz: Quiz, items: list[QuizQuestion], store: Store) -> QuizRepo
             course, owner, hash_now = "", quiz_owner(quiz.id), current
         mine = [
             a
-            for a in store.attempts(course=course, lesson=owner)
+            for a in store.attempts(learner=learner, course=course, lesson=owner)
             if a.question == item.question.id and a.quiz == quiz.id
         ]
         report.questions.append(question_stats(item.question, mine, hash_now, span=item.span))
     return report
 
 
-def build_report(path: str | Path, store: Store) -> Report:
-    """A report for a lesson file, a quiz file, a course folder or a folder of courses.
+def build_report(path: str | Path, store: Store, learner: str | None = None) -> Report:
+    """A report for a lesson file, a quiz file, a course folder or a folder of courses
+    (``learner``: only that learner's records; None: everyone's).
 
     Raises :class:`LoadError` only when ``path`` names nothing readable at all."""
     path = Path(path)
@@ -222,7 +229,7 @@ def build_report(path: str | Path, store: Store) -> Report:
             report.problems.extend(loaded.problems)
             course_id = loaded.course.id if loaded.course else ""
             for lesson in loaded.lessons.values():
-                report.lessons.append(lesson_report(lesson, course_id, store))
+                report.lessons.append(lesson_report(lesson, course_id, store, learner))
         return report
     doc = load(path)
     if isinstance(doc, Lesson):
@@ -235,11 +242,11 @@ def build_report(path: str | Path, store: Store) -> Report:
                     course_id = getattr(course, "id", "")
             except LoadError:
                 pass
-        report.lessons.append(lesson_report(doc, course_id, store))
+        report.lessons.append(lesson_report(doc, course_id, store, learner))
     elif isinstance(doc, Quiz):
         items, problems = resolve_quiz_partly(doc, default_lessons_root(path))
         report.problems.extend(problems)  # warnings: the questions that resolve are reported
-        report.quizzes.append(quiz_report(doc, items, store))
+        report.quizzes.append(quiz_report(doc, items, store, learner))
     else:
         return build_report(path.parent, store)
     return report

@@ -72,11 +72,12 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
     }
 
 
-def export_json(store: Store) -> str:
+def export_json(store: Store, learner: str | None = None) -> str:
+    """``learner``: only that learner's records; None: everyone's."""
     data = {
         "schema": EXPORT_SCHEMA,
-        "feedback": [feedback_row(f) for f in store.feedback()],
-        "attempts": [attempt_row(a) for a in store.attempts()],
+        "feedback": [feedback_row(f) for f in store.feedback(learner=learner)],
+        "attempts": [attempt_row(a) for a in store.attempts(learner=learner)],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -91,12 +92,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def export_csv(store: Store) -> str:
+def export_csv(store: Store, learner: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for f in store.feedback():
+    for f in store.feedback(learner=learner):
         writer.writerow({k: _cell(v) for k, v in {"record": "feedback", **feedback_row(f)}.items()})
-    for a in store.attempts():
+    for a in store.attempts(learner=learner):
         writer.writerow({k: _cell(v) for k, v in {"record": "attempt", **attempt_row(a)}.items()})
     return out.getvalue()
