@@ -45,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="collect lectio lesson and quiz files (*.yaml) as tests: "
         "one per code cell and per question",
     )
+    group.addoption(
+        "--lectio-network",
+        action="store_true",
+        default=False,
+        help="run lesson cells that require the network (otherwise they are skipped)",
+    )
     parser.addini(
         "lectio_collect",
         type="bool",
@@ -176,7 +182,8 @@ class LessonFile(_KernelFile):
         if self._executor is None:
             from engine.execution.executor import LessonExecutor
 
-            self._executor = LessonExecutor(self.lesson, self.kernel())
+            network = bool(self.config.getoption("lectio_network", False))
+            self._executor = LessonExecutor(self.lesson, self.kernel(), network=network)
         return self._executor
 
     def missing(self) -> list[str]:

@@ -5,6 +5,7 @@ Resolution order, most specific first, so a script or a test can always isolate 
 * data folder: ``--data-dir`` > ``LECTIO_DATA_DIR`` > the platform's user data folder
   (``platformdirs.user_data_dir("lectio")``: ``~/.local/share/lectio`` on Linux,
   ``~/Library/Application Support/lectio`` on macOS, ``%LOCALAPPDATA%\\lectio`` on Windows);
+* cells' cache folder: ``LECTIO_CACHE`` > ``cells`` in the platform's user cache folder;
 * learner name: ``--learner`` > ``LECTIO_LEARNER`` > the operating system's user name > ``default``.
 
 The learner name matters beyond display: it seeds the per-learner shuffle of choices, so it
@@ -18,6 +19,7 @@ import os
 from pathlib import Path
 
 DATA_DIR_ENV = "LECTIO_DATA_DIR"
+CACHE_ENV = "LECTIO_CACHE"
 LEARNER_ENV = "LECTIO_LEARNER"
 DB_NAME = "lectio.db"
 
@@ -32,6 +34,19 @@ def data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     import platformdirs  # lazily: only commands that touch the store need it
 
     return Path(platformdirs.user_data_dir("lectio", appauthor=False))
+
+
+def cell_cache_dir() -> Path:
+    """The folder that lesson cells share from run to run (``LECTIO_CACHE`` in a cell, and
+    ``TORCH_HOME`` below it), so a dataset or weights are downloaded once per machine:
+    ``LECTIO_CACHE`` if set, else ``cells`` in the platform's user cache folder
+    (``~/.cache/lectio/cells`` on Linux). Not created here."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("lectio", appauthor=False)) / "cells"
 
 
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:

@@ -91,6 +91,18 @@ def add_parser(sub: Any) -> None:
         help="keep running: check everything, then re-check each lesson, course or quiz file "
         "when it is saved (needs watchfiles: pip install 'lectio[watch]'); Ctrl+C stops",
     )
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="run the cells that require the network (requires: [network]); without it they "
+        "are skipped, so a check never depends on a download",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any skipped check (a missing module, no CUDA, no --network), "
+        "saying what was skipped and why",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
     parser.set_defaults(func=run)
 
@@ -217,12 +229,19 @@ def one_run(
         progress = _Progress(len(lessons))
         extra = {"forkserver": forkserver} if forkserver is not None else {}
         try:
+            if args.network:
+                extra["network"] = True
             checks_by_path = execute(lessons, jobs=args.jobs, on_report=progress, **extra)
         finally:
             progress.close()
         for path, checks in checks_by_path.items():
             report.file(str(path), "lesson").checks.extend(checks)
         report.executed = True
+    if args.strict:
+        from engine.validation.report import strict
+
+        for file in report.files:
+            file.checks = strict(file.checks)
     if expression is not None:
         from engine.validation.select import apply
 

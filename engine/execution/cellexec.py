@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import linecache
 import random
 import sys
@@ -16,6 +17,36 @@ import types
 from typing import Any
 
 from engine.execution.protocol import Message
+from engine.execution.richdisplay import CURRENT, Pictures, capture_figures, display_text, png_of
+from engine.format.ipython import ipython_hint
+
+CAPTURE_LIMIT = 1 << 20
+"""Characters of a cell's stdout and of its stderr kept apart (``expect: {stderr}``)."""
+
+
+class _Tee:
+    """A cell's ``sys.stdout`` or ``sys.stderr`` when the two are wanted apart: writes go on to
+    the shared output as always, and are kept here too (what Python code writes: C code and
+    child processes write to the file descriptor, which only the shared output sees)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        written = self.stream.write(text)
+        if self.size < CAPTURE_LIMIT and isinstance(text, str):
+            self.parts.append(text[: CAPTURE_LIMIT - self.size])
+            self.size += len(self.parts[-1])
+        return int(written or 0)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
 
 DISPLAY_LIMIT = 64 * 1024
 """The repr of a last expression is cut here (the output cap applies to printed text)."""
@@ -61,6 +92,8 @@ class CellRunner:
 
     def __init__(self, memory_limit: int | None = None) -> None:
         self.memory_limit = memory_limit
+        self.position: Any = lambda: 0
+        """Bytes of output written so far (the worker sets it): where a picture goes."""
         self.cell_files: set[str] = set()
         self._builtins = dict(vars(builtins))
         self._torch = _torch_defaults()
@@ -103,15 +136,23 @@ class CellRunner:
         if numpy is not None:
             numpy.random.seed(seed)
 
-    def run(self, code: str, filename: str) -> Message:
-        """Run ``code``; the reply holds ``status``, ``display`` and, on failure, ``error``."""
+    def run(self, code: str, filename: str, *, split: bool = False) -> Message:
+        """Run ``code``; the reply holds ``status``, ``display`` and, on failure, ``error``;
+        ``figures`` (pictures, see :mod:`engine.execution.richdisplay`) when it made any;
+        ``out`` and ``err``, what it wrote to stdout and to stderr apart, when ``split``."""
         linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
         self.cell_files.add(filename)
         try:
             body, last = _compile(code, filename)
         except SyntaxError as exc:
             return {"status": "error", "display": None, "error": self._error(exc, filename)}
+        pictures = Pictures(self.position)
+        CURRENT[:] = [pictures]
+        tees = (_Tee(sys.stdout), _Tee(sys.stderr)) if split else None
+        if tees is not None:
+            sys.stdout, sys.stderr = tees  # type: ignore[assignment,unused-ignore]
         display: str | None = None
+        reply: Message
         try:
             try:
                 IN_CELL.in_cell = True
@@ -120,13 +161,31 @@ class CellRunner:
                     value = eval(last, self.namespace)
                     if value is not None:
                         self.namespace["_"] = value
-                        display = _cut(repr(value))
+                        png = png_of(value)
+                        if png is not None:
+                            pictures.add(png)
+                        else:
+                            display = _cut(display_text(value))
+                capture_figures()  # figures left open at the end of the cell
             finally:
                 IN_CELL.in_cell = False
+            reply = {"status": "ok", "display": display}
         except BaseException as exc:  # a cell may raise anything, SystemExit included
             IN_CELL.in_cell = False
-            return {"status": "error", "display": None, "error": self._error(exc, filename)}
-        return {"status": "ok", "display": display}
+            with contextlib.suppress(BaseException):
+                capture_figures()  # what it drew before it raised, as a notebook shows it
+            reply = {"status": "error", "display": None, "error": self._error(exc, filename)}
+        finally:
+            CURRENT.clear()
+            if tees is not None:
+                sys.stdout, sys.stderr = tees[0].stream, tees[1].stream
+        items, count = pictures.take()
+        if count:
+            reply["figures"] = items
+            reply["figure_count"] = count
+        if tees is not None:
+            reply["out"], reply["err"] = tees[0].text(), tees[1].text()
+        return reply
 
     def _cell_frames(self, tb: types.TracebackType | None) -> tuple[traceback.StackSummary, int]:
         """The traceback's frames from cells, at most TRACEBACK_FRAMES; how many were left out."""
@@ -170,6 +229,11 @@ class CellRunner:
         line: int | None = None
         if isinstance(exc, SyntaxError) and exc.filename == filename:
             line = exc.lineno
+            source = "".join(linecache.getlines(filename))
+            hint = ipython_hint(source, line or 0)  # %matplotlib, !pip: say what to write
+            if hint is not None:
+                message = hint
+                lines[-1:] = [f"SyntaxError: {hint}\n"]
         for frame in reversed(frames):
             if frame.filename == filename:
                 line = frame.lineno

@@ -15,9 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from engine.execution.expect import raised_as_expected
+from engine.execution import normalize
+from engine.execution.coursedata import course_data, readonly_copy
+from engine.execution.expect import compared_output, raised_as_expected
 from engine.execution.graph import AutogradGraph
 from engine.execution.kernel import DEFAULT_TIMEOUT, Kernel
+from engine.execution.requirements import (
+    Requirements,
+    capabilities,
+    defined_names,
+    missing_name,
+    reason,
+)
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, GraphBlock, Lesson, QuestionBlock
 
@@ -28,10 +37,15 @@ OnStart = Callable[[int], None]
 class LessonExecutor:
     """Runs one lesson's cells in one kernel, in the contract's order."""
 
-    def __init__(self, lesson: Lesson, kernel: Kernel, *, seed: int = 0) -> None:
+    def __init__(
+        self, lesson: Lesson, kernel: Kernel, *, seed: int = 0, network: bool = True
+    ) -> None:
         self.lesson = lesson
         self.kernel = kernel
         self.seed = seed
+        self.requirements = Requirements(kernel, network=network)
+        """``requires`` of cells (modules, cuda, network): met or not, asked once."""
+        self._unmet: dict[int, list[str]] = {}
         self._edits: dict[int, str] = {}
         self._ran: set[int] = set()
         self._failed: set[int] = set()  # cells that failed (kept across kernel restarts)
@@ -43,6 +57,18 @@ class LessonExecutor:
         if prepare is not None:
             code = [self._code(i).code for i in self._cells]
             prepare(code + [q.verify for q in lesson.questions if q.verify])
+        self._mount_data()
+
+    def _mount_data(self) -> None:
+        """The course's ``data/`` folder, read-only, as ``data/`` in the cells' folder."""
+        mount = getattr(self.kernel, "mount_data", None)
+        folder = course_data(self.lesson.path) if mount is not None else None
+        if mount is None or folder is None:
+            return
+        try:
+            mount(readonly_copy(folder))
+        except OSError:  # a read-only cache: the cells will not find data/, and say so
+            return
 
     # -- what the front ends ask --------------------------------------------------------------
 
@@ -94,6 +120,9 @@ class LessonExecutor:
         """
         if not self._code(cell_index).run:
             return [(cell_index, CellResult(CellStatus.SKIPPED, detail="a listing: never run"))]
+        unmet = self.unmet(cell_index)
+        if unmet:  # skipped with the reason; the cells after it still run
+            return [(cell_index, self._skipped_unmet(unmet))]
         results, failure = self._run_above(cell_index, on_output, on_start, keep_going)
         if failure is not None:
             return [*results, (cell_index, self._skipped(failure))]
@@ -125,6 +154,20 @@ class LessonExecutor:
             return AutogradGraph(error=self._skipped(failure).detail)
         return self.kernel.autograd_graph(block.graph)
 
+    def unmet(self, cell_index: int) -> list[str]:
+        """The cell's requirements (its own and its lesson's capabilities) not met here."""
+        if cell_index not in self._unmet:
+            block = self._code(cell_index)
+            names = [*capabilities(self.lesson.requires), *block.requires]
+            self._unmet[cell_index] = self.requirements.unmet(names) if names else []
+        return self._unmet[cell_index]
+
+    @staticmethod
+    def _skipped_unmet(unmet: list[str]) -> CellResult:
+        return CellResult(
+            CellStatus.SKIPPED, detail=reason(unmet), extra={"unmet": ",".join(unmet)}
+        )
+
     # -- internals ----------------------------------------------------------------------------
 
     def _code(self, cell_index: int) -> CodeBlock:
@@ -149,7 +192,10 @@ class LessonExecutor:
             pending = [
                 i
                 for i in self._cells
-                if i < index and i not in self._ran and not (keep_going and i in self._failed)
+                if i < index
+                and i not in self._ran
+                and not (keep_going and i in self._failed)
+                and not self.unmet(i)
             ]
             if not pending:
                 return results, None
@@ -168,12 +214,17 @@ class LessonExecutor:
         if on_start is not None:
             on_start(index)
         sink = None if on_output is None else (lambda text: on_output(index, text))
+        split = block.expect is not None and block.expect.stderr is not None
         result = self.kernel.execute(
             code if code is not None else self.code(index),
             timeout=self.lesson.cell_timeout(block, DEFAULT_TIMEOUT),
             on_output=sink,
             filename=f"<cell {self.cell_label(index)}>",
+            **({"split": True} if split else {}),
         )
+        rules = [*self.lesson.normalize, *block.normalize]
+        if rules and result.status in (CellStatus.OK, CellStatus.ERROR):
+            result = normalize.apply(result, rules, self.kernel)
         search = getattr(self.kernel, "search", None)  # test doubles may not have it
         if (
             block.expect is not None
@@ -182,7 +233,9 @@ class LessonExecutor:
             and search is not None
         ):
             # the author's regex runs in the kernel, under a deadline, never here
-            result = replace(result, matched=search(block.expect.value, result.shown))
+            text = compared_output(block.expect, result)
+            result = replace(result, matched=search(block.expect.value, text))
+        result = self._explain_name_error(index, result)
         if self._succeeded(block, result) and self.kernel.generation == self._generation:
             self._ran.add(index)
             self._failed.discard(index)
@@ -195,6 +248,22 @@ class LessonExecutor:
     def _succeeded(block: CodeBlock, result: CellResult) -> bool:
         """The namespace is as the author meant: the cell finished, or raised as expected."""
         return result.status is CellStatus.OK or raised_as_expected(block.expect, result)
+
+    def _explain_name_error(self, index: int, result: CellResult) -> CellResult:
+        """A NameError for a name that a skipped cell above would have defined says so."""
+        error = result.error
+        if error is None or error.name != "NameError":
+            return result
+        name = missing_name(error.message)
+        for i in reversed([c for c in self._cells if c < index and self._unmet.get(c)]):
+            if name is not None and name in defined_names(self.code(i)):
+                why = reason(self._unmet[i]).removeprefix("skipped: ")
+                message = (
+                    f"{error.message}: cell {self.cell_label(i)} defines it, but it was "
+                    f"skipped ({why})"
+                )
+                return replace(result, error=replace(error, message=message))
+        return result
 
     def _skipped(self, failure: tuple[int, CellResult]) -> CellResult:
         index, result = failure

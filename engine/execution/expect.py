@@ -117,12 +117,32 @@ def raised_as_expected(expect: ExpectSpec | None, result: CellResult) -> bool:
     )
 
 
+def compared_output(expect: ExpectSpec, result: CellResult) -> str:
+    """The output ``stdout``, ``contains`` and ``matches`` look at: what the learner sees
+    (printed text, then the shown value), or the standard output alone when the cell's
+    ``expect`` also has ``stderr`` (the contract); after ``normalize`` when it applies."""
+    normalized = result.normalized
+    alone = result.shown_alone
+    if expect.stderr is not None and alone is not None:
+        return normalized.stdout if normalized and normalized.stdout is not None else alone
+    return normalized.shown if normalized is not None else shown_output(result)
+
+
+def _applied(result: CellResult) -> str:
+    """`` after normalize (addresses, /x/ -> 'y')`` when rewrites were applied, else ""."""
+    normalized = result.normalized
+    if normalized is None or not normalized.applied:
+        return ""
+    return f" after normalize ({', '.join(normalized.applied)})"
+
+
 def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
-    """None when ``result`` satisfies ``expect``; otherwise a readable message (with a diff)."""
+    """None when ``result`` satisfies ``expect``; otherwise a readable message (with a diff of
+    the output as compared: after ``normalize``, naming the rewrites applied)."""
     if expect.mode == "raises":
         if result.status is CellStatus.ERROR and result.error is not None:
             if result.error.is_a(expect.value):
-                return None
+                return _check_extras(expect, result)
             return (
                 f"expected {expect.value} to be raised, but the cell raised "
                 f"{result.error.name}: {result.error.message}"
@@ -132,18 +152,33 @@ def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
         return _failed_to_run(expect, result)
     if result.status is not CellStatus.OK:
         return _failed_to_run(expect, result)
+    if result.normalized is not None and result.normalized.error:
+        return result.normalized.error
+    problem = _check_main(expect, result)
+    return problem or _check_extras(expect, result)
+
+
+def _check_main(expect: ExpectSpec, result: CellResult) -> str | None:
     if expect.mode is None:
         return None
-    shown = shown_output(result)
+    shown = compared_output(expect, result)
+    alone = " (standard output alone)" if expect.stderr is not None else ""
+    applied = _applied(result)
     if expect.mode == "stdout":
         want = _norm(expect.value)
-        if want in (_norm(result.stdout), _norm(shown)):
+        plain = result.stdout if result.normalized is None and not alone else shown
+        if want in (_norm(plain), _norm(shown)):
             return None
-        return "output differs from expect (- expected, + actual):\n" + diff(want, _norm(shown))
+        return f"output{alone} differs from expect{applied} (- expected, + actual):\n" + diff(
+            want, _norm(shown)
+        )
     if expect.mode == "contains":
         if expect.value in shown:
             return None
-        return f"output does not contain {expect.value!r}; the cell printed:\n{_excerpt(shown)}"
+        return (
+            f"output{alone}{applied} does not contain {expect.value!r}; the cell printed:\n"
+            f"{_excerpt(shown)}"
+        )
     verdict = result.matched or search_bounded(expect.value, shown)
     if verdict is MatchVerdict.FOUND:
         return None
@@ -153,7 +188,38 @@ def check_expect(expect: ExpectSpec, result: CellResult) -> str | None:
             "on the cell's output and was stopped; nested repetition such as (a+)+ can "
             f"backtrack for ever, simplify it; the cell printed:\n{_excerpt(shown)}"
         )
-    return f"output does not match /{expect.value}/; the cell printed:\n{_excerpt(shown)}"
+    return (
+        f"output{alone}{applied} does not match /{expect.value}/; the cell printed:\n"
+        f"{_excerpt(shown)}"
+    )
+
+
+def _check_extras(expect: ExpectSpec, result: CellResult) -> str | None:
+    """``stderr`` and ``figures``, beside the main key."""
+    if expect.stderr is not None:
+        err = result.err
+        if err is None:
+            return "stderr: the cell's standard error was not kept apart (an old kernel?)"
+        if result.normalized is not None and result.normalized.stderr is not None:
+            err = result.normalized.stderr
+        want = _norm(str(expect.stderr))
+        if _norm(err) != want:
+            return (
+                f"standard error differs from expect's stderr{_applied(result)} "
+                "(- expected, + actual):\n" + diff(want, _norm(err))
+            )
+    if expect.figures is not None and result.picture_count != expect.figures:
+        made = result.picture_count
+        got = "none" if made == 0 else f"{made}"
+        what = "figure" if expect.figures == 1 else "figures"
+        hint = (
+            "; a figure counts when the cell calls plt.show() or leaves it open, or shows an "
+            "object with _repr_png_"
+            if made == 0
+            else ""
+        )
+        return f"figures: expected {expect.figures} {what}, the cell made {got}{hint}"
+    return None
 
 
 def _excerpt(text: str, limit: int = 2000) -> str:

@@ -32,8 +32,10 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.execution.coursedata import link_data
 from engine.execution.graph import AutogradGraph, from_message
 from engine.execution.limits import (
     DEFAULT_MEMORY_LIMIT,
@@ -126,6 +128,8 @@ class Kernel:
         """Warm-ups (:mod:`engine.execution.warmup`) a new worker does before it is ready."""
         self.generation = 0
         """Counts worker processes started; a new value means the namespace was lost."""
+        self.data_dir: Path | None = None
+        """The folder cells see as ``data/`` (:meth:`mount_data`)."""
         self._state = KernelState.DEAD
         self._live: _Live | None = None
         self._io = threading.Lock()  # held by whoever talks to the worker
@@ -195,6 +199,7 @@ class Kernel:
             self._set_state(KernelState.DEAD)
             raise
         self.generation += 1
+        link_data(scratch, self.data_dir)
         live = _Live(process=process, scratch=scratch, generation=self.generation)
         self._live = live
         return live
@@ -484,8 +489,10 @@ class Kernel:
         timeout: float = DEFAULT_TIMEOUT,
         on_output: Callable[[str], None] | None = None,
         filename: str = "<cell>",
+        split: bool = False,
     ) -> CellResult:
-        """Run ``code`` in the namespace; blocks until it is done, timed out or crashed."""
+        """Run ``code`` in the namespace; blocks until it is done, timed out or crashed.
+        ``split``: also keep what it wrote to stdout and to stderr apart (``out``, ``err``)."""
         output = CellOutput(self.output_limit, on_output)
         with self._io:
             live = self._current()
@@ -498,12 +505,14 @@ class Kernel:
                     or f"the kernel could not start: {describe_exit(live.returncode)}",
                 )
             self._set_state(KernelState.BUSY)
-            outcome = self._roundtrip(
-                live, {"op": "exec", "code": code, "filename": filename}, timeout, output.feed
-            )
+            request: Message = {"op": "exec", "code": code, "filename": filename}
+            if split:
+                request["split"] = True
+            outcome = self._roundtrip(live, request, timeout, output.feed)
             if not outcome.died:
                 self._set_state(KernelState.READY)
-        return to_result(outcome, output.text(), timeout, truncated=output.elided > 0)
+        text = output.text()
+        return to_result(outcome, text, timeout, truncated=output.elided > 0, place=output.place)
 
     def reset(self, seed: int = 0) -> None:
         """A fresh namespace, ``torch.manual_seed(seed)`` and ``random.seed(seed)``."""
@@ -531,6 +540,35 @@ class Kernel:
             return MatchVerdict(str(reply.get("matched"))) if reply else MatchVerdict.TOO_SLOW
         except ValueError:
             return MatchVerdict.TOO_SLOW
+
+    def rewrite(
+        self, rules: Sequence[tuple[str, str]], texts: Sequence[str], timeout: float = MATCH_TIMEOUT
+    ) -> list[str] | str:
+        """``texts`` with each ``(pattern, replacement)`` applied in order (``re.sub``), run in
+        the kernel process like :meth:`search` (an author's pattern is untrusted); the reason
+        as a string when it could not be done (too slow, a bad group reference)."""
+        reply = self._request(
+            {
+                "op": "rewrite",
+                "rules": [{"pattern": p, "replace": r} for p, r in rules],
+                "texts": list(texts),
+            },
+            timeout,
+        )
+        if not reply:
+            return "too slow"
+        done = reply.get("texts")
+        if not isinstance(done, list) or len(done) != len(texts):
+            return str(reply.get("error") or "the kernel could not apply it")
+        return [str(text) for text in done]
+
+    def mount_data(self, folder: Path | str | None) -> None:
+        """Let cells see ``folder`` as ``data/`` in their working folder (a symbolic link in
+        each worker's scratch folder, this one's and every later one's)."""
+        self.data_dir = Path(folder) if folder is not None else None
+        live = self._live
+        if live is not None and not live.dead:
+            link_data(live.scratch, self.data_dir)
 
     def missing_modules(self, modules: Sequence[str]) -> list[str]:
         """Which of ``modules`` the kernel cannot import (checked over there, nothing imported)."""

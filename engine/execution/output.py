@@ -26,6 +26,7 @@ class CellOutput:
         self.parts: list[str] = []
         self.kept = 0
         self.elided = 0
+        self.raw = bytearray()  # the kept bytes, to place a picture among the text
 
     def _emit(self, text: str) -> None:
         if not text:
@@ -40,6 +41,7 @@ class CellOutput:
         if room > 0:
             take = data[:room]
             self.kept += len(take)
+            self.raw += take
             self._emit(self.decoder.decode(take))
             data = data[room:]
             if data:
@@ -48,6 +50,11 @@ class CellOutput:
                     with contextlib.suppress(Exception):
                         self.on_output(f"\n[output truncated at {_size(self.limit)}]\n")
         self.elided += len(data)
+
+    def place(self, at: int) -> int:
+        """The character offset in :meth:`text` of byte ``at`` of the output (the worker's
+        count): the text decoded up to there, as it was decoded."""
+        return len(bytes(self.raw[: max(0, at)]).decode("utf-8", "replace"))
 
     def text(self) -> str:
         self._emit(self.decoder.decode(b"", final=True))

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.execution.protocol import CHANNEL_LOST
+from engine.settings import cell_cache_dir
 
 
 def descendants(pid: int) -> list[int]:
@@ -110,14 +111,24 @@ class WorkerProcess:
 
 def worker_environment() -> dict[str, str]:
     """lectio's environment, plus the folder holding ``engine`` on the path: workers start in
-    a scratch folder, and must find the package even when lectio runs from a source checkout."""
+    a scratch folder, and must find the package even when lectio runs from a source checkout.
+    Also the kernel's matplotlib backend and the cells' persistent cache (``LECTIO_CACHE``,
+    ``TORCH_HOME``; see :func:`engine.settings.cell_cache_dir`)."""
     root = str(Path(__file__).resolve().parent.parent.parent)
     path = os.environ.get("PYTHONPATH", "")
+    cache = cell_cache_dir()
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
     return dict(
         os.environ,
         PYTHONUNBUFFERED="1",
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONPATH=root + (os.pathsep + path if path else ""),
+        # figures drawn with Agg, plt.show() hands them to the cell's output: no display
+        MPLBACKEND="module://engine.execution.mpl_backend",
+        # a cache that survives from run to run: a download happens once per machine
+        LECTIO_CACHE=str(cache),
+        TORCH_HOME=os.environ.get("TORCH_HOME") or str(cache / "torch"),
     )
 
 

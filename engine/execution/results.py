@@ -58,6 +58,37 @@ class CellError:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture in a cell's output (a matplotlib figure, a ``_repr_png_`` value), checked in
+    lectio's process before anyone draws it (:func:`engine.pictures.inspect`)."""
+
+    png: bytes | None
+    """The PNG bytes; None when the kernel's picture was refused (see ``problem``)."""
+    width: int = 0
+    height: int = 0
+    at: int = 0
+    """Characters of ``CellResult.stdout`` printed before it: text and pictures in order."""
+    problem: str = ""
+    """Why the picture cannot be shown (not a sound PNG, too large...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A cell's output after the lesson's ``normalize`` rewrites (what ``expect`` compares)."""
+
+    shown: str
+    """The output (printed text, then the shown value), rewritten."""
+    stdout: str | None = None
+    """Standard output alone then the shown value, rewritten (when the streams were apart)."""
+    stderr: str | None = None
+    """Standard error alone, rewritten (when the cell's streams were kept apart)."""
+    applied: tuple[str, ...] = ()
+    """The rewrites applied, in order, as an author wrote them (``addresses``, ``/re/``)."""
+    error: str = ""
+    """Why an author's pattern could not be applied (too slow, a bad group reference)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CellResult:
     """The outcome of one execution request."""
 
@@ -70,6 +101,11 @@ class CellResult:
     detail: str = ""  # a readable reason for TIMEOUT / CRASHED / SKIPPED (exit code, signal...)
     extra: dict[str, str] = field(default_factory=dict)
     matched: MatchVerdict | None = None  # ``expect: {matches}`` run by the kernel, if it was
+    pictures: tuple[Picture, ...] = ()  # figures and _repr_png_ values, in output order
+    picture_count: int = 0  # pictures the cell made (past the cap, some are not sent)
+    out: str | None = None  # standard output alone, when the streams were kept apart
+    err: str | None = None  # standard error alone, when the streams were kept apart
+    normalized: Normalized | None = None  # the output after ``normalize``, when rewritten
 
     @property
     def shown(self) -> str:
@@ -78,6 +114,16 @@ class CellResult:
             return self.stdout
         sep = "" if not self.stdout or self.stdout.endswith("\n") else "\n"
         return f"{self.stdout}{sep}{self.display}\n"
+
+    @property
+    def shown_alone(self) -> str | None:
+        """Like :attr:`shown`, with the standard output alone (when it was kept apart)."""
+        if self.out is None:
+            return None
+        if self.display is None:
+            return self.out
+        sep = "" if not self.out or self.out.endswith("\n") else "\n"
+        return f"{self.out}{sep}{self.display}\n"
 
     @property
     def ok(self) -> bool:

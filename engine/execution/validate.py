@@ -56,10 +56,12 @@ def execute_lessons(
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
     forkserver: ForkServer | None = None,
+    network: bool = False,
 ) -> dict[str, list[Check]]:
     """Run every lesson's cells and verifications; checks keyed by lesson path, in input order.
 
     ``on_report`` is called in the calling thread as each lesson finishes (for live progress).
+    ``network``: cells that require the network run (otherwise they are skipped, with why).
     """
     if not lessons:
         while _PRESTARTED:
@@ -83,6 +85,7 @@ def execute_lessons(
                     server,
                     memory_limit=memory_limit,
                     output_limit=output_limit,
+                    network=network,
                 ): lesson
                 for lesson in lessons
             }
@@ -114,12 +117,14 @@ def execute_lesson(
     *,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    network: bool = False,
 ) -> list[Check]:
-    """Run one lesson top to bottom in a fresh kernel; one Check per code cell and verify."""
+    """Run one lesson top to bottom in a fresh kernel; one Check per code cell and verify
+    (a cell whose ``requires`` are not met is a skipped check that says why)."""
     kernel = Kernel(forkserver=server, memory_limit=memory_limit, output_limit=output_limit)
     try:
         missing = kernel.missing_modules(lesson.required_modules)
-        executor = LessonExecutor(lesson, kernel)
+        executor = LessonExecutor(lesson, kernel, network=network)
         checks: list[Check] = []
         for index, block in enumerate(lesson.blocks):
             if isinstance(block, CodeBlock) and block.run:  # listings are never run
@@ -216,10 +221,15 @@ def _cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
             return Check(name, "passed", span=block.span, duration=result.duration)
         message, _, detail = problem.partition("\n")
         message = message.rstrip(":")
+        span = _at_line(start, line)
         if result.error is not None and block.expect.mode != "raises":
             _, message, detail = _failure(result, block.code, "cell")
             message = f"expected output, but {message}"
-        return Check(name, "failed", message, _at_line(start, line), result.duration, detail)
+        elif message.startswith("figures:"):  # the cell ran; the count written is wrong
+            span = block.expect.span_of("figures")
+        elif message.startswith("standard error"):
+            span = block.expect.span_of("stderr")
+        return Check(name, "failed", message, span, result.duration, detail)
     if result.status is CellStatus.OK:
         return Check(name, "passed", span=block.span, duration=result.duration)
     status, message, detail = _failure(result, block.code, "cell")

@@ -55,6 +55,17 @@ class _Stream(io.TextIOWrapper):
             self.flush()
 
 
+class _CountingFile(io.FileIO):
+    """The output descriptor, counting the bytes written through it."""
+
+    written = 0
+
+    def write(self, data: Any) -> int:
+        n = super().write(data) or 0
+        self.written += n
+        return n
+
+
 class _Output:
     """The worker's stdout and stderr: two text streams over one buffer, in the order written.
 
@@ -69,7 +80,8 @@ class _Output:
         threading.Thread(target=self._flush_loop, daemon=True, name="lectio-flush").start()
 
     def _open(self) -> None:
-        self.buffer = io.BufferedWriter(io.FileIO(1, "w", closefd=False), buffer_size=1 << 16)
+        self.raw = _CountingFile(1, "w", closefd=False)
+        self.buffer = io.BufferedWriter(self.raw, buffer_size=1 << 16)
         self.stdout = self._text()
         self.stderr = self._text()
 
@@ -87,6 +99,12 @@ class _Output:
         for name in ("stdout", "stderr"):
             if getattr(sys, name) is not getattr(self, name):
                 setattr(sys, name, getattr(self, name))
+
+    def position(self) -> int:
+        """Bytes of output written so far (after a flush): where a cell's picture goes among
+        its text (what C code writes straight to the descriptor is not counted)."""
+        self.flush()
+        return self.raw.written
 
     def flush(self) -> None:
         with contextlib.suppress(Exception):
@@ -217,6 +235,10 @@ def leave(code: int = 0) -> NoReturn:
 def _missing(modules: Sequence[str]) -> list[str]:
     missing = []
     for name in modules:
+        if name == "cuda":  # the capability: a CUDA device that torch can use
+            if not _has_cuda():
+                missing.append(name)
+            continue
         try:
             if importlib.util.find_spec(name) is None:
                 missing.append(name)
@@ -225,12 +247,21 @@ def _missing(modules: Sequence[str]) -> list[str]:
     return missing
 
 
+def _has_cuda() -> bool:
+    try:
+        torch = importlib.import_module("torch")
+        return bool(torch.cuda.is_available())
+    except BaseException:
+        return False
+
+
 def handle(runner: CellRunner, request: Message) -> Message | None:
     """Answer one request; None means no reply (shutdown leaves the process)."""
     op = request.get("op")
     reply: Message
     if op == "exec":
-        reply = runner.run(request["code"], request.get("filename", "<cell>"))
+        split = bool(request.get("split"))
+        reply = runner.run(request["code"], request.get("filename", "<cell>"), split=split)
         _restore_process(runner)
     elif op == "reset":
         runner.reset(int(request.get("seed", 0)))
@@ -244,6 +275,8 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
         reply = {"missing": _missing(request.get("modules", []))}
     elif op == "match":
         reply = {"matched": search(str(request.get("pattern", "")), str(request.get("text", "")))}
+    elif op == "rewrite":
+        reply = rewrite(request.get("rules", []), request.get("texts", []))
     elif op == "setup":  # the first message to a child forked ahead of time
         memory_limit = int(request.get("memory_limit") or 0) or None
         configure(request.get("cwd") or None, memory_limit)
@@ -276,6 +309,26 @@ def search(pattern: str, text: str) -> str:
     except (re.error, RecursionError, MemoryError):
         return "not found"
     return "found" if found else "not found"
+
+
+def rewrite(rules: Sequence[Any], texts: Sequence[Any]) -> Message:
+    """An author's ``normalize`` patterns applied to a cell's output (``re.sub`` each rule in
+    order), interruptible like :func:`search`: a pattern is untrusted and may backtrack for
+    ever, so it runs here, never in lectio."""
+    out = [str(text) for text in texts]
+    try:
+        IN_CELL.in_cell = True
+        try:
+            for rule in rules:
+                pattern = re.compile(str(rule.get("pattern", "")))
+                out = [pattern.sub(str(rule.get("replace", "")), text) for text in out]
+        finally:
+            IN_CELL.in_cell = False
+    except KeyboardInterrupt:
+        return {"texts": None, "error": "too slow"}
+    except (re.error, RecursionError, MemoryError, IndexError) as exc:
+        return {"texts": None, "error": f"{type(exc).__name__}: {exc}"}
+    return {"texts": out}
 
 
 def _restore_process(runner: CellRunner) -> None:
@@ -331,6 +384,8 @@ def _watch_lectio(ctrl_in: int) -> None:
 
 def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
     """Answer requests until told to stop or until lectio goes away (end of file)."""
+    if OUTPUT is not None:
+        runner.position = OUTPUT.position  # where a cell's pictures go among its text
     threading.Thread(
         target=_watch_lectio, args=(ctrl_in,), daemon=True, name="lectio-watch"
     ).start()

@@ -59,10 +59,12 @@ __all__ = [
     "course_file",
     "default_lessons_root",
     "find_question",
+    "in_course",
     "is_yaml_file",
     "lesson_files",
     "load_course_dir",
     "resolve_quiz",
+    "with_its_course",
 ]
 
 
@@ -160,14 +162,14 @@ def load_course_dir(path: str | Path) -> LoadedCourse:
         result.problems.extend(_check_listing(course, by_id, result))
         ordered = [i for i in course.lesson_ids if i in by_id]
         ordered += [i for i in by_id if i not in set(course.lesson_ids)]
-        result.lessons = {i: _in_course(by_id[i], course) for i in ordered}
+        result.lessons = {i: in_course(by_id[i], course) for i in ordered}
     else:
         result.lessons = by_id
     result.problems.sort(key=lambda p: (p.span.file, p.span.line, p.span.col))
     return result
 
 
-def _in_course(lesson: Lesson, course: Course) -> Lesson:
+def in_course(lesson: Lesson, course: Course) -> Lesson:
     """The lesson as its course reads it: the course's language when it names none, and the
     course's ``normalize`` rewrites before its own (course, lesson, cell: the contract's order).
     Each rewrite keeps the position it was written at."""
@@ -177,6 +179,19 @@ def _in_course(lesson: Lesson, course: Course) -> Lesson:
     if course.normalize:
         update["normalize"] = [*course.normalize, *lesson.normalize]
     return lesson.model_copy(update=update) if update else lesson
+
+
+def with_its_course(lesson: Lesson) -> Lesson:
+    """A lesson file read on its own, as its course reads it when its folder has a course file
+    that loads (language, ``normalize``); else the lesson as it is."""
+    found = course_file(Path(lesson.path).parent)
+    if found is None:
+        return lesson
+    try:
+        course = load(found, "course")
+    except LoadError:
+        return lesson
+    return in_course(lesson, course) if isinstance(course, Course) else lesson
 
 
 def _id_span(lesson: Lesson) -> Span:

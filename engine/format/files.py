@@ -34,3 +34,14 @@ def lesson_files(folder: Path) -> list[Path]:
         for p in folder.iterdir()
         if p.is_file() and is_yaml_file(p) and p.name not in COURSE_FILES
     )
+
+
+def course_root(lesson_file: Path) -> Path:
+    """The course folder of a lesson file: the nearest folder above it holding a
+    ``course.yaml``, else the lesson's own folder (a lesson that stands alone). Its pictures
+    must stay inside it; its ``data/`` is what cells see as ``data/``."""
+    folder = lesson_file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if course_file(candidate) is not None:
+            return candidate
+    return folder

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from engine.format.ipython import ipython_hint  # re-exported: models.ipython_hint
 from engine.format.spans import Path, Span, SpanMap
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]*$"
@@ -56,32 +57,6 @@ CAPABILITIES = ("cuda", "network")
 """Names in ``requires`` that are not modules: a CUDA device torch can use, the internet."""
 NORMALIZE_NAMES = ("addresses", "ansi")
 """The named output rewrites of ``normalize`` (besides ``{pattern, replace}`` mappings)."""
-_SHELL_ADVICE = (
-    "show the command as a listing (run: false, language: bash) instead, or run it from Python "
-    "with subprocess.run([...])"
-)
-
-
-def ipython_hint(code: str, line: int) -> str | None:
-    """When line ``line`` (1-based) of ``code`` is IPython syntax (``%magic``, ``!shell``),
-    a sentence saying so and what to write instead; None for an ordinary syntax error."""
-    lines = code.splitlines()
-    if not 1 <= line <= len(lines):
-        return None
-    text = lines[line - 1].strip()
-    if not text.startswith(("%", "!")):
-        return None
-    command = text.split()[0]
-    name = command.lstrip("%!")
-    if name == "matplotlib":
-        advice = "it is not needed: figures a cell shows or leaves open are drawn in its output"
-    elif name in {"pip", "conda"} or command.startswith("!"):
-        advice = _SHELL_ADVICE
-    elif name in {"time", "timeit"}:
-        advice = "time it in Python (time.perf_counter() or the timeit module)"
-    else:
-        advice = "write the Python it stands for"
-    return f"'{command}' is IPython syntax, not Python; {advice}"
 
 
 class Node(BaseModel):

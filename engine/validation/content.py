@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from engine.format.files import course_file
+from engine.format.files import course_root
 from engine.format.models import (
     Course,
     FigureBlock,
@@ -36,16 +36,6 @@ from engine.pictures import PictureError, inspect_file
 
 Field = tuple[Node, tuple[str | int, ...], str]
 """A Markdown field: the node holding it, its key path under the node, its text."""
-
-
-def course_root(lesson_file: Path) -> Path:
-    """The course folder a lesson's pictures must stay in: the nearest folder above the lesson
-    holding a ``course.yaml``, else the lesson's own folder."""
-    folder = lesson_file.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if course_file(candidate) is not None:
-            return candidate
-    return folder
 
 
 def markdown_fields(doc: Lesson | Course | Quiz) -> Iterator[Field]:

@@ -112,3 +112,20 @@ class ValidationReport:
         report = FileReport(path, kind)
         self.files.append(report)
         return report
+
+
+def strict(checks: list[Check]) -> list[Check]:
+    """``lectio validate --strict``: a skipped check fails, saying what was skipped and why."""
+    return [
+        Check(
+            c.name,
+            "failed",
+            f"skipped, and --strict fails on any skip: {c.message.removeprefix('skipped: ')}",
+            c.span,
+            c.duration,
+            c.detail,
+        )
+        if c.status == "skipped"
+        else c
+        for c in checks
+    ]

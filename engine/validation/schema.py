@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.format.catalog import COURSE_FILES, Catalog, default_lessons_root, load_course_dir
+from engine.format.catalog import (
+    COURSE_FILES,
+    Catalog,
+    default_lessons_root,
+    load_course_dir,
+    with_its_course,
+)
 from engine.format.loader import guess_kind, parse_document, read_bytes
 from engine.format.models import Course, Lesson, QuestionBlock, QuestionRef, Quiz
 from engine.format.problems import LoadError, Problem
@@ -114,8 +120,8 @@ class _Checker:
             report = self.new_file(path, kind)
             report.checks.extend(Check.from_problem(p) for p in exc.problems)
             return
-        if isinstance(doc, Lesson):
-            self.add_lesson(self.new_file(path, "lesson"), doc)
+        if isinstance(doc, Lesson):  # as its course reads it (course normalize, language)
+            self.add_lesson(self.new_file(path, "lesson"), with_its_course(doc))
         elif isinstance(doc, Course):
             report = self.new_file(path, "course")
             report.checks.append(Check("schema", "passed", span=doc.span))
