@@ -14,7 +14,7 @@ from engine.format.loader import load_quiz
 from engine.format.models import Quiz
 from engine.session import AlreadyAnsweredError, QuizSession, course_progress, resume_target
 from engine.session.course import LessonStatus
-from engine.session.quiz import draw
+from engine.session.quiz import QuizResult, draw
 from engine.store import LessonProgress, SqliteStore, quiz_owner
 
 ROOT = Path(__file__).parent / "data" / "session" / "root"
@@ -90,6 +90,26 @@ def test_score_pass_and_review_of_misses(quiz: Quiz, store: SqliteStore) -> None
     answer_all(s2, right=0)
     r2 = s2.finish()
     assert not r2.passed and len(r2.missed) == 3
+
+
+@pytest.mark.parametrize(
+    ("correct", "total", "pass_mark", "passed"),
+    [
+        (4, 5, 0.8, True),  # exactly the pass mark passes ("fraction correct to pass")
+        (7, 10, 0.7, True),  # and in floating point (0.7 is not exact)
+        (3, 5, 0.8, False),
+        (2, 3, 0.7, False),
+        (2, 3, 2 / 3, True),
+        (5, 5, 1.0, True),
+        (4, 5, 1.0, False),
+        (0, 3, 0.0, True),  # pass: 0, nothing right
+    ],
+)
+def test_the_pass_mark_is_reached_not_passed(
+    correct: int, total: int, pass_mark: float, passed: bool
+) -> None:
+    result = QuizResult(attempt=1, correct=correct, total=total, pass_mark=pass_mark, missed=())
+    assert result.passed is passed
 
 
 def test_one_answer_per_question_and_resume(quiz: Quiz, store: SqliteStore) -> None:
