@@ -29,6 +29,7 @@ COMMANDS = (
     "progress",
     "report",
     "feedback",
+    "completion",
 )
 """Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
 
