@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.format.catalog import load_course_dir
+from engine.format.ipython import ipython_hint
 from engine.format.loader import parse
 from engine.format.models import (
     CodeBlock,
@@ -19,7 +20,6 @@ from engine.format.models import (
     Lesson,
     NormalizeRule,
     capabilities_of,
-    ipython_hint,
     modules_of,
 )
 from engine.format.problems import LoadError
