@@ -187,6 +187,32 @@ def test_a_real_notebook_maps_onto_lesson_keys(tmp_path: Path) -> None:
     assert back.requires == []  # only the standard library is imported
 
 
+def test_pictures_and_rich_values_in_stored_outputs(tmp_path: Path) -> None:
+    png = base64.b64encode(PNG).decode()
+    cells = [
+        v4.new_code_cell(
+            "plt.plot([1, 2])\nplt.show()",
+            outputs=[
+                v4.new_output(
+                    "display_data", data={"image/png": png, "text/plain": "<Figure size 640x480>"}
+                )
+            ],
+        ),
+        v4.new_code_cell(
+            "x**2",
+            outputs=[
+                v4.new_output(
+                    "execute_result",
+                    data={"image/png": png, "text/plain": "x**2"},
+                    execution_count=1,
+                )
+            ],
+        ),
+    ]
+    imported = import_source(_notebook(cells, tmp_path / "rich.ipynb"))
+    assert [b.get("expect") for b in imported.data["blocks"]] == [{"figures": 1}, "x**2\n"]
+
+
 def test_import_command_writes_a_lesson_that_validates(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -220,6 +246,13 @@ def test_stored_outputs_give_a_lesson_that_validates_green(
             outputs=[v4.new_output("error", ename="ValueError", evalue="", traceback=[])],
         ),
         v4.new_code_cell("%time y = x + 1\nprint(y)", outputs=[_stream("7\n")]),
+        v4.new_code_cell(
+            "import sys\nprint('out')\nprint('err', file=sys.stderr)",
+            outputs=[_stream("out\n"), _stream("err\n", "stderr")],
+        ),
+        v4.new_code_cell(
+            "print(object())", outputs=[_stream("<object object at 0x7f3a2b1c4d50>\n")]
+        ),
     ]
     source = _notebook(cells, tmp_path / "green.ipynb")
     out = tmp_path / "out"
@@ -235,7 +268,7 @@ def test_stored_outputs_give_a_lesson_that_validates_green(
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 cells" in done.stdout and "no problems" in done.stdout
+    assert "6 cells" in done.stdout and "no problems" in done.stdout
 
 
 def test_percent_script_and_myst_markdown(tmp_path: Path) -> None:

@@ -239,3 +239,15 @@ def test_listings_are_not_cells_when_numbering() -> None:
     )
     update = _plan(text, [_failed("cell 1", "1\n")])
     assert update.new == text.replace("expect: '0'", "expect: '1'")
+
+
+@pytest.mark.slow
+def test_update_writes_the_output_as_normalize_leaves_it(tmp_path: Path) -> None:
+    lesson = tmp_path / "n.yaml"
+    lesson.write_text(
+        HEAD + "  - code: print(object())\n    normalize: [addresses]\n    expect: 'x'\n"
+    )
+    done = _lectio("validate", "--update", str(lesson))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert lesson.read_text().endswith("    expect: '<object object at 0x...>'\n")
+    assert _lectio("validate", str(lesson)).returncode == 0

@@ -157,11 +157,13 @@ def outputs_expect(outputs: list[Any], cell: int, notes: Notes) -> tuple[Block |
             (stderr if out.get("name") == "stderr" else stdout).append(_text(out.get("text")))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
-            if any(t in data for t in IMAGE_TYPES):
-                figures += 1
-            elif kind == "execute_result" and "text/plain" in data:
+            if kind == "execute_result" and "text/plain" in data:
+                # the last value: lectio shows its plain text (a rich PNG of it, as sympy's,
+                # depends on LaTeX being installed, so it is not counted as a figure)
                 text = _text(data["text/plain"])
                 stdout.append(text if text.endswith("\n") else text + "\n")
+            elif any(t in data for t in IMAGE_TYPES):
+                figures += 1
             else:
                 dropped.update(t for t in data if t not in EXPRESSIBLE or kind == "display_data")
         elif kind == "error":

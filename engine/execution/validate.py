@@ -205,10 +205,11 @@ def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str
 
 def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
     """The check of one code cell: its expect, or simply that it ran without error; it keeps
-    what the cell showed when it finished without raising (``--update`` writes it)."""
+    what the cell showed when it finished without raising, after the normalize rewrites, as
+    expect compares it (``--update`` writes it)."""
     check = _cell_check(name, block, result)
     if result.status is CellStatus.OK:
-        check.actual = result.shown
+        check.actual = result.normalized.shown if result.normalized is not None else result.shown
     return check
 
 
