@@ -1,10 +1,9 @@
-"""The SQLite store: schema and migrations, durability settings, records, damage handling."""
+"""The SQLite store: schema and migrations, durability settings, damage handling (what both
+stores share is tested on both in test_store_backends.py)."""
 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +12,6 @@ import pytest
 
 from engine.store import (
     Attempt,
-    CellRun,
-    Feedback,
-    HintReveal,
-    LessonProgress,
     SqliteStore,
     Store,
     StoreError,
@@ -142,80 +137,13 @@ def test_unusable_data_folder_is_a_store_error(tmp_path: Path) -> None:
         SqliteStore(blocker / "sub" / "lectio.db")
 
 
-def test_records_round_trip(store: SqliteStore) -> None:
-    p = store.save_progress(LessonProgress("ana", "c", "l", position=3, content_hash="h"))
-    assert (p.position, p.done, p.started > 0) == (3, False, True)
-    p2 = store.save_progress(LessonProgress("ana", "c", "l", position=5, done=True))
-    assert (p2.position, p2.done, p2.started) == (5, True, p.started)
-    assert store.load_progress("ana", "c", "l") == p2
-    assert store.load_progress("bob", "c", "l") is None
-    assert [x.lesson for x in store.all_progress("ana", "c")] == ["l"]
-
-    a = store.add_attempt(attempt(picks=(0, 2), correct=True, quiz="qz", quiz_attempt=7))
-    assert a.id is not None
-    assert store.attempts(learner="ana") == [a]
-    assert store.attempts(quiz_attempt=7) == [a]
-    assert store.attempts(learner="bob") == []
-
-    h = store.add_hint(HintReveal("ana", "c", "l", "q", 0, time.time()))
-    assert store.hints(learner="ana", course="c", lesson="l") == [h]
-    assert store.hints(learner="ana", course="c", lesson="l", quiz_attempt=1) == []
-
-    r = store.add_cell_run(
-        CellRun("ana", "c", "l", 2, "ok", 0.5, time.time(), cell_id="x", edited=True)
-    )
-    assert store.cell_runs(lesson="l") == [r]
-
-    f = store.add_feedback(
-        Feedback("ana", "c", "l", 9, False, "more pictures", time.time(), line=12, content_hash="h")
-    )
-    assert store.feedback(course="c") == [f]
-
-    qa = store.start_quiz_attempt("ana", "qz", ["a", "b"], "h")
-    qb = store.start_quiz_attempt("ana", "qz", ["b"], "h")
-    assert (qa.number, qb.number) == (1, 2)
-    done = store.finish_quiz_attempt(qa.id, correct=1, total=2, passed=False)
-    assert (done.correct, done.total, done.passed, done.finished is not None) == (1, 2, False, True)
-    assert [q.id for q in store.quiz_attempts("ana", "qz")] == [qa.id, qb.id]
-
-
 def test_open_store_uses_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LECTIO_DATA_DIR", str(tmp_path / "env"))
+    monkeypatch.delenv("LECTIO_STORE", raising=False)
     with open_store() as s:
-        assert s.path == tmp_path / "env" / "lectio.db"
+        assert isinstance(s, SqliteStore) and s.path == tmp_path / "env" / "lectio.db"
     with open_store(tmp_path / "cli") as s:  # --data-dir wins over the variable
-        assert s.path == tmp_path / "cli" / "lectio.db"
-
-
-WRITER = """
-import sys, time
-from engine.store import SqliteStore, Attempt
-s = SqliteStore(sys.argv[1])
-for i in range(int(sys.argv[3])):
-    s.add_attempt(Attempt(learner=sys.argv[2], course="c", lesson="l", question=f"q{i}",
-                          picks=(i % 2,), correct=bool(i % 2), attempt=1, ts=time.time()))
-s.close()
-"""
-
-
-def test_two_processes_write_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "lectio.db"
-    SqliteStore(path).close()
-    n = 150
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), who, str(n)],
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for who in ("ana", "bob")
-    ]
-    for p in procs:
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
-    with SqliteStore(path) as s:
-        assert len(s.attempts(learner="ana")) == n
-        assert len(s.attempts(learner="bob")) == n
+        assert isinstance(s, SqliteStore) and s.path == tmp_path / "cli" / "lectio.db"
 
 
 def test_a_write_that_cannot_be_made_is_a_store_error(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ COMMANDS = (
     "report",
     "feedback",
     "completion",
+    "store",
 )
 """Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
 

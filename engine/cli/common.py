@@ -20,7 +20,7 @@ FILTER_HELP = "only this learner's records (default: every learner's; $LECTIO_LE
 def add_store_arguments(
     parser: argparse.ArgumentParser, *, learner_help: str = LEARNER_HELP
 ) -> None:
-    """``--data-dir`` and ``--learner``; author commands (report, feedback export) pass
+    """``--data-dir``, ``--store`` and ``--learner``; author commands (report, feedback export) pass
     ``FILTER_HELP``: for them ``--learner`` narrows the records, and no default applies."""
     parser.add_argument(
         "--data-dir",
@@ -28,17 +28,24 @@ def add_store_arguments(
         help="where progress is kept (default: $LECTIO_DATA_DIR, else the "
         "platform's user data folder)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a store URL: postgresql://user@host/db or sqlite:///path/file.db (default: "
+        "$LECTIO_STORE, else lectio.db in the data folder)",
+    )
     parser.add_argument("--learner", metavar="NAME", help=learner_help)
 
 
 @contextmanager
-def learner_store(data_dir: str | Path | None) -> Iterator[Store]:
-    """The learner's store for one command: its warnings (a damaged database moved aside) are
-    printed first, and it is closed however the command ends. A store that cannot be opened
-    raises :class:`engine.store.StoreError`, which ``main`` prints as one line with status 1."""
+def learner_store(data_dir: str | Path | None, url: str | None = None) -> Iterator[Store]:
+    """The learner's store for one command (``url``: ``--store``): its warnings (a damaged
+    database moved aside) are printed first, and it is closed however the command ends. A store
+    that cannot be opened raises :class:`engine.store.StoreError`, which ``main`` prints as one
+    line with status 1."""
     from engine.store import open_store  # lazily: commands that need no store never load it
 
-    store = open_store(data_dir)
+    store = open_store(data_dir, url)
     try:
         for warning in store.warnings:
             print(f"warning: {warning}", file=sys.stderr)

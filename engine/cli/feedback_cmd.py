@@ -45,16 +45,23 @@ def _is_database(output: Path, db: Path) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from engine.settings import db_path
+    from engine.store import store_url
     from engine.store.export import export_csv, export_json
 
-    if args.output and _is_database(Path(args.output), db_path(args.data_dir)):
+    url = store_url(args.store)
+    db = (
+        Path(url.removeprefix("sqlite://"))
+        if url.startswith("sqlite://")
+        else db_path(args.data_dir)
+    )
+    if args.output and _is_database(Path(args.output), db):
         print(
             f"lectio: {args.output} is the learners' database; writing the export there "
             "would destroy it. Choose another file.",
             file=sys.stderr,
         )
         return 1
-    with learner_store(args.data_dir) as store:
+    with learner_store(args.data_dir, args.store) as store:
         learner = args.learner
         if learner is not None and not (
             store.attempts(learner=learner) or store.feedback(learner=learner)

@@ -79,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
         from engine.plain.app import run_plain
 
         return run_plain(
-            target, data_dir=args.data_dir, learner=learner, lang=args.lang, restart=args.restart
+            target,
+            data_dir=args.data_dir,
+            learner=learner,
+            lang=args.lang,
+            restart=args.restart,
+            store_url=args.store,
         )
     return _run_tui(Path(target), args, learner)
 
@@ -97,7 +102,9 @@ def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
             file=sys.stderr,
         )
         return 1
-    with learner_store(args.data_dir) as store:  # opened before the screen is taken over
+    with learner_store(
+        args.data_dir, args.store
+    ) as store:  # opened before the screen is taken over
         data_dir = Path(args.data_dir) if args.data_dir else None
         return int(
             run_app(target, data_dir=data_dir, lang=args.lang, learner=learner, store=store) or 0

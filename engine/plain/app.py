@@ -45,6 +45,7 @@ def run_plain(
     stderr: TextIO | None = None,
     store: Store | None = None,
     kernel_factory: KernelFactory | None = None,
+    store_url: str | None = None,
 ) -> int:
     err = stderr or sys.stderr
     try:
@@ -61,7 +62,7 @@ def run_plain(
         from engine.store import open_store
 
         try:
-            store = open_store(data_dir)
+            store = open_store(data_dir, store_url)
         except StoreError as exc:
             print(f"lectio: {exc}", file=err)
             return 1

@@ -1,7 +1,10 @@
 """Where a learner's progress, answers, cell runs and feedback are kept.
 
 Use :func:`open_store` (or :class:`SqliteStore` directly); code that only reads and writes
-records should depend on the :class:`Store` protocol, so a server database can replace SQLite.
+records depends on the :class:`Store` protocol, so a server database can replace SQLite: a store
+URL (``--store`` or ``$LECTIO_STORE``) of ``postgresql://...`` selects
+:class:`~engine.store.postgres.PostgresStore` (imported only then), ``sqlite:///path/file.db`` a
+SQLite file; without one, the SQLite file in the data folder.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from engine.store.records import (
 from engine.store.sqlite import SqliteStore
 
 __all__ = [
+    "POSTGRES_SCHEMES",
     "Attempt",
     "CellRun",
     "Feedback",
@@ -32,11 +36,38 @@ __all__ = [
     "StoreError",
     "open_store",
     "quiz_owner",
+    "store_url",
 ]
 
 
-def open_store(data_dir: str | os.PathLike[str] | None = None) -> SqliteStore:
-    """The learner's store, in the folder chosen by :func:`engine.settings.data_dir`."""
+STORE_ENV = "LECTIO_STORE"
+"""A store URL used when ``--store`` is not given."""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def store_url(cli_value: str | None = None) -> str:
+    """``--store`` > ``$LECTIO_STORE`` > "" (the SQLite file in the data folder)."""
+    return (cli_value or os.environ.get(STORE_ENV) or "").strip()
+
+
+def open_store(data_dir: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
+    """The store a URL names (see the module docstring), else the SQLite file in the folder
+    chosen by :func:`engine.settings.data_dir`."""
+    chosen = store_url(url)
+    if chosen.startswith(POSTGRES_SCHEMES):
+        from engine.store.postgres import PostgresStore  # lazily: psycopg is an optional extra
+
+        return PostgresStore(chosen)
+    if chosen.startswith("sqlite://"):
+        path = chosen.removeprefix("sqlite://")
+        if not path.startswith("/") or path == "/":
+            raise StoreError(f"{chosen}: a SQLite store URL is sqlite:///path/to/file.db")
+        return SqliteStore(path)
+    if chosen:
+        raise StoreError(
+            f"{chosen}: not a store URL (use postgresql://user@host/database or "
+            "sqlite:///path/to/file.db)"
+        )
     from engine.settings import db_path
 
     return SqliteStore(db_path(data_dir))

@@ -1,8 +1,8 @@
 """The store interface: what a learning session needs to keep, whatever keeps it.
 
 The session and the commands only talk to :class:`Store`; :class:`~engine.store.sqlite.SqliteStore`
-is the local implementation, and a server database can take its place by implementing the same
-methods. Contract for every implementation:
+is the local implementation and :class:`~engine.store.postgres.PostgresStore` the server one.
+Contract for every implementation:
 
 * each ``add_*``/``save_*`` call is one durable transaction: when it returns, the record survives
   the process being killed (callers acknowledge an answer only after it returns);
@@ -13,7 +13,7 @@ methods. Contract for every implementation:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 from engine.store.records import (
     Attempt,
@@ -105,3 +105,7 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...

@@ -32,7 +32,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from engine.store.base import StoreError
 from engine.store.migrations import MIGRATIONS, Migration
@@ -43,6 +43,19 @@ from engine.store.records import (
     HintReveal,
     LessonProgress,
     QuizAttempt,
+)
+from engine.store.rows import (
+    attempt_row,
+    cell_run_row,
+    feedback_row,
+    hint_row,
+    to_attempt,
+    to_cell_run,
+    to_feedback,
+    to_hint,
+    to_progress,
+    to_quiz_attempt,
+    where,
 )
 
 _SQLITE_CORRUPT = 11
@@ -63,15 +76,6 @@ def _is_damage(exc: BaseException) -> bool:
         text = str(exc).lower()
         return "not a database" in text or "malformed" in text
     return False
-
-
-def _where(**filters: Any) -> tuple[str, list[Any]]:
-    parts, values = [], []
-    for column, value in filters.items():
-        if value is not None:
-            parts.append(f"{column} = ?")
-            values.append(value)
-    return (" WHERE " + " AND ".join(parts) if parts else ""), values
 
 
 class SqliteStore:
@@ -233,7 +237,7 @@ class SqliteStore:
             "SELECT * FROM progress WHERE learner = ? AND course = ? AND lesson = ?",
             (learner, course, lesson),
         )
-        return _progress(rows[0]) if rows else None
+        return to_progress(rows[0]) if rows else None
 
     def save_progress(self, progress: LessonProgress) -> LessonProgress:
         now = progress.updated or time.time()
@@ -263,31 +267,15 @@ class SqliteStore:
     def all_progress(
         self, learner: str | None = None, course: str | None = None
     ) -> list[LessonProgress]:
-        where, values = _where(learner=learner, course=course)
+        sql, values = where(learner=learner, course=course)
         return [
-            _progress(r)
-            for r in self._select(f"SELECT * FROM progress{where} ORDER BY updated", values)
+            to_progress(r)
+            for r in self._select(f"SELECT * FROM progress{sql} ORDER BY updated", values)
         ]
 
     # events ----------------------------------------------------------------------------------
     def add_attempt(self, attempt: Attempt) -> Attempt:
-        new_id = self._insert(
-            "attempts",
-            {
-                "learner": attempt.learner,
-                "course": attempt.course,
-                "lesson": attempt.lesson,
-                "question": attempt.question,
-                "picks": json.dumps(list(attempt.picks)),
-                "correct": int(attempt.correct),
-                "attempt": attempt.attempt,
-                "ts": attempt.ts,
-                "content_hash": attempt.content_hash,
-                "quiz": attempt.quiz,
-                "quiz_attempt": attempt.quiz_attempt,
-            },
-        )
-        return _replace_id(attempt, new_id)
+        return replace(attempt, id=self._insert("attempts", attempt_row(attempt)))
 
     def attempts(
         self,
@@ -297,27 +285,15 @@ class SqliteStore:
         lesson: str | None = None,
         quiz_attempt: int | None = None,
     ) -> list[Attempt]:
-        where, values = _where(
+        sql, values = where(
             learner=learner, course=course, lesson=lesson, quiz_attempt=quiz_attempt
         )
         return [
-            _attempt(r) for r in self._select(f"SELECT * FROM attempts{where} ORDER BY id", values)
+            to_attempt(r) for r in self._select(f"SELECT * FROM attempts{sql} ORDER BY id", values)
         ]
 
     def add_hint(self, hint: HintReveal) -> HintReveal:
-        new_id = self._insert(
-            "hints",
-            {
-                "learner": hint.learner,
-                "course": hint.course,
-                "lesson": hint.lesson,
-                "question": hint.question,
-                "hint": hint.hint,
-                "ts": hint.ts,
-                "quiz_attempt": hint.quiz_attempt,
-            },
-        )
-        return _replace_id(hint, new_id)
+        return replace(hint, id=self._insert("hints", hint_row(hint)))
 
     def hints(
         self, *, learner: str, course: str, lesson: str, quiz_attempt: int | None = None
@@ -329,94 +305,29 @@ class SqliteStore:
         else:
             sql += "quiz_attempt = ?"
             values.append(quiz_attempt)
-        return [
-            HintReveal(
-                learner=r["learner"],
-                course=r["course"],
-                lesson=r["lesson"],
-                question=r["question"],
-                hint=r["hint"],
-                ts=r["ts"],
-                quiz_attempt=r["quiz_attempt"],
-                id=r["id"],
-            )
-            for r in self._select(sql + " ORDER BY id", values)
-        ]
+        return [to_hint(r) for r in self._select(sql + " ORDER BY id", values)]
 
     def add_cell_run(self, run: CellRun) -> CellRun:
-        new_id = self._insert(
-            "cell_runs",
-            {
-                "learner": run.learner,
-                "course": run.course,
-                "lesson": run.lesson,
-                "cell": run.cell,
-                "cell_id": run.cell_id,
-                "status": run.status,
-                "duration": run.duration,
-                "edited": int(run.edited),
-                "ts": run.ts,
-                "content_hash": run.content_hash,
-            },
-        )
-        return _replace_id(run, new_id)
+        return replace(run, id=self._insert("cell_runs", cell_run_row(run)))
 
     def cell_runs(
         self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
     ) -> list[CellRun]:
-        where, values = _where(learner=learner, course=course, lesson=lesson)
+        sql, values = where(learner=learner, course=course, lesson=lesson)
         return [
-            CellRun(
-                learner=r["learner"],
-                course=r["course"],
-                lesson=r["lesson"],
-                cell=r["cell"],
-                status=r["status"],
-                duration=r["duration"],
-                ts=r["ts"],
-                cell_id=r["cell_id"],
-                edited=bool(r["edited"]),
-                content_hash=r["content_hash"],
-                id=r["id"],
-            )
-            for r in self._select(f"SELECT * FROM cell_runs{where} ORDER BY id", values)
+            to_cell_run(r)
+            for r in self._select(f"SELECT * FROM cell_runs{sql} ORDER BY id", values)
         ]
 
     def add_feedback(self, feedback: Feedback) -> Feedback:
-        new_id = self._insert(
-            "feedback",
-            {
-                "learner": feedback.learner,
-                "course": feedback.course,
-                "lesson": feedback.lesson,
-                "block": feedback.block,
-                "line": feedback.line,
-                "clear": None if feedback.clear is None else int(feedback.clear),
-                "comment": feedback.comment,
-                "ts": feedback.ts,
-                "content_hash": feedback.content_hash,
-            },
-        )
-        return _replace_id(feedback, new_id)
+        return replace(feedback, id=self._insert("feedback", feedback_row(feedback)))
 
     def feedback(
         self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
     ) -> list[Feedback]:
-        where, values = _where(learner=learner, course=course, lesson=lesson)
+        sql, values = where(learner=learner, course=course, lesson=lesson)
         return [
-            Feedback(
-                learner=r["learner"],
-                course=r["course"],
-                lesson=r["lesson"],
-                block=r["block"],
-                line=r["line"],
-                clear=None if r["clear"] is None else bool(r["clear"]),
-                comment=r["comment"],
-                ts=r["ts"],
-                content_hash=r["content_hash"],
-                id=r["id"],
-            )
-            for r in self._select(f"SELECT * FROM feedback{where} ORDER BY id", values)
+            to_feedback(r) for r in self._select(f"SELECT * FROM feedback{sql} ORDER BY id", values)
         ]
 
     # quizzes ---------------------------------------------------------------------------------
@@ -449,10 +360,10 @@ class SqliteStore:
     def quiz_attempts(
         self, learner: str | None = None, quiz: str | None = None
     ) -> list[QuizAttempt]:
-        where, values = _where(learner=learner, quiz=quiz)
+        sql, values = where(learner=learner, quiz=quiz)
         return [
-            _quiz_attempt(r)
-            for r in self._select(f"SELECT * FROM quiz_attempts{where} ORDER BY id", values)
+            to_quiz_attempt(r)
+            for r in self._select(f"SELECT * FROM quiz_attempts{sql} ORDER BY id", values)
         ]
 
     def finish_quiz_attempt(
@@ -467,7 +378,7 @@ class SqliteStore:
         rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
         if not rows:
             raise StoreError(f"{self.path}: quiz attempt {attempt_id} does not exist")
-        return _quiz_attempt(rows[0])
+        return to_quiz_attempt(rows[0])
 
     def skip_quiz_question(self, attempt_id: int, key: str) -> QuizAttempt:
         with self._tx() as conn:  # read and write under one write lock: no skip is lost
@@ -484,7 +395,7 @@ class SqliteStore:
                     (json.dumps(skipped), attempt_id),
                 )
         rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
-        return _quiz_attempt(rows[0])
+        return to_quiz_attempt(rows[0])
 
     def close(self) -> None:
         with self._lock:
@@ -495,57 +406,3 @@ class SqliteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_R = TypeVar("_R", Attempt, HintReveal, CellRun, Feedback)
-
-
-def _replace_id(record: _R, new_id: int) -> _R:
-    return replace(record, id=new_id)
-
-
-def _progress(r: sqlite3.Row) -> LessonProgress:
-    return LessonProgress(
-        learner=r["learner"],
-        course=r["course"],
-        lesson=r["lesson"],
-        position=r["position"],
-        done=bool(r["done"]),
-        content_hash=r["content_hash"],
-        started=r["started"],
-        updated=r["updated"],
-    )
-
-
-def _attempt(r: sqlite3.Row) -> Attempt:
-    return Attempt(
-        learner=r["learner"],
-        course=r["course"],
-        lesson=r["lesson"],
-        question=r["question"],
-        picks=tuple(json.loads(r["picks"])),
-        correct=bool(r["correct"]),
-        attempt=r["attempt"],
-        ts=r["ts"],
-        content_hash=r["content_hash"],
-        quiz=r["quiz"],
-        quiz_attempt=r["quiz_attempt"],
-        id=r["id"],
-    )
-
-
-def _quiz_attempt(r: sqlite3.Row) -> QuizAttempt:
-    return QuizAttempt(
-        id=r["id"],
-        learner=r["learner"],
-        quiz=r["quiz"],
-        number=r["number"],
-        questions=tuple(json.loads(r["questions"])),
-        started=r["started"],
-        finished=r["finished"],
-        correct=r["correct"],
-        total=r["total"],
-        passed=None if r["passed"] is None else bool(r["passed"]),
-        content_hash=r["content_hash"],
-        skipped=tuple(json.loads(r["skipped"])),
-    )
