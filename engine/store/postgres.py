@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from engine.store.base import StoreError
 from engine.store.migrations import Migration
@@ -400,7 +400,7 @@ class PostgresStore:
     def close(self) -> None:
         self._pool.close(timeout=1.0)
 
-    def __enter__(self) -> PostgresStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

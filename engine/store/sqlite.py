@@ -32,7 +32,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from engine.store.base import StoreError
 from engine.store.migrations import MIGRATIONS, Migration
@@ -401,7 +401,7 @@ class SqliteStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> SqliteStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
