@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,28 @@ def add_store_arguments(
         "$LECTIO_STORE, else lectio.db in the data folder)",
     )
     parser.add_argument("--learner", metavar="NAME", help=learner_help)
+
+
+def add_sandbox_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run each kernel in a bubblewrap sandbox: no network, read-only files except its "
+        "scratch folder, its own processes only, a process cap (see docs/deploying.md)",
+    )
+
+
+def enable_sandbox(args: argparse.Namespace) -> str | None:
+    """With ``--sandbox``, every kernel this process starts is sandboxed (``$LECTIO_SANDBOX``);
+    the reason it cannot be, if it cannot (the command then stops rather than run unconfined)."""
+    if not getattr(args, "sandbox", False):
+        return None
+    from engine.execution import sandbox
+
+    why = sandbox.problem()
+    if why is None:
+        os.environ[sandbox.SANDBOX_ENV] = "1"
+    return why
 
 
 @contextmanager

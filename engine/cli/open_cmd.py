@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import add_store_arguments, learner_store
+from engine.cli.common import (
+    add_sandbox_argument,
+    add_store_arguments,
+    enable_sandbox,
+    learner_store,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -42,6 +47,7 @@ def add_parser(sub: Any) -> None:
         help="start from the top instead of resuming (history is kept)",
     )
     add_store_arguments(parser)
+    add_sandbox_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -75,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     learner = learner_name(args.learner)
+    why = enable_sandbox(args)
+    if why is not None:
+        print(f"lectio: --sandbox: cannot make a kernel sandbox: {why}", file=sys.stderr)
+        return 1
     if args.plain or os.environ.get("LECTIO_PLAIN") == "1":
         from engine.plain.app import run_plain
 

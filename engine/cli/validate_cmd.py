@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.cli.common import add_sandbox_argument, enable_sandbox
+
 EXEC_MODULE = "engine.execution.validate"
 FORMATS = ("text", "json", "github", "gitlab")
 
@@ -104,6 +106,7 @@ def add_parser(sub: Any) -> None:
         "saying what was skipped and why",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list skipped checks")
+    add_sandbox_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -198,6 +201,10 @@ def run(args: argparse.Namespace) -> int:
             expression = parse(args.keyword)
         except ExpressionError as exc:
             return _usage(f"-k {args.keyword!r}: {exc}")
+    why = None if args.no_exec else enable_sandbox(args)
+    if why is not None:
+        print(f"lectio validate: --sandbox: cannot make a kernel sandbox: {why}", file=sys.stderr)
+        return 1
     execution = None if args.no_exec else importlib.import_module(EXEC_MODULE)
     if args.watch:
         return _watch(args, paths, expression, execution)

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from engine.execution import sandbox
 from engine.execution.protocol import CHANNEL_LOST
 from engine.settings import cell_cache_dir
 
@@ -164,6 +165,9 @@ class SpawnedWorker(WorkerProcess):
             ",".join(warm),
         ]
         env = worker_environment()
+        self.sandboxed = sandbox.enabled()
+        if self.sandboxed:  # bwrap around the same argv; the pipes are inherited through it
+            command = sandbox.wrap(command, cwd=cwd)
         pidfd_open = getattr(os, "pidfd_open", None)
         death_r, death_w = (-1, -1) if pidfd_open is not None else os.pipe()
         try:
@@ -197,6 +201,12 @@ class SpawnedWorker(WorkerProcess):
 
     def returncode(self) -> int | None:
         return self._popen.poll()
+
+    def signal(self, signum: int) -> None:
+        """In a sandbox, to the worker inside: bwrap does not forward signals."""
+        inner = sandbox.inner_pid(self.pid) if self.sandboxed else None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(inner or self.pid, signum)
 
     def close(self) -> None:
         """Close the pipes and reap the (killed) process, so no zombie is left."""

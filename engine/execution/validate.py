@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
+from engine.execution import sandbox
 from engine.execution.executor import LessonExecutor
 from engine.execution.expect import check_expect
 from engine.execution.forkserver import ForkServer, ForkServerError, needed_warmups
@@ -42,7 +43,7 @@ _PRESTARTED: list[ForkServer] = []
 def prestart() -> None:
     """Start the fork server now, so torch imports while the caller checks files; the next
     :func:`execute_lessons` without a ``forkserver`` uses (and then closes) it."""
-    if not _PRESTARTED:
+    if not _PRESTARTED and not sandbox.enabled():  # sandboxed kernels are not forked
         server = ForkServer()
         server.start()
         _PRESTARTED.append(server)
@@ -68,11 +69,18 @@ def execute_lessons(
             _PRESTARTED.pop().close()
         return {}
     jobs = jobs or default_jobs()
-    owned = forkserver is None
-    server = forkserver or (_PRESTARTED.pop() if _PRESTARTED else ForkServer())
-    if owned:  # import torch._dynamo (a second) only if some lesson uses an optimizer
+    if sandbox.enabled():  # each kernel in a sandbox of its own: spawned, not forked from one
+        while _PRESTARTED:
+            _PRESTARTED.pop().close()
+        forkserver = None
+    owned = forkserver is None and not sandbox.enabled()
+    server = forkserver or (
+        None if not owned else _PRESTARTED.pop() if _PRESTARTED else ForkServer()
+    )
+    if owned and server is not None:  # import torch._dynamo (a second) only if it is needed
         server.warm = needed_warmups(_all_code(lessons))
-    server.start()
+    if server is not None:
+        server.start()
     done: dict[str, list[Check]] = {}
     try:
         with ThreadPoolExecutor(
@@ -101,7 +109,7 @@ def execute_lessons(
                 if on_report is not None:
                     on_report(lesson, checks)
     finally:
-        if owned:
+        if owned and server is not None:
             server.close()
     return {lesson.path: done[lesson.path] for lesson in lessons}
 

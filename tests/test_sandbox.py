@@ -1,0 +1,211 @@
+"""Sandboxed kernels (``LECTIO_SANDBOX=1``): cells that try to escape are refused.
+
+Each case is a cell that prints ``ESCAPED`` if it got out and ``REFUSED: <why>`` if not; the
+same cells run without the sandbox escape (checked by ``test_the_cells_escape_without_it``), so
+these tests fail when the sandbox is broken. Under CI a machine that cannot make a sandbox is a
+failure, elsewhere a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.execution import sandbox
+from engine.execution.kernel import Kernel
+from engine.execution.results import CellStatus
+
+
+@pytest.fixture(scope="module")
+def can_sandbox() -> None:
+    why = sandbox.problem()
+    if why is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"the kernel sandbox cannot be made under CI: {why}")
+    pytest.skip(f"the kernel sandbox cannot be made here: {why}")
+
+
+@pytest.fixture
+def kernel(can_sandbox: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Kernel]:
+    monkeypatch.setenv("LECTIO_SANDBOX", "1")
+    monkeypatch.setenv("LECTIO_KERNEL_NPROC", "32")
+    monkeypatch.setenv("LECTIO_STORE", "postgresql://lectio:secret@db/class")
+    k = Kernel(preload=())
+    yield k
+    k.shutdown()
+
+
+@pytest.fixture
+def targets(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Things outside the sandbox: a listening TCP port, a store, another scratch folder."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    store = tmp_path / "data" / "lectio.db"
+    store.parent.mkdir()
+    sqlite3.connect(store).execute("CREATE TABLE secret (x)").connection.commit()
+    other = Path(tempfile.mkdtemp(prefix="lectio-kernel-1-"))
+    (other / "answers.txt").write_text("another learner's work")
+    yield {
+        "port": str(listener.getsockname()[1]),
+        "store": str(store),
+        "other": str(other / "answers.txt"),
+        "outside": str(tmp_path / "written-by-a-cell.txt"),
+        "engine": str(Path(sandbox.__file__).parent / "planted.py"),
+        "lectio_pid": str(os.getpid()),
+    }
+    listener.close()
+    (other / "answers.txt").unlink()
+    other.rmdir()
+
+
+CELLS = {
+    "tcp-to-the-host": """
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2)
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "the-internet": """
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2)
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "read-the-store": """
+try:
+    open({store!r}, "rb").read()
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "store-url-in-the-environment": """
+import os
+print("ESCAPED" if "LECTIO_STORE" in os.environ else "REFUSED: not in the environment")
+""",
+    "read-another-scratch-folder": """
+try:
+    print("ESCAPED", open({other!r}).read())
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "write-outside-scratch": """
+import os
+try:
+    os.makedirs(os.path.dirname({outside!r}), exist_ok=True)
+    open({outside!r}, "w").write("x")
+except OSError as e:
+    pass
+try:
+    open({engine!r}, "w").write("import os")
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "signal-lectio": """
+import os, signal
+try:
+    os.kill({lectio_pid}, 0)
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e)
+""",
+    "fork-many": """
+import os, time
+made = 0
+try:
+    for _ in range(300):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        made += 1
+    print("ESCAPED", made)
+except OSError as e:
+    print("REFUSED:", made, e)
+""",
+}
+
+
+def _run(kernel: Kernel, name: str, targets: dict[str, str]) -> str:
+    result = kernel.execute(CELLS[name].format(**targets), timeout=60)
+    assert result.status is CellStatus.OK, (result.status, result.stdout, result.detail)
+    return result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_an_escape_is_refused(kernel: Kernel, targets: dict[str, str], name: str) -> None:
+    out = _run(kernel, name, targets)
+    assert out.startswith("REFUSED"), out
+    assert not Path(targets["outside"]).exists()
+    assert not Path(targets["engine"]).exists()
+    if name == "fork-many":
+        assert int(out.split()[1]) < 32  # the cap, not the loop's end
+
+
+@pytest.mark.slow
+def test_the_cells_escape_without_it(
+    targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cells are real attempts: unconfined, the ones that need no root do get out."""
+    monkeypatch.delenv("LECTIO_SANDBOX", raising=False)
+    monkeypatch.setenv("LECTIO_STORE", "postgresql://lectio:secret@db/class")
+    k = Kernel(preload=())
+    try:
+        for name in ("tcp-to-the-host", "read-the-store", "read-another-scratch-folder"):
+            assert _run(k, name, targets).startswith("ESCAPED"), name
+        assert _run(k, "store-url-in-the-environment", targets).startswith("ESCAPED")
+    finally:
+        k.shutdown()
+
+
+@pytest.mark.slow
+def test_a_sandboxed_kernel_still_works_and_is_interrupted(kernel: Kernel) -> None:
+    ok = kernel.execute("x = 6 * 7\nprint(x, open('here.txt', 'w').write('scratch is writable'))")
+    assert (ok.status, ok.stdout.split()[0]) == (CellStatus.OK, "42")
+    generation = kernel.generation
+    stuck = kernel.execute("while True:\n    pass", timeout=1.0)
+    assert stuck.status is CellStatus.TIMEOUT
+    assert kernel.generation == generation  # interrupted inside the sandbox, not killed
+    after = kernel.execute("print(x)")
+    assert after.stdout.strip() == "42"
+
+
+def test_sandbox_flag_refuses_when_no_sandbox_can_be_made(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from engine.cli import main
+
+    monkeypatch.setattr(sandbox, "problem", lambda: "bubblewrap is not installed")
+    lesson = str(Path(__file__).parents[1] / "lessons" / "pytorch-essentials" / "gradients.yaml")
+    assert main(["validate", "--sandbox", lesson]) == 1
+    assert "cannot make a kernel sandbox: bubblewrap is not installed" in capsys.readouterr().err
+    code = main(["open", "--plain", "--sandbox", "--data-dir", str(tmp_path), lesson])
+    assert code == 1
+    assert "cannot make a kernel sandbox" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_validate_sandbox_runs_a_lesson(
+    can_sandbox: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli import main
+
+    monkeypatch.delenv("LECTIO_SANDBOX", raising=False)
+    lesson = str(Path(__file__).parents[1] / "lessons" / "pytorch-essentials" / "gradients.yaml")
+    assert main(["validate", "--sandbox", lesson]) == 0
+    assert os.environ.get("LECTIO_SANDBOX") == "1"
+    monkeypatch.delenv("LECTIO_SANDBOX")
+    assert "no problems" in capsys.readouterr().out
