@@ -160,7 +160,7 @@ def test_the_cells_escape_without_it(
     targets: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cells are real attempts: unconfined, the ones that need no root do get out."""
-    monkeypatch.delenv("LECTIO_SANDBOX", raising=False)
+    monkeypatch.setenv("LECTIO_SANDBOX", "0")
     monkeypatch.setenv("LECTIO_STORE", "postgresql://lectio:secret@db/class")
     k = Kernel(preload=())
     try:
@@ -203,9 +203,8 @@ def test_validate_sandbox_runs_a_lesson(
 ) -> None:
     from engine.cli import main
 
-    monkeypatch.delenv("LECTIO_SANDBOX", raising=False)
+    monkeypatch.setenv("LECTIO_SANDBOX", "0")  # restored (unset) after the test
     lesson = str(Path(__file__).parents[1] / "lessons" / "pytorch-essentials" / "gradients.yaml")
     assert main(["validate", "--sandbox", lesson]) == 0
     assert os.environ.get("LECTIO_SANDBOX") == "1"
-    monkeypatch.delenv("LECTIO_SANDBOX")
     assert "no problems" in capsys.readouterr().out

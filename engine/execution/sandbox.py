@@ -19,7 +19,11 @@ in its own sandbox (``$LECTIO_SANDBOX=1``, set by ``--sandbox`` and by ``lectio 
   set inside the sandbox's user namespace, where it counts only that sandbox's processes.
 
 The memory cap (``RLIMIT_AS``) is the worker's own, as without a sandbox. bwrap does not
-forward signals, so interrupts go to the worker inside, found by :func:`inner_pid`.
+forward signals, so interrupts go to the worker inside, found by :func:`inner_pid`. If lectio is
+killed, ``--die-with-parent`` takes the whole sandbox with it at once; its scratch folder (a
+mount point inside, so the worker cannot remove it) is then removed by the next lectio process
+that starts a kernel (:func:`engine.execution.scratch.scratch_folder` sweeps folders of dead
+lectio processes), not by the dying worker as without a sandbox.
 """
 
 from __future__ import annotations
@@ -131,8 +135,11 @@ def _new_cgroup(scratch: str, limit: int) -> Path | None:
     parent = _cgroup_parent()
     if parent is None:
         return None
-    for old in parent.iterdir():  # cgroups of ended kernels; a live one refuses (EBUSY)
-        if old.is_dir():
+    # Cgroups of ended kernels: named after scratch folders, which go when their kernel does
+    # (a cgroup just made for a kernel still starting has its folder; a live one refuses EBUSY).
+    folders = Path(scratch).parent
+    for old in parent.iterdir():
+        if old.is_dir() and not (folders / old.name).exists():
             with contextlib.suppress(OSError):
                 old.rmdir()
     group = parent / Path(scratch).name
