@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pg_server import PgServer, PgUnavailableError
@@ -47,3 +48,11 @@ def pg_url(pg_server: PgServer) -> str:
     schema = f"t{next(_SCHEMAS)}_{os.getpid()}"
     pg_server.sql(f"CREATE SCHEMA {schema}")
     return pg_server.url(schema=schema)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store URL for each backend in turn: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path / 'lectio.db'}"
+    return str(request.getfixturevalue("pg_url"))

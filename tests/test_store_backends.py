@@ -37,18 +37,10 @@ from engine.store.export import export_csv, export_json
 from engine.store.migrations import Migration
 from engine.store.pg_migrations import PG_MIGRATIONS, PG_SCHEMA_VERSION
 
-BACKENDS = ["sqlite", "postgres"]
 
-
-def _url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite://{tmp_path / 'lectio.db'}"
-    return str(request.getfixturevalue("pg_url"))
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return _url(request, tmp_path)
+@pytest.fixture
+def url(store_url: str) -> str:
+    return store_url
 
 
 @pytest.fixture

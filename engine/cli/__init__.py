@@ -31,6 +31,8 @@ COMMANDS = (
     "feedback",
     "completion",
     "store",
+    "learners",
+    "serve",
 )
 """Modules of ``engine.cli``; each defines ``add_parser(subparsers)`` which sets ``func``."""
 

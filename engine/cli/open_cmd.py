@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cli.common import (
     add_sandbox_argument,
@@ -20,6 +20,9 @@ from engine.cli.common import (
     enable_sandbox,
     learner_store,
 )
+
+if TYPE_CHECKING:
+    from engine.store import Store
 
 
 def add_parser(sub: Any) -> None:
@@ -48,6 +51,9 @@ def add_parser(sub: Any) -> None:
     )
     add_store_arguments(parser)
     add_sandbox_argument(parser)
+    parser.add_argument(  # what lectio serve starts per signed-in browser; not for people
+        "--served", action="store_true", help=argparse.SUPPRESS
+    )
     parser.set_defaults(func=run)
 
 
@@ -80,12 +86,15 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.served and not args.learner:
+        print("lectio: --served needs --learner", file=sys.stderr)
+        return 2
     learner = learner_name(args.learner)
     why = enable_sandbox(args)
     if why is not None:
         print(f"lectio: --sandbox: cannot make a kernel sandbox: {why}", file=sys.stderr)
         return 1
-    if args.plain or os.environ.get("LECTIO_PLAIN") == "1":
+    if args.plain or (os.environ.get("LECTIO_PLAIN") == "1" and not args.served):
         from engine.plain.app import run_plain
 
         return run_plain(
@@ -112,9 +121,12 @@ def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
             file=sys.stderr,
         )
         return 1
-    with learner_store(
-        args.data_dir, args.store
-    ) as store:  # opened before the screen is taken over
+    with learner_store(args.data_dir, args.store) as opened:  # before the screen is taken over
+        store: Store = opened
+        if args.served:  # a browser session of lectio serve: this learner's records only
+            from engine.store.scoped import ScopedStore
+
+            store = ScopedStore(opened, learner)
         data_dir = Path(args.data_dir) if args.data_dir else None
         return int(
             run_app(target, data_dir=data_dir, lang=args.lang, learner=learner, store=store) or 0

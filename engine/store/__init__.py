@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from engine.store.base import Store, StoreError
+from engine.store.base import Accounts, Store, StoreError
 from engine.store.records import (
     Attempt,
     CellRun,
@@ -25,6 +25,7 @@ from engine.store.sqlite import SqliteStore
 
 __all__ = [
     "POSTGRES_SCHEMES",
+    "Accounts",
     "Attempt",
     "CellRun",
     "Feedback",

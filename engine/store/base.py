@@ -109,3 +109,24 @@ class Store(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+@runtime_checkable
+class Accounts(Protocol):
+    """Learners who sign in to a served class (both stores implement it beside :class:`Store`).
+
+    Only a digest of each learner's code is kept (:mod:`engine.serve.accounts` makes both)."""
+
+    def add_learner(self, name: str, secret: str) -> None:
+        """A new learner; StoreError if the name (or the digest) is taken."""
+        ...
+
+    def set_learner_secret(self, name: str, secret: str) -> bool:
+        """Replace a learner's digest (the old code stops working); False if no such learner."""
+        ...
+
+    def learner_for_secret(self, secret: str) -> str | None: ...
+
+    def learners(self) -> list[str]:
+        """Names, sorted."""
+        ...

@@ -68,6 +68,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "quiz attempts remember skipped questions (a resumed attempt does not ask them again)",
         ("ALTER TABLE quiz_attempts ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'",),
     ),
+    Migration(
+        "learners who sign in to a served class (lectio learners add): name and code digest",
+        (
+            """CREATE TABLE learners (
+                name TEXT PRIMARY KEY, secret TEXT NOT NULL UNIQUE, created REAL NOT NULL)""",
+        ),
+    ),
 )
 """Index ``i`` takes a database from version ``i`` to ``i + 1``."""
 

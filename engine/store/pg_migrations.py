@@ -77,6 +77,14 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
                 UNIQUE (learner, quiz, number))""",
         ),
     ),
+    Migration(
+        "learners who sign in to a served class (lectio learners add): name and code digest",
+        (
+            """CREATE TABLE learners (
+                name TEXT PRIMARY KEY, secret TEXT NOT NULL UNIQUE,
+                created DOUBLE PRECISION NOT NULL)""",
+        ),
+    ),
 )
 """Index ``i`` takes a database from version ``i`` to ``i + 1``."""
 

@@ -397,6 +397,34 @@ class PostgresStore:
             raise StoreError(f"{self.where}: quiz attempt {attempt_id} does not exist")
         return to_quiz_attempt(row)
 
+    # learners (engine.store.base.Accounts) ----------------------------------------------------
+    def add_learner(self, name: str, secret: str) -> None:
+        def work(cur: psycopg.Cursor[dict[str, Any]]) -> bool:
+            cur.execute(
+                "INSERT INTO learners (name, secret, created) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING RETURNING name",
+                (name, secret, time.time()),
+            )
+            return cur.fetchone() is not None
+
+        # a retry that finds the row its first try wrote is not a conflict
+        if not self.transaction(work) and self.learner_for_secret(secret) != name:
+            raise StoreError(f"{name}: already a learner (lectio learners reset {name})")
+
+    def set_learner_secret(self, name: str, secret: str) -> bool:
+        def work(cur: psycopg.Cursor[dict[str, Any]]) -> bool:
+            cur.execute("UPDATE learners SET secret = %s WHERE name = %s", (secret, name))
+            return cur.rowcount == 1
+
+        return self.transaction(work)
+
+    def learner_for_secret(self, secret: str) -> str | None:
+        rows = self._select("SELECT name FROM learners WHERE secret = %s", (secret,))
+        return str(rows[0]["name"]) if rows else None
+
+    def learners(self) -> list[str]:
+        return [str(r["name"]) for r in self._select("SELECT name FROM learners ORDER BY name")]
+
     def close(self) -> None:
         self._pool.close(timeout=1.0)
 

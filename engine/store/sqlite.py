@@ -397,6 +397,28 @@ class SqliteStore:
         rows = self._select("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
         return to_quiz_attempt(rows[0])
 
+    # learners (engine.store.base.Accounts) ----------------------------------------------------
+    def add_learner(self, name: str, secret: str) -> None:
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM learners WHERE name = ?", (name,)).fetchone():
+                raise StoreError(f"{name}: already a learner (lectio learners reset {name})")
+            conn.execute(
+                "INSERT INTO learners (name, secret, created) VALUES (?, ?, ?)",
+                (name, secret, time.time()),
+            )
+
+    def set_learner_secret(self, name: str, secret: str) -> bool:
+        with self._tx() as conn:
+            cur = conn.execute("UPDATE learners SET secret = ? WHERE name = ?", (secret, name))
+            return cur.rowcount == 1
+
+    def learner_for_secret(self, secret: str) -> str | None:
+        rows = self._select("SELECT name FROM learners WHERE secret = ?", (secret,))
+        return str(rows[0]["name"]) if rows else None
+
+    def learners(self) -> list[str]:
+        return [str(r["name"]) for r in self._select("SELECT name FROM learners ORDER BY name")]
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
