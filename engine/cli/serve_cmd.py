@@ -40,8 +40,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.serve.web import build_server, describe_bind, lessons_path
+
     try:
-        from engine.serve.web import ClassServer, describe_bind, lessons_path
+        import textual_serve  # noqa: F401
     except ImportError as exc:
         print(
             f"lectio serve: needs textual-serve ({exc}): pip install 'lectio[web]'", file=sys.stderr
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in store.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     learners = accounts(store).learners()
-    server = ClassServer(
+    server = build_server(
         lessons_path(target),
         sign_in=lambda code: sign_in(store, code),
         host=args.host,

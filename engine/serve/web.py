@@ -23,13 +23,12 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from aiohttp import web
-from textual_serve.app_service import AppService
-from textual_serve.server import Server
+from typing import TYPE_CHECKING, Any
 
 from engine.serve.accounts import MAX_CODE, check_name
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 COOKIE = "lectio_code"
 SignIn = Callable[[str], "str | None"]
@@ -62,107 +61,133 @@ def session_command(target: str, learner: str, extra: list[str]) -> str:
     return " ".join(shlex.quote(a) for a in argv + extra)
 
 
-class ClassServer(Server):
-    """textual-serve's server with sign-in, and a command per signed-in learner."""
+def build_server(
+    target: str,
+    *,
+    sign_in: SignIn,
+    host: str,
+    port: int,
+    public_url: str | None = None,
+    extra_args: list[str] | None = None,
+) -> Any:
+    """The server (a :class:`textual_serve.server.Server`); textual-serve and aiohttp are
+    imported here, not with this module (textual-serve brings Rich, the TUI's, along)."""
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
 
-    def __init__(
-        self,
-        target: str,
-        *,
-        sign_in: SignIn,
-        host: str,
-        port: int,
-        public_url: str | None = None,
-        extra_args: list[str] | None = None,
-        title: str = "lectio",
-    ) -> None:
-        super().__init__(command="lectio", host=host, port=port, title=title, public_url=public_url)
-        self.target = target
-        self.sign_in = sign_in
-        self.extra_args = list(extra_args or [])
-        self.page_title = title
+    class ClassServer(Server):
+        """textual-serve's server with sign-in, and a command per signed-in learner."""
 
-    async def _make_app(self) -> web.Application:
-        app = await super()._make_app()
-        app.router.add_post("/signin", self.handle_signin)
-        app.router.add_get("/signout", self.handle_signout)
-        return app
+        def __init__(
+            self,
+            target: str,
+            *,
+            sign_in: SignIn,
+            host: str,
+            port: int,
+            public_url: str | None = None,
+            extra_args: list[str] | None = None,
+            title: str = "lectio",
+        ) -> None:
+            super().__init__(
+                command="lectio", host=host, port=port, title=title, public_url=public_url
+            )
+            self.target = target
+            self.sign_in = sign_in
+            self.extra_args = list(extra_args or [])
+            self.page_title = title
 
-    async def on_startup(self, app: web.Application) -> None:
-        """textual-serve prints a logo here; lectio serve says what it serves itself."""
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.router.add_post("/signin", self.handle_signin)
+            app.router.add_get("/signout", self.handle_signout)
+            return app
 
-    def _learner(self, request: web.Request) -> str | None:
-        code = request.cookies.get(COOKIE, "")
-        return self.sign_in(code) if code else None
+        async def on_startup(self, app: web.Application) -> None:
+            """textual-serve prints a logo here; lectio serve says what it serves itself."""
 
-    def _form(self, error: str = "", status: int = 200) -> web.Response:
-        page = _PAGE.format(
-            title=html.escape(self.page_title),
-            error=f'<p class="err">{html.escape(error)}</p>' if error else "",
-            max_code=MAX_CODE,
-        )
-        return web.Response(text=page, content_type="text/html", status=status)
+        def _learner(self, request: web.Request) -> str | None:
+            code = request.cookies.get(COOKIE, "")
+            return self.sign_in(code) if code else None
 
-    def _signed_in(self, code: str, request: web.Request) -> web.Response:
-        response = web.HTTPSeeOther("/")
-        response.set_cookie(
-            COOKIE,
-            code.strip(),
-            httponly=True,
-            samesite="Strict",
-            secure=self.public_url.startswith("https") or request.secure,
-            max_age=30 * 24 * 3600,
-            path="/",
-        )
-        return response
+        def _form(self, error: str = "", status: int = 200) -> web.Response:
+            page = _PAGE.format(
+                title=html.escape(self.page_title),
+                error=f'<p class="err">{html.escape(error)}</p>' if error else "",
+                max_code=MAX_CODE,
+            )
+            return web.Response(text=page, content_type="text/html", status=status)
 
-    async def handle_index(self, request: web.Request) -> Any:
-        code = request.query.get("code")
-        if code is not None:  # a personal link: sign in, then drop the code from the address
+        def _signed_in(self, code: str, request: web.Request) -> web.Response:
+            response = web.HTTPSeeOther("/")
+            response.set_cookie(
+                COOKIE,
+                code.strip(),
+                httponly=True,
+                samesite="Strict",
+                secure=self.public_url.startswith("https") or request.secure,
+                max_age=30 * 24 * 3600,
+                path="/",
+            )
+            return response
+
+        async def handle_index(self, request: web.Request) -> Any:
+            code = request.query.get("code")
+            if code is not None:  # a personal link: sign in, then drop the code from the address
+                if self.sign_in(code):
+                    return self._signed_in(code, request)
+                return self._form("That code is not valid.", status=401)
+            if self._learner(request) is None:
+                return self._form()
+            return await super().handle_index(request)
+
+        async def handle_signin(self, request: web.Request) -> web.StreamResponse:
+            form = await request.post()
+            code = str(form.get("code", ""))
             if self.sign_in(code):
                 return self._signed_in(code, request)
             return self._form("That code is not valid.", status=401)
-        if self._learner(request) is None:
-            return self._form()
-        return await super().handle_index(request)
 
-    async def handle_signin(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
-        code = str(form.get("code", ""))
-        if self.sign_in(code):
-            return self._signed_in(code, request)
-        return self._form("That code is not valid.", status=401)
+        async def handle_signout(self, request: web.Request) -> web.StreamResponse:
+            response = web.HTTPSeeOther("/")
+            response.del_cookie(COOKIE, path="/")
+            return response
 
-    async def handle_signout(self, request: web.Request) -> web.StreamResponse:
-        response = web.HTTPSeeOther("/")
-        response.del_cookie(COOKIE, path="/")
-        return response
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """As textual-serve's, with the command of the learner the cookie signs in."""
+            learner = self._learner(request)
+            if learner is None:
+                raise web.HTTPForbidden(text="sign in first")
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = _int(request.query.get("width", "80"), 80)
+            height = _int(request.query.get("height", "24"), 24)
+            app_service: AppService | None = None
+            try:
+                await websocket.prepare(request)
+                app_service = AppService(
+                    session_command(self.target, learner, self.extra_args),
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=lambda: _close(websocket),
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await app_service.start(width, height)
+                await self._process_messages(websocket, app_service)
+            finally:
+                if app_service is not None:
+                    await app_service.stop()
+            return websocket
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """As textual-serve's, with the command of the learner the cookie signs in."""
-        learner = self._learner(request)
-        if learner is None:
-            raise web.HTTPForbidden(text="sign in first")
-        websocket = web.WebSocketResponse(heartbeat=15)
-        width = _int(request.query.get("width", "80"), 80)
-        height = _int(request.query.get("height", "24"), 24)
-        app_service: AppService | None = None
-        try:
-            await websocket.prepare(request)
-            app_service = AppService(
-                session_command(self.target, learner, self.extra_args),
-                write_bytes=websocket.send_bytes,
-                write_str=websocket.send_str,
-                close=lambda: _close(websocket),
-                download_manager=self.download_manager,
-                debug=self.debug,
-            )
-            await app_service.start(width, height)
-            await self._process_messages(websocket, app_service)
-        finally:
-            if app_service is not None:
-                await app_service.stop()
-        return websocket
+    return ClassServer(
+        target,
+        sign_in=sign_in,
+        host=host,
+        port=port,
+        public_url=public_url,
+        extra_args=extra_args,
+    )
 
 
 async def _close(websocket: web.WebSocketResponse) -> None:
