@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from engine.execution import normalize
 from engine.execution.expect import check_expect, raised_as_expected
 from engine.execution.results import CellError, CellResult, CellStatus
 from engine.format.models import ExpectSpec
@@ -29,6 +30,9 @@ def result_of(spec: dict[str, Any]) -> CellResult:
         CellStatus(spec.get("status", "ok")),
         stdout=spec.get("stdout", ""),
         display=spec.get("display"),
+        out=spec.get("out"),
+        err=spec.get("err"),
+        picture_count=spec.get("pictures", 0),
         error=(
             None
             if error is None
@@ -41,19 +45,20 @@ def test_the_cases_are_well_formed() -> None:
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids)), "repeated ids"
     for case in CASES:
-        assert set(case) == {"id", "why", "expect", "result", "passes"}, case["id"]
+        assert {"id", "why", "expect", "result", "passes"} <= set(case), case["id"]
+        assert set(case) <= {"id", "why", "expect", "result", "normalize", "passes"}, case["id"]
         assert isinstance(case["passes"], bool), case["id"]
-    modes = {next(iter(case["expect"])) for case in CASES}
-    assert modes == {"stdout", "contains", "matches", "raises"}
-    for mode in modes:  # each mode has cases that pass and cases that fail
-        verdicts = {case["passes"] for case in CASES if mode in case["expect"]}
-        assert verdicts == {True, False}, mode
+    keys = {"stdout", "contains", "matches", "raises", "stderr", "figures", "normalize"}
+    for key in keys:  # each key has cases that pass and cases that fail
+        verdicts = {c["passes"] for c in CASES if key in c["expect"] or key in c}
+        assert verdicts == {True, False}, key
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_expect_case(case: dict[str, Any]) -> None:
     expect = ExpectSpec(**case["expect"])
-    result = result_of(case["result"])
+    # named rewrites only: they run here; an author's pattern needs a kernel (test_execution)
+    result = normalize.apply(result_of(case["result"]), case.get("normalize", []), None)
     message = check_expect(expect, result)
     assert (message is None) is case["passes"], f"{case['why']}: {message}"
     if message is not None:
