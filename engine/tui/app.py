@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from engine.i18n import resolve, t
-from engine.tui.keys import localize_bindings
+from engine.tui.keys import in_language, language_check, per_language
 
 if TYPE_CHECKING:
     from engine.format.problems import Problem
@@ -49,11 +49,14 @@ class LectioApp(App[int]):
     TITLE = "lectio"
     CSS_PATH = "lectio.tcss"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = per_language(
+        [
+            Binding("f1,question_mark", "help", "Help"),
+            Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+            Binding("ctrl+q", "quit", "Quit", priority=True),
+        ]
+    )
+    """Once per interface language: :meth:`check_action` offers the ones in :attr:`lang`."""
 
     def __init__(
         self,
@@ -86,7 +89,9 @@ class LectioApp(App[int]):
         """An unexpected error that stopped the app, re-raised by ``run_app`` once the terminal
         is restored (the command line turns it into one line)."""
         self._initial_theme = theme
-        localize_bindings(self, self.lang)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return language_check(action, parameters, self.lang)
 
     @property
     def study(self) -> Study:
@@ -159,7 +164,7 @@ class LectioApp(App[int]):
         lang = study.lang_for()
         if lang != self.lang:
             self.lang = lang
-            localize_bindings(self, lang)
+            self.refresh_bindings()  # the footer shows the bindings of the new language
         if not preview:
             self._show_target(replace=True)
             return
@@ -180,7 +185,7 @@ class LectioApp(App[int]):
             from engine.tui.screens.quiz import QuizScreen
 
             try:
-                screen = QuizScreen(self.study)
+                screen = in_language(QuizScreen, self.study.lang_for())(self.study)
             except StoreError as exc:  # the attempt cannot be recorded: nothing to show
                 self._stop(str(exc))
                 return
@@ -193,7 +198,7 @@ class LectioApp(App[int]):
         elif self.study.course is not None:
             from engine.tui.screens.course_map import CourseMapScreen
 
-            self.push_screen(CourseMapScreen(self.study))
+            self.push_screen(in_language(CourseMapScreen, self.study.lang_for())(self.study))
 
     # ---- navigation ----------------------------------------------------------------------------
 
@@ -213,7 +218,7 @@ class LectioApp(App[int]):
                 notify_not_saved(self, exc, self.lang)
             return
         self.sessions.append(session)
-        screen = LessonScreen(self.study, session)
+        screen = in_language(LessonScreen, self.study.lang_for(lesson))(self.study, session)
         if replace:
             self.switch_screen(screen)
         else:
@@ -258,7 +263,7 @@ class LectioApp(App[int]):
         if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], CourseMapScreen):
             self.pop_screen()
         elif self.study.course is not None:
-            self.switch_screen(CourseMapScreen(self.study))
+            self.switch_screen(in_language(CourseMapScreen, self.study.lang_for())(self.study))
 
     # ---- app actions ---------------------------------------------------------------------------
 
@@ -266,7 +271,7 @@ class LectioApp(App[int]):
         from engine.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.lang))
+            self.push_screen(in_language(HelpScreen, self.lang)(self.lang))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

@@ -1,18 +1,31 @@
-"""Footer and help texts of key bindings, in the interface language.
+"""Footer and help texts of key bindings, in the interface language, with Textual's public API.
 
 Textual binding descriptions are class attributes (English); a learner reading Portuguese should
-see "Executar", not "Run", in the footer. :func:`localize_bindings` rewrites the descriptions of
-one node's own binding map (a per-instance copy Textual makes in ``DOMNode.__init__``), keyed by
-the binding's action so a new binding only needs an entry in :data:`ACTION_KEYS`.
+see "Executar", not "Run", in the footer. Each description is the message of its action in
+:data:`ACTION_KEYS`, so a new binding only needs an entry there. Two public ways, by when the
+language is known:
+
+* a screen or widget knows its language when it is made: it is made from
+  :func:`in_language`, a subclass of its class (made once per class and language, same name, so
+  CSS type selectors, queries and message handlers see the class) whose ``BINDINGS`` are the
+  class's with translated descriptions;
+* the app learns its language only when the target is loaded: it declares its bindings once per
+  language (:func:`per_language`, the language as the action's parameter, ``help('pt')``) and
+  offers the current language's ones through ``check_action`` (:func:`language_check`), as
+  Textual's "dynamic actions" do; ``refresh_bindings`` redraws the footer when it changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import TypeVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from engine.i18n import N_, Msg, tr
+from engine.i18n import N_, Msg, languages, tr
+
+N = TypeVar("N", bound=DOMNode)
 
 ACTION_KEYS: dict[str, Msg] = {
     "run": N_("Run"),
@@ -43,13 +56,48 @@ ACTION_KEYS: dict[str, Msg] = {
 }
 
 
-def localize_bindings(node: DOMNode, lang: str) -> None:
-    """Translate the descriptions of ``node``'s bindings to ``lang``."""
-    bindings = node._bindings.key_to_bindings
-    for key, items in bindings.items():
-        bindings[key] = [
-            dataclasses.replace(b, description=tr(ACTION_KEYS[b.action], lang))
-            if b.action in ACTION_KEYS and b.description
-            else b
-            for b in items
-        ]
+def _translated(binding: Binding, lang: str) -> Binding:
+    if binding.action not in ACTION_KEYS or not binding.description:
+        return binding
+    return dataclasses.replace(binding, description=tr(ACTION_KEYS[binding.action], lang))
+
+
+_IN_LANGUAGE: dict[tuple[type[DOMNode], str], type[DOMNode]] = {}
+
+
+def in_language(cls: type[N], lang: str) -> type[N]:
+    """``cls`` whose own ``BINDINGS`` are described in ``lang`` (see the module docstring)."""
+    made = _IN_LANGUAGE.get((cls, lang))
+    if made is None:
+        bindings = [_translated(b, lang) for b in Binding.make_bindings(cls.BINDINGS)]
+        namespace = {
+            "BINDINGS": bindings,
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+        }
+        made = _IN_LANGUAGE[(cls, lang)] = type(cls.__name__, (cls,), namespace)
+    return cast("type[N]", made)
+
+
+def per_language(bindings: list[Binding]) -> list[BindingType]:
+    """``bindings`` once per interface language, described in it, the language as the action's
+    parameter (Textual passes an action method only the parameters it takes, so
+    ``action_help(self)`` still answers ``help('pt')``); bindings without a message stay once."""
+    made: list[BindingType] = []
+    for n, lang in enumerate(languages()):
+        for binding in bindings:
+            if binding.action in ACTION_KEYS and binding.description:
+                action = f"{binding.action}({lang!r})"
+                made.append(dataclasses.replace(_translated(binding, lang), action=action))
+            elif n == 0:
+                made.append(binding)
+    return made
+
+
+def language_check(action: str, parameters: tuple[object, ...], lang: str) -> bool:
+    """For ``check_action``: False for a binding of :func:`per_language` in another language
+    than ``lang`` (neither shown nor run: the key goes to the one in ``lang``)."""
+    if action in ACTION_KEYS and len(parameters) == 1 and parameters[0] in languages():
+        return parameters[0] == lang
+    return True

@@ -20,7 +20,6 @@ from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Stat
 
 from engine.i18n import t
 from engine.tui.inline import inline_markdown, paragraphs_markdown
-from engine.tui.keys import localize_bindings
 from engine.tui.widgets.chapter_menu import ChapterList
 
 if TYPE_CHECKING:
@@ -54,7 +53,6 @@ class CourseMapScreen(Screen[None]):
         super().__init__()
         self.study = study
         self.lang = study.lang_for()
-        localize_bindings(self, self.lang)
 
     def compose(self) -> ComposeResult:
         course = self.study.course

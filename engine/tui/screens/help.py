@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from engine.i18n import N_, Msg, t, tr
-from engine.tui.keys import localize_bindings
 
 KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
     (
@@ -72,7 +71,6 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
-        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))

@@ -34,7 +34,6 @@ from engine.i18n import t
 from engine.tui.cell_runner import CellRunner
 from engine.tui.guard import report_failed_worker, saving
 from engine.tui.inline import inline_markdown
-from engine.tui.keys import localize_bindings
 from engine.tui.widgets.block_list import BlockList
 from engine.tui.widgets.chapter_menu import ChapterList
 from engine.tui.widgets.code_cell import CodeCell
@@ -83,7 +82,6 @@ class LessonScreen(Screen[None]):
         self._pending: set[int] = set()
         """Cells asked to run whose run has not finished (asking again does nothing)."""
         self.runner = CellRunner(self, session, self.lang)
-        localize_bindings(self, self.lang)
 
     @property
     def blocks(self) -> BlockList:

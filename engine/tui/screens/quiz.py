@@ -23,7 +23,7 @@ from engine.i18n import t
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved, saving
 from engine.tui.inline import inline_markdown
-from engine.tui.keys import localize_bindings
+from engine.tui.keys import in_language
 from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ class QuizScreen(Screen[None]):
         self.session = session or study.quiz_session()
         self.lang = study.lang_for()
         self.k = self.session.position
-        localize_bindings(self, self.lang)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header"):
@@ -83,7 +82,7 @@ class QuizScreen(Screen[None]):
             t("Question {n} of {total}", self.lang, n=self.k + 1, total=total)
         )
         view = self.session.question(self.k)
-        question = Question(
+        question = in_language(Question, self.lang)(
             prompt=view.prompt,
             multiple=view.multiple,
             choices=view.choices,

@@ -26,6 +26,7 @@ from textual.widgets import Button, Label
 
 from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
 from engine.i18n import t
+from engine.tui.keys import in_language
 from engine.tui.widgets.chapter_end import ChapterEnd
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
@@ -107,7 +108,7 @@ class BlockList(VerticalScroll):
             if block.hidden:
                 return None
             cell = self.session.cell(index)
-            return CodeCell(
+            return in_language(CodeCell, self.lang)(
                 block,
                 block_index=index,
                 number=self._cell_numbers[index],
@@ -116,10 +117,10 @@ class BlockList(VerticalScroll):
                 result=cell.result,
             )
         if isinstance(block, GraphBlock):
-            return GraphView(block, block_index=index, lang=self.lang)
+            return in_language(GraphView, self.lang)(block, block_index=index, lang=self.lang)
         assert isinstance(block, QuestionBlock)
         view = self.session.question(index)
-        return Question(
+        return in_language(Question, self.lang)(
             prompt=view.prompt,
             multiple=view.multiple,
             choices=view.choices,

@@ -33,7 +33,6 @@ from textual.widgets import Label, Static, TextArea
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock
 from engine.i18n import decimal, t
-from engine.tui.keys import localize_bindings
 from engine.tui.safe_text import inert_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -164,7 +163,6 @@ class CodeCell(Vertical, can_focus=True):
         self._started = 0.0
         self._last_result = result
         self._timer: Timer | None = None
-        localize_bindings(self, lang)
         label = t("Cell {n}", lang, n=number)
         self.border_title = f"{label} · {block.id}" if block.id else label
         self.set_reactive(CodeCell.edited, self.code != block.code)

@@ -29,7 +29,6 @@ from engine.execution.graph import AutogradGraph, GraphNode
 from engine.format.models import GraphBlock
 from engine.i18n import t
 from engine.safe_text import inert
-from engine.tui.keys import localize_bindings
 
 NODE_STYLES = {"op": "bold yellow", "leaf": "bold cyan", "tensor": "bold green"}
 
@@ -117,7 +116,6 @@ class GraphView(Vertical, can_focus=True):
         self.block_index = block_index
         self.lang = lang
         self.drawn = False
-        localize_bindings(self, lang)
         self.border_title = block.title or t("Autograd graph of {name}", lang, name=block.graph)
 
     def compose(self) -> ComposeResult:

@@ -26,7 +26,6 @@ from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Stat
 from engine.i18n import nt, t
 from engine.session.views import Verdict
 from engine.tui.inline import inline_markdown
-from engine.tui.keys import localize_bindings
 from engine.tui.widgets.prose import MarkdownText
 
 
@@ -146,7 +145,6 @@ class Question(Vertical):
         self.block_index = block_index
         self.hint_count = hint_count
         self.retry = retry
-        localize_bindings(self, lang)
         self.border_title = title or ""
 
     def compose(self) -> ComposeResult:
