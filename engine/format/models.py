@@ -1,4 +1,7 @@
-"""Typed models of lesson, course and quiz files (the contract: shared/design/lesson-format.md).
+"""Typed models of lesson, course and quiz files.
+
+The format is documented for authors in docs/lesson-format.md (and, as a JSON Schema, by
+``lectio schema``); the design contract these models implement is kept outside this repository.
 
 Every model refuses unknown keys. Each node remembers the :class:`Span` it was read from
 (``node.span``), so a failing cell, a wrong answer or a learner's comment can point back to the
