@@ -49,6 +49,12 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="start from the top instead of resuming (history is kept)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="for authors: reload the lesson when its file is saved, keeping your place "
+        "(a broken save shows its problems; needs watchfiles: pip install 'lectio[watch]')",
+    )
     add_store_arguments(parser)
     add_sandbox_argument(parser)
     parser.add_argument(  # what lectio serve starts per signed-in browser; not for people
@@ -94,7 +100,13 @@ def run(args: argparse.Namespace) -> int:
     if why is not None:
         print(f"lectio: --sandbox: cannot make a kernel sandbox: {why}", file=sys.stderr)
         return 1
-    if args.plain or (os.environ.get("LECTIO_PLAIN") == "1" and not args.served):
+    plain = args.plain or (os.environ.get("LECTIO_PLAIN") == "1" and not args.served)
+    if args.watch:
+        problem = _watch_problem(Path(target), plain)
+        if problem is not None:
+            print(f"lectio open: error: --watch: {problem}", file=sys.stderr)
+            return 2
+    if plain:
         from engine.plain.app import run_plain
 
         return run_plain(
@@ -106,6 +118,19 @@ def run(args: argparse.Namespace) -> int:
             store_url=args.store,
         )
     return _run_tui(Path(target), args, learner)
+
+
+def _watch_problem(target: Path, plain: bool) -> str | None:
+    """Why ``--watch`` cannot be used here, or None."""
+    import importlib.util
+
+    if plain:
+        return "reloading is for the full-screen interface, not --plain"
+    if target.is_dir() or target.name in ("course.yaml", "course.yml") or not target.is_file():
+        return f"{target} is not a lesson file; --watch reloads one lesson"
+    if importlib.util.find_spec("watchfiles") is None:
+        return "it needs the watchfiles package: pip install 'lectio[watch]'"
+    return None
 
 
 def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
@@ -129,5 +154,13 @@ def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
             store = ScopedStore(opened, learner)
         data_dir = Path(args.data_dir) if args.data_dir else None
         return int(
-            run_app(target, data_dir=data_dir, lang=args.lang, learner=learner, store=store) or 0
+            run_app(
+                target,
+                data_dir=data_dir,
+                lang=args.lang,
+                learner=learner,
+                store=store,
+                watch=args.watch,
+            )
+            or 0
         )

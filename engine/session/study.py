@@ -223,6 +223,23 @@ class Study:
 
     # ---- sessions ------------------------------------------------------------------------------
 
+    def replace_lesson(self, lesson: Lesson) -> None:
+        """A new version of the lesson opened directly (its file changed: ``open --watch``):
+        it takes the old one's place in the target and in the chapter list. Progress is the
+        store's, so a session made next resumes where the learner was."""
+        import dataclasses
+
+        target = self.target
+        if getattr(target, "lesson", None) is None:
+            raise ValueError("no lesson was opened directly")
+        target.lesson = lesson  # type: ignore[union-attr]
+        self.chapters = [
+            dataclasses.replace(c, lesson=lesson, title=lesson.title)
+            if c.lesson_id == lesson.id
+            else c
+            for c in self.chapters
+        ]
+
     def lesson_session(self, lesson: Lesson) -> LessonSession:
         from engine.session.lesson import LessonSession
 

@@ -13,6 +13,7 @@ subprocess.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -67,6 +68,7 @@ class LectioApp(App[int]):
         lang: str | None = None,
         theme: str = DARK_THEME,
         preview: Study | None = None,
+        watch: Path | None = None,
     ) -> None:
         """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
         frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
@@ -89,6 +91,9 @@ class LectioApp(App[int]):
         """An unexpected error that stopped the app, re-raised by ``run_app`` once the terminal
         is restored (the command line turns it into one line)."""
         self._initial_theme = theme
+        self._watch = watch
+        """The lesson file to reload when it changes (``lectio open --watch LESSON``)."""
+        self._watch_stop = threading.Event()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return language_check(action, parameters, self.lang)
@@ -105,6 +110,8 @@ class LectioApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme
+        if self._watch is not None:
+            self._watch_file()
         if self._study is not None:
             self._show_target()
             if self._study.preview:
@@ -138,6 +145,55 @@ class LectioApp(App[int]):
         if study.lesson is None:  # a course (its map is up) or a quiz: prepare lessons
             _warm_up()
         self.call_from_thread(self._opened, study)
+
+    @work(thread=True, name="watch-lesson", exit_on_error=False)
+    def _watch_file(self) -> None:
+        """Wait for saves of the watched lesson file (watchfiles, off the event loop)."""
+        from engine.validation.watch import changes
+
+        assert self._watch is not None
+        for _ in changes([str(self._watch)], stop=self._watch_stop):
+            self.call_from_thread(self.reload_lesson)
+
+    def on_unmount(self) -> None:
+        self._watch_stop.set()
+
+    def reload_lesson(self) -> None:
+        """The watched lesson file changed: show the new version where the learner was (the
+        session resumes at the saved position), or, when the file is broken, say where and
+        keep the last good version on screen."""
+        from engine.format.loader import load
+        from engine.format.models import Lesson
+        from engine.format.problems import LoadError
+        from engine.tui.screens.lesson import LessonScreen
+
+        if self._watch is None or self.loading or self.study.lesson is None:
+            return
+        lang = self.study.lang_for()
+        try:
+            doc = load(self._watch)
+        except LoadError as exc:
+            self.notify(
+                "\n".join(str(p) for p in exc.problems),
+                title=t(
+                    "The lesson file has problems; the last good version stays on screen", lang
+                ),
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return
+        except OSError:
+            return  # saved in several steps: the next change event brings the file back
+        if not isinstance(doc, Lesson):
+            return
+        self.study.replace_lesson(doc)
+        if isinstance(self.screen, LessonScreen):
+            old = self.screen.session
+            self._push_lesson(doc, replace=True)
+            if old in self.sessions:  # its screen's unmount closes it (off the event loop)
+                self.sessions.remove(old)
+        self.notify(t("The lesson file changed: reloaded", lang), timeout=4)
 
     def _failed(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -312,6 +368,7 @@ def run_app(
     learner: str,
     kernel_factory: KernelFactory | None = None,
     store: Store | None = None,
+    watch: bool = False,
 ) -> int:
     """Open ``target`` (None: the bundled course) in the TUI; the exit status of ``lectio open``.
 
@@ -352,7 +409,9 @@ def run_app(
     from engine.session.bundled import BUNDLED_COURSE
 
     what = str(target or f"lessons/{BUNDLED_COURSE}")  # named on the loading screen
-    app = LectioApp(opener=opener, what=what, lang=lang, preview=preview)
+    app = LectioApp(
+        opener=opener, what=what, lang=lang, preview=preview, watch=target if watch else None
+    )
     try:
         status = app.run()
     except StoreError as exc:

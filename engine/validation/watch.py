@@ -39,6 +39,7 @@ def changes(paths: list[str], *, stop: Any = None) -> Iterator[list[str]]:
         watch_filter=_is_lectio_file,
         debounce=DEBOUNCE_MS,
         stop_event=stop,
+        rust_timeout=500 if stop is not None else 5000,  # a stop is noticed within 0.5 s
         raise_interrupt=True,
     ):
         yield sorted({path for _, path in batch})
