@@ -213,6 +213,39 @@ def test_pictures_and_rich_values_in_stored_outputs(tmp_path: Path) -> None:
     assert [b.get("expect") for b in imported.data["blocks"]] == [{"figures": 1}, "x**2\n"]
 
 
+def test_cells_that_download_or_need_cuda_get_requires(tmp_path: Path) -> None:
+    cells = [
+        v4.new_code_cell("data = datasets.MNIST('data', download=True)"),
+        v4.new_code_cell("x = torch.ones(2).cuda()"),
+        v4.new_code_cell("device = 'cuda' if torch.cuda.is_available() else 'cpu'"),
+    ]
+    imported = import_source(_notebook(cells, tmp_path / "needs.ipynb"))
+    assert [b.get("requires") for b in imported.data["blocks"]] == [["network"], ["cuda"], None]
+    assert imported.notes.items[0].message.startswith(
+        "the cell seems to need network: requires: [network]"
+    )
+
+
+def test_import_into_a_course_folder_lists_the_lesson(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.yaml").write_text(
+        "id: course\ntitle: C\nsections:\n  - title: One  # the first\n    lessons: [intro]\n"
+    )
+    (course / "intro.yaml").write_text("id: intro\ntitle: I\nblocks:\n  - text: hi\n")
+    source = _notebook(
+        [v4.new_code_cell("print(1)", outputs=[_stream("1\n")])], tmp_path / "Next Step.ipynb"
+    )
+    assert main(["import", str(source), "-o", str(course)]) == 0
+    assert f"listed next-step in {course / 'course.yaml'}" in capsys.readouterr().out
+    assert "    lessons: [intro, next-step]\n" in (course / "course.yaml").read_text()
+    assert "# the first" in (course / "course.yaml").read_text()
+    assert main(["validate", "--no-exec", str(course)]) == 0
+    capsys.readouterr()
+
+
 def test_import_command_writes_a_lesson_that_validates(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

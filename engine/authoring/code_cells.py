@@ -57,6 +57,11 @@ CELL_LISTING = {
 }
 DROPPED_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 IMAGE_TYPES = ("image/png", "image/jpeg")
+NETWORK = re.compile(
+    r"download\s*=\s*True|urlopen|urlretrieve|requests\.(get|post)|torch\.hub\.|"
+    r"load_state_dict_from_url|from_pretrained|hf_hub_download|load_dataset\(|wget|curl "
+)
+CUDA = re.compile(r"\.cuda\(|[\"']cuda(:\d+)?[\"']")
 EXPRESSIBLE = {"text/plain", *IMAGE_TYPES}
 
 
@@ -251,5 +256,24 @@ def code_blocks(
         block["expect"] = expect["stdout"] if list(expect) == ["stdout"] else expect
     if normalized:
         block["normalize"] = ["addresses"]
+    requires = _capabilities(code)
+    if requires:
+        block["requires"] = requires
+        notes.add(
+            cell,
+            f"the cell seems to need {' and '.join(requires)}: requires: [{', '.join(requires)}] "
+            "(skipped where it is missing; check it)",
+        )
     blocks.append(block)
     return blocks
+
+
+def _capabilities(code: str) -> list[str]:
+    """``network`` for a cell that downloads, ``cuda`` for one that uses CUDA without asking
+    whether it is there (``torch.cuda.is_available()`` makes it fine on a CPU)."""
+    found = []
+    if NETWORK.search(code):
+        found.append("network")
+    if CUDA.search(code) and "is_available" not in code:
+        found.append("cuda")
+    return found
