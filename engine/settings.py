@@ -49,6 +49,13 @@ def cell_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("lectio", appauthor=False)) / "cells"
 
 
+def figures_folder(course: str, lesson: str) -> Path:
+    """Where plain mode saves the pictures of a lesson's cells (each run overwrites them):
+    ``figures/<course>/<lesson>`` in the cells' cache folder. Not created here."""
+    safe = [part.replace("/", "_").replace("\\", "_") or "_" for part in (course, lesson)]
+    return cell_cache_dir() / "figures" / safe[0] / safe[1]
+
+
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """The SQLite file inside :func:`data_dir`."""
     return data_dir(cli_value) / DB_NAME

@@ -449,8 +449,12 @@ class _Renderer:
                     continue
                 box = self.macro(atom, style)
                 out.append(box)
-                spaced = name in _FRACTIONS or (
-                    bool(getattr(atom, "macro_post_space", "")) and _spaced(box.text)
+                post = bool(getattr(atom, "macro_post_space", ""))
+                nxt_char = atoms[i][0] if i < len(atoms) and isinstance(atoms[i], tuple) else ""
+                spaced = (
+                    name in _FRACTIONS
+                    or (post and _spaced(box.text))
+                    or (post and nxt_char in _OPERATORS and nxt_char not in " ,;:")
                 )
                 if spaced and not text_mode and i < len(atoms):
                     nxt = atoms[i]

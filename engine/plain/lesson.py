@@ -13,13 +13,21 @@ from typing import Any, Literal, TypeVar
 
 from engine.execution.expect import raised_as_expected
 from engine.execution.results import CellResult
-from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.format.models import (
+    CodeBlock,
+    FigureBlock,
+    GraphBlock,
+    NoteBlock,
+    QuestionBlock,
+    TextBlock,
+)
 from engine.i18n import nt, t
 from engine.plain import render
 from engine.plain.answers import QUIT_WORDS, parse
 from engine.plain.console import Console
 from engine.session.lesson import LessonSession, missing_reason
 from engine.session.views import QuestionView, Verdict
+from engine.settings import figures_folder
 
 Outcome = Literal["done", "eof", "quit"]
 R = TypeVar("R")
@@ -62,14 +70,16 @@ def run_lesson(
             )
         )
     console.say()
-    if any(isinstance(b, CodeBlock) for b in blocks[session.position :]):
+    if any(isinstance(b, CodeBlock) and b.run for b in blocks[session.position :]):
         try:
             session.start_kernel()  # imports overlap with reading
         except Exception as exc:  # the kernel cannot start: cells will say so when run
             console.say(f"{t('Error', lang)}: {exc}")
         else:
             _say_missing(session, console, lang)
-    visible = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and not b.hidden]
+    visible = [
+        i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and b.run and not b.hidden
+    ]
     questions = [i for i, b in enumerate(blocks) if isinstance(b, QuestionBlock)]
     try:
         for index in range(session.position, len(blocks)):
@@ -79,10 +89,14 @@ def run_lesson(
                 console.say(render.md(block.text, lang))
             elif isinstance(block, NoteBlock):
                 console.say(render.note(block, lang))
+            elif isinstance(block, CodeBlock) and not block.run:
+                console.say(render.listing(block, lang))  # shown, never run
             elif isinstance(block, CodeBlock):
                 if block.hidden:
                     continue
                 _code(session, console, lang, index, visible)
+            elif isinstance(block, FigureBlock):
+                console.say(render.figure(block, lang))
             elif isinstance(block, GraphBlock):
                 graph: Any = _in_worker(
                     session,
@@ -163,7 +177,7 @@ def _code(
     pending = [
         i
         for i, b in enumerate(session.lesson.blocks[:index])
-        if isinstance(b, CodeBlock) and session.cell(i).result is None
+        if isinstance(b, CodeBlock) and b.run and session.cell(i).result is None
     ]
     missing = bool(session.missing_known)  # nothing runs; the reason was said once
     if pending and not missing:
@@ -203,7 +217,7 @@ def _code(
                     )
                 )
             else:  # a hidden cell: its number among all cells, as its traceback names it
-                codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock)]
+                codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and b.run]
                 console.say(f"{t('Cell {n}', lang, n=codes.index(cell) + 1)}:")
             console.say("\n".join(render.result_lines(result, lang, printed=False)))
     mine = next((r for c, r in results if c == index), None)
@@ -214,6 +228,10 @@ def _code(
                 render.result_lines(mine, lang, printed=printed["any"], expected_raise=expected)
             )
         )
+        if mine.pictures or mine.picture_count:
+            folder = figures_folder(session.course_id or "lesson", session.lesson.id)
+            stem = f"cell-{block.id or n}"
+            console.say("\n".join(render.picture_lines(mine, lang, folder, stem)))
 
 
 def _question(

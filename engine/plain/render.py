@@ -8,13 +8,15 @@ announces where it starts and stops.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from engine.execution.results import CellResult, CellStatus
-from engine.format.models import NoteBlock
-from engine.i18n import t, tr
+from engine.format.models import CodeBlock, FigureBlock, NoteBlock
+from engine.i18n import nt, t, tr
 from engine.markup import markdown
 from engine.session.labels import NOTE_KINDS
+from engine.session.lesson import unmet_reason
 from engine.session.views import QuestionView, Verdict
 
 
@@ -83,11 +85,67 @@ def result_lines(
         lines.append(t("Timed out after {seconds:.1f} s", lang, seconds=result.duration))
     elif status is CellStatus.CRASHED:
         lines.append(t("The kernel crashed while running this cell; it is restarting", lang))
+    elif status is CellStatus.SKIPPED and result.extra.get("unmet"):
+        lines.append(unmet_reason(result.extra["unmet"].split(","), lang))
+        return lines  # the reason, in the learner's language (the detail is English)
     elif status is CellStatus.SKIPPED:
         lines.append(t("Skipped", lang))
     if result.detail and status is not CellStatus.OK:
         lines.append(result.detail.rstrip())
     return lines
+
+
+def picture_lines(result: CellResult, lang: str | None, folder: Path, stem: str) -> list[str]:
+    """Each picture of a cell's output written to ``folder`` and announced:
+    "Figure 1: 640x480 pixels, saved to PATH" (a screen reader reads the path; an image viewer
+    opens it)."""
+    lines: list[str] = []
+    for n, picture in enumerate(result.pictures, 1):
+        if picture.png is None:
+            lines.append(t("Figure {n}: not shown: {problem}", lang, n=n, problem=picture.problem))
+            continue
+        path = folder / f"{stem}-figure-{n}.png"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(picture.png)
+        except OSError as exc:
+            lines.append(
+                t("Figure {n}: could not be saved: {error}", lang, n=n, error=exc.strerror or exc)
+            )
+            continue
+        lines.append(
+            t(
+                "Figure {n}: {width}x{height} pixels, saved to {path}",
+                lang,
+                n=n,
+                width=picture.width,
+                height=picture.height,
+                path=str(path),
+            )
+        )
+    left = result.picture_count - len(result.pictures)
+    if left > 0:
+        lines.append(nt("{n} more figure not kept", "{n} more figures not kept", left, lang))
+    return lines
+
+
+def figure(block: FigureBlock, lang: str | None) -> str:
+    """A figure block: its alt text, then its caption (plain mode does not draw pictures)."""
+    lines = [t("Picture: {alt}", lang, alt=markdown.math_as_text(block.alt.strip()))]
+    if block.caption:
+        lines.append(t("Caption: {caption}", lang, caption=md_line(block.caption, lang)))
+    return "\n".join(lines)
+
+
+def listing(block: CodeBlock, lang: str | None) -> str:
+    """A ``run: false`` listing: shown between two lines that say it is not run."""
+    return "\n".join(
+        [
+            t("Listing ({language}), not run:", lang, language=block.language),
+            indent(block.code),
+            t("End of listing.", lang),
+        ]
+    )
 
 
 def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:

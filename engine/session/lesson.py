@@ -46,7 +46,7 @@ from typing import Any
 
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, Course, GraphBlock, Lesson, QuestionBlock
-from engine.i18n import nt
+from engine.i18n import nt, t
 from engine.session.content import content_hash as compute_hash
 from engine.session.grading import check_picks, choice_order, grade, regrade
 from engine.session.kernel_api import (
@@ -62,6 +62,21 @@ from engine.session.kernel_api import (
 from engine.session.views import CellView, ChoiceView, QuestionView, Verdict
 from engine.store.base import Store
 from engine.store.records import Attempt, CellRun, Feedback, HintReveal, LessonProgress
+
+
+def unmet_reason(unmet: Sequence[str], lang: str | None) -> str:
+    """Why a cell was skipped, from its result's ``extra["unmet"]`` (cuda, network, modules)."""
+    reasons = []
+    for name in unmet:
+        if name == "cuda":
+            reasons.append(t("Skipped: needs CUDA (a GPU that torch can use), none here", lang))
+        elif name == "network":
+            reasons.append(t("Skipped: needs the network", lang))
+        else:
+            reasons.append(
+                t("Skipped: needs the module {module}, which is not installed", lang, module=name)
+            )
+    return " · ".join(reasons)
 
 
 def missing_reason(modules: Sequence[str], lang: str | None) -> str:
