@@ -19,11 +19,15 @@ from typing import Any
 from textual.pilot import Pilot
 
 from engine.execution.graph import AutogradGraph, GraphNode
-from engine.execution.results import CellError, CellResult, CellStatus, KernelState
+from engine.execution.results import CellError, CellResult, CellStatus, KernelState, Picture
+from engine.pictures import inspect
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "tui"
 COURSE = DATA / "course"
 QUIZ = DATA / "quizzes" / "review.yaml"
+TUTORIAL = DATA / "tutorial"
+"""A course of one chapter with math, a figure, a plot, a CUDA cell and a listing."""
+PLOT_PNG = (TUTORIAL / "images" / "plot.png").read_bytes()
 SIZE = (100, 32)
 """The fixed terminal size of pilot and snapshot tests."""
 HANG_GUARD = 60.0
@@ -129,6 +133,12 @@ class FakeKernel:
                     1,
                 )
                 return CellResult(CellStatus.ERROR, stdout=out, error=error, duration=0.01)
+            if "plt.show" in code:  # a plot: the picture a real kernel would send
+                info = inspect(PLOT_PNG)
+                picture = Picture(PLOT_PNG, info.width, info.height, at=len(out))
+                return CellResult(
+                    CellStatus.OK, stdout=out, duration=0.01, pictures=(picture,), picture_count=1
+                )
             return CellResult(CellStatus.OK, stdout=out, duration=0.01)
         finally:
             if self.state is KernelState.BUSY:

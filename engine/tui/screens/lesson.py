@@ -151,7 +151,10 @@ class LessonScreen(Screen[None]):
         blocks = self.blocks
         blocks.restore_questions()
         self._update_progress()
-        needs_kernel = any(isinstance(b, CodeBlock | GraphBlock) for b in self.lesson.blocks)
+        needs_kernel = any(
+            (isinstance(b, CodeBlock) and b.run) or isinstance(b, GraphBlock)
+            for b in self.lesson.blocks
+        )
         if needs_kernel:  # after the first frame: spawning the kernel takes the CPU a moment
             self.call_after_refresh(self._start_kernel)
         self.call_after_refresh(blocks.load_rest)

@@ -24,7 +24,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Label
 
-from engine.format.models import CodeBlock, GraphBlock, NoteBlock, QuestionBlock, TextBlock
+from engine.format.models import (
+    CodeBlock,
+    FigureBlock,
+    GraphBlock,
+    NoteBlock,
+    QuestionBlock,
+    TextBlock,
+)
 from engine.i18n import t
 from engine.tui.keys import in_language
 from engine.tui.widgets.chapter_end import ChapterEnd
@@ -79,7 +86,7 @@ class BlockList(VerticalScroll):
         """The block the learner moved to before every block was mounted (not resumed over)."""
         self._cell_numbers: dict[int, int] = {}
         for index, block in enumerate(self.lesson.blocks):
-            if isinstance(block, CodeBlock):
+            if isinstance(block, CodeBlock) and block.run:  # a listing is not a cell
                 self._cell_numbers[index] = len(self._cell_numbers) + 1
 
     # ---- composition ---------------------------------------------------------------------------
@@ -104,6 +111,14 @@ class BlockList(VerticalScroll):
             return Prose(block.text, block_index=index)
         if isinstance(block, NoteBlock):
             return Note(block, lang=self.lang, block_index=index)
+        if isinstance(block, CodeBlock) and not block.run:
+            from engine.tui.widgets.listing import Listing
+
+            return in_language(Listing, self.lang)(block, lang=self.lang, block_index=index)
+        if isinstance(block, FigureBlock):
+            from engine.tui.widgets.picture import FigureView  # Rich segments, picture checks
+
+            return FigureView(block, lang=self.lang, block_index=index)
         if isinstance(block, CodeBlock):
             if block.hidden:
                 return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import events, on
@@ -33,6 +34,7 @@ from textual.widgets import Label, Static, TextArea
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock
 from engine.i18n import decimal, t
+from engine.session.lesson import unmet_reason
 from engine.tui.safe_text import inert_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -268,8 +270,9 @@ class CodeCell(Vertical, can_focus=True):
     def _set_status(self, text: str | Text) -> None:
         self.query_one(".code-cell--status", Label).update(text)
 
-    def _set_output(self, renderable: Text) -> None:
-        self.set_class(bool(renderable.plain), "-has-output")
+    def _set_output(self, renderable: Text | Group) -> None:
+        shown = bool(renderable.plain) if isinstance(renderable, Text) else True
+        self.set_class(shown, "-has-output")
         self.query_one(".code-cell--output", Static).update(renderable)
 
     # ---- driven by the screen ----------------------------------------------------------------
@@ -316,7 +319,10 @@ class CodeCell(Vertical, can_focus=True):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        pictures = result.pictures or ()
         body = inert_text(result.stdout.rstrip("\n"))
+        if pictures:  # text and pictures in the order the cell made them
+            body = inert_text(result.stdout[pictures[-1].at :].rstrip("\n"))
         if result.display is not None:
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
@@ -329,11 +335,14 @@ class CodeCell(Vertical, can_focus=True):
                 body.append("\n")
             trace = result.error.traceback or f"{result.error.name}: {result.error.message}"
             body.append_text(inert_text(trace.rstrip("\n"), style="red"))
-        elif result.detail and not ok:
+        elif result.detail and not ok and not result.extra.get("unmet"):  # said in the status
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
             body.append_text(inert_text(result.detail, style="red"))
-        self._set_output(body)
+        if pictures:
+            self._set_output(self._with_pictures(result, body))
+        else:
+            self._set_output(body)
         self.set_class(ok, "-ok")
         failed = not ok and result.status in (
             CellStatus.ERROR,
@@ -342,6 +351,30 @@ class CodeCell(Vertical, can_focus=True):
         )
         self.set_class(failed, "-error")
         self._set_status(self.status_text(result))
+
+    def _with_pictures(self, result: CellResult, tail: Text) -> Group:
+        """The output as text and pictures in order (``tail``: what came after the last)."""
+        from engine.tui.widgets.picture import HalfBlockPicture
+
+        parts: list[RenderableType] = []
+        at = 0
+        for n, picture in enumerate(result.pictures, 1):
+            before = result.stdout[at : picture.at].rstrip("\n")
+            if before:
+                parts.append(inert_text(before))
+            at = picture.at
+            alt = t("Figure {n}", self.lang, n=n)
+            if picture.png is None:
+                problem = t(
+                    "{figure}: not shown: {problem}", self.lang, figure=alt, problem=picture.problem
+                )
+                parts.append(Text(problem, style="italic"))
+            else:
+                size = (picture.width, picture.height)
+                parts.append(HalfBlockPicture(picture.png, size, alt=alt, lang=self.lang))
+        if tail.plain:
+            parts.append(tail)
+        return Group(*parts)
 
     def _raised_as_expected(self, result: CellResult) -> bool:
         """The cell demonstrates an error (``expect: {raises: ...}``) and raised it."""
@@ -367,6 +400,9 @@ class CodeCell(Vertical, can_focus=True):
             return "✗ " + t(
                 "The kernel crashed while running this cell; it is restarting", self.lang
             )
+        unmet = result.extra.get("unmet")
+        if unmet:  # cuda, network, a module this cell requires: shown, not run
+            return "– " + unmet_reason(unmet.split(","), self.lang)
         missing = result.extra.get("missing")
         if missing:  # the lesson's requires are not installed (said once, in full, on opening)
             return "– " + t(

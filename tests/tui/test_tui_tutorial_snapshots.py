@@ -1,0 +1,99 @@
+"""Snapshots (100x32) of what real tutorials bring: math, a picture (half blocks, a fixed-size
+PNG), a plot in a cell's output, a cell skipped for CUDA, and a listing.
+
+The course is tests/data/tui/tutorial; the fake kernel answers a cell with ``plt.show`` with
+tests/data/tui/tutorial/images/plot.png and has no CUDA. Pillow draws the pictures (it comes
+with the dev extra); without it the alt text is drawn instead, so the tests need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_support import SIZE, TUTORIAL, FakeKernelFactory, settle
+
+from engine.tui.app import LectioApp
+from engine.tui.screens.lesson import LessonScreen
+from engine.tui.widgets.code_cell import CodeCell
+
+pytest.importorskip("PIL")
+
+MakeApp = Callable[..., LectioApp]
+Compare = Callable[..., bool]
+NO_CUDA = FakeKernelFactory(not_installed=frozenset({"cuda"}))
+
+
+def at_block(selector: str, keys: tuple[str, ...] = ()) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Open the chapter, focus the block matching ``selector`` (``cell:ID`` for a code cell),
+    press ``keys``, and show it at the top."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson("pieces")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        if selector.startswith("cell:"):
+            cell_id = selector.removeprefix("cell:")
+            widget: Any = next(c for c in screen.query(CodeCell) if c.block.id == cell_id)
+        else:
+            widget = screen.query(selector).first()
+        widget.focus()
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        widget.scroll_visible(top=True, animate=False)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_math_in_prose(snap_compare: Compare, make_app: MakeApp) -> None:
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_block("Prose"))
+
+
+def test_picture_in_half_blocks(snap_compare: Compare, make_app: MakeApp) -> None:
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_block("FigureView"))
+
+
+def test_plot_in_a_cells_output(snap_compare: Compare, make_app: MakeApp) -> None:
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_block("cell:plot", ("r",)))
+
+
+def test_cell_skipped_for_cuda(snap_compare: Compare, make_app: MakeApp) -> None:
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_block("cell:on-gpu", ("r",)))
+
+
+def test_listing(snap_compare: Compare, make_app: MakeApp) -> None:
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_block("Listing"))
+
+
+async def test_a_plot_and_a_skip_reach_the_cells(make_app: MakeApp) -> None:
+    """The snapshot tests' premise, checked without pictures: the plot cell shows its picture
+    and the CUDA cell says why it was skipped."""
+    app = make_app(TUTORIAL, kernel_factory=FakeKernelFactory(not_installed=frozenset({"cuda"})))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("pieces")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        cells = {cell.block.id: cell for cell in screen.query(CodeCell)}
+        assert set(cells) == {"plot", "on-gpu"}  # the listing is not a cell
+        for name in ("plot", "on-gpu"):
+            cells[name].focus()
+            await pilot.press("r")
+            await settle(pilot)
+        plot = cells["plot"]
+        assert plot.has_class("-ok") and plot._last_result is not None
+        assert plot._last_result.picture_count == 1
+        status = str(cells["on-gpu"].query_one(".code-cell--status").render())
+        assert "Skipped: needs CUDA" in status
