@@ -226,6 +226,33 @@ def test_cells_that_download_or_need_cuda_get_requires(tmp_path: Path) -> None:
     )
 
 
+def test_time_magics_drop_their_timings_and_unrenderable_math_becomes_code(
+    tmp_path: Path,
+) -> None:
+    cells = [
+        v4.new_code_cell(
+            "%%time\nprint('asdf')",
+            outputs=[
+                _stream(
+                    "asdf\nCPU times: user 132 µs, sys: 57 µs, total: 189 µs\nWall time: 188 µs\n"
+                )
+            ],
+        ),
+        v4.new_markdown_cell("Typeset by $\\LaTeX$, and $x^2$ is fine.\n\n$$\n\\foo{x}\n$$"),
+    ]
+    imported = import_source(_notebook(cells, tmp_path / "t.ipynb"))
+    assert imported.data["blocks"] == [
+        {"code": "print('asdf')\n", "expect": "asdf\n"},
+        {"text": "Typeset by `\\LaTeX`, and $x^2$ is fine.\n\n```latex\n\\foo{x}\n```\n"},
+    ]
+    located = [n.located("t.ipynb") for n in imported.notes.items]
+    assert located[1] == (
+        "t.ipynb: cell 2: math lectio cannot render ($\\LaTeX$: unknown TeX command \\LaTeX); "
+        "kept as TeX code"
+    )
+    assert all("\n" not in line for line in located)
+
+
 def test_import_into_a_course_folder_lists_the_lesson(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

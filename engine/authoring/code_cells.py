@@ -222,7 +222,9 @@ def code_blocks(
         notes.add(cell, "empty code cell dropped")
         return []
     modes, code = _marker(code, tags)
+    timed = re.search(r"^\s*%%?(time|timeit)\b", code, re.MULTILINE) is not None
     code, listings, whole_listing = _magics(code, cell, notes)
+    code = code.lstrip("\n")  # a dropped %%time line leaves the cell starting blank
     blocks = list(listings)
     if not code.strip():
         return blocks
@@ -242,6 +244,8 @@ def code_blocks(
     if hidden:
         block["hidden"] = True
     ignored = "ignore" in modes and "check" not in modes
+    if timed:  # what %time printed ("CPU times: ...", "Wall time: ...") is not the code's
+        outputs = _without_timings(outputs)
     expect, normalized = (None, False) if ignored else outputs_expect(outputs, cell, notes)
     if ignored and "raises" in modes:  # the output is not checked, the exception still is
         raised = [o.get("ename") for o in outputs if o.get("output_type") == "error"]
@@ -266,6 +270,21 @@ def code_blocks(
         )
     blocks.append(block)
     return blocks
+
+
+_TIMING = re.compile(
+    r"^(CPU times: .*|Wall time: .*|[\d.]+ [nµum]?s ± [\d.]+ [nµum]?s per loop .*)\n?",
+    re.MULTILINE,
+)
+
+
+def _without_timings(outputs: list[Any]) -> list[Any]:
+    kept = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            out = {**out, "text": _TIMING.sub("", _text(out.get("text")))}
+        kept.append(out)
+    return kept
 
 
 def _capabilities(code: str) -> list[str]:

@@ -245,6 +245,40 @@ def _from_metadata(cell: Any) -> Block | None:
     return data
 
 
+def _renderable_math(block: Block, cell: int, notes: Notes) -> Block:
+    """Math lectio cannot render (``$\\LaTeX$``, an ``align`` with a lone backslash) would be
+    a ``lectio validate`` problem: it is kept as code (TeX, as written), with a note."""
+    key = "text" if "text" in block else "note" if "note" in block else None
+    if key is None or "$" not in block[key]:
+        return block
+    from engine.markup.mathspans import find_math
+    from engine.markup.tex import render
+
+    text = block[key]
+    out: list[str] = []
+    pos = 0
+    for span in find_math(text):
+        _, errors = render(span.tex, display=span.display)
+        if not errors:
+            continue
+        shown = " ".join(span.tex.split())
+        notes.add(
+            cell,
+            f"math lectio cannot render (${shown[:50]}$: {errors[0].message}); kept as TeX code",
+        )
+        out.append(text[pos : span.start])
+        if span.display:
+            out.append("```latex\n" + span.tex.strip("\n") + "\n```")
+        else:
+            tick = "``" if "`" in span.tex else "`"
+            out.append(f"{tick}{span.tex}{tick}")
+        pos = span.end
+    if not out:
+        return block
+    out.append(text[pos:])
+    return {**block, key: "".join(out)}
+
+
 def _valid(block: Block) -> str | None:
     """None when the lesson model accepts the block, else its first problem."""
     from pydantic import ValidationError
@@ -304,6 +338,7 @@ def import_source(path: Path) -> Imported:
             notes.add(number, f"unknown cell type {kind!r} dropped")
             new = []
         for block in new:
+            block = _renderable_math(block, number, notes)
             problem = _valid(block)
             if problem is not None and "code" in block and block.get("run", True):
                 notes.add(number, f"{problem}; kept as a run: false listing")

@@ -18,7 +18,8 @@ class ImportNote:
     def located(self, source: str) -> str:
         where = f"{source}:{self.line}:1" if self.line is not None else source
         cell = f"cell {self.cell}: " if self.cell is not None else ""
-        return f"{where}: {cell}{self.message}"
+        message = " ".join(self.message.split())  # one line: it is also a YAML comment
+        return f"{where}: {cell}{message}"
 
 
 @dataclass

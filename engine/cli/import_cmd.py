@@ -53,7 +53,7 @@ def _header(notes: list[str], source: Path, lesson: Path) -> str:
     lines.append(f"# Imported from {source.name} by lectio import.")
     if notes:
         lines.append("# To review (then delete these lines):")
-        lines.extend(f"#   {note}" for note in notes)
+        lines.extend(f"#   {' '.join(note.split())}" for note in notes)
     return "\n".join(lines) + "\n"
 
 
