@@ -218,7 +218,11 @@ async def _http(served: Served) -> None:
 
     async with aiohttp.ClientSession() as anon:
         page = await anon.get(served.url + "/")
-        assert page.status == 200 and 'action="/signin"' in await page.text()
+        text = await page.text()
+        assert page.status == 200 and 'action="/signin"' in text
+        assert "<h1>Sign in to " in text and "Enter the code your teacher gave you." in text
+        pt = await anon.get(served.url + "/", headers={"Accept-Language": "pt-BR,pt;q=0.9"})
+        assert ">Entrar</button>" in await pt.text()
         wrong = await anon.post(served.url + "/signin", data={"code": "guess"})
         assert wrong.status == 401 and "not valid" in await wrong.text()
         bad_link = await anon.get(served.url + "/?code=guess")

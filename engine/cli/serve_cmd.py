@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         public_url=args.public_url,
         extra_args=extra,
+        lang=args.lang,
+        title=_title(target),
     )
     print(f"lectio serve: {target} on {describe_bind(args.host, args.port)}", flush=True)
     print(
@@ -98,3 +100,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _title(target: str) -> str:
+    """The course's (or lesson's) title for the sign-in page; the path if it does not load."""
+    from engine.session.targets import CourseTarget, LessonTarget, QuizTarget, open_target
+
+    try:
+        opened = open_target(target)
+    except Exception:
+        return target
+    if isinstance(opened, CourseTarget):
+        return opened.course.title
+    if isinstance(opened, LessonTarget):
+        return opened.lesson.title
+    if isinstance(opened, QuizTarget):
+        return opened.quiz.title
+    return target

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.i18n import t
 from engine.serve.accounts import MAX_CODE, check_name
 
 if TYPE_CHECKING:
@@ -34,15 +35,15 @@ COOKIE = "lectio_code"
 SignIn = Callable[[str], "str | None"]
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lectio: sign in</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{heading}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}}
 input{{font-size:1.1rem;padding:.4rem;width:100%;box-sizing:border-box}}
 button{{font-size:1.1rem;margin-top:.8rem;padding:.4rem 1.2rem}}.err{{color:#b00020}}</style>
-</head><body><h1>{title}</h1><p>Enter the code your teacher gave you.</p>
-{error}<form method="post" action="/signin"><label for="code">Code</label>
+</head><body><h1>{heading}</h1><p>{prompt}</p>
+{error}<form method="post" action="/signin"><label for="code">{code}</label>
 <input id="code" name="code" autocomplete="off" autofocus maxlength="{max_code}" required>
-<button type="submit">Sign in</button></form></body></html>
+<button type="submit">{button}</button></form></body></html>
 """
 
 
@@ -69,6 +70,8 @@ def build_server(
     port: int,
     public_url: str | None = None,
     extra_args: list[str] | None = None,
+    lang: str | None = None,
+    title: str = "lectio",
 ) -> Any:
     """The server (a :class:`textual_serve.server.Server`); textual-serve and aiohttp are
     imported here, not with this module (textual-serve brings Rich, the TUI's, along)."""
@@ -89,6 +92,7 @@ def build_server(
             public_url: str | None = None,
             extra_args: list[str] | None = None,
             title: str = "lectio",
+            lang: str | None = None,
         ) -> None:
             super().__init__(
                 command="lectio", host=host, port=port, title=title, public_url=public_url
@@ -97,6 +101,7 @@ def build_server(
             self.sign_in = sign_in
             self.extra_args = list(extra_args or [])
             self.page_title = title
+            self.lang = lang
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -111,12 +116,20 @@ def build_server(
             code = request.cookies.get(COOKIE, "")
             return self.sign_in(code) if code else None
 
-        def _form(self, error: str = "", status: int = 200) -> web.Response:
+        def _form(self, request: web.Request, bad: bool = False) -> web.Response:
+            lang = self.lang or _accepted_language(request.headers.get("Accept-Language", ""))
+            error = t("That code is not valid.", lang) if bad else ""
             page = _PAGE.format(
-                title=html.escape(self.page_title),
+                lang=html.escape(lang or "en"),
+                heading=html.escape(t("Sign in to {course}", lang, course=self.page_title)),
+                prompt=html.escape(t("Enter the code your teacher gave you.", lang)),
+                code=html.escape(t("Code", lang)),
+                # Translators: the button of the sign-in form of lectio serve
+                button=html.escape(t("Sign in", lang)),
                 error=f'<p class="err">{html.escape(error)}</p>' if error else "",
                 max_code=MAX_CODE,
             )
+            status = 401 if bad else 200
             return web.Response(text=page, content_type="text/html", status=status)
 
         def _signed_in(self, code: str, request: web.Request) -> web.Response:
@@ -137,9 +150,9 @@ def build_server(
             if code is not None:  # a personal link: sign in, then drop the code from the address
                 if self.sign_in(code):
                     return self._signed_in(code, request)
-                return self._form("That code is not valid.", status=401)
+                return self._form(request, bad=True)
             if self._learner(request) is None:
-                return self._form()
+                return self._form(request)
             return await super().handle_index(request)
 
         async def handle_signin(self, request: web.Request) -> web.StreamResponse:
@@ -147,7 +160,7 @@ def build_server(
             code = str(form.get("code", ""))
             if self.sign_in(code):
                 return self._signed_in(code, request)
-            return self._form("That code is not valid.", status=401)
+            return self._form(request, bad=True)
 
         async def handle_signout(self, request: web.Request) -> web.StreamResponse:
             response = web.HTTPSeeOther("/")
@@ -187,7 +200,17 @@ def build_server(
         port=port,
         public_url=public_url,
         extra_args=extra_args,
+        title=title,
+        lang=lang,
     )
+
+
+def _accepted_language(header: str) -> str | None:
+    """The browser's first language (``pt-BR,pt;q=0.9`` is ``pt``), for the sign-in page."""
+    first = header.split(",")[0].split(";")[0].strip()
+    if not first or first == "*":
+        return None
+    return first.split("-")[0].lower()
 
 
 async def _close(websocket: web.WebSocketResponse) -> None:

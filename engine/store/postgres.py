@@ -120,7 +120,7 @@ class PostgresStore:
             check=ConnectionPool.check_connection,
             open=False,
             timeout=connect_timeout,
-            reconnect_timeout=0,  # never give up on the server for good: retries are ours
+            reconnect_timeout=max(retry_for, 1.0),  # keeps reconnecting (backing off) meanwhile
             name="lectio",
         )
         try:
