@@ -892,9 +892,14 @@ async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(
         screen = await open_lesson(pilot)
         screen.query_one("#blocks").focus()
         await pilot.press("m")
-        await pilot.pause(0.5)
         menu = screen.query_one("#chapters", OptionList)
-        lines = [menu.render_line(y).text.rstrip() for y in range(menu.size.height)]
+
+        def drawn() -> list[str]:
+            return [menu.render_line(y).text.rstrip() for y in range(menu.size.height)]
+
+        await until(pilot, lambda: any("Accumulation" in line for line in drawn()), "the menu")
+        await pilot.pause()
+        lines = drawn()
         first = next(i for i, line in enumerate(lines) if "Accumulation" in line)
         indent = lines[first].index("Accumulation")
         rest = lines[first + 1]
