@@ -371,6 +371,7 @@ def test_percent_script_and_myst_markdown(tmp_path: Path) -> None:
         ("list.ipynb", "[1, 2]", "list.ipynb:1:1: not a Jupyter notebook: no 'nbformat' key"),
         ("notes.txt", "hello", "notes.txt: not a notebook lectio can import"),
         ("latin.ipynb", b"\xe9t\xe9", "latin.ipynb:1:1: not UTF-8 text"),
+        ("empty.ipynb", "", "empty.ipynb:1:1: not a Jupyter notebook: the file is empty"),
     ],
 )
 def test_bad_sources_get_located_messages(

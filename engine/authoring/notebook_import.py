@@ -98,6 +98,8 @@ def _is_myst(text: str) -> bool:
 
 def _read_ipynb(path: Path, text: str, notes: Notes) -> tuple[list[Any], dict[str, Any]]:
     nbformat = require("nbformat")
+    if not text.strip():
+        raise SourceError(f"{path}:1:1: not a Jupyter notebook: the file is empty")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
