@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import tracemalloc
 from pathlib import Path
@@ -55,10 +56,12 @@ def test_alias_bomb_is_fast_and_small(levels: int) -> None:
     found = problems(data)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert found == [
-        "f.yaml:1:1: the document expands to too many values (an alias bomb?); "
-        "write it without so many aliases"
-    ]
+    assert len(found) == 1
+    assert found[0].endswith(
+        f"the aliases of this document expand to more than {MAX_NODES:,} values (an alias "
+        "bomb?); write it without so many aliases"
+    )
+    assert re.match(r"f\.yaml:\d+:\d+: ", found[0]) and not found[0].startswith("f.yaml:1:1:")
     assert peak < 100 * 1024 * 1024  # refused by counting, before the expansion is built
 
 
@@ -269,4 +272,28 @@ def test_a_value_reached_through_an_alias_is_located_at_the_alias() -> None:
         parse(data, "f.yaml")
     assert [str(p) for p in info.value.problems] == [
         "f.yaml:10:5: id 'q' is used twice (first on line 6)"
+    ]
+
+
+def test_a_file_of_100000_blocks_without_aliases_is_not_an_alias_bomb() -> None:
+    """What is written out is bounded by the file size: many blocks are a large file, not a
+    bomb (aliases are what may make a small file expand)."""
+    data = LESSON + b"  - text: a\n" * 100_000
+    assert len(data) < MAX_BYTES
+    lesson = parse(data, "f.yaml")
+    assert len(lesson.blocks) == 100_001  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "col"),
+    [("", 1), ("id: a\ntitle: t\nblocks:\n  - code: x = 1\n    ", 5), ("- ", 3)],
+    ids=["top-level", "in-a-block", "in-a-list"],
+)
+def test_a_200000_character_key_is_located_and_called_too_long(prefix: str, col: int) -> None:
+    data = (prefix + "k" * 200_000 + ": 1\n").encode()
+    found = problems(data)
+    line = prefix.count("\n") + 1
+    assert found == [
+        f"f.yaml:{line}:{col}: YAML syntax: this key is 200,000 characters long; YAML allows "
+        "keys of at most 1,024 characters (a key is a short name, the text goes in its value)"
     ]

@@ -188,8 +188,6 @@ def test_each_bad_cell_fails_alone_in_validation(
 
 def test_a_worker_that_is_done_leaves_at_once(server: ForkServer) -> None:
     """Told to stop, a worker flushes and exits (status 0) without waiting for its threads."""
-    from engine.execution.protocol import send
-
     kernel = Kernel(forkserver=server)
     try:
         assert kernel.execute(
@@ -199,7 +197,7 @@ def test_a_worker_that_is_done_leaves_at_once(server: ForkServer) -> None:
         ).ok
         live = kernel._live
         assert live is not None
-        send(live.process.ctrl_in, {"op": "shutdown"})
+        live.send({"op": "shutdown"})
         deadline = time.monotonic() + 60  # a hang guard: the exit comes at once
         while live.process.returncode() is None and time.monotonic() < deadline:
             time.sleep(0.01)

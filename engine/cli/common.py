@@ -61,14 +61,17 @@ def enable_sandbox(args: argparse.Namespace) -> str | None:
 
 
 @contextmanager
-def learner_store(data_dir: str | Path | None, url: str | None = None) -> Iterator[Store]:
+def learner_store(
+    data_dir: str | Path | None, url: str | None = None, *, read_only: bool = False
+) -> Iterator[Store]:
     """The learner's store for one command (``url``: ``--store``): its warnings (a damaged
     database moved aside) are printed first, and it is closed however the command ends. A store
     that cannot be opened raises :class:`engine.store.StoreError`, which ``main`` prints as one
-    line with status 1."""
+    line with status 1. ``read_only`` for commands that only read: they work on a folder they
+    cannot write."""
     from engine.store import open_store  # lazily: commands that need no store never load it
 
-    store = open_store(data_dir, url)
+    store = open_store(data_dir, url, read_only=read_only)
     try:
         for warning in store.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    with learner_store(args.data_dir, args.store) as store:
+    with learner_store(args.data_dir, args.store, read_only=True) as store:
         learner = args.learner
         if learner is not None and not (
             store.attempts(learner=learner) or store.feedback(learner=learner)

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.path and not courses:
         print(f"{args.path}:1:1: no course here (a folder with course.yaml)", file=sys.stderr)
         return 1
-    with learner_store(args.data_dir, args.store) as store:
+    with learner_store(args.data_dir, args.store, read_only=True) as store:
         saved = store.all_progress(learner)
         runs = store.quiz_attempts(learner)
         rest = args.lang  # lines outside a course block: --lang, else English

@@ -39,7 +39,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.session.report import build_report
 
-    with learner_store(args.data_dir, args.store) as store:
+    with learner_store(args.data_dir, args.store, read_only=True) as store:
         if args.learner is not None and not _known(store, args.learner):
             print(f"lectio report: no records of a learner named {args.learner!r}", file=sys.stderr)
             return 1

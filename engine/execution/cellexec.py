@@ -18,7 +18,26 @@ from typing import Any
 
 from engine.execution.protocol import Message
 from engine.execution.richdisplay import CURRENT, Pictures, capture_figures, display_text, png_of
+from engine.execution.sealed import seal_builtins
 from engine.format.ipython import ipython_hint
+
+seal_builtins(globals())
+
+# bound before any cell runs: a cell (or its thread) may replace them at any time
+_PyCF_ONLY_AST = ast.PyCF_ONLY_AST
+_Expr = ast.Expr
+_Expression = ast.Expression
+_LINES = linecache.cache
+_ModuleType = types.ModuleType
+_random_seed = random.seed
+_modules = sys.modules
+_settrace = sys.settrace
+_setprofile = sys.setprofile
+
+
+def _nothing() -> None:
+    return None
+
 
 CAPTURE_LIMIT = 1 << 20
 """Characters of a cell's stdout and of its stderr kept apart (``expect: {stderr}``)."""
@@ -94,6 +113,8 @@ class CellRunner:
         self.memory_limit = memory_limit
         self.position: Any = lambda: 0
         """Bytes of output written so far (the worker sets it): where a picture goes."""
+        self.after_code: Any = _nothing
+        """Called as soon as a cell's code returns (the worker puts timers and signals back)."""
         self.cell_files: set[str] = set()
         self._builtins = dict(vars(builtins))
         self._torch = _torch_defaults()
@@ -116,23 +137,23 @@ class CellRunner:
         The namespace is the ``__dict__`` of a new ``__main__`` module so that classes and
         functions defined in cells can be pickled (``torch.save``) like in a script.
         """
-        main = types.ModuleType("__main__")
+        main = _ModuleType("__main__")
         main.__dict__["__builtins__"] = builtins
-        sys.modules["__main__"] = main
+        _modules["__main__"] = main
         self.namespace = main.__dict__
         current = vars(builtins)
         for key in [k for k in current if k not in self._builtins]:
             del current[key]
         current.update(self._builtins)
-        random.seed(seed)
-        torch = sys.modules.get("torch")
+        _random_seed(seed)
+        torch = _modules.get("torch")
         if torch is not None:
             # the functions saved at start: a cell may have monkeypatched torch's own
             self._torch = self._torch or _torch_defaults()
             self._torch["manual_seed"](seed)
             self._torch["set_default_dtype"](torch.float32)
             self._torch["set_grad_enabled"](True)
-        numpy = sys.modules.get("numpy")
+        numpy = _modules.get("numpy")
         if numpy is not None:
             numpy.random.seed(seed)
 
@@ -140,7 +161,7 @@ class CellRunner:
         """Run ``code``; the reply holds ``status``, ``display`` and, on failure, ``error``;
         ``figures`` (pictures, see :mod:`engine.execution.richdisplay`) when it made any;
         ``out`` and ``err``, what it wrote to stdout and to stderr apart, when ``split``."""
-        linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+        _LINES[filename] = (len(code), None, code.splitlines(keepends=True), filename)
         self.cell_files.add(filename)
         try:
             body, last = _compile(code, filename)
@@ -157,24 +178,36 @@ class CellRunner:
             try:
                 IN_CELL.in_cell = True
                 exec(body, self.namespace)
+                # a trace function the cell set must see none of our calls below (a call of a
+                # C function is not traced: these two are the first thing after the cell)
+                _settrace(None)
+                _setprofile(None)
                 if last is not None:
                     value = eval(last, self.namespace)
+                    _settrace(None)
+                    _setprofile(None)
                     if value is not None:
                         self.namespace["_"] = value
                         png = png_of(value)
                         if png is not None:
                             pictures.add(png)
                         else:
-                            display = _cut(display_text(value))
+                            display = _cut(str.__str__(display_text(value)))
                 capture_figures()  # figures left open at the end of the cell
             finally:
+                # before any Python call of ours: a trace function the cell set sees no frame
+                _settrace(None)
+                _setprofile(None)
                 IN_CELL.in_cell = False
+                self.after_code()  # a signal handler of the cell may fire in here: its error
             reply = {"status": "ok", "display": display}
         except BaseException as exc:  # a cell may raise anything, SystemExit included
             IN_CELL.in_cell = False
+            self._settle()
             with contextlib.suppress(BaseException):
                 capture_figures()  # what it drew before it raised, as a notebook shows it
             reply = {"status": "error", "display": None, "error": self._error(exc, filename)}
+            self._settle()
         finally:
             CURRENT.clear()
             if tees is not None:
@@ -186,6 +219,15 @@ class CellRunner:
         if tees is not None:
             reply["out"], reply["err"] = tees[0].text(), tees[1].text()
         return reply
+
+    def _settle(self) -> None:
+        """``after_code`` until it gets through (a handler left by the cell may interrupt it)."""
+        for _ in range(5):
+            try:
+                self.after_code()
+                return
+            except BaseException:
+                continue
 
     def _cell_frames(self, tb: types.TracebackType | None) -> tuple[traceback.StackSummary, int]:
         """The traceback's frames from cells, at most TRACEBACK_FRAMES; how many were left out."""
@@ -201,6 +243,24 @@ class CellRunner:
         return traceback.StackSummary.extract(iter(entries)), left_out
 
     def _error(self, exc: BaseException, filename: str) -> Message:
+        klass = type(exc)
+        name = str.__str__(klass.__name__) if type(klass.__name__) is str else "Exception"
+        try:
+            bases = [f"{k.__module__}.{k.__qualname__}" for k in klass.__mro__]
+        except BaseException:  # a class of the cell's with a strange __module__
+            bases = [name]
+        try:
+            return self._described(exc, filename, name, bases)
+        except BaseException as why:  # the cell broke the traceback module, say: keep the facts
+            return {
+                "name": name,
+                "bases": bases,
+                "message": f"<the traceback could not be formatted: {type(why).__name__}>",
+                "traceback": "",
+                "line": None,
+            }
+
+    def _described(self, exc: BaseException, filename: str, name: str, bases: list[str]) -> Message:
         frames, left_out = self._cell_frames(exc.__traceback__)
         lines: list[str] = []
         if frames:
@@ -209,11 +269,10 @@ class CellRunner:
                 half = TRACEBACK_FRAMES // 2
                 listed.insert(half, f"  [... {left_out} more frames left out ...]\n")
             lines = ["Traceback (most recent call last):\n", *listed]
-        name = type(exc).__name__
         try:  # the exception's own __str__ is the cell's code: it may raise or never return
             IN_CELL.in_cell = True
             try:
-                message = str(exc)
+                message = str.__str__(str(exc))
                 lines += traceback.format_exception_only(type(exc), exc)
             finally:
                 IN_CELL.in_cell = False
@@ -239,8 +298,8 @@ class CellRunner:
                 line = frame.lineno
                 break
         return {
-            "name": type(exc).__name__,
-            "bases": [f"{k.__module__}.{k.__qualname__}" for k in type(exc).__mro__],
+            "name": name,
+            "bases": bases,
             "message": _cut(message),
             "traceback": _cut("".join(lines)),
             "line": line,
@@ -252,12 +311,12 @@ def _compile(code: str, filename: str) -> tuple[types.CodeType, types.CodeType |
 
     Like a notebook, a trailing ``;`` hides the value.
     """
-    tree = ast.parse(code, filename, "exec")
+    tree = compile(code, filename, "exec", _PyCF_ONLY_AST, dont_inherit=True)
     last: types.CodeType | None = None
     tail = tree.body[-1] if tree.body else None
-    if isinstance(tail, ast.Expr) and not code.rstrip().endswith(";"):
+    if type(tail) is _Expr and not code.rstrip().endswith(";"):
         tree.body.pop()
-        expr = ast.Expression(tail.value)
+        expr = _Expression(tail.value)
         last = compile(expr, filename, "eval", dont_inherit=True)
     return compile(tree, filename, "exec", dont_inherit=True), last
 

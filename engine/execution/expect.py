@@ -7,19 +7,17 @@ output" wording keeps its meaning. Trailing white space of each line and of the 
 
 Everything here runs in lectio's own process on input a lesson controls (the author's text, the
 cell's output, up to the output cap), so every step is bounded: an author's ``matches`` pattern
-never runs here (the kernel runs it under a deadline and the result carries the verdict, see
-:attr:`CellResult.matched`; a result that has none is searched in a throwaway process with a
-time limit), and a diff compares at most :data:`DIFF_LINES` lines of :data:`DIFF_WIDTH`
-characters, since ``difflib`` can take quadratic time on megabytes of output.
+never runs here (it is searched in a throwaway process with a time limit, never in the kernel
+either, where a cell may have replaced ``re``: :mod:`engine.execution.judge`; the verdict
+travels in :attr:`CellResult.matched`), and a diff compares at most :data:`DIFF_LINES` lines
+of :data:`DIFF_WIDTH` characters, since ``difflib`` can take quadratic time on megabytes of output.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
-import subprocess
-import sys
 
+from engine.execution.judge import search_bounded
 from engine.execution.results import MATCH_TIMEOUT, CellResult, CellStatus, MatchVerdict
 from engine.format.models import ExpectSpec
 
@@ -59,31 +57,6 @@ def diff(expected: str, actual: str) -> str:
             f"{got_left} more printed]"
         )
     return "\n".join(lines)
-
-
-_SEARCH = (
-    "import json, re, sys\n"
-    "data = json.load(sys.stdin)\n"
-    "print('found' if re.search(data['pattern'], data['text']) else 'not found')\n"
-)
-
-
-def search_bounded(pattern: str, text: str, timeout: float = MATCH_TIMEOUT) -> MatchVerdict:
-    """``re.search`` of an untrusted pattern in a throwaway interpreter that is killed at
-    ``timeout``: a backtracking pattern must never hang lectio (only for results that carry
-    no verdict from the kernel; the kernel's is cheaper)."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _SEARCH],
-            input=json.dumps({"pattern": pattern, "text": text}),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return MatchVerdict.TOO_SLOW
-    return MatchVerdict.FOUND if done.stdout.strip() == "found" else MatchVerdict.NOT_FOUND
 
 
 def _failed_to_run(expect: ExpectSpec, result: CellResult) -> str:

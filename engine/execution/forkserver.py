@@ -29,11 +29,22 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
-from engine.execution.process import ForkedWorker, worker_environment
-from engine.execution.protocol import send
+from engine.execution.hardening import become_subreaper, harden_lectio
+from engine.execution.limits import FORK_TIMEOUT, STARTUP_TIMEOUT
+from engine.execution.process import ForkedWorker, descendants, worker_environment
+from engine.execution.protocol import (
+    FROM_FORKSERVER,
+    Message,
+    Tampering,
+    key_from_hex,
+    new_key,
+    opener,
+    plain_line,
+    sealer,
+)
 from engine.execution.warmup import WARMUPS, needed_warmups
 
 __all__ = ["WARMUPS", "ForkServer", "ForkServerError", "needed_warmups"]
@@ -46,7 +57,14 @@ class ForkServerError(RuntimeError):
 
 
 class ForkServer:
-    """lectio's handle on a fork server process (thread-safe :meth:`fork`)."""
+    """lectio's handle on a fork server process (thread-safe :meth:`fork`).
+
+    Everything the server says is checked: its messages are sealed with a key lectio gave it
+    (:mod:`engine.execution.protocol`), each wait has a deadline, and a server that does not
+    answer as it should (killed, stopped, hung, garbled, one that died half way through a
+    fork) is killed and replaced, and the fork tried again with the new one: a lesson that
+    breaks the server costs the others a new server, never their results.
+    """
 
     def __init__(
         self,
@@ -54,109 +72,179 @@ class ForkServer:
         *,
         unsafe_warmup: bool = False,
         warm: Iterable[str] = ("optim",),
+        fork_timeout: float = FORK_TIMEOUT,
+        startup_timeout: float = STARTUP_TIMEOUT,
     ) -> None:
         self.preload = tuple(preload)
         self.unsafe_warmup = unsafe_warmup
         self.warm = set(warm)
         """Optional warm-ups (``WARMUPS``) the next forks need; the server does each once."""
+        self.fork_timeout = fork_timeout
+        self.startup_timeout = startup_timeout
+        self.replaced = 0
+        """How many times a server that failed was replaced."""
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._popen: subprocess.Popen[bytes] | None = None
+        self._key = b""
         self.info: dict[str, Any] = {}
+
+    @property
+    def pid(self) -> int | None:
+        return self._popen.pid if self._popen is not None else None
 
     def start(self) -> None:
         """Spawn the server; returns at once (the first :meth:`fork` waits for its imports)."""
         with self._lock:
-            if self._popen is not None:
-                return
-            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            command = [
-                sys.executable,
-                "-m",
-                "engine.execution.forkserver",
-                "--sock-fd",
-                str(theirs.fileno()),
-                "--preload",
-                ",".join(self.preload),
-            ]
-            if self.unsafe_warmup:
-                command.append("--unsafe-warmup")
-            try:
-                self._popen = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    pass_fds=(theirs.fileno(),),
-                    start_new_session=True,
-                    env=worker_environment(),
-                )
-            finally:
-                theirs.close()
-            self._sock = mine
+            self._start()
+
+    _open: Callable[[bytes], list[Message]]
+
+    def _start(self) -> None:
+        if self._popen is not None:
+            return
+        harden_lectio()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = self._command(theirs.fileno())
+        try:
+            self._popen = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=(theirs.fileno(),),
+                start_new_session=True,
+                env=worker_environment(),
+            )
+        finally:
+            theirs.close()
+        self._key = new_key()
+        self._open = opener(self._key, FROM_FORKSERVER)
+        self._asked: set[str] = set()
+        with contextlib.suppress(OSError):  # if it died already, the first fork says so
+            mine.send(plain_line({"key": self._key.hex()}))
+        self._sock = mine
+        self.info = {}
+
+    def _command(self, sock_fd: int) -> list[str]:
+        """How the server process is started (tests start broken ones in its place)."""
+        command = [sys.executable, "-m", "engine.execution.forkserver", "--sock-fd", str(sock_fd)]
+        command += ["--preload", ",".join(self.preload)]
+        return command + (["--unsafe-warmup"] if self.unsafe_warmup else [])
 
     def _ensure_ready(self) -> socket.socket:
         if self._popen is None:
-            self._lock.release()
-            try:
-                self.start()
-            finally:
-                self._lock.acquire()
+            self._start()
         assert self._sock is not None
         if not self.info:
-            data = self._sock.recv(_MAX_MESSAGE)
+            data = self._recv(self.startup_timeout, "start")[0]
             if not data:
                 raise ForkServerError(f"the fork server could not start: {self._stderr()}")
-            self.info = json.loads(data)
+            self.info = self._message(data)
+            if self.info.get("op") != "ready":
+                raise ForkServerError("the fork server's first message was not 'ready'")
         return self._sock
+
+    def _recv(self, timeout: float, what: str) -> tuple[bytes, list[int]]:
+        assert self._sock is not None
+        self._sock.settimeout(timeout)
+        try:
+            data, fds, _, _ = socket.recv_fds(self._sock, _MAX_MESSAGE, 4)
+        except TimeoutError:
+            raise ForkServerError(
+                f"the fork server did not {what} within {timeout:g} s (stopped or hung)"
+            ) from None
+        except OSError as exc:
+            raise ForkServerError(f"the fork server is gone: {exc}") from None
+        return data, fds
+
+    def _message(self, data: bytes) -> Message:
+        try:
+            messages = self._open(data if data.endswith(b"\n") else data + b"\n")
+        except Tampering as exc:
+            raise ForkServerError(f"the fork server sent {exc}") from None
+        if len(messages) != 1:
+            raise ForkServerError("the fork server sent something that is not one message")
+        return messages[0]
 
     def _stderr(self) -> str:
         if self._popen is None or self._popen.stderr is None:
             return ""
         with contextlib.suppress(Exception):
+            self._popen.kill()
             self._popen.wait(5)
-            return self._popen.stderr.read().decode("utf-8", "replace").strip()[-2000:]
-        return ""
+            os.set_blocking(self._popen.stderr.fileno(), False)
+            text = (self._popen.stderr.read() or b"").decode("utf-8", "replace").strip()
+            return text[-2000:] or "it exited before it was ready"
+        return "it exited before it was ready"
 
     def wait_ready(self) -> dict[str, Any]:
         """Block until the server has imported its preload modules; what it reported."""
         with self._lock:
-            self._ensure_ready()
+            try:
+                self._ensure_ready()
+            except ForkServerError:
+                self._stop()
+                raise
             return self.info
 
     def fork(self, *, cwd: str, memory_limit: int | None) -> ForkedWorker:
-        """A fresh kernel worker forked from the server, running in ``cwd``."""
+        """A fresh kernel worker forked from the server, running in ``cwd``; a server that
+        fails is replaced and asked again once."""
         with self._lock:
-            sock = self._ensure_ready()
             try:
-                sock.send(json.dumps({"op": "fork", "warm": sorted(self.warm)}).encode())
-                data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 4)
-            except OSError as exc:
-                raise ForkServerError(f"the fork server is gone: {exc}") from None
-            if not data or len(fds) != 4:
-                for fd in fds:
-                    os.close(fd)
+                return self._fork(cwd, memory_limit)
+            except ForkServerError as first:
+                self._stop()
+                self.replaced += 1
+                try:
+                    return self._fork(cwd, memory_limit)
+                except ForkServerError as second:
+                    self._stop()
+                    raise ForkServerError(f"{second} (and before it: {first})") from None
+
+    def _fork(self, cwd: str, memory_limit: int | None) -> ForkedWorker:
+        sock = self._ensure_ready()
+        warm = set(self.warm)
+        # a warm-up imports (torch._dynamo: seconds on a busy machine): the start's deadline
+        timeout = self.startup_timeout if warm - self._asked else self.fork_timeout
+        try:
+            sock.send(json.dumps({"op": "fork", "warm": sorted(warm)}).encode())
+        except OSError as exc:
+            raise ForkServerError(f"the fork server is gone: {exc}") from None
+        self._asked |= warm
+        data, fds = self._recv(timeout, "fork a kernel")
+        try:
+            if not data:
                 raise ForkServerError(f"the fork server died: {self._stderr()}")
-            reply = json.loads(data)
-        process = ForkedWorker(int(reply["pid"]), *fds)
-        # the child was forked ahead of time; its first message says where and how to run
-        with contextlib.suppress(OSError):  # if it died, the kernel notices at once
-            send(process.ctrl_in, {"op": "setup", "cwd": cwd, "memory_limit": memory_limit or 0})
-        return process
+            reply = self._message(data)
+            pid = reply.get("pid")
+            if len(fds) != 4 or type(pid) is not int or pid <= 1:
+                raise ForkServerError("the fork server's answer to a fork was not a kernel")
+        except ForkServerError:
+            for fd in fds:
+                os.close(fd)
+            raise
+        return ForkedWorker(pid, *fds, status_opener=self._open, cwd=cwd, memory_limit=memory_limit)
+
+    def _stop(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._popen is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self._popen.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._popen.wait(5)
+            if self._popen.stderr is not None:
+                self._popen.stderr.close()
+            self._popen = None
+        self.info = {}
 
     def close(self) -> None:
         """Stop the server (lessons it forked are not affected: they are their own sessions)."""
         with self._lock:
-            if self._sock is not None:
-                self._sock.close()
-                self._sock = None
-            if self._popen is not None:
-                with contextlib.suppress(ProcessLookupError):
-                    self._popen.kill()
-                self._popen.wait()
-                if self._popen.stderr is not None:
-                    self._popen.stderr.close()
-                self._popen = None
+            self._stop()
 
     def __enter__(self) -> ForkServer:
         self.start()
@@ -196,17 +284,19 @@ def _warm(unsafe: bool) -> int:
 def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
     """In the forked child: become a kernel worker on the given pipes.
 
-    Everything that does not depend on the request happens here, ahead of time; the working
-    folder and the memory cap come with the first message, ``setup`` (see
-    :func:`engine.execution.worker.handle`).
+    Everything that does not depend on the request happens here, ahead of time; the key, the
+    working folder and the memory cap come with lectio's first line, the hello (see
+    :func:`engine.execution.worker.serve`).
     """
     from engine.execution import worker
     from engine.execution.cellexec import CellRunner
+    from engine.execution.protocol import read_hello
 
     try:
         os.setsid()
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.dup2(fds["out_w"], 1)
         os.dup2(fds["out_w"], 2)
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -217,7 +307,13 @@ def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
         if torch is not None and threads and not unsafe:
             torch.set_num_threads(threads)
         worker.setup_process(None, None)
-        worker.serve(fds["req_r"], fds["rep_w"], CellRunner(None))
+        runner = CellRunner(None)
+        hello, rest = read_hello(fds["req_r"])
+        memory_limit = int(hello.get("memory_limit") or 0) or None
+        worker.configure(str(hello.get("cwd") or "") or None, memory_limit)
+        runner.memory_limit = memory_limit
+        info: dict[str, Any] = {"preloaded": [], "failed": {}}
+        worker.serve(fds["req_r"], fds["rep_w"], runner, hello, rest, info)
     except BaseException:
         with contextlib.suppress(Exception):
             os.write(2, traceback.format_exc().encode("utf-8", "replace"))
@@ -250,9 +346,9 @@ class _Spare:
         for fd in (*self.fds, self.status_w):
             os.close(fd)
 
-    def hand_over(self, sock: socket.socket) -> None:
+    def hand_over(self, sock: socket.socket, seal: Callable[[Message], bytes]) -> None:
         try:
-            socket.send_fds(sock, [json.dumps({"pid": self.pid}).encode()], self.fds)
+            socket.send_fds(sock, [seal({"pid": self.pid})], self.fds)
         finally:
             for fd in self.fds:
                 os.close(fd)
@@ -265,6 +361,15 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
 
     from engine.execution import worker
 
+    harden_lectio()  # no process of a lesson may reach the pipes this one holds
+    become_subreaper()  # orphans of a kernel that died come here, to be ended
+    sock.settimeout(60.0)
+    try:
+        hello = json.loads(sock.recv(_MAX_MESSAGE))
+        seal = sealer(key_from_hex(hello["key"]), FROM_FORKSERVER)
+    except (OSError, ValueError, KeyError, TypeError):
+        os._exit(2)
+    sock.settimeout(None)
     done, failed = worker.preload(preload)
     threads = _warm(unsafe)
     gc.collect()
@@ -276,12 +381,15 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     status_pipes: dict[int, int] = {}
+    spares: set[int] = set()
 
     def spare() -> _Spare:
-        return _Spare(threads, unsafe, {sock.fileno(), wake_r, wake_w, *status_pipes.values()})
+        child = _Spare(threads, unsafe, {sock.fileno(), wake_r, wake_w, *status_pipes.values()})
+        spares.add(child.pid)
+        return child
 
     ready = {"op": "ready", "preloaded": done, "failed": failed, "threads": threads}
-    sock.send(json.dumps(ready).encode())
+    sock.send(seal(ready))
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN | select.POLLHUP)
     poller.register(wake_r, select.POLLIN)
@@ -301,9 +409,15 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
             data = sock.recv(_MAX_MESSAGE)
             if not data:
                 os._exit(0)
-            wanted = {w for w in json.loads(data).get("warm", []) if w in WARMUPS} - warmed
+            try:
+                request = json.loads(data)
+                asked = set(request.get("warm", []))
+            except (ValueError, TypeError, AttributeError):
+                asked = set()
+            wanted = {w for w in asked if w in WARMUPS} - warmed
             if wanted:
                 if waiting is not None:  # forked before this warm-up: not good enough now
+                    spares.discard(waiting.pid)
                     waiting.discard()
                     waiting = None
                 for name in sorted(wanted):
@@ -312,25 +426,57 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
                 gc.collect()
                 gc.freeze()
             child = waiting or spare()
-            child.hand_over(sock)
+            child.hand_over(sock, seal)
             status_pipes[child.pid] = child.status_w
             waiting = spare()
-        _reap(status_pipes)
+        _reap(status_pipes, spares, seal)
 
 
-def _reap(status_pipes: dict[int, int]) -> None:
+def _reap(status_pipes: dict[int, int], spares: set[int], seal: Callable[[Message], bytes]) -> None:
+    """Reap ended children and tell lectio their (sealed) status; when a kernel ended, end
+    the orphans it left, which came here (the server is their subreaper)."""
+    kernel_ended = False
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            break
         if pid == 0:
-            return
+            break
+        spares.discard(pid)
         fd = status_pipes.pop(pid, None)
         if fd is not None:
+            kernel_ended = True
+            code = os.waitstatus_to_exitcode(status)
             with contextlib.suppress(OSError):
-                os.write(fd, f"{os.waitstatus_to_exitcode(status)}\n".encode())
+                os.write(fd, seal({"pid": pid, "code": code}))
             os.close(fd)
+    if kernel_ended:
+        ours = set(status_pipes) | spares
+        for orphan in _children() - ours:
+            for pid in [orphan, *descendants(orphan)]:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _children() -> set[int]:
+    """The server's direct children: its kernels and spares, and the orphans of kernels that
+    died (re-parented here). One small read of /proc (a scan of all of it where that file is
+    missing), so a lesson's end costs the server no more than that."""
+    me = os.getpid()
+    try:
+        with open(f"/proc/{me}/task/{me}/children", "rb") as listed:  # noqa: PTH123
+            return {int(pid) for pid in listed.read().split()}
+    except (OSError, ValueError):
+        found = set()
+        for pid in descendants(me):
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as stat:  # noqa: PTH123
+                    if int(stat.read().rsplit(b")", 1)[1].split()[1]) == me:
+                        found.add(pid)
+            except (OSError, IndexError, ValueError):
+                continue
+        return found
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -7,6 +7,11 @@ SIGKILL of the whole process group and a fresh worker. Death is noticed the mome
 is reported on the cell that caused it, with the signal or exit status, and the kernel starts
 again by itself.
 
+Replies are believed only when they are sealed with the worker's key and answer the request
+lectio is waiting for (:mod:`engine.execution.protocol`); anything else on the reply pipe
+(garbage, a forged or unasked reply, a second one) is *tampering*: the request fails, saying so,
+and the worker is replaced, since nothing it says can be trusted any more.
+
 This module is the kernel's life and its conversation with the worker; the rest lives apart:
 the limits and their environment variables (:mod:`~engine.execution.limits`), the scratch
 folder (:mod:`~engine.execution.scratch`), the output as it arrives
@@ -37,6 +42,8 @@ from typing import TYPE_CHECKING
 
 from engine.execution.coursedata import link_data
 from engine.execution.graph import AutogradGraph, from_message
+from engine.execution.hardening import harden_lectio
+from engine.execution.judge import rewrite_bounded, search_bounded
 from engine.execution.limits import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_OUTPUT_LIMIT,
@@ -48,8 +55,21 @@ from engine.execution.limits import (
 )
 from engine.execution.outcome import Outcome, to_result, without_kernel_frames
 from engine.execution.output import CellOutput
-from engine.execution.process import SpawnedWorker, WorkerProcess, describe_exit
-from engine.execution.protocol import LineReader, Message, send
+from engine.execution.process import (
+    FORGED_STATUS,
+    SpawnedWorker,
+    WorkerProcess,
+    describe_exit,
+)
+from engine.execution.protocol import (
+    TAMPERED,
+    TO_LECTIO,
+    TO_WORKER,
+    Message,
+    Tampering,
+    opener,
+    sender,
+)
 from engine.execution.results import CellResult, CellStatus, KernelState, MatchVerdict
 from engine.execution.scratch import scratch_folder
 from engine.execution.warmup import needed_warmups
@@ -80,7 +100,8 @@ class _Live:
     process: WorkerProcess
     scratch: str
     generation: int
-    reader: LineReader = field(default_factory=LineReader)
+    send: Callable[[Message], None] = field(init=False)
+    feed: Callable[[bytes], list[Message]] = field(init=False)
     replies: list[Message] = field(default_factory=list)
     ready: bool = False
     ready_info: Message = field(default_factory=dict)
@@ -94,6 +115,10 @@ class _Live:
     ctrl_lost_at: float | None = None  # when its reply pipe reached end of file
     pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
+
+    def __post_init__(self) -> None:
+        self.send = sender(self.process.ctrl_in, self.process.key, TO_WORKER)
+        self.feed = opener(self.process.key, TO_LECTIO)
 
     def close(self) -> None:
         if self.closed:
@@ -181,7 +206,9 @@ class Kernel:
         ).start()
 
     def _spawn(self) -> _Live:
+        """The one place a worker process is made (first start, restart, replacement)."""
         self._set_state(KernelState.STARTING)
+        harden_lectio()  # the pipes lectio holds are out of reach of a cell's processes
         scratch = scratch_folder()
         process: WorkerProcess
         try:
@@ -240,11 +267,13 @@ class Kernel:
                     self._died(live)
                 elif fd == self._wake_r:
                     self._drain_wake()
-            for message in list(live.replies):
-                if message.get("op") == "ready":
-                    live.replies.remove(message)
+            for message in live.replies:
+                if message.get("op") == "ready" and message.get("id") == 0 and not live.ready:
                     live.ready = True
                     live.ready_info = message
+                else:
+                    self._tampered(live, "a message before the kernel said it was ready")
+            live.replies.clear()
         current = self._live is live  # not replaced meanwhile by restart() or shutdown()
         if live.ready:
             if current:
@@ -351,13 +380,34 @@ class Kernel:
                 poller.unregister(live.process.ctrl_out)
             live.ctrl_lost_at = time.monotonic()  # dying, or a cell closed the pipe
             return
-        live.replies.extend(live.reader.feed(data))
+        if live.killed_because.startswith("tampering"):
+            return  # being replaced: nothing more it says counts
+        try:
+            live.replies.extend(live.feed(data))
+        except Tampering as exc:
+            with contextlib.suppress(KeyError, ValueError):
+                poller.unregister(live.process.ctrl_out)
+            self._tampered(live, str(exc))
+
+    def _tampered(self, live: _Live, what: str) -> None:
+        """Something other than the worker wrote on its reply pipe, or the worker said what it
+        was not asked: nothing on that pipe can be trusted any more. Kill and replace it."""
+        self._kill(
+            live,
+            f"tampering: the kernel's reply pipe carried {what}; something other than lectio's "
+            "kernel wrote to it (a thread or a child process of a cell?), so the result cannot "
+            "be trusted and the kernel was replaced (variables are lost)",
+        )
 
     def _died(self, live: _Live) -> None:
         live.dead = True
         live.returncode = live.process.returncode()
         if live.returncode is None:
             live.returncode = live.process.wait(1.0)
+        if live.returncode in (TAMPERED, FORGED_STATUS) and not live.killed_because:
+            live.killed_because = describe_exit(live.returncode) + (
+                "; the result cannot be trusted and the kernel was replaced (variables are lost)"
+            )
 
     def _roundtrip(
         self, live: _Live, request: Message, timeout: float, sink: Callable[[bytes], object]
@@ -375,7 +425,7 @@ class Kernel:
         deadline = start + timeout
         outcome: Outcome | None = None
         with contextlib.suppress(OSError):  # if the worker is gone, the poll below sees it
-            send(live.process.ctrl_in, request)
+            live.send(request)
         while outcome is None:
             limit = (
                 deadline
@@ -395,12 +445,20 @@ class Kernel:
                     self._read_replies(live, poller)
                 elif fd == self._wake_r:
                     self._drain_wake()
-            reply = next((m for m in live.replies if m.get("id") == request_id), None)
-            if reply is not None:
+            if live.replies and not live.killed_because.startswith("tampering"):
+                reply, *others = live.replies
                 live.replies.clear()
-                self._drain(live, poller, sink)
-                outcome = Outcome(reply, time.monotonic() - start)
-                break
+                if reply.get("id") != request_id or others:
+                    what = (
+                        "a reply lectio did not ask for"
+                        if reply.get("id") != request_id
+                        else ("more than one reply to one request")
+                    )
+                    self._tampered(live, what)
+                else:
+                    self._drain(live, poller, sink)
+                    outcome = Outcome(reply, time.monotonic() - start)
+                    break
             if (
                 any(fd == live.process.wait_fd for fd, _ in events)
                 or live.process.returncode() is not None
@@ -530,37 +588,22 @@ class Kernel:
         return from_message(reply["graph"])
 
     def search(self, pattern: str, text: str, timeout: float = MATCH_TIMEOUT) -> MatchVerdict:
-        """Whether ``re.search(pattern, text)`` finds something, run in the kernel process.
+        """Whether ``re.search(pattern, text)`` finds something (the ``matches`` expect).
 
-        An author's regular expression is untrusted input that can backtrack for ever, so it
-        runs over there, interrupted at ``timeout`` (killed if that fails), never in lectio.
+        Not in the kernel: a cell may have replaced ``re`` there. Not in lectio: an author's
+        regular expression can backtrack for ever. In a throwaway interpreter, killed at
+        ``timeout`` (:func:`engine.execution.judge.search_bounded`).
         """
-        reply = self._request({"op": "match", "pattern": pattern, "text": text}, timeout)
-        try:
-            return MatchVerdict(str(reply.get("matched"))) if reply else MatchVerdict.TOO_SLOW
-        except ValueError:
-            return MatchVerdict.TOO_SLOW
+        return search_bounded(pattern, text, timeout)
 
     def rewrite(
         self, rules: Sequence[tuple[str, str]], texts: Sequence[str], timeout: float = MATCH_TIMEOUT
     ) -> list[str] | str:
-        """``texts`` with each ``(pattern, replacement)`` applied in order (``re.sub``), run in
-        the kernel process like :meth:`search` (an author's pattern is untrusted); the reason
-        as a string when it could not be done (too slow, a bad group reference)."""
-        reply = self._request(
-            {
-                "op": "rewrite",
-                "rules": [{"pattern": p, "replace": r} for p, r in rules],
-                "texts": list(texts),
-            },
-            timeout,
-        )
-        if not reply:
-            return "too slow"
-        done = reply.get("texts")
-        if not isinstance(done, list) or len(done) != len(texts):
-            return str(reply.get("error") or "the kernel could not apply it")
-        return [str(text) for text in done]
+        """``texts`` with each ``(pattern, replacement)`` applied in order (``re.sub``), in a
+        throwaway interpreter like :meth:`search` (an author's pattern is untrusted, and a cell
+        may have replaced ``re`` in the kernel); the reason as a string when it could not be
+        done (too slow, a bad group reference)."""
+        return rewrite_bounded(rules, texts, timeout)
 
     def mount_data(self, folder: Path | str | None) -> None:
         """Let cells see ``folder`` as ``data/`` in their working folder (a symbolic link in

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_OUTPUT_LIMIT",
     "DEFAULT_TIMEOUT",
+    "FORK_TIMEOUT",
     "INTERRUPT_GRACE",
     "MATCH_TIMEOUT",
     "STARTUP_TIMEOUT",
@@ -48,3 +49,17 @@ INTERRUPT_GRACE = 2.0
 """Seconds a cell gets to stop after SIGINT before its kernel is killed."""
 STARTUP_TIMEOUT = 180.0
 """Seconds a kernel may take to import its preload modules (torch) on a busy machine."""
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """Seconds from an environment variable; a value that cannot be read leaves the default."""
+    try:
+        value = float(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+FORK_TIMEOUT = seconds_from_env("LECTIO_FORK_TIMEOUT", 30.0)
+"""Seconds a fork may take once the fork server is ready (a warm-up such as ``optim``
+included): past it the server is taken for hung (stopped, looping) and replaced."""

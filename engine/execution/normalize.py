@@ -4,7 +4,7 @@ Rewrites apply in order: the course's, the lesson's, then the cell's (a lesson l
 course carries the course's first). The named ones are lectio's own patterns, linear, run here:
 ``addresses`` (``0x7f3a...`` becomes ``0x...``) and ``ansi`` (escape codes removed). An
 author's ``{pattern, replace}`` is untrusted (a pattern can backtrack for ever), so it runs in
-the kernel process under a deadline (:meth:`Kernel.rewrite`), like ``matches``.
+a throwaway interpreter under a deadline (:meth:`Kernel.rewrite`), like ``matches``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.execution.process import describe_exit
 from engine.execution.protocol import Message
-from engine.execution.results import CellError, CellResult, CellStatus, Picture
+from engine.execution.results import TAMPERING, CellError, CellResult, CellStatus, Picture
 
 
 @dataclass
@@ -41,6 +41,14 @@ def to_result(
     """The :class:`CellResult` of an execution request, in words a learner can read
     (``truncated``: the output passed the cap; the cell's own text cannot fake it)."""
     if outcome.died:
+        if outcome.killed_because.startswith(TAMPERING):  # whatever else happened: void
+            return CellResult(
+                CellStatus.CRASHED,
+                stdout,
+                duration=outcome.duration,
+                truncated=truncated,
+                detail=outcome.killed_because,
+            )
         if outcome.timed_out:
             detail = (
                 f"the cell ran past its time limit of {timeout:g} s and did not stop when "

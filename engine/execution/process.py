@@ -8,23 +8,44 @@ fresh with ``python -m engine.execution.worker`` (:class:`SpawnedWorker`), and o
 fork server (:class:`ForkedWorker`, see :mod:`engine.execution.forkserver`).
 
 Workers run in their own session (process group), so killing the group also kills the child
-processes a cell left behind.
+processes a cell left behind; a worker is also the subreaper of what its cells start
+(:mod:`engine.execution.hardening`), so daemons that left the group are found by parent id.
+
+Every worker gets a fresh key (:attr:`WorkerProcess.key`) in its first line, the hello, written
+here as soon as the process exists: starting or replacing a worker, however it is made, goes
+through this module.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.execution import sandbox
-from engine.execution.protocol import CHANNEL_LOST
+from engine.execution.protocol import (
+    CHANNEL_LOST,
+    TAMPERED,
+    Message,
+    Tampering,
+    new_key,
+    plain_line,
+)
+from engine.execution.sealed import seal_builtins
 from engine.settings import cell_cache_dir
+
+seal_builtins(globals())
+
+EXIT_UNKNOWN = 1000
+"""Stands for an exit status nobody reported (the fork server died before it could)."""
+FORGED_STATUS = 1001
+"""Stands for an exit status that was not sealed with the fork server's key."""
 
 
 def descendants(pid: int) -> list[int]:
@@ -66,6 +87,15 @@ class WorkerProcess:
 
     def __init__(self) -> None:
         self._closed = False
+        self.key = new_key()
+        """The key of this worker's control channel, sent in its hello and nowhere else."""
+
+    def _send_hello(self, cwd: str, memory_limit: int | None) -> None:
+        """The first line on the request pipe: the key, the working folder, the memory cap
+        (if the worker died already, the kernel notices at once)."""
+        hello = {"op": "hello", "key": self.key.hex(), "cwd": cwd, "memory_limit": memory_limit}
+        with contextlib.suppress(OSError):
+            os.write(self.ctrl_in, plain_line(hello))
 
     def returncode(self) -> int | None:
         """The exit status once ended (negative: killed by that signal), else None."""
@@ -155,10 +185,6 @@ class SpawnedWorker(WorkerProcess):
             str(req_r),
             "--ctrl-out",
             str(rep_w),
-            "--cwd",
-            cwd,
-            "--memory-limit",
-            str(memory_limit or 0),
             "--preload",
             ",".join(preload),
             "--warm",
@@ -198,6 +224,7 @@ class SpawnedWorker(WorkerProcess):
         else:  # no pidfd (not Linux): a pipe only the worker holds ends when it does, mostly
             self.wait_fd = death_r
             self.precise = False
+        self._send_hello(cwd, memory_limit)
 
     def returncode(self) -> int | None:
         return self._popen.poll()
@@ -216,45 +243,113 @@ class SpawnedWorker(WorkerProcess):
 
 
 class ForkedWorker(WorkerProcess):
-    """A worker forked by the fork server; its exit status arrives on ``wait_fd``.
+    """A worker forked by the fork server.
 
     The fork server, not lectio, is the parent, so lectio cannot ``waitpid`` it: the server
-    reaps it and writes the status (one decimal line, Popen's convention) to a pipe whose
-    read end is ``wait_fd``.
+    reaps it and writes its exit status, sealed with the server's key, to a pipe lectio reads.
+    lectio learns of the death itself from a pidfd (``wait_fd``), so a fork server that dies
+    or is stopped does not take the kernels it forked with it.
     """
 
-    def __init__(self, pid: int, ctrl_in: int, ctrl_out: int, output: int, status: int) -> None:
+    def __init__(
+        self,
+        pid: int,
+        ctrl_in: int,
+        ctrl_out: int,
+        output: int,
+        status: int,
+        *,
+        status_opener: Callable[[bytes], list[Message]],
+        cwd: str,
+        memory_limit: int | None,
+    ) -> None:
         super().__init__()
         self.pid = pid
         self.ctrl_in = ctrl_in
         self.ctrl_out = ctrl_out
         self.output = output
-        self.wait_fd = status
+        self.status_fd = status
+        self._open_status = status_opener
         os.set_blocking(self.output, False)
-        os.set_blocking(self.wait_fd, False)
+        os.set_blocking(self.status_fd, False)
+        pidfd_open = getattr(os, "pidfd_open", None)
+        self.pidfd = -1
+        if pidfd_open is not None:
+            with contextlib.suppress(OSError):
+                self.pidfd = pidfd_open(pid)
+        if self.pidfd >= 0:
+            self.wait_fd = self.pidfd
+        else:  # no pidfd: the status pipe, which also ends if the server dies
+            self.wait_fd = status
+            self.precise = False
         self._status: int | None = None
-        self._buffer = b""
+        self._status_eof = False
+        self._send_hello(cwd, memory_limit)
+
+    def _fds(self) -> list[int]:
+        fds = [self.ctrl_in, self.ctrl_out, self.output, self.status_fd]
+        return fds + ([self.pidfd] if self.pidfd >= 0 else [])
+
+    def _read_status(self) -> None:
+        if self._status_eof or self._status is not None:
+            return
+        try:
+            data = os.read(self.status_fd, 4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._status_eof = True
+            return
+        try:
+            messages = self._open_status(data)
+        except Tampering:
+            self._status = FORGED_STATUS
+            return
+        for message in messages:
+            code = message.get("code")
+            if message.get("pid") == self.pid and type(code) is int:
+                self._status = code
+            else:
+                self._status = FORGED_STATUS
+
+    def _ended(self) -> bool:
+        if self.pidfd < 0:
+            return self._status is not None or self._status_eof
+        poller = select.poll()
+        poller.register(self.pidfd, select.POLLIN)
+        return bool(poller.poll(0))
 
     def returncode(self) -> int | None:
-        if self._status is None and not self._closed:
-            try:
-                data = os.read(self.wait_fd, 64)
-            except BlockingIOError:
-                return None
-            except OSError:
-                data = b""
-            self._buffer += data
-            if b"\n" in self._buffer:
-                self._status = int(self._buffer.split(b"\n", 1)[0])
-            elif not data:  # the server died before telling: the worker is gone with it
-                self._status = -signal.SIGKILL
+        if self._closed:
+            return self._status if self._status is not None else EXIT_UNKNOWN
+        self._read_status()
+        if self._status is not None:
+            return self._status
+        if not self._ended():
+            return None
+        # it ended: its status follows from the server in a moment, unless the server is gone
+        deadline = time.monotonic() + 1.0
+        while self._status is None and not self._status_eof and time.monotonic() < deadline:
+            time.sleep(0.002)
+            self._read_status()
+        if self._status is None:
+            self._status = EXIT_UNKNOWN
         return self._status
 
 
 def describe_exit(code: int | None) -> str:
     """Words for how a process ended: ``killed by signal SIGSEGV (segmentation fault)``."""
-    if code is None:
-        return "ended for an unknown reason"
+    if code is None or code == EXIT_UNKNOWN:
+        return "ended for an unknown reason (nobody reported its exit status)"
+    if code == FORGED_STATUS:
+        return "tampering: the exit status lectio received for it was not authentic"
+    if code == TAMPERED:
+        return (
+            "tampering: it received a request that lectio did not send (a process reached "
+            "its request pipe), so it stopped"
+        )
     if code < 0:
         try:
             sig = signal.Signals(-code)

@@ -14,17 +14,24 @@ class CellStatus(StrEnum):
     SKIPPED = "skipped"  # not run: a required module is missing, or an earlier cell failed
 
 
+TAMPERING = "tampering:"
+"""How the detail of a CRASHED result starts when lectio replaced a kernel because something
+wrote on its control pipes that the kernel did not (a forged, unasked or garbled reply): the
+cell's result is void. Only lectio writes a detail, so a cell cannot fake this."""
+
+
 MATCH_TIMEOUT = 2.0
 """Seconds an ``expect: {matches}`` pattern may take on a cell's output (a sane one takes
 milliseconds on the 1 MiB output cap; a backtracking one, ``^(a+)+$``, would take for ever)."""
 
 
 class MatchVerdict(StrEnum):
-    """What the kernel found when it ran an ``expect: {matches: ...}`` pattern on the output.
+    """What an ``expect: {matches: ...}`` pattern found in the output.
 
     The pattern is the lesson author's, and a regular expression can backtrack for ever
-    (``^(a+)+$``), so it is never run in lectio's own process: the kernel runs it under a
-    deadline (:meth:`Kernel.search`) and the result carries the verdict.
+    (``^(a+)+$``), so it is never run in lectio's own process, nor in the kernel (a cell may
+    have replaced ``re`` there): a throwaway interpreter runs it under a deadline
+    (:mod:`engine.execution.judge`) and the result carries the verdict.
     """
 
     FOUND = "found"

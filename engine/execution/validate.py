@@ -7,6 +7,10 @@ parallel, ``jobs`` at a time, each driven by a thread of this process that mostl
 ``poll``. Within a lesson, a failing cell is reported alone: the cells after it still run
 (:meth:`LessonExecutor.run_cell` with ``keep_going``), and after a crash the earlier cells are
 replayed in the new kernel, so one broken cell does not turn the rest of the lesson red.
+
+One broken lesson, one failure: whatever goes wrong while a lesson runs (its kernel tampered
+with, the fork server killed or stopped by it, a kernel that cannot be started) becomes a check
+of that lesson with the reason, and every other lesson is still run and reported.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from engine.execution.expect import check_expect
 from engine.execution.forkserver import ForkServer, ForkServerError, needed_warmups
 from engine.execution.graph import AutogradGraph
 from engine.execution.kernel import DEFAULT_MEMORY_LIMIT, DEFAULT_OUTPUT_LIMIT, Kernel
-from engine.execution.results import CellResult, CellStatus
+from engine.execution.results import TAMPERING, CellResult, CellStatus
 from engine.format.models import CodeBlock, GraphBlock, Lesson, QuestionBlock
 from engine.format.spans import Span
 from engine.validation.report import Check, Status
@@ -105,6 +109,8 @@ def execute_lessons(
                     checks = [
                         Check("execution", "error", f"could not start a kernel: {exc}", lesson.span)
                     ]
+                except Exception as exc:  # never the whole run for one lesson
+                    checks = [Check("execution", "error", _could_not_run(exc), lesson.span)]
                 done[lesson.path] = checks
                 if on_report is not None:
                     on_report(lesson, checks)
@@ -112,6 +118,10 @@ def execute_lessons(
         if owned and server is not None:
             server.close()
     return {lesson.path: done[lesson.path] for lesson in lessons}
+
+
+def _could_not_run(exc: BaseException) -> str:
+    return _one_line(f"the lesson could not be run: {type(exc).__name__}: {exc}")
 
 
 def _all_code(lessons: Sequence[Lesson]) -> list[str]:
@@ -135,29 +145,46 @@ def execute_lesson(
         executor = LessonExecutor(lesson, kernel, network=network)
         checks: list[Check] = []
         for index, block in enumerate(lesson.blocks):
-            if isinstance(block, CodeBlock) and block.run:  # listings are never run
-                name = f"cell {executor.cell_label(index)}"
-                if missing:
-                    checks.append(_missing(name, block.span, missing))
-                    continue
-                result = executor.run_cell(index, keep_going=True)[-1][1]
-                checks.append(cell_check(name, block, result))
-            elif isinstance(block, GraphBlock):
-                name = f"graph {block.graph}"
-                if missing:
-                    checks.append(_missing(name, block.span, missing))
-                    continue
-                checks.append(graph_check(name, block, executor.graph(index, keep_going=True)))
-            elif isinstance(block, QuestionBlock) and block.verify is not None:
-                name = f"verify {block.id}"
-                if missing:
-                    checks.append(_missing(name, block.span, missing))
-                    continue
-                result = executor.run_verify(index, keep_going=True)
-                checks.append(verify_check(name, block, result))
+            try:
+                check = _block_check(executor, index, block, missing)
+            except Exception as exc:  # a kernel that could not be (re)started, say
+                name = _check_name(executor, index, block)
+                span = getattr(block, "span", lesson.span)
+                check = Check(name, "error", _could_not_run(exc), span) if name else None
+            if check is not None:
+                checks.append(check)
         return checks
     finally:
         kernel.shutdown()
+
+
+def _check_name(executor: LessonExecutor, index: int, block: object) -> str:
+    """``cell make-x``, ``graph y``, ``verify read-grad``; empty for a block with no check."""
+    if isinstance(block, CodeBlock):
+        return f"cell {executor.cell_label(index)}" if block.run else ""  # listings never run
+    if isinstance(block, GraphBlock):
+        return f"graph {block.graph}"
+    if isinstance(block, QuestionBlock) and block.verify is not None:
+        return f"verify {block.id}"
+    return ""
+
+
+def _block_check(
+    executor: LessonExecutor, index: int, block: object, missing: list[str]
+) -> Check | None:
+    """The check of one block of a lesson, or None for a block that has nothing to run."""
+    name = _check_name(executor, index, block)
+    if not name:
+        return None
+    if missing:
+        assert isinstance(block, CodeBlock | GraphBlock | QuestionBlock)
+        return _missing(name, block.span, missing)
+    if isinstance(block, CodeBlock):
+        return cell_check(name, block, executor.run_cell(index, keep_going=True)[-1][1])
+    if isinstance(block, GraphBlock):
+        return graph_check(name, block, executor.graph(index, keep_going=True))
+    assert isinstance(block, QuestionBlock)
+    return verify_check(name, block, executor.run_verify(index, keep_going=True))
 
 
 def _missing(name: str, span: Span, modules: list[str]) -> Check:
@@ -194,6 +221,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 def _failure(result: CellResult, code: str, what: str) -> tuple[Status, str, str]:
     """Status, one-line message and detail of a cell or verify that did not succeed."""
     detail = result.stdout.rstrip()
+    if result.status is CellStatus.CRASHED and result.detail.startswith(TAMPERING):
+        return "failed", result.detail, detail  # lectio's own words: the result is void
     if result.status is CellStatus.SKIPPED:
         return "skipped", result.detail or "not run", ""
     if result.status is CellStatus.ERROR and result.error is not None:

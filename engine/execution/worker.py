@@ -8,7 +8,16 @@ reuses :func:`serve` in children it forks, without paying for the imports again.
 
 Safety that lives here: the address-space cap (``RLIMIT_AS``), a scratch working directory,
 stdin that refuses at once, SIGINT that only ever interrupts a cell, and ``os._exit`` when done,
-because interpreter teardown after torch costs half a second for nothing.
+because interpreter teardown after torch costs half a second for nothing. After every cell, what
+it changed in the process is put back (:func:`_restore_process`): builtins, streams and file
+descriptors 1 and 2, output it left buffered, signal handlers, the signal mask, timers
+(``alarm``, ``setitimer``), trace and profile functions, the working folder and the memory cap.
+
+The worker reports on code that runs in its own interpreter, so it uses nothing a cell can
+replace (:mod:`engine.execution.sealed`): its replies are sealed with a key only lectio and the
+worker know (:mod:`engine.execution.protocol`), the library functions it calls were bound at
+import, and before the first cell it hides lectio's modules and walls itself off from other
+processes (:mod:`engine.execution.hardening`).
 """
 
 from __future__ import annotations
@@ -20,21 +29,68 @@ import importlib
 import importlib.util
 import io
 import os
-import re
 import resource
+import select
 import shutil
 import signal
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
 from engine.execution import warmup
-from engine.execution.cellexec import IN_CELL, CellRunner, on_sigint
-from engine.execution.protocol import CHANNEL_LOST, LineReader, Message, send
+from engine.execution.cellexec import CellRunner, on_sigint
+from engine.execution.hardening import harden_kernel
+from engine.execution.process import descendants
+from engine.execution.protocol import (
+    CHANNEL_LOST,
+    TAMPERED,
+    TO_LECTIO,
+    TO_WORKER,
+    Message,
+    Tampering,
+    key_from_hex,
+    opener,
+    read_hello,
+    sender,
+)
+from engine.execution.sealed import hide_lectio_modules, seal_builtins
+
+seal_builtins(globals())
+
+# what the worker calls after cells ran, bound now: a cell may replace the module attributes
+_read = os.read
+_write = os.write
+_dup2 = os.dup2
+_chdir = os.chdir
+_getcwd = os.getcwd
+_getpid = os.getpid
+_kill = os.kill
+_killpg = os.killpg
+_exit = os._exit
+_set_blocking = os.set_blocking
+_open_fd = os.open
+_signal = signal.signal
+_getsignal = signal.getsignal
+_setitimer = signal.setitimer
+_alarm = signal.alarm
+_sigmask = signal.pthread_sigmask
+_sigpending = signal.sigpending
+_sigtimedwait = signal.sigtimedwait
+_getrlimit = resource.getrlimit
+_setrlimit = resource.setrlimit
+_settrace = sys.settrace
+_setprofile = sys.setprofile
+_cancel_dump = faulthandler.cancel_dump_traceback_later
+_find_spec = importlib.util.find_spec
+_rmtree = shutil.rmtree
+_sleep = time.sleep
+_poll = select.poll
+_extract_graph = graph_mod.extract
+_TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+_UNCATCHABLE = {signal.SIGKILL, signal.SIGSTOP}
 
 NO_INPUT = (
     "input() is not available in a lesson cell: cells cannot read from the keyboard "
@@ -90,12 +146,16 @@ class _Output:
 
     def restore(self) -> None:
         """Give the next cell working streams, even if this one closed or replaced them
-        (``sys.stdout = None``, ``os.close(1)``, ``os.dup2(devnull, 1)``)."""
+        (``sys.stdout = None``, ``os.close(1)``, ``os.dup2(devnull, 1)``, ``/dev/full``)."""
         for fd in (1, 2):
             with contextlib.suppress(OSError):
-                os.dup2(self.pipe, fd)
-        if self.buffer.closed:  # sys.stdout.buffer.close()
-            self._open()
+                _dup2(self.pipe, fd)
+        with contextlib.suppress(OSError):
+            _set_blocking(self.pipe, True)  # O_NONBLOCK is shared by every copy of the pipe
+        for klass, methods in _STREAM_CLASSES:
+            _restore_class(klass, methods)
+        if self.buffer.closed or self.stdout.closed or self.stderr.closed:
+            self._open()  # sys.stdout.buffer.close()
         for name in ("stdout", "stderr"):
             if getattr(sys, name) is not getattr(self, name):
                 setattr(sys, name, getattr(self, name))
@@ -106,13 +166,31 @@ class _Output:
         self.flush()
         return self.raw.written
 
-    def flush(self) -> None:
+    def flush(self) -> bool:
+        """Flush the cell's streams and ours; False if what was buffered could not be written."""
         with contextlib.suppress(Exception):
             for stream in (sys.stdout, sys.stderr):
-                if stream not in (self.stdout, self.stderr):
+                if stream is not self.stdout and stream is not self.stderr:
                     stream.flush()  # a cell's own replacement stream, if any
-        with contextlib.suppress(Exception):
+        try:
             self.buffer.flush()
+        except Exception:
+            return False
+        return True
+
+    def discard(self) -> None:
+        """Drop what a failed write left in the buffer (fd 1 was ``/dev/full``, closed, a full
+        non-blocking pipe): it belongs to the cell that failed, never to the next one."""
+        try:
+            devnull = _open_fd(os.devnull, os.O_WRONLY)
+            try:
+                _dup2(devnull, 1)
+            finally:
+                os.close(devnull)
+            self.buffer.flush()
+        except Exception:  # cannot be emptied: never flush it again (kept from the collector)
+            _GRAVEYARD.append(self.buffer)
+            self._open()
 
     def _flush_loop(self) -> None:
         while True:
@@ -122,6 +200,22 @@ class _Output:
 
 
 OUTPUT: _Output | None = None
+_GRAVEYARD: list[object] = []
+_STREAM_CLASSES: list[tuple[type, dict[str, Any]]] = [(_Stream, dict(vars(_Stream)))]
+
+
+def _restore_class(klass: type, methods: dict[str, Any]) -> None:
+    """Undo what a cell did to one of the worker's own classes (``type(sys.stdout).write =``)."""
+    current = vars(klass)
+    if len(current) == len(methods) and all(current.get(k) is v for k, v in methods.items()):
+        return
+    for name in [n for n in current if n not in methods]:
+        with contextlib.suppress(AttributeError, TypeError):
+            delattr(klass, name)
+    for name, value in methods.items():
+        if current.get(name) is not value and name not in ("__dict__", "__weakref__"):
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(klass, name, value)
 
 
 class _NoInput(io.TextIOBase):
@@ -143,6 +237,9 @@ class _NoInput(io.TextIOBase):
         return False
 
 
+_STREAM_CLASSES.append((_NoInput, dict(vars(_NoInput))))
+
+
 def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     """Everything a kernel process needs before it runs a cell (both spawned and forked ones)."""
     global OUTPUT
@@ -152,8 +249,8 @@ def setup_process(cwd: str | None, memory_limit: int | None) -> None:
     sys.stderr = sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
     faulthandler.enable(file=sys.stderr, all_threads=False)  # a segfault shows the cell line
     configure(cwd, memory_limit)
-    signal.signal(signal.SIGINT, on_sigint)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _signal(signal.SIGINT, on_sigint)
+    _signal(signal.SIGTERM, signal.SIG_DFL)
     _flush_before_children(OUTPUT)
 
 
@@ -185,7 +282,7 @@ SCRATCH: list[str] = []
 def configure(cwd: str | None, memory_limit: int | None) -> None:
     """The scratch working folder and the address-space cap."""
     if cwd:
-        os.chdir(cwd)
+        _chdir(cwd)
         os.environ["TMPDIR"] = cwd
         SCRATCH[:] = [cwd]
     limit_memory(memory_limit)
@@ -197,10 +294,10 @@ def limit_memory(memory_limit: int | None) -> None:
     if not memory_limit:
         return
     with contextlib.suppress(ValueError, OSError):
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft, hard = _getrlimit(resource.RLIMIT_AS)
         limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
         if soft != limit or hard != limit:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            _setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def preload(modules: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -229,7 +326,7 @@ def leave(code: int = 0) -> NoReturn:
     """Flush what was printed and leave at once (no interpreter teardown)."""
     if OUTPUT is not None:
         OUTPUT.flush()
-    os._exit(code)
+    _exit(code)
 
 
 def _missing(modules: Sequence[str]) -> list[str]:
@@ -240,7 +337,7 @@ def _missing(modules: Sequence[str]) -> list[str]:
                 missing.append(name)
             continue
         try:
-            if importlib.util.find_spec(name) is None:
+            if _find_spec(str(name)) is None:
                 missing.append(name)
         except (ImportError, ValueError):
             missing.append(name)
@@ -261,27 +358,21 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
     reply: Message
     if op == "exec":
         split = bool(request.get("split"))
-        reply = runner.run(request["code"], request.get("filename", "<cell>"), split=split)
+        code, filename = str(request["code"]), str(request.get("filename", "<cell>"))
+        reply = runner.run(code, filename, split=split)
         _restore_process(runner)
     elif op == "reset":
         runner.reset(int(request.get("seed", 0)))
+        _restore_process(runner)
         reply = {"status": "ok"}
     elif op == "graph":
         try:
-            reply = {"graph": graph_mod.extract(runner.namespace, request["name"])}
+            reply = {"graph": _extract_graph(runner.namespace, str(request["name"]))}
         except Exception as exc:
             reply = {"graph": {"error": f"could not read the graph: {type(exc).__name__}: {exc}"}}
+        _restore_process(runner)
     elif op == "requires":
-        reply = {"missing": _missing(request.get("modules", []))}
-    elif op == "match":
-        reply = {"matched": search(str(request.get("pattern", "")), str(request.get("text", "")))}
-    elif op == "rewrite":
-        reply = rewrite(request.get("rules", []), request.get("texts", []))
-    elif op == "setup":  # the first message to a child forked ahead of time
-        memory_limit = int(request.get("memory_limit") or 0) or None
-        configure(request.get("cwd") or None, memory_limit)
-        runner.memory_limit = memory_limit
-        reply = {"op": "ready", "pid": os.getpid(), "preloaded": [], "failed": {}}
+        reply = {"missing": _missing(list(request.get("modules", [])))}
     elif op == "ping":
         reply = {"status": "ok"}
     elif op == "shutdown":
@@ -295,152 +386,234 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
     return reply
 
 
-def search(pattern: str, text: str) -> str:
-    """``re.search`` of an author's pattern, interruptible: lectio sends SIGINT at the deadline
-    and the regex engine checks for signals while it backtracks (a ``MatchVerdict`` value)."""
-    try:
-        IN_CELL.in_cell = True
-        try:
-            found = re.search(pattern, text) is not None
-        finally:
-            IN_CELL.in_cell = False
-    except KeyboardInterrupt:
-        return "too slow"
-    except (re.error, RecursionError, MemoryError):
-        return "not found"
-    return "found" if found else "not found"
+class _Baseline:
+    """The process state a cell finds when it starts, recorded before the first cell."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[int, Any] = {}
+        self.mask: set[int] = set()
+        self.recursion_limit = 1000
 
 
-def rewrite(rules: Sequence[Any], texts: Sequence[Any]) -> Message:
-    """An author's ``normalize`` patterns applied to a cell's output (``re.sub`` each rule in
-    order), interruptible like :func:`search`: a pattern is untrusted and may backtrack for
-    ever, so it runs here, never in lectio."""
-    out = [str(text) for text in texts]
-    try:
-        IN_CELL.in_cell = True
-        try:
-            for rule in rules:
-                pattern = re.compile(str(rule.get("pattern", "")))
-                out = [pattern.sub(str(rule.get("replace", "")), text) for text in out]
-        finally:
-            IN_CELL.in_cell = False
-    except KeyboardInterrupt:
-        return {"texts": None, "error": "too slow"}
-    except (re.error, RecursionError, MemoryError, IndexError) as exc:
-        return {"texts": None, "error": f"{type(exc).__name__}: {exc}"}
-    return {"texts": out}
+BASELINE = _Baseline()
+
+
+def record_baseline() -> None:
+    """Remember the signal handlers and mask the worker runs cells with (after its setup)."""
+    handlers = {}
+    for signum in signal.valid_signals():
+        if signum in _UNCATCHABLE:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            handlers[int(signum)] = _getsignal(signum)
+    BASELINE.handlers = handlers
+    BASELINE.mask = set(_sigmask(signal.SIG_BLOCK, ()))
+    BASELINE.recursion_limit = sys.getrecursionlimit()
+
+
+def restore_time() -> None:
+    """What a cell may have left to happen later: timers, signal handlers, a blocked signal
+    waiting, trace and profile functions, a delayed faulthandler dump. Called right after the
+    cell's code returns (inside the cell's ``try``, so a handler that fires meanwhile is the
+    cell's error) and again before the reply."""
+    _settrace(None)
+    _setprofile(None)
+    _alarm(0)
+    for timer in _TIMERS:
+        _setitimer(timer, 0)
+    _cancel_dump()
+    for signum, handler in BASELINE.handlers.items():
+        if _getsignal(signum) is not handler:
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                _signal(signum, handler)
+    blocked = set(_sigmask(signal.SIG_BLOCK, ())) - BASELINE.mask
+    if blocked:
+        # signals a cell blocked and raised are pending: take them while still blocked, so
+        # unblocking delivers nothing (a pending SIGALRM would end the kernel)
+        for signum in set(_sigpending()) & blocked:
+            with contextlib.suppress(OSError, ValueError):
+                _sigtimedwait([signum], 0)
+        _sigmask(signal.SIG_SETMASK, BASELINE.mask)
+    if sys.getrecursionlimit() < BASELINE.recursion_limit:
+        sys.setrecursionlimit(BASELINE.recursion_limit)
 
 
 def _restore_process(runner: CellRunner) -> None:
     """After a cell: what it may have broken for the next one (or for the worker itself) is
-    put back: builtins (first: the rest uses them), the output, the SIGINT handler, the
+    put back: builtins (first: the rest uses them), timers and signals, the output, the
     working folder, the memory cap."""
     runner.restore_builtins()
+    restore_time()
     _restore_stdio()
     if SCRATCH:
         try:
-            here: str | None = str(Path.cwd())
+            here: str | None = _getcwd()
         except OSError:  # the cell removed the folder it moved to
             here = None
         if here != SCRATCH[0]:
             with contextlib.suppress(OSError):
-                os.chdir(SCRATCH[0])
+                _chdir(SCRATCH[0])
     limit_memory(runner.memory_limit)
 
 
 def _restore_stdio() -> None:
-    """Flush the cell's output, and give the next cell our streams and SIGINT handler back."""
+    """Flush the cell's output (or drop what could not be written), and give the next cell
+    our streams back."""
     if OUTPUT is not None:
-        OUTPUT.flush()
+        if not OUTPUT.flush():
+            OUTPUT.discard()
         OUTPUT.restore()
         sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
         sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
-    if not isinstance(sys.stdin, _NoInput):
+    if type(sys.stdin) is not _NoInput:
         sys.stdin = _NoInput()
-    signal.signal(signal.SIGINT, on_sigint)
+
+
+def _end_everything() -> NoReturn:
+    """lectio is gone: remove the scratch folder, kill what the cells started, leave."""
+    for folder in SCRATCH:
+        _rmtree(folder, ignore_errors=True)
+    for pid in descendants(_getpid()):  # children that left the group too
+        with contextlib.suppress(OSError):
+            _kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        _killpg(0, signal.SIGKILL)  # the cell's child processes too
+    _exit(0)
 
 
 def _watch_lectio(ctrl_in: int) -> None:
     """If lectio dies while a cell runs, nobody would ever stop that cell: when the request
     pipe hangs up, give the main loop a moment to leave by itself, then end everything."""
-    import select
-
-    poller = select.poll()
+    poller = _poll()
     poller.register(ctrl_in, 0)  # only hang-up and errors, never the data the main loop reads
-    while not poller.poll():
+    poll = poller.poll
+    while not poll():
         pass
-    time.sleep(1.0)
-    for folder in SCRATCH:
-        shutil.rmtree(folder, ignore_errors=True)
-    from engine.execution.process import descendants
-
-    for pid in descendants(os.getpid()):  # children that left the group too
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.killpg(0, signal.SIGKILL)  # the cell's child processes too
-    os._exit(0)
+    _sleep(1.0)
+    _end_everything()
 
 
-def serve(ctrl_in: int, ctrl_out: int, runner: CellRunner) -> NoReturn:
-    """Answer requests until told to stop or until lectio goes away (end of file)."""
+def _interrupted(request_id: object) -> Message:
+    return {
+        "id": request_id,
+        "status": "error",
+        "display": None,
+        "error": {
+            "name": "KeyboardInterrupt",
+            "message": "interrupted",
+            "traceback": "KeyboardInterrupt\n",
+            "line": None,
+        },
+    }
+
+
+def _failed(request_id: object, exc: BaseException) -> Message:
+    """The worker's own code failed (a cell broke something it uses): say so, do not die."""
+    try:
+        what = f"{type(exc).__name__}: {exc}"
+    except BaseException:
+        what = type(exc).__name__
+    return {
+        "id": request_id,
+        "status": "error",
+        "display": None,
+        "error": {
+            "name": "KernelError",
+            "message": f"the kernel could not complete the request: {what}",
+            "traceback": "",
+            "line": None,
+        },
+    }
+
+
+def serve(
+    ctrl_in: int, ctrl_out: int, runner: CellRunner, hello: Message, rest: bytes, info: Message
+) -> NoReturn:
+    """Answer requests until told to stop or until lectio goes away (end of file).
+
+    ``hello`` is lectio's first line (it carries the key), ``rest`` what was read after it,
+    ``info`` what the ready message reports. From here on the key lives only in the closures
+    of the sealed sender and opener; lectio's modules are hidden and the process is walled
+    off before the ready message, so before any cell can run.
+    """
+    key = key_from_hex(str(hello["key"]))
+    send = sender(ctrl_out, key, TO_LECTIO)
+    feed = opener(key, TO_WORKER)
+    del key, hello
     if OUTPUT is not None:
         runner.position = OUTPUT.position  # where a cell's pictures go among its text
+    record_baseline()
+    runner.after_code = restore_time
+    hide_lectio_modules()
+    harden_kernel()
     threading.Thread(
         target=_watch_lectio, args=(ctrl_in,), daemon=True, name="lectio-watch"
     ).start()
-    reader = LineReader()
+    try:
+        send({"op": "ready", "id": 0, "pid": _getpid(), **info})
+    except OSError:
+        leave(CHANNEL_LOST)
+    waiting = _poll()
+    waiting.register(ctrl_in, select.POLLIN)
+    pending = waiting.poll
+    data = rest
     while True:
         try:
-            data = os.read(ctrl_in, 1 << 20)
+            requests = feed(data)
+        except Tampering:  # not lectio: a process that reached the request pipe
+            leave(TAMPERED)
+        while requests:
+            request = requests.pop(0)
+            reply: Message | None
+            try:
+                try:
+                    reply = handle(runner, request)
+                except KeyboardInterrupt:  # landed between the cell's end and the reply
+                    reply = _interrupted(request.get("id"))
+                except BaseException as exc:  # SystemExit from a patched function, anything
+                    reply = _failed(request.get("id"), exc)
+                    _restore_process(runner)
+                if reply is not None:
+                    if not requests and any(ev & select.POLLIN for _, ev in pending(0)):
+                        # lectio sends one request and waits: bytes behind it are not lectio's
+                        # (a cell reopened the pipe through /proc/self/fd, say)
+                        leave(TAMPERED)
+                    send(reply)
+            except KeyboardInterrupt:
+                continue
+            except OSError:  # a cell closed the control pipe: the reply cannot be sent
+                leave(CHANNEL_LOST)
+        try:
+            data = _read(ctrl_in, 1 << 20)
         except KeyboardInterrupt:  # an interrupt that arrived just after a cell ended
+            data = b""
             continue
         except OSError:  # a cell closed the control pipe: nothing more can be asked
             leave(CHANNEL_LOST)
         if not data:  # lectio went away (it may have been killed): tidy up for it
             for folder in SCRATCH:
-                shutil.rmtree(folder, ignore_errors=True)
+                _rmtree(folder, ignore_errors=True)
             leave(0)
-        for request in reader.feed(data):
-            reply: Message | None
-            try:
-                reply = handle(runner, request)
-            except KeyboardInterrupt:  # landed between the cell's end and the reply
-                reply = {
-                    "id": request.get("id"),
-                    "status": "error",
-                    "display": None,
-                    "error": {
-                        "name": "KeyboardInterrupt",
-                        "message": "interrupted",
-                        "traceback": "KeyboardInterrupt\n",
-                        "line": None,
-                    },
-                }
-            if reply is not None:
-                try:
-                    send(ctrl_out, reply)
-                except OSError:  # a cell closed the control pipe: the reply cannot be sent
-                    leave(CHANNEL_LOST)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     parser = argparse.ArgumentParser(prog="python -m engine.execution.worker")
     parser.add_argument("--ctrl-in", type=int, required=True)
     parser.add_argument("--ctrl-out", type=int, required=True)
-    parser.add_argument("--cwd", default=None)
-    parser.add_argument("--memory-limit", type=int, default=0)
     parser.add_argument("--preload", default="")
     parser.add_argument("--warm", default="", help="warm-ups to do before ready (warmup.py)")
     args = parser.parse_args(argv)
-    memory_limit = args.memory_limit or None
-    setup_process(args.cwd, memory_limit)
+    try:
+        hello, rest = read_hello(args.ctrl_in)
+    except (EOFError, OSError, ValueError):
+        _exit(CHANNEL_LOST)
+    memory_limit = int(hello.get("memory_limit") or 0) or None
+    setup_process(str(hello.get("cwd") or "") or None, memory_limit)
     done, failed = preload([m for m in args.preload.split(",") if m])
     if "torch" in done:
         warmup.run(w for w in args.warm.split(",") if w)
     runner = CellRunner(memory_limit)
-    send(args.ctrl_out, {"op": "ready", "pid": os.getpid(), "preloaded": done, "failed": failed})
-    serve(args.ctrl_in, args.ctrl_out, runner)
+    serve(args.ctrl_in, args.ctrl_out, runner, hello, rest, {"preloaded": done, "failed": failed})
 
 
 if __name__ == "__main__":

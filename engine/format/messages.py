@@ -45,8 +45,11 @@ def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> Path:
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         in_union = len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _UNION_LISTS
+        # a key of the document is never a tag, even one that looks like pydantic's
+        # ``function-after[...]`` (a block key such as "x[2]")
+        is_key = isinstance(cur, dict) and part in cur
         is_tag = isinstance(part, str) and (
-            (in_union and loc[i - 1] == path[-1] and part in _TAGS) or "[" in part
+            (in_union and loc[i - 1] == path[-1] and part in _TAGS) or ("[" in part and not is_key)
         )
         if is_tag:
             continue

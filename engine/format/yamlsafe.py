@@ -28,7 +28,10 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 """The format nests a few levels deep; more is never meant."""
 MAX_NODES = 200_000
-"""Values produced after aliases are expanded; bounds the work a small file can cause."""
+"""Values aliases may expand to; bounds the work a small file can cause (what is written out is
+bounded by :data:`MAX_BYTES` already: a file of 100,000 short blocks is large, not a bomb)."""
+MAX_KEY = 1024
+"""Characters of a key: YAML's limit for a plain key; a key is a short name."""
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -87,7 +90,7 @@ def _keep_spelling(number: Any, written: str) -> Any:
 
 
 class _TooLargeError(Exception):
-    """Expansion passed :data:`MAX_NODES`, or nesting passed :data:`MAX_DEPTH`; stop at once."""
+    """Alias expansion passed :data:`MAX_NODES`, or nesting passed :data:`MAX_DEPTH`; stop."""
 
 
 def _plain_tag(value: str) -> str:
@@ -112,6 +115,9 @@ class _Reader:
         self.file = spans.file
         self.problems: list[Problem] = []
         self.count = 0
+        """Values read so far, those aliases expanded to included (anchors' sizes use it)."""
+        self.expanded = 0
+        """Values that aliases expanded to."""
         self.anchors: dict[str, tuple[Any, int] | None] = {}
         """anchor -> (value, values it expands to); None while its collection is still open."""
 
@@ -131,8 +137,6 @@ class _Reader:
                 self.values[path] = (mark.line + 1, mark.column + 1)
             return self.alias(event)
         self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLargeError
         if depth > MAX_DEPTH:
             self.problem(event, f"the document nests more than {MAX_DEPTH} levels deep")
             raise _TooLargeError
@@ -193,7 +197,13 @@ class _Reader:
             return None
         value, size = anchored
         self.count += size
-        if self.count > MAX_NODES:
+        self.expanded += size
+        if self.expanded > MAX_NODES:
+            self.problem(
+                event,
+                f"the aliases of this document expand to more than {MAX_NODES:,} values (an "
+                "alias bomb?); write it without so many aliases",
+            )
             raise _TooLargeError
         return value
 
@@ -357,16 +367,7 @@ def read_yaml(data: bytes, file: str) -> tuple[Any, SpanMap]:
         raise LoadError([_reader_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([Problem(Span(file, 1, 1), f"YAML error: {exc}", "yaml")]) from None
-    except _TooLargeError:
-        if not reader.problems:
-            reader.problems.append(
-                Problem(
-                    Span(file, 1, 1),
-                    "the document expands to too many values (an alias bomb?); "
-                    "write it without so many aliases",
-                    "yaml",
-                )
-            )
+    except _TooLargeError:  # the reason was recorded where it happened
         raise LoadError(reader.problems) from None
     finally:
         parser.dispose()
@@ -426,6 +427,29 @@ def _reader_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Probl
     )
 
 
+def _long_key(line: str) -> tuple[int, int] | None:
+    """Where a key longer than :data:`MAX_KEY` starts on ``line`` (libyaml only says it found
+    no ':'), and its length; None if the line has no such key."""
+    if len(line) <= MAX_KEY:
+        return None
+    body = line.lstrip(" ")
+    start = len(line) - len(body)
+    if body.startswith("- "):
+        rest = body[2:].lstrip(" ")
+        start += len(body) - len(rest)
+        body = rest
+    if body[:1] in ("'", '"'):
+        end = body.find(body[0], 1)
+        length = end - 1 if end > 0 else -1
+    else:
+        end = body.find(": ")
+        end = end if end >= 0 else (len(body) - 1 if body.endswith(":") else -1)
+        length = end
+    if length <= MAX_KEY or " #" in body[: max(length, 0)]:
+        return None
+    return start + 1, length
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
     """libyaml's messages describe the parser's state; say what the author should change."""
     mark = exc.problem_mark or exc.context_mark
@@ -434,7 +458,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
     context = exc.context or ""
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "expected a single document" in context + problem:
+    long_key = _long_key(here)
+    if long_key is not None:
+        col, length = long_key
+        message = (
+            f"this key is {length:,} characters long; YAML allows keys of at most "
+            f"{MAX_KEY:,} characters (a key is a short name, the text goes in its value)"
+        )
+    elif "expected a single document" in context + problem:
         message = "the file holds more than one YAML document (a second '---'); keep one"
     elif "tab" in problem or "\t" in here[: max(col, 1)]:
         message = "a tab character cannot indent YAML; use spaces"

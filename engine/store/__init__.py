@@ -51,9 +51,15 @@ def store_url(cli_value: str | None = None) -> str:
     return (cli_value or os.environ.get(STORE_ENV) or "").strip()
 
 
-def open_store(data_dir: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
+def open_store(
+    data_dir: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    *,
+    read_only: bool = False,
+) -> Store:
     """The store a URL names (see the module docstring), else the SQLite file in the folder
-    chosen by :func:`engine.settings.data_dir`."""
+    chosen by :func:`engine.settings.data_dir` (``read_only``: for commands that only read; a
+    SQLite file is then only read, nothing is created or changed beside it)."""
     chosen = store_url(url)
     if chosen.startswith(POSTGRES_SCHEMES):
         from engine.store.postgres import PostgresStore  # lazily: psycopg is an optional extra
@@ -63,7 +69,7 @@ def open_store(data_dir: str | os.PathLike[str] | None = None, url: str | None =
         path = chosen.removeprefix("sqlite://")
         if not path.startswith("/") or path == "/":
             raise StoreError(f"{chosen}: a SQLite store URL is sqlite:///path/to/file.db")
-        return SqliteStore(path)
+        return SqliteStore(path, read_only=read_only)
     if chosen:
         raise StoreError(
             f"{chosen}: not a store URL (use postgresql://user@host/database or "
@@ -71,4 +77,4 @@ def open_store(data_dir: str | os.PathLike[str] | None = None, url: str | None =
         )
     from engine.settings import db_path
 
-    return SqliteStore(db_path(data_dir))
+    return SqliteStore(db_path(data_dir), read_only=read_only)

@@ -87,15 +87,68 @@ class SqliteStore:
         *,
         busy_timeout: float = 10.0,
         migrations: Sequence[Migration] = MIGRATIONS,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.warnings: list[str] = []
+        self.read_only = read_only
+        """Opened for commands that only read (``lectio progress``, ``feedback export``,
+        ``report``): nothing is created, migrated on disk or moved aside, so they work on a
+        data folder they may not write (a backup, a read-only mount, another user's)."""
         self._busy_timeout = busy_timeout
         self._migrations = tuple(migrations)
         self._lock = threading.RLock()
-        self._conn = self._open()
+        self._conn = self._open_read_only() if read_only else self._open()
 
-    # opening ---------------------------------------------------------------------------------
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A copy in memory of what the file holds (migrated there if it is older), or an
+        empty store if there is no file yet; the file itself is only read."""
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        if self.path.exists():
+            try:
+                source = self._connect_read_only()
+                try:
+                    row = source.execute("PRAGMA quick_check").fetchone()
+                    if row is None or row[0] != "ok":
+                        raise _DamagedError(f"integrity check: {row[0] if row else 'no answer'}")
+                    source.backup(memory)
+                finally:
+                    source.close()
+            except (sqlite3.DatabaseError, _DamagedError) as exc:
+                memory.close()
+                what = "damaged" if _is_damage(exc) else "unreadable"
+                raise StoreError(
+                    f"{self.path}: cannot read the database ({what}: {exc}); this command only "
+                    "reads it, so nothing was changed"
+                ) from None
+        try:
+            self._migrate(memory)
+        except BaseException:
+            memory.close()
+            raise
+        return memory
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read the file without writing anything next to it. With no ``-wal`` file beside it
+        the database file is complete and is read as immutable (SQLite would otherwise create
+        the ``-shm`` index); with one, the changes it holds are read too (``mode=ro``), or, in
+        a folder nobody may write, left out."""
+        uri = self.path.resolve().as_uri()
+        wal = self.path.with_name(self.path.name + "-wal")
+        attempts = [f"{uri}?mode=ro", f"{uri}?immutable=1"] if wal.exists() else []
+        attempts.append(f"{uri}?immutable=1")
+        for n, target in enumerate(attempts):
+            try:
+                conn = sqlite3.connect(
+                    target, uri=True, timeout=self._busy_timeout, check_same_thread=False
+                )
+                conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: read now
+                return conn
+            except sqlite3.OperationalError:
+                if n == len(attempts) - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _open(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
