@@ -373,3 +373,70 @@ def test_plain_mode(path: Path, folder: Path, tmp_path: Path) -> None:
     _, cells = parse(path)
     if any(verdict.text == "tampering" for _, verdict in cells):
         assert "tampering:" in out, out[-3000:]
+
+
+# -- the walls themselves, kernel by kernel -----------------------------------------------------
+
+DAEMON = """
+import os, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(w, str(os.getpid()).encode())
+        time.sleep(120)
+        os._exit(0)
+    os._exit(0)
+os.close(w)
+print(int(os.read(r, 32)))
+"""
+
+
+PROBE = """
+import os
+try:
+    fds = os.listdir("/proc/{pid}/fd")  # root may list them; opening one is what matters
+except PermissionError:
+    fds = []
+reached = 0
+for fd in fds:
+    try:
+        os.close(os.open(f"/proc/{pid}/fd/{{fd}}", os.O_RDONLY | os.O_NONBLOCK))
+        reached += 1
+    except PermissionError:
+        pass
+    except OSError:
+        pass
+print("reached", reached)
+"""
+
+
+def test_a_kernel_cannot_open_the_descriptors_of_another_kernel_or_of_lectio() -> None:
+    """Non-dumpable processes, and no CAP_SYS_PTRACE in kernels (lectio often runs as root)."""
+    from engine.execution.kernel import Kernel
+
+    with Kernel(preload=()) as first, Kernel(preload=()) as second:
+        assert first.execute("1").ok and second.execute("1").ok
+        for pid in (second.pid, os.getpid()):
+            probe = first.execute(PROBE.format(pid=pid))
+            assert probe.stdout == "reached 0\n", (pid, probe)
+        mine = first.execute("import os\nprint(len(os.listdir('/proc/self/fd')) > 3)")
+        assert mine.stdout == "True\n", mine  # its own, of course
+
+
+def test_a_new_lesson_in_the_same_kernel_ends_what_the_last_one_started() -> None:
+    """A double-forked daemon is still the kernel's descendant (subreaper): a reset ends it."""
+    from engine.execution.kernel import Kernel
+
+    with Kernel(preload=()) as kernel:
+        started = kernel.execute(DAEMON)
+        assert started.ok, started
+        daemon = int(started.stdout)
+        assert not _gone(daemon)
+        generation = kernel.generation
+        kernel.reset(0)
+        assert kernel.generation == generation  # the same process, a new lesson
+        deadline = time.monotonic() + 10
+        while not _gone(daemon) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _gone(daemon)

@@ -361,7 +361,8 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
         code, filename = str(request["code"]), str(request.get("filename", "<cell>"))
         reply = runner.run(code, filename, split=split)
         _restore_process(runner)
-    elif op == "reset":
+    elif op == "reset":  # a new lesson in this kernel: nothing the last one started lives on
+        _end_children()
         runner.reset(int(request.get("seed", 0)))
         _restore_process(runner)
         reply = {"status": "ok"}
@@ -467,6 +468,14 @@ def _restore_stdio() -> None:
         sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
     if type(sys.stdin) is not _NoInput:
         sys.stdin = _NoInput()
+
+
+def _end_children() -> None:
+    """Kill every process the cells started (daemons included: this kernel is their
+    subreaper, so they are still its descendants)."""
+    for pid in descendants(_getpid()):
+        with contextlib.suppress(OSError):
+            _kill(pid, signal.SIGKILL)
 
 
 def _end_everything() -> NoReturn:
