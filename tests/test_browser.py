@@ -45,6 +45,8 @@ FLAGS = (
 RUN = (50, 123)
 ANSWER_42 = (70, 294)
 CHECK = (60, 351)
+ANSWER_67_UNRUN = (70, 294)  # the layout of a learner who has not run the cell
+CHECK_UNRUN = (60, 332)
 
 
 def _unavailable(why: str) -> None:
@@ -53,8 +55,7 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
+def _chrome() -> Any:
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -66,7 +67,19 @@ def browser() -> Iterator[Any]:
     for flag in FLAGS:
         options.add_argument(flag)
     options.binary_location = str(CHROMIUM)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    driver = _chrome()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_browser(browser: Any) -> Iterator[Any]:
+    driver = _chrome()
     yield driver
     driver.quit()
 
@@ -109,15 +122,17 @@ def _until(
 
 
 @pytest.mark.slow
-def test_a_learner_in_chromium_runs_a_cell_and_the_answer_reaches_postgres(
-    browser: Any, pg_url: str, tmp_path: Path
+def test_learners_in_chromium_run_a_cell_and_their_answers_reach_postgres(
+    browser: Any, second_browser: Any, pg_url: str, tmp_path: Path
 ) -> None:
+    """ana runs the cell and answers right; bob, in a second browser at the same time, answers
+    wrong: each answer is recorded for its own learner only."""
     import psycopg
     from selenium.webdriver.common.by import By
 
     with open_store(url=pg_url) as store:
         code = accounts.add_learner(store, "ana")
-        accounts.add_learner(store, "bob")
+        bob_code = accounts.add_learner(store, "bob")
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), LECTIO_STORE=pg_url)
     server = subprocess.Popen(
@@ -138,9 +153,10 @@ def test_a_learner_in_chromium_runs_a_cell_and_the_answer_reaches_postgres(
             with psycopg.connect(pg_url) as conn:
                 return conn.execute(sql.encode()).fetchall()
 
-        browser.get(f"http://localhost:{port}/")
-        browser.find_element(By.ID, "code").send_keys(code)
-        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        for driver, secret in ((browser, code), (second_browser, bob_code)):
+            driver.get(f"http://localhost:{port}/")
+            driver.find_element(By.ID, "code").send_keys(secret)
+            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         _until(
             lambda: bool(rows("SELECT 1 FROM cell_runs WHERE learner = 'ana' AND status = 'ok'")),
             lambda: _click(browser, RUN),
@@ -159,6 +175,19 @@ def test_a_learner_in_chromium_runs_a_cell_and_the_answer_reaches_postgres(
         attempts = rows("SELECT learner, lesson, question, picks FROM attempts WHERE correct")
         assert attempts[0] == ("ana", "browser", "product-question", "[0]")
         assert rows("SELECT 1 FROM attempts WHERE learner = 'bob'") == []
+
+        def bob_answered() -> bool:
+            return bool(rows("SELECT 1 FROM attempts WHERE learner = 'bob'"))
+
+        def bob_answers() -> None:
+            _click(second_browser, ANSWER_67_UNRUN)
+            time.sleep(0.5)
+            _click(second_browser, CHECK_UNRUN)
+
+        _until(bob_answered, bob_answers, "answer as the second learner")
+        assert rows("SELECT correct, picks FROM attempts WHERE learner = 'bob'") == [(False, "[1]")]
+        assert rows("SELECT learner FROM cell_runs") == [("ana",)]  # bob ran nothing
+        assert len(rows("SELECT 1 FROM attempts WHERE learner = 'ana'")) >= 1
     finally:
         for pid in descendants(server.pid):
             with contextlib.suppress(OSError):
