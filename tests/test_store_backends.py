@@ -421,3 +421,32 @@ def test_store_copy_of_a_missing_file_is_one_line(
 ) -> None:
     assert main(["store", "copy", str(tmp_path / "none.db"), pg_url]) == 1
     assert "no such SQLite file" in capsys.readouterr().err
+
+
+def test_the_previous_postgres_schema_is_migrated_with_its_records(pg_url: str) -> None:
+    """A database made by the lectio before learner accounts (schema 1) gains them, keeping
+    every record."""
+    from engine.serve.accounts import add_learner, sign_in
+    from engine.store.postgres import PostgresStore
+
+    with PostgresStore(pg_url, migrations=PG_MIGRATIONS[:1]) as old:
+        old.add_attempt(attempt())
+        qa = old.start_quiz_attempt("ana", "qz", ["#a"])
+    assert _version(pg_url) == 1
+    with PostgresStore(pg_url) as new:
+        assert new.schema_version == PG_SCHEMA_VERSION == 2
+        assert len(new.attempts()) == 1 and new.quiz_attempts()[0].id == qa.id
+        code = add_learner(new, "ana")
+        assert sign_in(new, code) == "ana"
+
+
+def test_the_previous_sqlite_schema_gains_learner_accounts(tmp_path: Path) -> None:
+    from engine.serve.accounts import add_learner, sign_in
+    from engine.store.migrations import MIGRATIONS
+
+    with SqliteStore(tmp_path / "old.db", migrations=MIGRATIONS[:2]) as old:
+        old.add_attempt(attempt())
+    with SqliteStore(tmp_path / "old.db") as new:
+        assert new.schema_version == len(MIGRATIONS) == 3
+        assert len(new.attempts()) == 1
+        assert sign_in(new, add_learner(new, "ana")) == "ana"
