@@ -253,6 +253,30 @@ def test_time_magics_drop_their_timings_and_unrenderable_math_becomes_code(
     assert all("\n" not in line for line in located)
 
 
+def test_titles_below_badges_other_languages_and_progress_bars(tmp_path: Path) -> None:
+    cells = [
+        v4.new_markdown_cell(
+            "[![Open In Colab](https://colab.example/badge.svg)](https://colab.example/nb)\n\n"
+            "Training a model\n================\n\nSome prose."
+        ),
+        v4.new_code_cell("train()", outputs=[_stream("epoch 1\r epoch 2\r done\n")]),
+    ]
+    imported = import_source(_notebook(cells, tmp_path / "colab.ipynb"))
+    assert imported.data["title"] == "Training a model"
+    assert imported.data["blocks"][0]["text"].startswith("[![Open In Colab]")
+    assert imported.data["blocks"][1] == {"code": "train()\n"}
+    assert "the output holds a progress bar" in imported.notes.items[0].message
+    r_cells = [v4.new_markdown_cell("# In R"), v4.new_code_cell("x <- c(1, 2)\nprint(x)")]
+    r_nb = _notebook(r_cells, tmp_path / "r.ipynb", language_info={"name": "R"})
+    imported = import_source(r_nb)
+    assert imported.data["blocks"] == [
+        {"code": "x <- c(1, 2)\nprint(x)", "run": False, "language": "r"}
+    ]
+    assert imported.notes.items[0].message == (
+        "a notebook in r: its code cells are listings (lectio runs Python)"
+    )
+
+
 def test_import_into_a_course_folder_lists_the_lesson(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

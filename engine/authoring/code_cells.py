@@ -195,6 +195,9 @@ def outputs_expect(outputs: list[Any], cell: int, notes: Notes) -> tuple[Block |
     if "\r" in err_text:
         notes.add(cell, "standard error holds a progress bar (\\r); it is not checked")
         err_text = ""
+    if "\r" in out_text.replace("\r\n", "\n"):
+        notes.add(cell, "the output holds a progress bar (\\r); it is not checked")
+        out_text = ""
     if ADDRESS.search(out_text + err_text):
         out_text, err_text = ADDRESS.sub("0x...", out_text), ADDRESS.sub("0x...", err_text)
         normalized = True

@@ -247,6 +247,36 @@ def _from_metadata(cell: Any) -> Block | None:
     return data
 
 
+_BADGE = re.compile(r"^\s*(\[?!\[[^\]]*\]\([^)]*\)\]?(\([^)]*\))?\s*)+$")
+_ATX = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}=+\s*$")
+
+
+def _title(source: str) -> tuple[str | None, str]:
+    """The first H1 of a Markdown cell, when only blank lines or badges (``[![Open in
+    Colab](...)](...)``) come before it, and the cell without it."""
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip() or _BADGE.match(line):
+            continue
+        found = _ATX.match(line)
+        if found:
+            return found.group(1), "\n".join(lines[:i] + lines[i + 1 :])
+        if i + 1 < len(lines) and _SETEXT.match(lines[i + 1]):
+            return line.strip(), "\n".join(lines[:i] + lines[i + 2 :])
+        break
+    return None, source
+
+
+def _kernel_language(metadata: dict[str, Any]) -> str:
+    """The notebook's language (``python`` when it does not say): lectio runs Python only."""
+    info = metadata.get("language_info") or {}
+    spec = metadata.get("kernelspec") or {}
+    name = str(info.get("name") or spec.get("language") or "python").lower()
+    name = re.sub(r"[^a-z0-9_+#.-]", "", name) or "python"
+    return "python" if name in ("python", "python3", "ipython", "ipython3") else name
+
+
 def _renderable_math(block: Block, cell: int, notes: Notes) -> Block:
     """Math lectio cannot render (``$\\LaTeX$``, an ``align`` with a lone backslash) would be
     a ``lectio validate`` problem: it is kept as code (TeX, as written), with a note."""
@@ -304,6 +334,11 @@ def import_source(path: Path) -> Imported:
     if lectio_meta is not None and lectio_meta.get("format", FORMAT_VERSION) > FORMAT_VERSION:
         notes.add(None, "exported by a newer lectio; its lectio metadata may be partly ignored")
     figures = _Figures(imported, cells)
+    language = _kernel_language(metadata)
+    if language != "python":
+        notes.add(
+            None, f"a notebook in {language}: its code cells are listings (lectio runs Python)"
+        )
     blocks: list[Block] = []
     title: str | None = lectio_meta.get("title") if lectio_meta else None
     for number, cell in enumerate(cells, start=1):
@@ -321,11 +356,10 @@ def import_source(path: Path) -> Imported:
             notes.add(number, "edited since lectio exported it: read as an ordinary cell")
         if kind == "markdown":
             if title is None:
-                heading = re.match(r"^\s*#\s+(.+?)\s*#*\s*$", source.split("\n", 1)[0])
-                if heading:
-                    title = heading.group(1)
-                    source = source.split("\n", 1)[1] if "\n" in source else ""
+                title, source = _title(source)
             new = markdown_blocks(source, number, notes, figures)
+        elif kind == "code" and language != "python":
+            new = [{"code": source, "run": False, "language": language}] if source.strip() else []
         elif kind == "code":
             tags = list(meta.get("tags", []))
             hidden = bool(meta.get("jupyter", {}).get("source_hidden"))
