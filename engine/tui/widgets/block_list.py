@@ -57,11 +57,22 @@ class BlockList(VerticalScroll):
     """The blocks of one chapter, then its end (feedback, previous / next chapter)."""
 
     class Moved(Message):
-        """The learner is now at block ``block_index`` (the chapter end: the block count)."""
+        """The learner is now at another block; the screen records it as the resume point.
 
-        def __init__(self, block_index: int) -> None:
-            super().__init__()
+        Can be handled using ``on_block_list_moved`` in a parent widget or the screen.
+        """
+
+        def __init__(self, block_list: BlockList, block_index: int) -> None:
+            self.block_list = block_list
+            """The list the learner moved in."""
             self.block_index = block_index
+            """The block the learner is at (the chapter end: the number of blocks)."""
+            super().__init__()
+
+        @property
+        def control(self) -> BlockList:
+            """An alias for :attr:`block_list` (what ``@on`` selectors match)."""
+            return self.block_list
 
     def __init__(
         self,
@@ -277,7 +288,7 @@ class BlockList(VerticalScroll):
         index = getattr(widget, "block_index", None)
         if index is not None and index != self._at:
             self._at = index
-            self.post_message(self.Moved(index))
+            self.post_message(self.Moved(self, index))
 
     def _focus_block(self, widget: Widget) -> None:
         """Focus the block (or its first focusable part); prose keeps the scroll focused."""
