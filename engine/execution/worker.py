@@ -73,7 +73,6 @@ _exit = os._exit
 _set_blocking = os.set_blocking
 _open_fd = os.open
 _signal = signal.signal
-_getsignal = signal.getsignal
 _setitimer = signal.setitimer
 _alarm = signal.alarm
 _sigmask = signal.pthread_sigmask
@@ -84,6 +83,11 @@ _setrlimit = resource.setrlimit
 _settrace = sys.settrace
 _setprofile = sys.setprofile
 _cancel_dump = faulthandler.cancel_dump_traceback_later
+_set_wakeup_fd = signal.set_wakeup_fd
+# the C functions under signal.signal/getsignal: raw handlers (SIG_DFL is the int 0, not an
+# enum, so identity compares), and setting one back does not mark the handlers as changed
+_set_handler = importlib.import_module("_signal").signal
+_get_handler = importlib.import_module("_signal").getsignal
 _find_spec = importlib.util.find_spec
 _rmtree = shutil.rmtree
 _sleep = time.sleep
@@ -359,12 +363,12 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
     if op == "exec":
         split = bool(request.get("split"))
         code, filename = str(request["code"]), str(request.get("filename", "<cell>"))
-        reply = runner.run(code, filename, split=split)
-        _restore_process(runner)
+        reply = runner.run(code, filename, split=split)  # timers and signals: its after_code
+        _restore_process(runner, timers=False)
     elif op == "reset":  # a new lesson in this kernel: nothing the last one started lives on
         _end_children()
         runner.reset(int(request.get("seed", 0)))
-        _restore_process(runner)
+        _restore_process(runner, every_handler=True)
         reply = {"status": "ok"}
     elif op == "graph":
         try:
@@ -406,27 +410,60 @@ def record_baseline() -> None:
         if signum in _UNCATCHABLE:
             continue
         with contextlib.suppress(OSError, ValueError):
-            handlers[int(signum)] = _getsignal(signum)
+            handlers[int(signum)] = _get_handler(int(signum))
     BASELINE.handlers = handlers
     BASELINE.mask = set(_sigmask(signal.SIG_BLOCK, ()))
     BASELINE.recursion_limit = sys.getrecursionlimit()
+    _watch_handlers()
+    _HANDLERS_CHANGED[0] = False
 
 
-def restore_time() -> None:
+_HANDLERS_CHANGED = [True]
+"""Whether a cell may have changed a signal handler since they were last put back: comparing
+all 60 handlers costs tens of microseconds, a cell's round trip a few hundred."""
+
+
+def _watch_handlers() -> None:
+    """``signal.signal`` (and the C function under it) mark the handlers as changed. Code that
+    bound the function before the kernel started is caught at the next lesson (a reset
+    compares every handler)."""
+    c_module: Any = importlib.import_module("_signal")
+
+    def marking(original: Any) -> Any:
+        def signal_(signalnum: Any, handler: Any) -> Any:
+            _HANDLERS_CHANGED[0] = True
+            return original(signalnum, handler)
+
+        signal_.__name__ = signal_.__qualname__ = "signal"
+        signal_.__doc__ = original.__doc__
+        return signal_
+
+    if getattr(signal.signal, "__name__", "") == "signal":
+        signal.signal = marking(signal.signal)
+        c_module.signal = marking(c_module.signal)
+
+
+def restore_time(every_handler: bool = False) -> None:
     """What a cell may have left to happen later: timers, signal handlers, a blocked signal
-    waiting, trace and profile functions, a delayed faulthandler dump. Called right after the
-    cell's code returns (inside the cell's ``try``, so a handler that fires meanwhile is the
-    cell's error) and again before the reply."""
+    waiting, trace and profile functions, a delayed faulthandler dump, a wake-up descriptor.
+    Called right after the cell's code returns (inside the cell's ``try``, so a handler that
+    fires meanwhile is the cell's error)."""
     _settrace(None)
     _setprofile(None)
     _alarm(0)
     for timer in _TIMERS:
         _setitimer(timer, 0)
     _cancel_dump()
-    for signum, handler in BASELINE.handlers.items():
-        if _getsignal(signum) is not handler:
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                _signal(signum, handler)
+    with contextlib.suppress(ValueError, OSError):
+        _set_wakeup_fd(-1)
+    if _HANDLERS_CHANGED[0] or every_handler:
+        _HANDLERS_CHANGED[0] = False
+        for signum, handler in BASELINE.handlers.items():
+            if _get_handler(signum) is not handler:
+                with contextlib.suppress(OSError, ValueError, TypeError):
+                    _set_handler(signum, handler)
+    elif _get_handler(2) is not on_sigint:  # interrupts (SIGINT): always checked
+        _set_handler(2, on_sigint)
     blocked = set(_sigmask(signal.SIG_BLOCK, ())) - BASELINE.mask
     if blocked:
         # signals a cell blocked and raised are pending: take them while still blocked, so
@@ -439,12 +476,15 @@ def restore_time() -> None:
         sys.setrecursionlimit(BASELINE.recursion_limit)
 
 
-def _restore_process(runner: CellRunner) -> None:
+def _restore_process(
+    runner: CellRunner, *, timers: bool = True, every_handler: bool = False
+) -> None:
     """After a cell: what it may have broken for the next one (or for the worker itself) is
-    put back: builtins (first: the rest uses them), timers and signals, the output, the
-    working folder, the memory cap."""
+    put back: builtins (first: the rest uses them), timers and signals (unless the cell's
+    ``after_code`` just did), the output, the working folder, the memory cap."""
     runner.restore_builtins()
-    restore_time()
+    if timers:
+        restore_time(every_handler)
     _restore_stdio()
     if SCRATCH:
         try:
