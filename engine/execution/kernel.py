@@ -620,6 +620,17 @@ class Kernel:
         reply = self._request({"op": "requires", "modules": list(modules)}, timeout=30.0)
         return list(reply.get("missing", [])) if reply else list(modules)
 
+    def inspect(self, name: str, timeout: float = 10.0) -> dict[str, str] | None:
+        """The signature and documentation of ``name`` in the lesson's namespace (strings:
+        ``name``, ``type``, ``signature``, ``doc``, ``value``), None if not found or the kernel
+        could not answer. The reply is checked: only capped strings are kept."""
+        reply = self._request({"op": "inspect", "name": name}, timeout)
+        found = reply.get("inspect") if reply else None
+        if not isinstance(found, dict) or found.get("found") is not True:
+            return None
+        keys = ("name", "type", "signature", "doc", "value")
+        return {k: str(found.get(k, ""))[:8000] for k in keys}
+
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> bool:
         """Block until the worker has finished its preload imports (starting it if needed)."""
         self.start()

@@ -32,6 +32,8 @@ Requests (lectio -> worker) carry ``op`` and ``id``; every reply echoes the ``id
 - ``{"op": "reset", "seed": 0}`` -> ``{"status": "ok"}``
 - ``{"op": "graph", "name": "y"}`` -> ``{"graph": {...}}`` (see :mod:`engine.execution.graph`)
 - ``{"op": "requires", "modules": [...]}`` -> ``{"missing": [...]}``
+- ``{"op": "inspect", "name": "torch.nn.Linear"}`` -> ``{"inspect": {"found": ..., "signature":
+  ..., "doc": ...}}`` (see :mod:`engine.execution.introspect`)
 - ``{"op": "shutdown"}`` -> no reply; the worker flushes and leaves at once.
 """
 

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
-from engine.execution import warmup
+from engine.execution import introspect, warmup
 from engine.execution.cellexec import CellRunner, on_sigint
 from engine.execution.hardening import harden_kernel
 from engine.execution.process import descendants
@@ -93,6 +93,7 @@ _rmtree = shutil.rmtree
 _sleep = time.sleep
 _poll = select.poll
 _extract_graph = graph_mod.extract
+_describe = introspect.describe
 _TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
 _UNCATCHABLE = {signal.SIGKILL, signal.SIGSTOP}
 
@@ -375,6 +376,12 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
             reply = {"graph": _extract_graph(runner.namespace, str(request["name"]))}
         except Exception as exc:
             reply = {"graph": {"error": f"could not read the graph: {type(exc).__name__}: {exc}"}}
+        _restore_process(runner)
+    elif op == "inspect":
+        try:
+            reply = {"inspect": _describe(runner.namespace, str(request.get("name", "")))}
+        except Exception as exc:
+            reply = {"inspect": {"found": False, "error": f"{type(exc).__name__}: {exc}"[:300]}}
         _restore_process(runner)
     elif op == "requires":
         reply = {"missing": _missing(list(request.get("modules", [])))}

@@ -391,6 +391,14 @@ class LessonSession:
                 )
             return self._ensure_executor().graph(block_index, keep_going=keep_going)
 
+    def inspect(self, name: str) -> dict[str, str] | None:
+        """The signature and documentation of ``name`` in the lesson's namespace, from the live
+        kernel (blocking: a worker thread; starts the kernel). None when it is not found, or the
+        kernel cannot tell (a test fake without ``inspect``)."""
+        self._ensure_executor()
+        probe = getattr(self._kernel, "inspect", None)
+        return probe(name) if probe is not None else None
+
     def interrupt(self) -> None:
         """Stop the running cell (thread-safe)."""
         if self._kernel is not None:
