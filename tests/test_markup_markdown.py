@@ -98,3 +98,16 @@ def test_plain_paragraphs_do_not_import_the_parser() -> None:
         "Just words, and a comma. A second line."
     )
     assert "markdown_it" not in sys.modules
+
+
+def test_pictures_on_lines_of_their_own_are_split_out() -> None:
+    from engine.markup.markdown import split_pictures
+
+    text = (
+        "Before\n\n![a plot](images/p.png)\n\nafter ![inline](x.png) and\n\n"
+        "![web](https://x.org/a.png)\n```\n![code](c.png)\n```\n"
+    )
+    parts = split_pictures(text)
+    assert [kind for kind, _, _ in parts] == ["text", "picture", "text"]
+    assert parts[1] == ("picture", "a plot", "images/p.png")
+    assert split_pictures("no pictures") == [("text", "no pictures", "")]

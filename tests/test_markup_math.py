@@ -38,6 +38,18 @@ INLINE = [
     (r"\begin{pmatrix} a & b \end{pmatrix}", "(a, b)"),
     (r"\operatorname{softmax}(z)_i", "softmax(z)ᵢ"),
     (r"\log(x) \le \infty", "log(x) ≤ ∞"),
+    # what d2l and the PyTorch tutorials also write
+    (r"\varepsilon \sim \mathcal{N}(0, \sigma^2)", "ε ∼ 𝒩(0, σ²)"),
+    (r"\eta = 0.5", "η = 0.5"),
+    (r"\mathop{\mathrm{argmax}}_{y} p(y)", "argmax_y p(y)"),
+    (r"\operatorname*{argmin}_w L(w)", "argmin_w L(w)"),
+    (r"\det(A) \Pr(X=1)", "det(A) Pr(X=1)"),
+    (r"\mathbf{W}^{(l)} \mathbf{h}^{(l-1)}", "𝐖⁽ˡ⁾ 𝐡⁽ˡ⁻¹⁾"),
+    (r"\mathbb{E}_{x \sim p}[f(x)]", "𝔼_(x ∼ p)[f(x)]"),
+    (r"\|\mathbf{w}\|_2", "‖𝐰‖₂"),
+    (r"\int_0^1 f(x)\,dx", "∫₀¹ f(x) dx"),
+    (r"\textcolor{red}{x} + \color{blue}{y}", "x + y"),
+    (r"\xrightarrow{f}", "─f→"),
 ]
 
 

@@ -229,3 +229,34 @@ def _strip_html(html: str) -> str:
 
     text = re.sub(r"<br\s*/?>", "\n", html, flags=re.I)
     return html_lib.unescape(_TAG.sub("", text))
+
+
+_IMAGE_LINE = re.compile(r'^ {0,3}!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)\s*$')
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def split_pictures(text: str) -> list[tuple[str, str, str]]:
+    """A text cut at its pictures that stand on a line of their own and are files (not web
+    addresses): ``("text", markdown, "")`` and ``("picture", alt, src)`` parts, in order, so a
+    front end can draw each picture between the prose around it. Lines inside fenced code are
+    never pictures. One text part when there is no such picture."""
+    if "![" not in text:
+        return [("text", text, "")]
+    parts: list[tuple[str, str, str]] = []
+    lines: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        opened = _FENCE_LINE.match(line)
+        if opened and (fence is None or opened.group(1)[0] == fence[0]):
+            fence = None if fence is not None else opened.group(1)
+        match = _IMAGE_LINE.match(line) if fence is None else None
+        if match and "://" not in match.group(2) and not match.group(2).startswith("data:"):
+            if "".join(lines).strip():
+                parts.append(("text", "".join(lines), ""))
+            lines = []
+            parts.append(("picture", match.group(1), match.group(2)))
+        else:
+            lines.append(line)
+    if "".join(lines).strip() or not parts:
+        parts.append(("text", "".join(lines), ""))
+    return parts

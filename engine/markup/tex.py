@@ -212,11 +212,25 @@ def _lib() -> _Lib:
     context = latexwalker.get_default_latex_context_db()
     extra = [
         macrospec.MacroSpec(name, "{{")
-        for name in ("tfrac", "dfrac", "cfrac", "binom", "tbinom", "dbinom", "overset", "underset")
+        for name in (
+            "tfrac",
+            "dfrac",
+            "cfrac",
+            "binom",
+            "tbinom",
+            "dbinom",
+            "overset",
+            "underset",
+            "stackrel",
+            "textcolor",
+        )
     ]
     extra += [
         macrospec.MacroSpec(name, "{")
         for name in (
+            "mathop",
+            "color",
+            "xrightarrow",
             "operatorname",
             "boldsymbol",
             "bm",
@@ -354,6 +368,31 @@ _IGNORED = {
     "qquad",
 }
 _SPACES = {",": " ", ":": " ", ";": " ", ">": " ", "!": "", " ": " ", "quad": "  ", "qquad": "   "}
+_OPERATOR_NAMES = {
+    "Pr",
+    "det",
+    "arg",
+    "deg",
+    "gcd",
+    "hom",
+    "ker",
+    "dim",
+    "sup",
+    "inf",
+    "liminf",
+    "limsup",
+    "lg",
+    "sgn",
+    "tr",
+    "rank",
+    "diag",
+    "argmax",
+    "argmin",
+    "erf",
+    "Var",
+    "Cov",
+}
+"""Operator names set upright, as written, that pylatexenc's table lacks."""
 _KNOWN_EXTRA = {"Re": "ℜ", "Im": "ℑ", "prime": "′", "lVert": "‖", "rVert": "‖", "|": "‖"}
 _CLOSING = set(")]}.,;:!?|")
 _OPERATORS = set(" +-−=<>≤≥≠≈±∓·×÷/,;:∈∉⊂⊆→←↔⇒⇔∧∨∘")
@@ -410,9 +449,13 @@ class _Renderer:
         atoms = self._atoms(nodelist)
         out: list[Box] = []
         i = 0
+        ate_space = False  # the last command's written space was dropped (an ordinary symbol)
         while i < len(atoms):
             atom = atoms[i]
             i += 1
+            is_space = isinstance(atom, tuple) and atom[0].isspace()
+            if not is_space and type(atom).__name__ != "LatexMacroNode":
+                ate_space = False
             if isinstance(atom, tuple):  # a character of a chars node, with its position
                 char, pos = atom
                 if text_mode:
@@ -448,6 +491,8 @@ class _Renderer:
                     out.append(flat(nxt.text + "\u0338"))
                     continue
                 box = self.macro(atom, style)
+                if ate_space and _spaced(box.text) and out and out[-1].lines != (" ",):
+                    out.append(flat(" "))  # \\varepsilon \\sim x: the space before the relation
                 out.append(box)
                 post = bool(getattr(atom, "macro_post_space", ""))
                 nxt_char = atoms[i][0] if i < len(atoms) and isinstance(atoms[i], tuple) else ""
@@ -456,6 +501,7 @@ class _Renderer:
                     or (post and _spaced(box.text))
                     or (post and nxt_char in _OPERATORS and nxt_char not in " ,;:")
                 )
+                ate_space = post and not spaced
                 if spaced and not text_mode and i < len(atoms):
                     nxt = atoms[i]
                     if not (isinstance(nxt, tuple) and (nxt[0] in "^_" or nxt[0] in _CLOSING)):
@@ -567,11 +613,22 @@ class _Renderer:
             if len(body) == 1 or name in {"overline", "underline", "bar"}:
                 return flat("".join(c + mark for c in body))
             return flat(f"{name}({body})")
+        if name in {"mathop", "boxed"}:
+            return self._arg(node, 0, style)
+        if name in {"color", "textcolor"}:  # the colour is dropped, the text kept
+            return self._arg(node, 1, style) if name == "textcolor" else flat("")
+        if name == "xrightarrow":
+            return flat(f"─{self._arg(node, 0, style).text}→")
+        if name == "stackrel":
+            over, base = self._arg(node, 0, style).text, self._arg(node, 1, style).text
+            return flat(f"{base}^({over})")
+        if name in _OPERATOR_NAMES:
+            return flat(name)
+        if name == "colon":
+            return flat(":")
         if name in {"overset", "underset"}:
             over, base = self._arg(node, 0, style).text, self._arg(node, 1, style).text
             return flat(f"{base}^({over})" if name == "overset" else f"{base}_({over})")
-        if name == "boxed":
-            return self._arg(node, 0, style)
         if name == "\\":
             return flat(" ")
         if name in _SPACES:

@@ -97,3 +97,20 @@ async def test_a_plot_and_a_skip_reach_the_cells(make_app: MakeApp) -> None:
         assert plot._last_result.picture_count == 1
         status = str(cells["on-gpu"].query_one(".code-cell--status").render())
         assert "Skipped: needs CUDA" in status
+
+
+async def test_a_picture_on_its_own_line_in_prose_is_drawn(make_app: MakeApp) -> None:
+    from engine.tui.widgets.picture import HalfBlockPicture, ProseWithPictures
+
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("prose-pictures")
+        await settle(pilot)
+        block = app.screen.query_one(ProseWithPictures)
+        pictures = [
+            w.content
+            for w in block.query(".figure--picture")
+            if isinstance(getattr(w, "content", None), HalfBlockPicture)
+        ]
+        assert [p.alt for p in pictures] == ["Four coloured quadrants"]
+        assert len(block.query("MarkdownText")) == 2  # the prose before and after it

@@ -119,6 +119,15 @@ class BlockList(VerticalScroll):
         """The widget of block ``index`` (None for a hidden cell)."""
         block = self.lesson.blocks[index]
         if isinstance(block, TextBlock):
+            if "![" in block.text:  # pictures on lines of their own are drawn in place
+                from engine.markup.markdown import split_pictures
+
+                if len(split_pictures(block.text)) > 1:
+                    from engine.tui.widgets.picture import ProseWithPictures
+
+                    return ProseWithPictures(
+                        block.text, lesson_file=block.span.file, lang=self.lang, block_index=index
+                    )
             return Prose(block.text, block_index=index)
         if isinstance(block, NoteBlock):
             return Note(block, lang=self.lang, block_index=index)

@@ -94,20 +94,53 @@ class FigureView(Vertical):
             yield MarkdownText(self.block.caption, classes="figure--caption")
 
     def _picture(self) -> Static:
-        """The drawing, or the alt text when the file is missing, outside the course folder or
-        not a sound picture (``lectio validate`` says which)."""
-        base = Path(self.block.span.file).parent
-        problem = picture_problem(self.block.figure, base, course_root(Path(self.block.span.file)))
-        if problem is None:
-            path = base / self.block.figure
-            try:
-                data = path.read_bytes()
-                info = inspect(data)
-            except (OSError, PictureError):
-                pass
+        return picture_static(self.block.figure, self.block.alt, self.block.span.file, self.lang)
+
+
+def picture_static(src: str, alt: str, lesson_file: str, lang: str) -> Static:
+    """The drawing of a picture of a lesson, or its alt text when the file is missing, outside
+    the course folder or not a sound picture (``lectio validate`` says which)."""
+    base = Path(lesson_file).parent
+    if picture_problem(src, base, course_root(Path(lesson_file))) is None:
+        try:
+            data = (base / src).read_bytes()
+            info = inspect(data)
+        except (OSError, PictureError):
+            pass
+        else:
+            drawing = HalfBlockPicture(data, (info.width, info.height), alt=alt, lang=lang)
+            return Static(drawing, classes="figure--picture")
+    text = Text(t("Picture: {alt}", lang, alt=alt), style="italic")
+    return Static(text, classes="figure--picture")
+
+
+class ProseWithPictures(Vertical):
+    """A text block whose Markdown has pictures on lines of their own: the prose around them,
+    and each picture drawn in its place (an inline picture in a sentence stays its alt text)."""
+
+    DEFAULT_CSS = """
+    ProseWithPictures {
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 1;
+        & > .figure--picture { width: auto; height: auto; margin: 1 0; }
+    }
+    """
+
+    def __init__(self, text: str, *, lesson_file: str, lang: str, block_index: int) -> None:
+        super().__init__(classes="block")
+        self.text = text
+        self.lesson_file = lesson_file
+        self.lang = lang
+        self.block_index = block_index
+
+    def compose(self) -> ComposeResult:
+        from engine.markup.markdown import split_pictures
+
+        for kind, value, src in split_pictures(self.text):
+            if kind == "text":
+                yield MarkdownText(value)
             else:
-                size = (info.width, info.height)
-                drawing = HalfBlockPicture(data, size, alt=self.block.alt, lang=self.lang)
-                return Static(drawing, classes="figure--picture")
-        text = Text(t("Picture: {alt}", self.lang, alt=self.block.alt), style="italic")
-        return Static(text, classes="figure--picture")
+                picture = picture_static(src, value, self.lesson_file, self.lang)
+                picture.tooltip = value
+                yield picture
