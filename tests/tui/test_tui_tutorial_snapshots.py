@@ -107,10 +107,7 @@ async def test_a_picture_on_its_own_line_in_prose_is_drawn(make_app: MakeApp) ->
         app.open_lesson("prose-pictures")
         await settle(pilot)
         block = app.screen.query_one(ProseWithPictures)
-        pictures = [
-            w.content
-            for w in block.query(".figure--picture")
-            if isinstance(getattr(w, "content", None), HalfBlockPicture)
-        ]
+        drawn = [getattr(w, "content", None) for w in block.query(".figure--picture")]
+        pictures = [p for p in drawn if isinstance(p, HalfBlockPicture)]
         assert [p.alt for p in pictures] == ["Four coloured quadrants"]
         assert len(block.query("MarkdownText")) == 2  # the prose before and after it
