@@ -104,6 +104,16 @@ def to_text(report: Report) -> list[str]:
         )
         for q in r.questions:
             lines += ["  " + x for x in _question_lines(q)]
+        for a in r.asked:
+            text = (
+                f"{a.span}: {_count(a.learners, 'learner', 'learners')} asked about {a.label} "
+                f"({_count(a.questions, 'question', 'questions')})"
+            )
+            if a.top_error:
+                text += f", most about {a.top_error}"
+            if a.earlier_version:
+                text += f"; {a.earlier_version} on an earlier version of the file"
+            lines.append("  " + text)
         for c in r.comments:
             verdict = {True: "clear", False: "unclear", None: "no answer"}[c.clear]
             text = f"{c.span}: feedback ({verdict}, {iso(c.time)}"
@@ -169,6 +179,18 @@ def to_json(report: Report) -> dict[str, Any]:
                 "clear": r.clear,
                 "unclear": r.unclear,
                 "questions": [_question_json(q) for q in r.questions],
+                "asked": [
+                    {
+                        "block": a.block,
+                        "label": a.label,
+                        "location": _span(a.span),
+                        "learners": a.learners,
+                        "questions": a.questions,
+                        "most_about": a.top_error or None,
+                        "earlier_version": a.earlier_version,
+                    }
+                    for a in r.asked
+                ],
                 "comments": [
                     {
                         "location": _span(c.span),

@@ -61,7 +61,14 @@ from engine.session.kernel_api import (
 )
 from engine.session.views import CellView, ChoiceView, QuestionView, Verdict
 from engine.store.base import Store
-from engine.store.records import Attempt, CellRun, Feedback, HintReveal, LessonProgress
+from engine.store.records import (
+    AskedQuestion,
+    Attempt,
+    CellRun,
+    Feedback,
+    HintReveal,
+    LessonProgress,
+)
 
 
 def unmet_reason(unmet: Sequence[str], lang: str | None) -> str:
@@ -536,6 +543,26 @@ class LessonSession:
             )
         )
         self._feedback.append(stored)
+
+    def record_question(
+        self, block_index: int, text: str, *, source: str, answer_chars: int, error: str = ""
+    ) -> AskedQuestion:
+        """A question asked about a block (the Ask panel) and where its answer came from
+        (``offline`` or ``model:<name>``), for the author's report. Committed at once."""
+        return self.store.add_question(
+            AskedQuestion(
+                learner=self.learner,
+                course=self.course_id,
+                lesson=self.lesson.id,
+                block=block_index,
+                text=text,
+                source=source,
+                answer_chars=answer_chars,
+                error=error,
+                ts=time.time(),
+                content_hash=self.content_hash,
+            )
+        )
 
     def close(self) -> None:
         """Stop the kernel. Progress is already saved; the session cannot run cells anymore."""

@@ -22,12 +22,12 @@ from engine.format.catalog import (
     resolve_quiz_partly,
 )
 from engine.format.loader import load
-from engine.format.models import Lesson, QuestionBlock, Quiz
+from engine.format.models import CodeBlock, Lesson, QuestionBlock, Quiz
 from engine.format.problems import LoadError, Problem
 from engine.format.spans import Span
 from engine.session.content import content_hash
 from engine.store.base import Store
-from engine.store.records import Attempt, Feedback, quiz_owner
+from engine.store.records import AskedQuestion, Attempt, Feedback, quiz_owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,19 @@ class Comment:
     earlier_version: bool
 
 
+@dataclass(frozen=True, slots=True)
+class AskedAbout:
+    """The questions learners asked (the Ask panel) about one block."""
+
+    block: int
+    label: str  # "cell 4" (code cells counted from 1), "block 7" for the others
+    span: Span
+    learners: int
+    questions: int
+    top_error: str  # the exception most questions were asked under, "" if none
+    earlier_version: int  # asked on another version of the file
+
+
 @dataclass
 class LessonReport:
     course: str
@@ -76,6 +89,7 @@ class LessonReport:
     unclear: int = 0
     comments: list[Comment] = field(default_factory=list)
     questions: list[QuestionStats] = field(default_factory=list)
+    asked: list[AskedAbout] = field(default_factory=list)
 
     @property
     def span(self) -> Span:
@@ -167,7 +181,38 @@ def lesson_report(
     for question in lesson.questions:
         mine = [a for a in attempts if a.question == question.id]
         report.questions.append(question_stats(question, mine, current))
+    asked = store.asked_questions(learner=learner, course=course, lesson=lesson.id)
+    report.learners = max(report.learners, len({a.learner for a in asked}))
+    report.asked = asked_about(lesson, asked, current)
     return report
+
+
+def asked_about(lesson: Lesson, asked: list[AskedQuestion], current: str) -> list[AskedAbout]:
+    """Questions summed per block, the block asked about most first."""
+    cells = [i for i, b in enumerate(lesson.blocks) if isinstance(b, CodeBlock)]
+    by_block: dict[int, list[AskedQuestion]] = {}
+    for a in asked:
+        by_block.setdefault(a.block, []).append(a)
+    found: list[AskedAbout] = []
+    for block, items in by_block.items():
+        in_range = 0 <= block < len(lesson.blocks)
+        span = lesson.blocks[block].span if in_range else lesson.span
+        label = f"cell {cells.index(block) + 1}" if block in cells else f"block {block + 1}"
+        errors = Counter(a.error for a in items if a.error)
+        top = min(errors.items(), key=lambda kv: (-kv[1], kv[0]))[0] if errors else ""
+        found.append(
+            AskedAbout(
+                block=block,
+                label=label,
+                span=span,
+                learners=len({a.learner for a in items}),
+                questions=len(items),
+                top_error=top,
+                earlier_version=sum(a.content_hash != current for a in items),
+            )
+        )
+    found.sort(key=lambda x: (-x.learners, -x.questions, x.block))
+    return found
 
 
 def quiz_report(

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Protocol, Self, runtime_checkable
 
 from engine.store.records import (
+    AskedQuestion,
     Attempt,
     CellRun,
     Feedback,
@@ -82,6 +83,16 @@ class Store(Protocol):
     def feedback(
         self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
     ) -> list[Feedback]: ...
+
+    def add_question(self, question: AskedQuestion) -> AskedQuestion:
+        """A question asked about a block (the Ask panel) and where its answer came from."""
+        ...
+
+    def asked_questions(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[AskedQuestion]:
+        """Oldest first."""
+        ...
 
     # quizzes -------------------------------------------------------------------------------
     def start_quiz_attempt(

@@ -1,9 +1,11 @@
 """Every recorded feedback and attempt, as JSON or CSV, for authors (``lectio feedback export``).
 
-JSON: ``{"schema": 1, "feedback": [...], "attempts": [...]}``; CSV: one table, a ``record``
-column saying ``feedback`` or ``attempt``, and the union of both records' columns (empty where a
-column does not apply). Times are ISO 8601 in UTC. Choice picks are ORIGINAL 0-based indexes in
-the YAML ``choices`` list of the version named by ``content_hash`` (a git blob hash).
+JSON: ``{"schema": 1, "feedback": [...], "attempts": [...], "asked": [...]}`` (``asked``: the
+questions asked in the Ask panel, added later; readers of schema 1 ignore it); CSV: one table, a
+``record`` column saying ``feedback``, ``attempt`` or ``asked``, and the union of the records'
+columns (empty where a column does not apply). Times are ISO 8601 in UTC. Choice picks are
+ORIGINAL 0-based indexes in the YAML ``choices`` list of the version named by ``content_hash``
+(a git blob hash).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.store.base import Store
-from engine.store.records import Attempt, Feedback
+from engine.store.records import AskedQuestion, Attempt, Feedback
 
 EXPORT_SCHEMA = 1
 CSV_COLUMNS = (
@@ -35,6 +37,10 @@ CSV_COLUMNS = (
     "quiz",
     "quiz_attempt",
     "content_hash",
+    "text",
+    "source",
+    "answer_chars",
+    "error",
 )
 
 
@@ -72,12 +78,28 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
     }
 
 
+def asked_row(q: AskedQuestion) -> dict[str, Any]:
+    return {
+        "time": iso(q.ts),
+        "learner": q.learner,
+        "course": q.course,
+        "lesson": q.lesson,
+        "block": q.block,
+        "text": q.text,
+        "source": q.source,
+        "answer_chars": q.answer_chars,
+        "error": q.error,
+        "content_hash": q.content_hash,
+    }
+
+
 def export_json(store: Store, learner: str | None = None) -> str:
     """``learner``: only that learner's records; None: everyone's."""
     data = {
         "schema": EXPORT_SCHEMA,
         "feedback": [feedback_row(f) for f in store.feedback(learner=learner)],
         "attempts": [attempt_row(a) for a in store.attempts(learner=learner)],
+        "asked": [asked_row(q) for q in store.asked_questions(learner=learner)],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -100,4 +122,6 @@ def export_csv(store: Store, learner: str | None = None) -> str:
         writer.writerow({k: _cell(v) for k, v in {"record": "feedback", **feedback_row(f)}.items()})
     for a in store.attempts(learner=learner):
         writer.writerow({k: _cell(v) for k, v in {"record": "attempt", **attempt_row(a)}.items()})
+    for q in store.asked_questions(learner=learner):
+        writer.writerow({k: _cell(v) for k, v in {"record": "asked", **asked_row(q)}.items()})
     return out.getvalue()

@@ -75,6 +75,18 @@ MIGRATIONS: tuple[Migration, ...] = (
                 name TEXT PRIMARY KEY, secret TEXT NOT NULL UNIQUE, created REAL NOT NULL)""",
         ),
     ),
+    Migration(
+        "questions asked about a block (the Ask panel) and where each answer came from",
+        (
+            """CREATE TABLE asked (
+                id INTEGER PRIMARY KEY,
+                learner TEXT NOT NULL, course TEXT NOT NULL, lesson TEXT NOT NULL,
+                block INTEGER NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,
+                answer_chars INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '',
+                ts REAL NOT NULL, content_hash TEXT NOT NULL DEFAULT '')""",
+            "CREATE INDEX asked_by_lesson ON asked (course, lesson)",
+        ),
+    ),
 )
 """Index ``i`` takes a database from version ``i`` to ``i + 1``."""
 

@@ -33,6 +33,7 @@ from engine.store.base import StoreError
 from engine.store.migrations import Migration
 from engine.store.pg_migrations import MIGRATE_LOCK, PG_MIGRATIONS
 from engine.store.records import (
+    AskedQuestion,
     Attempt,
     CellRun,
     Feedback,
@@ -41,10 +42,12 @@ from engine.store.records import (
     QuizAttempt,
 )
 from engine.store.rows import (
+    asked_row,
     attempt_row,
     cell_run_row,
     feedback_row,
     hint_row,
+    to_asked,
     to_attempt,
     to_cell_run,
     to_feedback,
@@ -324,6 +327,15 @@ class PostgresStore:
         return [
             to_feedback(r) for r in self._select(f"SELECT * FROM feedback{sql} ORDER BY id", values)
         ]
+
+    def add_question(self, question: AskedQuestion) -> AskedQuestion:
+        return replace(question, id=self._insert("asked", asked_row(question)))
+
+    def asked_questions(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[AskedQuestion]:
+        sql, values = where("%s", learner=learner, course=course, lesson=lesson)
+        return [to_asked(r) for r in self._select(f"SELECT * FROM asked{sql} ORDER BY id", values)]
 
     # quizzes ---------------------------------------------------------------------------------
     def start_quiz_attempt(

@@ -105,6 +105,26 @@ class Feedback:
 
 
 @dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A question the learner asked about a block (the Ask panel, plain mode's ``ask``), and
+    where the answer came from (``offline``, or ``model:<name>``) and how long it was, so the
+    author sees where the lesson fails its learners. ``error``: the exception the focused cell
+    had just raised, if any ("most about RuntimeError")."""
+
+    learner: str
+    course: str
+    lesson: str
+    block: int
+    text: str
+    source: str
+    answer_chars: int
+    ts: float
+    error: str = ""
+    content_hash: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuizAttempt:
     """One go at a standalone quiz: the questions drawn (keys ``course/lesson#question``, or
     ``#question`` for inline ones), in the order asked, and the outcome once finished."""

@@ -11,6 +11,7 @@ import json
 from typing import Any, Protocol
 
 from engine.store.records import (
+    AskedQuestion,
     Attempt,
     CellRun,
     Feedback,
@@ -81,6 +82,37 @@ def feedback_row(f: Feedback) -> dict[str, Any]:
         "ts": f.ts,
         "content_hash": f.content_hash,
     }
+
+
+def asked_row(q: AskedQuestion) -> dict[str, Any]:
+    return {
+        "learner": q.learner,
+        "course": q.course,
+        "lesson": q.lesson,
+        "block": q.block,
+        "text": q.text,
+        "source": q.source,
+        "answer_chars": q.answer_chars,
+        "error": q.error,
+        "ts": q.ts,
+        "content_hash": q.content_hash,
+    }
+
+
+def to_asked(r: Row) -> AskedQuestion:
+    return AskedQuestion(
+        learner=r["learner"],
+        course=r["course"],
+        lesson=r["lesson"],
+        block=r["block"],
+        text=r["text"],
+        source=r["source"],
+        answer_chars=r["answer_chars"],
+        error=r["error"],
+        ts=r["ts"],
+        content_hash=r["content_hash"],
+        id=r["id"],
+    )
 
 
 def to_progress(r: Row) -> LessonProgress:

@@ -15,6 +15,7 @@ from typing import Self
 
 from engine.store.base import Store, StoreError
 from engine.store.records import (
+    AskedQuestion,
     Attempt,
     CellRun,
     Feedback,
@@ -105,6 +106,15 @@ class ScopedStore:
         self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
     ) -> list[Feedback]:
         return self.inner.feedback(learner=self._who(learner), course=course, lesson=lesson)
+
+    def add_question(self, question: AskedQuestion) -> AskedQuestion:
+        self._mine(question.learner)
+        return self.inner.add_question(question)
+
+    def asked_questions(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[AskedQuestion]:
+        return self.inner.asked_questions(learner=self._who(learner), course=course, lesson=lesson)
 
     # quizzes
     def start_quiz_attempt(

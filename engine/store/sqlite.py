@@ -37,6 +37,7 @@ from typing import Any, Self
 from engine.store.base import StoreError
 from engine.store.migrations import MIGRATIONS, Migration
 from engine.store.records import (
+    AskedQuestion,
     Attempt,
     CellRun,
     Feedback,
@@ -45,10 +46,12 @@ from engine.store.records import (
     QuizAttempt,
 )
 from engine.store.rows import (
+    asked_row,
     attempt_row,
     cell_run_row,
     feedback_row,
     hint_row,
+    to_asked,
     to_attempt,
     to_cell_run,
     to_feedback,
@@ -382,6 +385,15 @@ class SqliteStore:
         return [
             to_feedback(r) for r in self._select(f"SELECT * FROM feedback{sql} ORDER BY id", values)
         ]
+
+    def add_question(self, question: AskedQuestion) -> AskedQuestion:
+        return replace(question, id=self._insert("asked", asked_row(question)))
+
+    def asked_questions(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[AskedQuestion]:
+        sql, values = where(learner=learner, course=course, lesson=lesson)
+        return [to_asked(r) for r in self._select(f"SELECT * FROM asked{sql} ORDER BY id", values)]
 
     # quizzes ---------------------------------------------------------------------------------
     def start_quiz_attempt(
