@@ -89,3 +89,32 @@ def test_ini_option_selection_and_stop_at_first_failure(project: pytest.Pytester
     selected.assert_outcomes(passed=1)  # its cells above ran first, inside the item
     stopped = project.runpytest_subprocess("-x", "lessons/demo/failing.yaml")
     stopped.assert_outcomes(passed=1, failed=1)
+
+
+NEEDS = """id: needs
+title: Needs
+blocks:
+  - code: print("cpu")
+    expect: cpu
+  - code: print("gpu")
+    id: on-gpu
+    requires: [cuda]
+  - code: print("online")
+    id: online
+    requires: [network]
+    expect: online
+  - code: pip install torch
+    run: false
+    language: bash
+"""
+
+
+def test_unmet_requires_are_pytest_skips_with_the_reason(pytester: pytest.Pytester) -> None:
+    (pytester.path / "needs.yaml").write_text(NEEDS)
+    result = pytester.runpytest_subprocess("--lectio", "-v", "-rs", "needs.yaml")
+    result.assert_outcomes(passed=1, skipped=2)  # the listing is not an item
+    result.stdout.fnmatch_lines(
+        ["*needs.yaml:6: *needs CUDA*", "*needs.yaml:9: *needs the network*"]
+    )
+    online = pytester.runpytest_subprocess("--lectio", "--lectio-network", "needs.yaml")
+    online.assert_outcomes(passed=2, skipped=1)

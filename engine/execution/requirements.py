@@ -49,7 +49,9 @@ def reason(unmet: Sequence[str]) -> str:
         if name == "cuda":
             parts.append("needs CUDA (a GPU that torch can use), and there is none here")
         elif name == "network":
-            parts.append("needs the network (run lectio validate --network to run it)")
+            parts.append(
+                "needs the network (to run it: lectio validate --network, pytest --lectio-network)"
+            )
         else:
             parts.append(f"needs the module {name}, which is not installed")
     return "skipped: " + "; ".join(parts)
