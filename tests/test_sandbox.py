@@ -208,3 +208,32 @@ def test_validate_sandbox_runs_a_lesson(
     assert main(["validate", "--sandbox", lesson]) == 0
     assert os.environ.get("LECTIO_SANDBOX") == "1"
     assert "no problems" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_sandboxed_kernel_reads_the_course_data_and_shares_the_cells_cache(
+    kernel: Kernel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.execution.coursedata import readonly_copy
+
+    monkeypatch.setenv("LECTIO_CACHE", str(tmp_path / "cache"))
+    data = Path(__file__).parent / "data" / "tutorials" / "regression" / "data"
+    kernel.mount_data(readonly_copy(data))
+    code = """
+import os
+print(sorted(os.listdir("data")) == {names!r})
+try:
+    open("data/planted.txt", "w").write("x")
+    print("ESCAPED")
+except OSError as e:
+    print("REFUSED:", e.strerror)
+cache = os.environ["LECTIO_CACHE"]
+open(os.path.join(cache, "downloaded.bin"), "w").write("kept for the next run")
+print(os.environ.get("MPLBACKEND", "no backend"))
+"""
+    names = sorted(p.name for p in data.iterdir())
+    out = kernel.execute(code.format(names=names)).stdout.splitlines()
+    assert out[0] == "True"  # the course's data/ is there
+    assert out[1].startswith("REFUSED")  # and read-only
+    assert (tmp_path / "cache" / "downloaded.bin").read_text() == "kept for the next run"
+    assert out[2] == "module://engine.execution.mpl_backend"  # figures still reach the output

@@ -193,7 +193,7 @@ class SpawnedWorker(WorkerProcess):
         env = worker_environment()
         self.sandboxed = sandbox.enabled()
         if self.sandboxed:  # bwrap around the same argv; the pipes are inherited through it
-            command = sandbox.wrap(command, cwd=cwd)
+            command = sandbox.wrap(command, cwd=cwd, env=env)
         pidfd_open = getattr(os, "pidfd_open", None)
         death_r, death_w = (-1, -1) if pidfd_open is not None else os.pipe()
         try:

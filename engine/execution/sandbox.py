@@ -10,10 +10,14 @@ in its own sandbox (``$LECTIO_SANDBOX=1``, set by ``--sandbox`` and by ``lectio 
   ``--unshare-uts`` too; ``--die-with-parent``; no capabilities;
 * the file system is built from nothing: read-only ``/usr``, a few files of ``/etc``, the Python
   installation, the ``engine`` package folder (not the checkout around it); writable only the
-  kernel's scratch folder, a private ``/tmp`` and, if ``$LECTIO_KERNEL_CACHE`` names one, the
-  course's cache folder (``TORCH_HOME`` and ``XDG_CACHE_HOME`` point there). The data folder,
-  the store's socket, home folders and other scratch folders do not exist inside;
-* the environment is rebuilt from an allow-list: no ``LECTIO_STORE`` (it may hold a password);
+  kernel's scratch folder, a private ``/tmp`` and the cells' cache
+  (:func:`engine.settings.cell_cache_dir`, ``LECTIO_CACHE`` in a cell, ``TORCH_HOME`` below it),
+  shared by the kernels of this machine so a download happens once; inside it the read-only
+  copies of courses' ``data/`` folders (:mod:`engine.execution.coursedata`) are mounted
+  read-only. The data folder, the store's socket, home folders and other scratch folders do not
+  exist inside;
+* the environment is the worker's, filtered through an allow-list: no ``LECTIO_STORE`` (it may
+  hold a password);
 * a process-count cap (threads count): a ``pids`` cgroup per kernel with ``pids.max`` when one
   can be made (needed under root, where ``RLIMIT_NPROC`` does not apply), else ``RLIMIT_NPROC``
   set inside the sandbox's user namespace, where it counts only that sandbox's processes.
@@ -34,11 +38,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 SANDBOX_ENV = "LECTIO_SANDBOX"
-CACHE_ENV = "LECTIO_KERNEL_CACHE"
 NPROC_ENV = "LECTIO_KERNEL_NPROC"
 DEFAULT_NPROC = 128
 """Processes and threads one kernel may have (torch starts a few threads per core)."""
@@ -63,7 +66,14 @@ _KEEP_ENV = (
     "PYTHONDONTWRITEBYTECODE",
 )
 _KEEP_PREFIXES = ("LC_", "OMP_", "MKL_", "OPENBLAS_", "TORCH_", "CUBLAS_")
-_KEEP_LECTIO = ("LECTIO_MEMORY_LIMIT", "LECTIO_OUTPUT_LIMIT", SANDBOX_ENV)
+_KEEP_LECTIO = (
+    "LECTIO_MEMORY_LIMIT",
+    "LECTIO_OUTPUT_LIMIT",
+    "LECTIO_CACHE",
+    "MPLBACKEND",
+    "TORCH_HOME",
+    SANDBOX_ENV,
+)
 _CGROUP_V1 = Path("/sys/fs/cgroup/pids")
 
 
@@ -102,10 +112,10 @@ def _read_only_paths() -> list[Path]:
     return [p for p in dict.fromkeys(paths) if p.exists()]
 
 
-def _environment(scratch: str, cache: str | None) -> dict[str, str]:
+def _environment(base: Mapping[str, str], scratch: str) -> dict[str, str]:
     env = {
         k: v
-        for k, v in os.environ.items()
+        for k, v in base.items()
         if k in _KEEP_ENV or k.startswith(_KEEP_PREFIXES) or k in _KEEP_LECTIO
     }
     env.update(
@@ -116,8 +126,6 @@ def _environment(scratch: str, cache: str | None) -> dict[str, str]:
         TMPDIR="/tmp",
     )
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
-    if cache:
-        env.update(TORCH_HOME=cache, XDG_CACHE_HOME=cache)
     return env
 
 
@@ -151,12 +159,29 @@ def _new_cgroup(scratch: str, limit: int) -> Path | None:
     return group
 
 
-def wrap(command: Sequence[str], *, cwd: str) -> list[str]:
-    """``command`` (a worker's argv) run in a sandbox whose writable folder is ``cwd``."""
+def _writable_caches(env: Mapping[str, str]) -> list[Path]:
+    from engine.settings import cell_cache_dir
+
+    caches = [Path(env.get("LECTIO_CACHE") or cell_cache_dir())]
+    if env.get("TORCH_HOME"):
+        caches.append(Path(env["TORCH_HOME"]))
+    found: list[Path] = []
+    for cache in caches:
+        with contextlib.suppress(OSError):
+            cache.mkdir(parents=True, exist_ok=True)
+            if not any(cache.resolve().is_relative_to(c.resolve()) for c in found):
+                found.append(cache)
+    return found
+
+
+def wrap(command: Sequence[str], *, cwd: str, env: Mapping[str, str] | None = None) -> list[str]:
+    """``command`` (a worker's argv, to run with ``env``: the worker's environment) in a
+    sandbox whose writable folders are ``cwd`` and the cells' cache."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxError("bubblewrap is not installed (apt-get install bubblewrap)")
-    cache = os.environ.get(CACHE_ENV) or None
+    base = os.environ if env is None else env
+    caches = _writable_caches(base)
     limit = nproc_limit()
     argv = [
         bwrap,
@@ -187,10 +212,12 @@ def wrap(command: Sequence[str], *, cwd: str) -> list[str]:
     for path in _read_only_paths():
         argv += ["--ro-bind", str(path), str(path)]
     argv += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", cwd, cwd]
-    if cache:
-        Path(cache).mkdir(parents=True, exist_ok=True)
-        argv += ["--bind", cache, cache]
-    for key, value in _environment(cwd, cache).items():
+    for cache in caches:
+        argv += ["--bind", str(cache), str(cache)]
+        course_data = cache / "course-data"  # read-only copies of courses' data/ folders
+        if course_data.is_dir():
+            argv += ["--ro-bind", str(course_data), str(course_data)]
+    for key, value in _environment(base, cwd).items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", cwd, "--"]
     if group is None:  # RLIMIT_NPROC, set inside the user namespace: it counts only the sandbox
