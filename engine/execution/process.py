@@ -322,19 +322,15 @@ class ForkedWorker(WorkerProcess):
         return bool(poller.poll(0))
 
     def returncode(self) -> int | None:
+        """The exit status once the server reported it; :data:`EXIT_UNKNOWN` if the process
+        ended and the server can no longer say (it died); None while alive or while its
+        status is on its way (:meth:`wait` waits for it). Never blocks."""
         if self._closed:
             return self._status if self._status is not None else EXIT_UNKNOWN
         self._read_status()
         if self._status is not None:
             return self._status
-        if not self._ended():
-            return None
-        # it ended: its status follows from the server in a moment, unless the server is gone
-        deadline = time.monotonic() + 1.0
-        while self._status is None and not self._status_eof and time.monotonic() < deadline:
-            time.sleep(0.002)
-            self._read_status()
-        if self._status is None:
+        if self._status_eof and self._ended():
             self._status = EXIT_UNKNOWN
         return self._status
 
