@@ -69,18 +69,18 @@ def _note(kind: str, body: str, title: str | None = None) -> Block:
 
 
 def _alert_note(kind: str, body: str) -> Block:
+    """A Jupyter alert box as a note: its colour gives the kind; a bold first line is its
+    title, unless it only names a kind (``**Note**``, ``**Warning:**``), which then wins."""
     text = body.strip()
     title = None
     found = re.match(r"^\s*(?:<b>|\*\*)([^*<\n]{1,80})(?:</b>|\*\*):?\s*\n", text)
     if found:
         title = found.group(1).strip().rstrip(":")
         text = text[found.end() :]
-    mapped = {"info": "info", "success": "tip", "warning": "warning", "danger": "warning"}
-    if title and title.lower() in NOTE_KINDS and len(title.split()) == 1:
-        kind_from_title = NOTE_KINDS[title.lower()]
-        title = None
-        return _note(kind_from_title, text or "(empty)", title)
-    return _note(mapped[kind.lower()], text or "(empty)", title)
+    by_colour = {"info": "info", "success": "tip", "warning": "warning", "danger": "warning"}
+    if title and title.lower() in NOTE_KINDS:
+        return _note(NOTE_KINDS[title.lower()], text or "(empty)")
+    return _note(by_colour[kind.lower()], text or "(empty)", title)
 
 
 def _split_special(source: str) -> list[tuple[str, str | Block]]:
