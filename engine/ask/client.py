@@ -121,6 +121,20 @@ class Asker:
                     )
         except AskError:
             raise
+        except Exception:
+            if self._stop.is_set():  # the connection was closed under the reader: a stop
+                return Answer("".join(parts), config.model, stopped=True)
+            return self._failed(httpx, parts)
+        finally:
+            with self._lock:
+                self._response = None
+        return Answer("".join(parts), config.model, stopped=self._stop.is_set())
+
+    def _failed(self, httpx: Any, parts: list[str]) -> Answer:
+        """Turn the exception being handled into an :class:`AskError` (raised)."""
+        config, lang = self.config, self.lang
+        try:
+            raise
         except httpx.TimeoutException:
             raise AskError(
                 "timeout",
@@ -142,9 +156,7 @@ class Asker:
                     reason=str(exc) or type(exc).__name__,
                 ),
             ) from None
-        except (httpx.HTTPError, OSError, RuntimeError) as exc:
-            if self._stop.is_set():
-                return Answer("".join(parts), config.model, stopped=True)
+        except Exception as exc:
             raise AskError(
                 "dropped",
                 t(
@@ -154,10 +166,6 @@ class Asker:
                 ),
                 "".join(parts),
             ) from None
-        finally:
-            with self._lock:
-                self._response = None
-        return Answer("".join(parts), config.model, stopped=self._stop.is_set())
 
     def _parse(self, line: str, so_far: str) -> tuple[str, bool]:
         """One server-sent-events line: (text it adds, whether the stream is finished)."""

@@ -102,6 +102,8 @@ def offline_answer(
                 places=places,
             )
         )
+    if helps:  # a question about names: their help, not the cell's error again
+        explanations, defined = (), ()
     return OfflineAnswer(explanations, defined, tuple(helps))
 
 
@@ -134,11 +136,13 @@ def render_offline(answer: OfflineAnswer, lang: str | None, *, configured: bool)
     if not parts:
         parts.append(t("lectio has no offline answer for this question.", lang))
         if not configured:
-            parts.append(
-                t(
-                    "To ask an AI model, set LECTIO_AI_BASE_URL and LECTIO_AI_MODEL "
-                    "(docs/ask.md); nothing is sent until you do.",
-                    lang,
-                )
-            )
+            parts.append(configure_hint(lang))
     return "\n\n".join(parts)
+
+
+def configure_hint(lang: str | None) -> str:
+    return t(
+        "To ask an AI model, set LECTIO_AI_BASE_URL and LECTIO_AI_MODEL "
+        "(docs/ask.md); nothing is sent until you do.",
+        lang,
+    )

@@ -174,6 +174,7 @@ def _study(
                 lang or lesson.language or language,
                 heading=heading,
                 restart=restart,
+                lessons=[lessons[c.lesson_id] for c in order],
             )
         if outcome != "done":
             return outcome

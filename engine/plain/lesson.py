@@ -8,7 +8,7 @@ ended) or ``"quit"`` (the learner typed q); progress is saved either way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal, TypeVar
 
 from engine.execution.expect import raised_as_expected
@@ -17,6 +17,7 @@ from engine.format.models import (
     CodeBlock,
     FigureBlock,
     GraphBlock,
+    Lesson,
     NoteBlock,
     QuestionBlock,
     TextBlock,
@@ -24,6 +25,7 @@ from engine.format.models import (
 from engine.i18n import nt, t
 from engine.plain import render
 from engine.plain.answers import QUIT_WORDS, parse
+from engine.plain.ask import PlainAsk, split_ask
 from engine.plain.console import Console
 from engine.session.lesson import LessonSession, missing_reason
 from engine.session.views import QuestionView, Verdict
@@ -47,9 +49,16 @@ def run_lesson(
     *,
     heading: str | None = None,
     restart: bool = False,
+    lessons: Sequence[Lesson] = (),
 ) -> Outcome:
-    """Study ``session.lesson`` from the resume point (or the top) to its end."""
+    """Study ``session.lesson`` from the resume point (or the top) to its end; ``lessons``:
+    the course's, for ``ask`` to say where a name is explained."""
     lesson = session.lesson
+    asking = PlainAsk(session, console, lang, lessons, lambda work: _in_worker(session, work))
+
+    def on_ask(text: str) -> None:
+        asking(text, session.position)
+
     blocks = lesson.blocks
     if heading:
         console.say(heading)
@@ -106,10 +115,12 @@ def run_lesson(
                 )
                 console.say("\n".join(render.graph_lines(graph, block.graph, lang)))
             elif isinstance(block, QuestionBlock):
-                _question(session, console, lang, index, questions, skip_solved=resuming)
+                _question(
+                    session, console, lang, index, questions, skip_solved=resuming, on_ask=on_ask
+                )
             console.say()
         session.finish()
-        _feedback(session, console, lang)
+        _feedback(session, console, lang, on_ask)
     except _StopError as stop:
         return stop.outcome
     return "done"
@@ -242,6 +253,7 @@ def _question(
     questions: list[int],
     *,
     skip_solved: bool,
+    on_ask: Callable[[str], None] | None = None,
 ) -> None:
     view = session.question(index)
     console.say(
@@ -261,6 +273,7 @@ def _question(
         hints=lambda: session.reveal_hint(index),
         answer=lambda picks: session.answer(index, picks),
         retry=True,
+        on_ask=on_ask,
     )
 
 
@@ -272,6 +285,7 @@ def ask_question(
     hints: HintFn,
     answer: AnswerFn,
     retry: bool,
+    on_ask: Callable[[str], None] | None = None,
 ) -> Verdict | None:
     """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try)."""
     console.say(
@@ -304,6 +318,10 @@ def ask_question(
         prompt = None
         if typed_line is None:
             raise _StopError("eof")
+        asked = split_ask(typed_line, lang) if on_ask is not None else None
+        if asked is not None and on_ask is not None:
+            on_ask(asked)
+            continue
         typed = parse(typed_line, view, lang)
         if typed.kind == "quit":
             raise _StopError("quit")
@@ -371,7 +389,12 @@ def ask_question(
         )
 
 
-def _feedback(session: LessonSession, console: Console, lang: str | None) -> None:
+def _feedback(
+    session: LessonSession,
+    console: Console,
+    lang: str | None,
+    on_ask: Callable[[str], None] | None = None,
+) -> None:
     console.say(t("End of the chapter", lang) + ".", "bold")
     yes = set(t("y,yes", lang).split(",")) | {"y", "yes"}
     no = set(t("n,no", lang).split(",")) | {"n", "no"}
@@ -381,6 +404,11 @@ def _feedback(session: LessonSession, console: Console, lang: str | None) -> Non
         line = console.ask(prompt)
         if line is None:
             raise _StopError("eof")
+        asked = split_ask(line, lang) if on_ask is not None else None
+        if asked is not None and on_ask is not None:
+            on_ask(asked)
+            prompt = None
+            continue
         word = line.lower()
         if word in QUIT_WORDS and word not in yes | no:
             raise _StopError("quit")
