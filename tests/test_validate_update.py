@@ -251,3 +251,42 @@ def test_update_writes_the_output_as_normalize_leaves_it(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
     assert lesson.read_text().endswith("    expect: '<object object at 0x...>'\n")
     assert _lectio("validate", str(lesson)).returncode == 0
+
+
+def test_stdout_and_stderr_are_updated_apart_and_only_where_they_differ() -> None:
+    text = HEAD + (
+        "  - code: print(1)\n    expect:\n      stdout: |\n        1\n      stderr: |  # warning\n"
+        "        old warning\n"
+    )
+    check = Check(
+        "cell 1",
+        "failed",
+        "differs",
+        actual="1\nnew warning\n",
+        actual_alone="1\n",
+        actual_stderr="new warning\n",
+    )
+    update = _plan(text, [check])
+    assert update.error is None, update.error
+    assert update.new == text.replace("        old warning\n", "        new warning\n")
+    assert update.updated == ["cell 1"]
+    unsplit = Check("cell 1", "failed", "differs", actual="1\n")  # streams not kept apart
+    update = _plan(text, [unsplit])
+    assert update.new == text
+    assert [why for _, why in update.left] == [
+        "the cell's standard error was not kept apart; not updated"
+    ]
+
+
+@pytest.mark.slow
+def test_update_fixes_a_stale_stderr_expectation(tmp_path: Path) -> None:
+    lesson = tmp_path / "e.yaml"
+    lesson.write_text(
+        HEAD
+        + "  - code: |\n      import sys\n      print('out')\n      print('err', file=sys.stderr)\n"
+        "    expect:\n      stdout: out\n      stderr: wrong\n"
+    )
+    assert _lectio("validate", str(lesson)).returncode == 1
+    done = _lectio("validate", "--update", str(lesson))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert lesson.read_text().endswith("    expect:\n      stdout: out\n      stderr: err\n")

@@ -246,7 +246,12 @@ def cell_check(name: str, block: CodeBlock, result: CellResult) -> Check:
     expect compares it (``--update`` writes it)."""
     check = _cell_check(name, block, result)
     if result.status is CellStatus.OK:
-        check.actual = result.normalized.shown if result.normalized is not None else result.shown
+        normalized = result.normalized
+        check.actual = normalized.shown if normalized is not None else result.shown
+        alone = normalized.stdout if normalized is not None else None
+        check.actual_alone = alone if alone is not None else result.shown_alone
+        err = normalized.stderr if normalized is not None else None
+        check.actual_stderr = err if err is not None else result.err
     return check
 
 

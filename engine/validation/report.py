@@ -36,6 +36,10 @@ class Check:
     actual: str | None = None
     """What a code cell showed (printed output, then its last value), when it ran to its end
     without raising; None otherwise. ``lectio validate --update`` writes it into ``expect``."""
+    actual_alone: str | None = None
+    """The same with the standard output alone (when the cell's streams were kept apart)."""
+    actual_stderr: str | None = None
+    """The cell's standard error alone (when kept apart), for an ``expect`` with ``stderr``."""
 
     @property
     def is_problem(self) -> bool:

@@ -9,11 +9,12 @@ trailing newline stays or stays away); a multi-line output given as a one-line s
 
 What is updated:
 
-- ``--update`` (``failing``): a cell whose ``stdout`` expectation (``expect: "..."`` or
-  ``expect: {stdout: ...}``) failed, when the cell ran to its end without raising. A cell that
-  raised (or timed out, or crashed) is never updated: its output is not what the author meant.
-  ``contains``, ``matches`` and ``raises`` say something a new output cannot, so they are left
-  alone, with a line saying so.
+- ``--update`` (``failing``): a cell whose ``stdout`` (``expect: "..."`` or
+  ``expect: {stdout: ...}``) or ``stderr`` expectation failed, when the cell ran to its end
+  without raising (with ``stderr``, ``stdout`` is the standard output alone; only the part that
+  differs is rewritten). A cell that raised (or timed out, or crashed) is never updated: its
+  output is not what the author meant. ``contains``, ``matches``, ``raises`` and ``figures`` say
+  something a new output cannot, so they are left alone, with a line saying so.
 - ``--update=all``: also cells with no ``expect`` that ran, printed something and are not
   ``hidden``: an ``expect: |`` is added right after their ``code``.
 
@@ -48,6 +49,8 @@ class Edit:
     block: int
     value: str
     name: str = ""
+    key: str = "stdout"
+    """Which key of ``expect`` the edit writes: stdout, or stderr."""
 
 
 @dataclass
@@ -224,8 +227,9 @@ def plan(lesson: Lesson, checks: list[Check], text: str, mode: Mode, path: str) 
         check = by_name.get(f"cell {block.id or number}")
         if check is None or index >= len(block_nodes):
             continue
-        edit = _cell_edit(text, block, block_nodes[index], check, mode, index, newline, result)
-        if edit is not None:
+        for edit in _cell_edit(
+            text, block, block_nodes[index], check, mode, index, newline, result
+        ):
             edit.name = check.name
             edits.append(edit)
     if not edits:
@@ -238,7 +242,7 @@ def plan(lesson: Lesson, checks: list[Check], text: str, mode: Mode, path: str) 
         result.error = problem
         return result
     result.new = new
-    result.updated = [e.name for e in sorted(edits, key=lambda e: e.start)]
+    result.updated = list(dict.fromkeys(e.name for e in sorted(edits, key=lambda e: e.start)))
     return result
 
 
@@ -251,51 +255,68 @@ def _cell_edit(
     index: int,
     newline: str,
     result: FileUpdate,
-) -> Edit | None:
+) -> list[Edit]:
     expect = block.expect
     if expect is None:
         if mode != "all" or block.hidden or check.status != "passed" or check.actual is None:
-            return None
+            return []
         value = expected_text(check.actual)
         if not value:
-            return None
+            return []
         insert = _insert_edit(text, node, value, newline)
         if isinstance(insert, str):
             result.left.append((check, insert))
-            return None
-        return Edit(*insert, block=index, value=value)
+            return []
+        return [Edit(*insert, block=index, value=value)]
     if check.status != "failed":
-        return None
+        return []
     if check.actual is None:
         result.left.append((check, "the cell raised or did not finish"))
-        return None
-    if expect.mode != "stdout" or expect.stderr is not None or expect.figures is not None:
-        what: str = expect.mode or "stderr"
-        if expect.mode == "stdout":
-            what = "stdout beside stderr or figures"
+        return []
+    if expect.mode not in ("stdout", None) or expect.figures is not None:
+        what = expect.mode if expect.mode not in ("stdout", None) else "figures"
         result.left.append((check, f"expect: {what} is not rewritten by --update; edit it by hand"))
-        return None
-    value = expected_text(check.actual)
+        return []
+    if expect.stderr is None:
+        wanted = {"stdout": check.actual}
+    elif check.actual_alone is None or check.actual_stderr is None:
+        result.left.append((check, "the cell's standard error was not kept apart; not updated"))
+        return []
+    else:  # with stderr, stdout is the standard output alone (the contract)
+        wanted = {"stderr": check.actual_stderr}
+        if expect.stdout is not None:
+            wanted["stdout"] = check.actual_alone
     found = _mapping_get(node, "expect") if isinstance(node, yaml.MappingNode) else None
     if found is None:
         result.left.append((check, "cannot find the expect key in the file"))
-        return None
+        return []
     key_node, value_node = found
     in_flow = bool(node.flow_style)
-    if isinstance(value_node, yaml.MappingNode):
-        found = _mapping_get(value_node, "stdout")
-        if found is None:
-            result.left.append((check, "cannot find expect's stdout key in the file"))
-            return None
-        in_flow = in_flow or bool(value_node.flow_style)
-        key_node, value_node = found
-    if not isinstance(value_node, yaml.ScalarNode):
-        result.left.append((check, "expect is not written as text"))
-        return None
-    start, end, replacement = _value_edit(
-        text, value_node, key_node.start_mark.column, in_flow, expect.value, value, newline
-    )
-    return Edit(start, end, replacement, block=index, value=value)
+    edits: list[Edit] = []
+    for key, actual in wanted.items():
+        value = expected_text(actual)
+        old = str(getattr(expect, key))
+        target_key, target = key_node, value_node
+        flow = in_flow
+        if isinstance(value_node, yaml.MappingNode):
+            inner = _mapping_get(value_node, key)
+            if inner is None:
+                result.left.append((check, f"cannot find expect's {key} key in the file"))
+                return []
+            flow = in_flow or bool(value_node.flow_style)
+            target_key, target = inner
+        elif key != "stdout":
+            return []
+        if not isinstance(target, yaml.ScalarNode):
+            result.left.append((check, "expect is not written as text"))
+            return []
+        if _norm(old) == _norm(value):
+            continue  # this part of the expectation holds: leave its bytes alone
+        start, stop, replacement = _value_edit(
+            text, target, target_key.start_mark.column, flow, old, value, newline
+        )
+        edits.append(Edit(start, stop, replacement, block=index, value=value, key=key))
+    return edits
 
 
 def _read_back(lesson: Lesson, new: str, edits: list[Edit], path: str) -> str | None:
@@ -306,12 +327,12 @@ def _read_back(lesson: Lesson, new: str, edits: list[Edit], path: str) -> str | 
         return f"the updated file would not load ({exc}); nothing was written"
     if problems or not isinstance(doc, Lesson):
         return "the updated file would not load; nothing was written"
-    wanted = {e.block: e.value for e in edits}
     before = lesson.model_dump()
     after = doc.model_dump()
-    for index, value in wanted.items():
+    for edit in edits:
+        index, value = edit.block, edit.value
         got = after["blocks"][index].get("expect") or {}
-        if _norm(str(got.get("stdout"))) != _norm(value):
+        if _norm(str(got.get(edit.key))) != _norm(value):
             return (
                 f"block {index + 1}: the written expect reads back differently; nothing was written"
             )
