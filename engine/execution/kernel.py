@@ -142,6 +142,7 @@ class Kernel:
         forkserver: ForkServer | None = None,
         interrupt_grace: float = INTERRUPT_GRACE,
         warm: Iterable[str] = (),
+        spawn_fallback: bool = False,
     ) -> None:
         self.memory_limit = memory_limit
         self.output_limit = output_limit
@@ -151,6 +152,12 @@ class Kernel:
         self.interrupt_grace = interrupt_grace
         self.warm = set(warm)
         """Warm-ups (:mod:`engine.execution.warmup`) a new worker does before it is ready."""
+        self.spawn_fallback = spawn_fallback
+        """When the fork server cannot fork a kernel (even after replacing it), spawn one
+        instead of failing, and say why in :attr:`start_note` (the TUI's zygote)."""
+        self.start_note = ""
+        """Why the last worker was not forked from ``forkserver`` (empty when it was, or
+        when there is none by choice); a front end shows it beside the kernel's state."""
         self.generation = 0
         """Counts worker processes started; a new value means the namespace was lost."""
         self.data_dir: Path | None = None
@@ -160,6 +167,7 @@ class Kernel:
         self._io = threading.Lock()  # held by whoever talks to the worker
         self._life = threading.RLock()  # guards _live, signals and state changes
         self._ids = itertools.count(1)
+        self._epoch = 0  # counts shutdowns
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -196,13 +204,15 @@ class Kernel:
             self.forkserver.warm |= self.warm
 
     def start(self) -> None:
-        """Start the worker if none is running; returns at once (imports happen over there)."""
+        """Start the worker if none is running; returns at once (imports happen over there;
+        with a fork server, the fork too, since the server may still be importing torch)."""
         with self._life:
             if self._live is not None and not self._live.dead:
                 return
-            live = self._spawn()
+            live = self._spawn() if self.forkserver is None else None
+            epoch = self._epoch
         threading.Thread(
-            target=self._await_ready, args=(live,), daemon=True, name="lectio-kernel-start"
+            target=self._await_ready, args=(live, epoch), daemon=True, name="lectio-kernel-start"
         ).start()
 
     def _spawn(self) -> _Live:
@@ -210,11 +220,10 @@ class Kernel:
         self._set_state(KernelState.STARTING)
         harden_lectio()  # the pipes lectio holds are out of reach of a cell's processes
         scratch = scratch_folder()
-        process: WorkerProcess
+        process: WorkerProcess | None
         try:
-            if self.forkserver is not None:
-                process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
-            else:
+            process = self._forked(scratch) if self.forkserver is not None else None
+            if process is None:
                 process = SpawnedWorker(
                     cwd=scratch,
                     memory_limit=self.memory_limit,
@@ -231,13 +240,52 @@ class Kernel:
         self._live = live
         return live
 
-    def _await_ready(self, live: _Live) -> None:
+    def _forked(self, scratch: str) -> WorkerProcess | None:
+        """A worker forked from the fork server; None (spawn instead) if that failed and
+        ``spawn_fallback`` allows it, with the reason kept in :attr:`start_note`."""
+        from engine.execution.forkserver import ForkServerError
+
+        assert self.forkserver is not None
+        try:
+            process = self.forkserver.fork(cwd=scratch, memory_limit=self.memory_limit)
+        except ForkServerError as exc:
+            if not self.spawn_fallback:
+                raise
+            self.start_note = f"spawned, not forked from the warm zygote: {exc}"
+            return None
+        self.start_note = ""
+        return process
+
+    def _await_ready(self, live: _Live | None, epoch: int = -1) -> None:
+        """Wait (in a thread) for ``live`` to be ready; None: fork it first, unless the
+        kernel was shut down or started meanwhile (``epoch``)."""
+        if live is None:
+            self._server_ready()
         with self._io:
+            if live is None:
+                with self._life:
+                    if self._epoch != epoch or (self._live is not None and not self._live.dead):
+                        return
+                    try:
+                        live = self._spawn()
+                    except Exception:  # DEAD already; the next execute tries again and says why
+                        return
             if not live.ready and not live.closed:
                 self._wait_ready(live, time.monotonic() + STARTUP_TIMEOUT)
 
+    def _server_ready(self) -> None:
+        """Wait for the fork server's imports outside ``_life`` (so that ``interrupt`` from
+        the UI thread never waits for them); a failure is the fork's to handle."""
+        from engine.execution.forkserver import ForkServerError
+
+        if self.forkserver is not None:
+            with contextlib.suppress(ForkServerError):
+                self.forkserver.wait_ready()
+
     def _current(self) -> _Live:
         """The running worker (started if needed), ready for a request; caller holds ``_io``."""
+        if self._live is None or self._live.dead:
+            self._server_ready()
         with self._life:
             live = self._live
             if live is None or live.dead:
@@ -297,6 +345,7 @@ class Kernel:
     def shutdown(self) -> None:
         """Stop the worker and remove its scratch folder; a later execute starts a new one."""
         with self._life:
+            self._epoch += 1  # a start still waiting for the fork server gives up
             live = self._live
             if live is not None and not live.dead:
                 self._kill(live, "the kernel was shut down")

@@ -57,6 +57,10 @@ def run_plain(
     if isinstance(target, CourseTarget):
         for problem in target.warnings:
             print(f"warning: {problem}", file=err)
+    if kernel_factory is None and not isinstance(target, QuizTarget):
+        from engine.session.kernel_api import prestart_default_kernels
+
+        prestart_default_kernels()  # torch imports in the zygote while the learner reads
     own_store = store is None
     if store is None:
         from engine.store import open_store

@@ -86,6 +86,8 @@ def run_lesson(
             console.say(f"{t('Error', lang)}: {exc}")
         else:
             _say_missing(session, console, lang)
+            if session.kernel_note:
+                console.say(t("Kernel: slow start ({why})", lang, why=session.kernel_note))
     visible = [
         i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and b.run and not b.hidden
     ]

@@ -11,7 +11,9 @@ A kernel factory is called as ``factory(on_state=callback)``; the callback recei
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -65,9 +67,23 @@ ExecutorFactory = Callable[[Lesson, KernelLike], ExecutorLike]
 
 
 def default_kernel_factory(*, on_state: StateCallback | None = None) -> KernelLike:
-    """A real kernel subprocess (imported lazily: the UI process never imports torch)."""
-    module = importlib.import_module("engine.execution.kernel")
-    return cast(KernelLike, module.Kernel(on_state=on_state))
+    """A real kernel subprocess, forked from the process's warm zygote when it can be
+    (``engine.execution.zygote``), else spawned; imported lazily: the UI never imports torch."""
+    module = importlib.import_module("engine.execution.zygote")
+    return cast(KernelLike, module.make_kernel(on_state=on_state))
+
+
+def prestart_default_kernels() -> None:
+    """Start the warm zygote that :func:`default_kernel_factory` forks from, in a background
+    thread (the imports and the ``Popen`` happen there): torch imports while the learner reads
+    the course map, and the first lesson's kernel is a fork away. Front ends call it when they
+    use the default factory; a failure is the first kernel's to report (it then spawns)."""
+
+    def start() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module("engine.execution.zygote").current()
+
+    threading.Thread(target=start, daemon=True, name="lectio-zygote").start()
 
 
 def default_executor_factory(lesson: Lesson, kernel: KernelLike) -> ExecutorLike:

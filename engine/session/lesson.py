@@ -422,6 +422,12 @@ class LessonSession:
     def kernel_state(self) -> KernelState:
         return self._state
 
+    @property
+    def kernel_note(self) -> str:
+        """Why the kernel was spawned rather than forked from the warm zygote (so it starts
+        slowly); empty when it was forked, or has not started."""
+        return str(getattr(self._kernel, "start_note", "") or "")
+
     def on_kernel_state(self, callback: Callable[[KernelState], None]) -> None:
         """Call ``callback(state)`` on every kernel state change (from a kernel thread)."""
         self._state_listeners.append(callback)

@@ -385,6 +385,11 @@ def run_app(
         from engine.session.study import Study
         from engine.session.targets import open_target
 
+        if kernel_factory is None:  # after the first frame: kernels fork from a warm zygote
+            from engine.session.kernel_api import prestart_default_kernels
+
+            prestart_default_kernels()
+
         resolved = open_target(target, whole_course=True)
         nonlocal store
         if store is None:

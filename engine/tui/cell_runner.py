@@ -34,9 +34,11 @@ class CellRunner:
     """The kernel side of one lesson screen (``host``) over its ``session``."""
 
     class KernelChanged(Message):
-        def __init__(self, state: KernelState) -> None:
+        def __init__(self, state: KernelState, note: str = "") -> None:
             super().__init__()
             self.state = state
+            self.note = note
+            """Why the kernel was spawned, not forked from the warm zygote (empty if it was)."""
 
     class CellStarted(Message):
         def __init__(self, block_index: int) -> None:
@@ -109,7 +111,7 @@ class CellRunner:
 
     def _on_kernel_state(self, state: KernelState) -> None:
         """Called from kernel threads: hand over to the event loop."""
-        self.host.post_message(self.KernelChanged(state))
+        self.host.post_message(self.KernelChanged(state, self.session.kernel_note))
 
     def interrupt(self) -> None:
         self.session.interrupt()

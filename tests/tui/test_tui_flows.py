@@ -314,6 +314,24 @@ async def test_crash_shows_on_the_cell_and_kernel_comes_back(
         assert kernels.kernels[0].generation == 2
 
 
+async def test_a_kernel_not_forked_from_the_zygote_says_so_in_its_status(
+    make_app: MakeApp,
+) -> None:
+    note = "spawned, not forked from the warm zygote: sandboxed kernels are each started alone"
+    app = make_app(COURSE, kernel_factory=FakeKernelFactory(start_note=note))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        status = screen.query_one(KernelStatus)
+        assert status.state is KernelState.READY
+        assert str(status.render()) == "Kernel ● ready · slow start"
+        assert status.tooltip == note
+    forked = make_app(COURSE, kernel_factory=FakeKernelFactory())
+    async with forked.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        status = screen.query_one(KernelStatus)
+        assert str(status.render()) == "Kernel ● ready" and status.tooltip is None
+
+
 async def test_output_escape_sequences_are_inert(make_app: MakeApp) -> None:
     evil = "\x1b[31mred\x1b[0m \x1b]52;c;aGk=\x07 [bold]x[/bold]\x9b2J\n"
     factory = FakeKernelFactory(outputs={"print": evil})

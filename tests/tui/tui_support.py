@@ -73,8 +73,10 @@ class FakeKernel:
         on_state: Callable[[KernelState], None] | None = None,
         outputs: dict[str, str] | None = None,
         not_installed: frozenset[str] = frozenset(),
+        start_note: str = "",
     ) -> None:
         self.not_installed = not_installed
+        self.start_note = start_note  # why it was spawned, not forked from the zygote
         self.state = KernelState.DEAD
         self.generation = 0
         self.on_state = on_state

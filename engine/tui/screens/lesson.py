@@ -190,7 +190,9 @@ class LessonScreen(Screen[None]):
 
     @on(CellRunner.KernelChanged)
     def _kernel_changed(self, event: CellRunner.KernelChanged) -> None:
-        self.query_one(KernelStatus).state = event.state
+        status = self.query_one(KernelStatus)
+        status.state = event.state
+        status.note = event.note
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -33,6 +33,8 @@ class KernelStatus(Static):
     """
 
     state: reactive[KernelState | None] = reactive(None, layout=True)  # width follows the text
+    note: reactive[str] = reactive("", layout=True)
+    """Why the kernel was spawned rather than forked from the warm zygote (its tooltip)."""
 
     def __init__(self, *, lang: str, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -45,4 +47,10 @@ class KernelStatus(Static):
             return label
         glyph, style = STYLES[self.state]
         label.append(f"{glyph} {tr(STATES[self.state], self.lang)}", style=style)
+        if self.note:
+            # Translators: beside the kernel's state: kernels start slowly (no warm zygote)
+            label.append(" · " + t("slow start", self.lang), style="dim")
         return label
+
+    def watch_note(self, note: str) -> None:
+        self.tooltip = note or None
