@@ -200,3 +200,28 @@ def test_the_zygote_rss_is_readable(fresh_zygote: ForkServer) -> None:
     assert fresh_zygote.pid is not None
     assert zygote.rss_bytes(fresh_zygote.pid) > 50 << 20  # it imported torch
     assert zygote.rss_bytes(-1) == 0
+
+
+def test_descendants_from_children_files_match_a_scan_of_proc() -> None:
+    """Killing a kernel finds its processes from the children files (a restart no longer pays a
+    scan of all of /proc); they must be the same processes the scan finds."""
+    import subprocess
+
+    from engine.execution import process
+
+    shell = subprocess.Popen(["sh", "-c", "sleep 30 & (sleep 30 & wait) & wait"])
+    try:
+        found: list[int] = []
+        for _ in range(500):  # until the shell has started its three sleeps and subshell
+            found = process.descendants(shell.pid)
+            if len(found) >= 3:
+                break
+            threading.Event().wait(0.01)
+        assert process._HAS_CHILDREN_FILES
+        assert len(found) >= 3
+        assert sorted(found) == sorted(process._descendants_by_scan(shell.pid))
+    finally:
+        for pid in process.descendants(shell.pid):
+            os.kill(pid, signal.SIGKILL)
+        shell.kill()
+        shell.wait()
