@@ -32,7 +32,8 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 def study(store: SqliteStore) -> None:
-    """Three learners on alpha: ana wrong then right, bob right, cy wrong twice on vowels."""
+    """Three learners on alpha: ana wrong then right, bob right, cy wrong twice on vowels; ana
+    and bob then show the answer of vowels (so their chapter is done when they finish it)."""
     loaded = load_course_dir(COURSE)
     alpha = loaded.lessons["alpha"]
     sessions = {
@@ -45,6 +46,8 @@ def study(store: SqliteStore) -> None:
     sessions["cy"].answer(VOWELS, {0, 1})
     sessions["cy"].answer(VOWELS, {1})
     sessions["cy"].answer(VOWELS, {0, 2})
+    sessions["ana"].show_answer(VOWELS)
+    sessions["bob"].show_answer(VOWELS)
     sessions["ana"].finish()
     sessions["ana"].submit_feedback(True, None)
     sessions["bob"].finish()
@@ -69,7 +72,7 @@ def test_lesson_aggregates(store: SqliteStore) -> None:
     assert first.most_wrong is not None and first.most_wrong.text == "b"
     assert first.span.line == 5 and first.span.file.endswith("alpha.yaml")
     assert first.most_wrong.span.line == 11  # the "- text: b" choice
-    assert (vowels.attempts, vowels.first_try_rate) == (3, 0.0)
+    assert (vowels.attempts, vowels.first_try_rate, vowels.gave_up) == (5, 0.0, 2)
     assert vowels.most_wrong is not None and vowels.most_wrong.count == 2  # "b" picked twice
     comments = {c.text: c for c in alpha.comments if c.text}
     assert set(comments) == {"What is a vowel?", "Typo in the first question"}
@@ -113,11 +116,16 @@ def test_quiz_report(store: SqliteStore) -> None:
 def test_exports_hold_every_feedback_and_attempt(store: SqliteStore) -> None:
     study(store)
     data = json.loads(export_json(store))
-    assert len(data["attempts"]) == 6 and len(data["feedback"]) == 3
+    assert len(data["attempts"]) == 8 and len(data["feedback"]) == 3
     assert data["attempts"][0]["picks"] == [1] and data["attempts"][0]["time"].endswith("Z")
     rows = list(csv.DictReader(io.StringIO(export_csv(store))))
     assert [r["record"] for r in rows].count("feedback") == 3
-    assert [r["record"] for r in rows].count("attempt") == 6
+    assert [r["record"] for r in rows].count("attempt") == 8
+    gave_up = [r for r in rows if r["record"] == "attempt" and r["gave_up"] == "true"]
+    assert [(r["learner"], r["question"], r["picks"]) for r in gave_up] == [
+        ("ana", "vowels", ""),
+        ("bob", "vowels", ""),
+    ]
     fb = next(r for r in rows if r["comment"] == "What is a vowel?")
     assert (fb["learner"], fb["clear"], fb["course"], fb["lesson"]) == (
         "bob",
@@ -183,6 +191,8 @@ def test_progress_command_per_course(tmp_path: Path) -> None:
         loaded = load_course_dir(COURSE)
         s = LessonSession(loaded.lessons["alpha"], store=store, learner="ana", course=loaded.course)
         s.finish()
+        for index in s.open_questions():  # done: the end reached and every question settled
+            s.show_answer(index)
         LessonSession(
             loaded.lessons["beta"], store=store, learner="ana", course=loaded.course
         ).visit(1)
@@ -341,7 +351,8 @@ def test_report_text_uses_plural_forms(store: SqliteStore) -> None:
     assert "(s)" not in text
     assert ": 3 learners, 2 done;" in text
     assert ": 3 attempts by 2 learners;" in text  # the first question
-    assert ": 3 attempts by 1 learner;" in text  # vowels: cy alone
+    assert ": 5 attempts by 3 learners;" in text  # vowels: cy, and two "Show answer"
+    assert "answer shown 2 times" in text
     assert "'b' (1 time)" in text and "(2 times)" in text
 
 
@@ -358,7 +369,7 @@ def test_learner_option_narrows_reports_and_exports(
         data = json.loads(export_json(store, "bob"))
         assert {a["learner"] for a in data["attempts"]} == {"bob"} and len(data["feedback"]) == 1
         rows = list(csv.DictReader(io.StringIO(export_csv(store, "ana"))))
-        assert {r["learner"] for r in rows} == {"ana"} and len(rows) == 3
+        assert {r["learner"] for r in rows} == {"ana"} and len(rows) == 4  # 3 answers, 1 shown
     args = ["--data-dir", str(tmp_path)]
     assert main(["report", str(COURSE), "--format", "json", "--learner", "bob", *args]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -371,4 +382,42 @@ def test_learner_option_narrows_reports_and_exports(
     assert main(["feedback", "export", "--learner", "nobody", *args]) == 1
     assert "no records of a learner named 'nobody'" in capsys.readouterr().err
     assert main(["feedback", "export", *args]) == 0  # everyone's, $LECTIO_LEARNER or not
-    assert len(json.loads(capsys.readouterr().out)["attempts"]) == 6
+    assert len(json.loads(capsys.readouterr().out)["attempts"]) == 8
+
+
+def test_quiz_answers_to_a_chapter_question_are_on_its_current_version(
+    store: SqliteStore,
+) -> None:
+    """Issue 11: a reused question's quiz answers carry the lesson's version, not the quiz's."""
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+    s.answer(0, {0, 2})
+    s.finish()
+    (qr,) = build_report(ROOT / "quizzes" / "all.yaml", store).quizzes
+    assert qr.questions[0].attempts == 1 and qr.questions[0].earlier_version == 0
+    lesson = next(r for r in build_report(COURSE, store).lessons if r.lesson.id == "alpha")
+    vowels = next(q for q in lesson.questions if q.id == "vowels")
+    assert vowels.attempts == 1 and vowels.earlier_version == 0
+
+
+def test_hints_opened_are_exported_and_reported(store: SqliteStore) -> None:
+    """Issue 11: which hint, when, for which question, in JSON, CSV and the report."""
+    from engine.cli.report_cmd import to_json, to_text
+    from engine.format.loader import load_lesson
+
+    basics = Path(__file__).parent / "data" / "session" / "basics.yaml"
+    s = LessonSession(load_lesson(basics), store=store, learner="ana")
+    evens = 5  # the question with two hints
+    assert s.reveal_hint(evens) is not None
+    data = json.loads(export_json(store))
+    assert [(h["learner"], h["question"], h["hint"]) for h in data["hints"]] == [
+        ("ana", "evens", 0)
+    ]
+    assert data["hints"][0]["time"].endswith("Z")
+    rows = [r for r in csv.DictReader(io.StringIO(export_csv(store))) if r["record"] == "hint"]
+    assert [(r["question"], r["hint"], r["lesson"]) for r in rows] == [("evens", "0", "basics")]
+    report = build_report(basics, store)
+    assert "hint 1 of evens opened by ana, " in "\n".join(to_text(report))
+    questions = to_json(report)["lessons"][0]["questions"]
+    (evens_json,) = [q for q in questions if q["id"] == "evens"]
+    assert [(h["hint"], h["learner"]) for h in evens_json["hints"]] == [(0, "ana")]

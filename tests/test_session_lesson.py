@@ -136,7 +136,10 @@ def test_position_and_done_survive_a_new_session(lesson: Lesson, store: SqliteSt
     resumed = session(lesson, store)
     assert (resumed.position, resumed.complete, resumed.started) == (4, False, True)
     resumed.finish()
-    assert resumed.complete and resumed.at_end
+    assert not resumed.complete and resumed.at_end  # the questions are not answered yet
+    for index in resumed.open_questions():
+        resumed.show_answer(index)
+    assert resumed.complete  # the last question settled at the end: done
     later = session(lesson, store)
     assert later.complete and later.position == len(lesson.blocks)
     later.restart()
@@ -319,3 +322,59 @@ def test_the_missing_module_reason_names_what_to_install() -> None:
     assert missing_reason(["m"], "pt") == (
         "Esta lição precisa do módulo m, que não está instalado: pip install m"
     )
+
+
+def test_only_a_real_new_answer_is_an_attempt(lesson: Lesson, store: SqliteStore) -> None:
+    """Issue 11: Check again with the same picks, or on a solved question, records nothing."""
+    s = session(lesson, store)
+    wrong = pick_numbers(s, SUM, correct=False)
+    s.answer(SUM, wrong)
+    assert s.answer(SUM, wrong).attempt == 1  # the same picks again: the same verdict
+    right = s.answer(SUM, pick_numbers(s, SUM, correct=True))
+    assert right.correct and right.attempt == 2
+    again = s.answer(SUM, wrong)  # solved: nothing counts any more
+    assert again == right
+    assert len(store.attempts(learner="ana", lesson="basics")) == 2
+
+
+def test_wrong_answer_hides_the_answer_until_shown(lesson: Lesson, store: SqliteStore) -> None:
+    """Issue 11: wrong shows why the pick is wrong only; "Show answer" reveals all, recorded."""
+    s = session(lesson, store)
+    wrong = pick_numbers(s, SUM, correct=False)
+    verdict = s.answer(SUM, wrong)
+    assert not verdict.revealed
+    assert [e.index for e in verdict.shown()] == sorted(wrong)  # the wrong pick alone
+    assert not any(e.correct for e in verdict.shown())
+    shown = s.show_answer(SUM)
+    assert shown.gave_up and shown.revealed and shown.attempt == 2
+    assert len(shown.shown()) == len(verdict.explanations)  # every choice and its why
+    (_, gave_up) = store.attempts(learner="ana", lesson="basics")
+    assert gave_up.picks == () and not gave_up.correct
+    resumed = session(lesson, store)
+    view = resumed.question(SUM)
+    assert view.settled and view.last is not None and view.last.gave_up
+    assert resumed.show_answer(SUM).attempt == 2  # settled: nothing more recorded
+    assert resumed.answer(SUM, pick_numbers(s, SUM, correct=True)).gave_up
+    assert len(store.attempts(learner="ana", lesson="basics")) == 2
+
+
+def test_done_needs_every_question_settled_and_the_end(lesson: Lesson, store: SqliteStore) -> None:
+    """Issue 11: scrolling to the end is not enough; the last question settled there is."""
+    s = session(lesson, store)
+    s.finish()
+    assert s.at_end and not s.complete
+    questions = s.open_questions()
+    assert questions == [SUM, EVENS, ORDERED]
+    s.answer(SUM, pick_numbers(s, SUM, correct=True))
+    s.show_answer(EVENS)
+    assert not s.complete
+    s.answer(ORDERED, pick_numbers(s, ORDERED, correct=False))  # wrong: not settled
+    assert not s.complete and s.open_questions() == [ORDERED]
+    s.answer(ORDERED, pick_numbers(s, ORDERED, correct=True))
+    assert s.complete and present(store.load_progress("ana", "", "basics")).done
+    other = session(lesson, store, "bob")
+    for index in other.open_questions():
+        other.show_answer(index)
+    assert not other.complete  # every question settled, the end not reached yet
+    other.finish()
+    assert other.complete

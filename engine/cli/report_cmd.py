@@ -74,14 +74,23 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _question_lines(q: QuestionStats) -> list[str]:
+    from engine.store.export import iso
+
     attempts = _count(q.attempts, "attempt", "attempts")
     line = (
         f"{q.span}: question {q.id}: {attempts} by {_count(q.learners, 'learner', 'learners')}; "
         f"first try right {_pct(q.first_try_rate)} ({q.first_try_right} of {q.first_tries})"
     )
+    if q.gave_up:
+        line += f"; answer shown {_count(q.gave_up, 'time', 'times')}"
     if q.earlier_version:
         line += f"; {q.earlier_version} on an earlier version of the file"
     lines = [line]
+    for h in q.hints:
+        where = f" (quiz attempt {h.quiz_attempt})" if h.quiz_attempt is not None else ""
+        lines.append(
+            f"{q.span}: hint {h.hint + 1} of {q.id} opened by {h.learner}, {iso(h.time)}{where}"
+        )
     if q.most_wrong is not None:
         w = q.most_wrong
         times = _count(w.count, "time", "times")
@@ -143,6 +152,8 @@ def _span(span: Span) -> dict[str, Any]:
 
 
 def _question_json(q: QuestionStats) -> dict[str, Any]:
+    from engine.store.export import iso
+
     return {
         "id": q.id,
         "location": _span(q.span),
@@ -152,6 +163,16 @@ def _question_json(q: QuestionStats) -> dict[str, Any]:
         "first_try_right": q.first_try_right,
         "first_try_rate": q.first_try_rate,
         "earlier_version": q.earlier_version,
+        "gave_up": q.gave_up,
+        "hints": [
+            {
+                "hint": h.hint,
+                "learner": h.learner,
+                "time": iso(h.time),
+                "quiz_attempt": h.quiz_attempt,
+            }
+            for h in q.hints
+        ],
         "most_picked_wrong": None
         if q.most_wrong is None
         else {

@@ -276,6 +276,7 @@ def _question(
         answer=lambda picks: session.answer(index, picks),
         retry=True,
         on_ask=on_ask,
+        give_up=lambda: session.show_answer(index),
     )
 
 
@@ -288,8 +289,12 @@ def ask_question(
     answer: AnswerFn,
     retry: bool,
     on_ask: Callable[[str], None] | None = None,
+    give_up: Callable[[], Verdict] | None = None,
 ) -> Verdict | None:
-    """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try)."""
+    """Ask until answered (or skipped); shared by lessons (``retry``) and quizzes (one try).
+
+    After a wrong answer, skipping (Enter or ``s``) shows the answer: ``give_up`` records it
+    as a "Show answer" (the policy of :meth:`~engine.session.views.Verdict.shown`)."""
     console.say(
         (
             t("Select all that apply", lang)
@@ -344,6 +349,8 @@ def ask_question(
             continue
         if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
             if verdict is not None:
+                if give_up is not None and not verdict.revealed:
+                    verdict = give_up()
                 console.say(t("The answers:", lang))
                 console.say(
                     "\n".join(render.explanation_lines(view, verdict, lang, everything=True))

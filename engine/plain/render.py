@@ -190,12 +190,11 @@ def choice_lines(view: QuestionView) -> list[str]:
 def explanation_lines(
     view: QuestionView, verdict: Verdict, lang: str | None, *, everything: bool
 ) -> list[str]:
-    """Each choice's verdict and ``why``: every choice (``everything``), or only the picked
-    ones (after a wrong answer, so a retry stays a real question)."""
+    """Each choice's verdict and ``why``: every choice (``everything``), or what
+    :meth:`~engine.session.views.Verdict.shown` allows (after a wrong answer: the wrong picks
+    only, so a retry stays a real question)."""
     lines = []
-    for e in verdict.explanations:
-        if not everything and not e.picked:
-            continue
+    for e in verdict.explanations if everything else verdict.shown():
         tags = []
         if e.picked:
             tags.append(t("your answer", lang))

@@ -51,11 +51,39 @@ def check_picks(question: QuestionBlock, picks: Collection[int]) -> frozenset[in
     return chosen
 
 
+def reveal(question: QuestionBlock, *, order: tuple[int, ...], attempt: int) -> Verdict:
+    """The verdict of "Show answer": nothing picked, every choice explained, not correct."""
+    correct_set = question.correct_indexes
+    return Verdict(
+        question_id=question.id,
+        correct=False,
+        picked=frozenset(),
+        correct_set=correct_set,
+        wrong_picks=frozenset(),
+        missed=correct_set,
+        explanations=tuple(
+            Explanation(
+                index=i,
+                text=question.choices[i].text,
+                picked=False,
+                correct=question.choices[i].correct,
+                why=question.choices[i].why,
+            )
+            for i in order
+        ),
+        attempt=attempt,
+        gave_up=True,
+    )
+
+
 def regrade(
     question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...], attempt: int
 ) -> Verdict | None:
     """The verdict of a recorded answer, or None when its picks no longer fit the question
-    (the author removed a choice, or made a select-all question single-answer, since)."""
+    (the author removed a choice, or made a select-all question single-answer, since).
+    A record with no picks is a "Show answer" (see :func:`reveal`)."""
+    if not picks:
+        return reveal(question, order=order, attempt=attempt)
     try:
         return grade(question, picks, order=order, attempt=attempt)
     except InvalidAnswerError:

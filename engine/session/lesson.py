@@ -26,10 +26,14 @@ Rules:
   at once; reaching the end marks the lesson done (``complete``). Creating the session is the
   learner opening the chapter: a lesson with no record gets one at once (position 0), so the
   chapter counts as started even if the front end never calls ``visit`` for the first block.
+  Done (``complete``) means: the end was reached and every question is settled, answered
+  right or its answer shown (``show_answer``); whichever comes last marks it.
   A store that refuses the write raises :class:`~engine.store.base.StoreError` here.
 * ``answer`` commits the attempt to the store BEFORE returning the verdict, so whatever the
   learner was told is on disk even if the process is killed right after.
-* A learner may answer again after a wrong (or right) answer; attempts are numbered from 1.
+* A learner may answer again after a wrong answer; attempts are numbered from 1. Only a real
+  new answer is an attempt (not the same picks again, nothing after a right answer or a
+  "Show answer").
   Hints are revealed one at a time, persisted, and survive a resume, as do attempts.
 * Cell runs go through the executor (earlier cells not yet run run first, hidden ones included);
   each result is recorded. Edits live only in this session. ``run_cell`` and ``graph`` block:
@@ -48,7 +52,7 @@ from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, Course, GraphBlock, Lesson, QuestionBlock
 from engine.i18n import nt, t
 from engine.session.content import content_hash as compute_hash
-from engine.session.grading import check_picks, choice_order, grade, regrade
+from engine.session.grading import check_picks, choice_order, grade, regrade, reveal
 from engine.session.kernel_api import (
     ExecutorFactory,
     ExecutorLike,
@@ -139,6 +143,9 @@ class LessonSession:
             learner=learner, course=self.course_id, lesson=lesson.id, content_hash=self.content_hash
         )
         self._saved = saved is not None
+        self._reached_end = self._progress.done or (
+            saved is not None and saved.position >= len(lesson.blocks)
+        )
         self.position = min(max(self._progress.position, 0), len(lesson.blocks))
         if not self._saved:  # opening a chapter starts it (the course map, "Continue")
             self._save(done=False)
@@ -177,10 +184,13 @@ class LessonSession:
         if not 0 <= block_index <= end:
             raise IndexError(f"block {block_index} is not in 0..{end}")
         self.position = block_index
-        self._save(done=self._progress.done or block_index >= end)
+        if block_index >= end:
+            self._reached_end = True
+        self._save(done=self._progress.done or (self._reached_end and not self.open_questions()))
 
     def finish(self) -> None:
-        """The learner reached the end of the chapter: the lesson is done."""
+        """The learner reached the end of the chapter: the lesson is done if every question
+        is settled (see :meth:`open_questions`)."""
         self.visit(len(self.lesson.blocks))
 
     def restart(self) -> None:
@@ -496,29 +506,64 @@ class LessonSession:
     def answer(self, block_index: int, picks: Collection[int]) -> Verdict:
         """Grade ``picks`` (ORIGINAL choice indexes), record the attempt, return the verdict.
 
+        Only a real new answer is an attempt: once the question is settled (answered right,
+        or its answer shown), or when ``picks`` are those of the last attempt, the last
+        verdict comes back and nothing is recorded.
+
         Raises :class:`~engine.session.grading.InvalidAnswerError` (nothing recorded) when the
         picks cannot be graded. The attempt is committed before this returns."""
         block = self._question_block(block_index)
         picked = check_picks(block, picks)
         previous = self._attempts.get(block.id, [])
+        view = self.question(block_index)
+        if view.last is not None and (view.settled or view.last.picked == picked):
+            return view.last
         verdict = grade(
             block, picked, order=self.choice_order(block_index), attempt=len(previous) + 1
         )
+        self._record_attempt(block, tuple(sorted(picked)), verdict.correct, verdict.attempt)
+        return verdict
+
+    def show_answer(self, block_index: int) -> Verdict:
+        """The learner gives up: the answer and every ``why`` are shown, and recorded as such
+        (an attempt with no picks; exported with ``gave_up``). A question already settled
+        gives back its last verdict and records nothing."""
+        block = self._question_block(block_index)
+        view = self.question(block_index)
+        if view.last is not None and view.settled:
+            return view.last
+        attempt = len(self._attempts.get(block.id, [])) + 1
+        self._record_attempt(block, (), False, attempt)
+        return reveal(block, order=self.choice_order(block_index), attempt=attempt)
+
+    def _record_attempt(
+        self, block: QuestionBlock, picks: tuple[int, ...], correct: bool, attempt: int
+    ) -> None:
         stored = self.store.add_attempt(
             Attempt(
                 learner=self.learner,
                 course=self.course_id,
                 lesson=self.lesson.id,
                 question=block.id,
-                picks=tuple(sorted(picked)),
-                correct=verdict.correct,
-                attempt=verdict.attempt,
+                picks=picks,
+                correct=correct,
+                attempt=attempt,
                 ts=time.time(),
                 content_hash=self.content_hash,
             )
         )
         self._attempts.setdefault(block.id, []).append(stored)
-        return verdict
+        if self._reached_end and not self.open_questions():
+            self._save(done=True)
+
+    def open_questions(self) -> list[int]:
+        """The block indexes of the questions not settled yet (not answered right, answer
+        not shown): the chapter is done once there are none and its end was reached."""
+        return [
+            i
+            for i, b in enumerate(self.lesson.blocks)
+            if isinstance(b, QuestionBlock) and not self.question(i).settled
+        ]
 
     # chapter end ----------------------------------------------------------------------------
     def submit_feedback(

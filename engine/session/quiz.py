@@ -120,6 +120,7 @@ class QuizSession:
             self.attempt = store.start_quiz_attempt(learner, quiz.id, keys, self.content_hash)
         self.items: list[QuizQuestion] = [by_key[k] for k in self.attempt.questions]
         self._answers: dict[int, Attempt] = {}
+        self._lesson_hashes: dict[int, str] = {}
         keys_index = {(*self._owner(i), item.question.id): i for i, item in enumerate(self.items)}
         for a in store.attempts(learner=learner, quiz_attempt=self.attempt.id):
             k = keys_index.get((a.course, a.lesson, a.question))
@@ -221,6 +222,16 @@ class QuizSession:
         self._hints[k] = shown + 1
         return block.hints[shown]
 
+    def _hash_of(self, k: int) -> str:
+        """The version of the file question ``k`` is written in (its picks index that file):
+        the lesson's for a reused question, so a report on the lesson compares like with like."""
+        lesson = self.items[k].lesson
+        if self.items[k].ref is not None and lesson is not None:
+            if k not in self._lesson_hashes:
+                self._lesson_hashes[k] = compute_hash(lesson)
+            return self._lesson_hashes[k]
+        return self.content_hash
+
     def answer(self, k: int, picks: Collection[int]) -> Verdict:
         """Grade and record the answer to question ``k`` (once); committed before returning."""
         if k in self._answers:
@@ -239,7 +250,7 @@ class QuizSession:
                 correct=verdict.correct,
                 attempt=1,
                 ts=time.time(),
-                content_hash=self.content_hash,
+                content_hash=self._hash_of(k),
                 quiz=self.quiz.id,
                 quiz_attempt=self.attempt.id,
             )

@@ -11,6 +11,7 @@ in the YAML, so an editor can jump there. Records made on an earlier version of 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from engine.format.problems import LoadError, Problem
 from engine.format.spans import Span
 from engine.session.content import content_hash
 from engine.store.base import Store
-from engine.store.records import AskedQuestion, Attempt, Feedback, quiz_owner
+from engine.store.records import AskedQuestion, Attempt, Feedback, HintReveal, quiz_owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,16 @@ class WrongChoice:
     text: str
     count: int
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HintUse:
+    """One hint a learner opened: which (0-based), when, in a quiz attempt or not."""
+
+    hint: int
+    learner: str
+    time: float
+    quiz_attempt: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,8 @@ class QuestionStats:
     first_try_right: int
     most_wrong: WrongChoice | None
     earlier_version: int  # attempts recorded on another version of the file
+    gave_up: int = 0  # "Show answer" records (attempts with no picks)
+    hints: tuple[HintUse, ...] = ()  # every hint opened, oldest first
 
     @property
     def first_try_rate(self) -> float | None:
@@ -114,7 +127,11 @@ class Report:
 
 
 def question_stats(
-    question: QuestionBlock, attempts: list[Attempt], current_hash: str, span: Span | None = None
+    question: QuestionBlock,
+    attempts: list[Attempt],
+    current_hash: str,
+    span: Span | None = None,
+    hints: Sequence[HintReveal] = (),
 ) -> QuestionStats:
     first = [a for a in attempts if a.attempt == 1]
     wrong: Counter[int] = Counter()
@@ -140,6 +157,12 @@ def question_stats(
         first_try_right=sum(a.correct for a in first),
         most_wrong=most,
         earlier_version=sum(a.content_hash != current_hash for a in attempts),
+        gave_up=sum(not a.picks for a in attempts),
+        hints=tuple(
+            HintUse(hint=h.hint, learner=h.learner, time=h.ts, quiz_attempt=h.quiz_attempt)
+            for h in hints
+            if h.question == question.id
+        ),
     )
 
 
@@ -178,9 +201,14 @@ def lesson_report(
                     earlier_version=old,
                 )
             )
+    hints = [
+        h
+        for h in store.hint_reveals(learner=learner, course=course, lesson=lesson.id)
+        if h.quiz_attempt is None
+    ]
     for question in lesson.questions:
         mine = [a for a in attempts if a.question == question.id]
-        report.questions.append(question_stats(question, mine, current))
+        report.questions.append(question_stats(question, mine, current, hints=hints))
     asked = store.asked_questions(learner=learner, course=course, lesson=lesson.id)
     report.learners = max(report.learners, len({a.learner for a in asked}))
     report.asked = asked_about(lesson, asked, current)
@@ -239,7 +267,15 @@ def quiz_report(
             for a in store.attempts(learner=learner, course=course, lesson=owner)
             if a.question == item.question.id and a.quiz == quiz.id
         ]
-        report.questions.append(question_stats(item.question, mine, hash_now, span=item.span))
+        quiz_runs = {r.id for r in runs}
+        hints = [
+            h
+            for h in store.hint_reveals(learner=learner, course=course, lesson=owner)
+            if h.quiz_attempt in quiz_runs
+        ]
+        report.questions.append(
+            question_stats(item.question, mine, hash_now, span=item.span, hints=hints)
+        )
     return report
 
 

@@ -61,6 +61,22 @@ class Verdict:
     missed: frozenset[int]  # correct but not picked
     explanations: tuple[Explanation, ...]  # every choice, in the learner's order
     attempt: int  # 1 for the first try
+    gave_up: bool = False  # the learner asked to see the answer ("Show answer")
+
+    @property
+    def revealed(self) -> bool:
+        """The answer may be shown: the learner got it right or gave up."""
+        return self.correct or self.gave_up
+
+    def shown(self) -> tuple[Explanation, ...]:
+        """What a front end shows after this verdict (the policy of every front end).
+
+        Right, or given up: every choice, which are correct and every ``why``. Wrong: only the
+        wrongly picked choices and why they are wrong; the correct answer stays hidden so that
+        Try again is still a real question."""
+        if self.revealed:
+            return self.explanations
+        return tuple(e for e in self.explanations if e.picked and not e.correct)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +94,11 @@ class QuestionView:
     last: Verdict | None
     solved: bool  # some attempt was correct
     span: Span | None = None  # where the question is in its YAML file
+
+    @property
+    def settled(self) -> bool:
+        """Answered right, or the answer was shown: nothing more counts as an attempt."""
+        return self.solved or (self.last is not None and self.last.gave_up)
 
     def number_of(self, index: int) -> int:
         """The 1-based number shown for original choice ``index``."""

@@ -72,6 +72,12 @@ class Store(Protocol):
         """Hints revealed in a lesson (``quiz_attempt=None``) or in one quiz attempt."""
         ...
 
+    def hint_reveals(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[HintReveal]:
+        """Every hint revealed (lessons and quizzes), oldest first: for exports and reports."""
+        ...
+
     def add_cell_run(self, run: CellRun) -> CellRun: ...
 
     def cell_runs(

@@ -5,7 +5,9 @@ questions asked in the Ask panel, added later; readers of schema 1 ignore it); C
 ``record`` column saying ``feedback``, ``attempt`` or ``asked``, and the union of the records'
 columns (empty where a column does not apply). Times are ISO 8601 in UTC. Choice picks are
 ORIGINAL 0-based indexes in the YAML ``choices`` list of the version named by ``content_hash``
-(a git blob hash).
+(a git blob hash). An attempt with ``gave_up`` true is a "Show answer" (no picks). ``hints``
+(record ``hint`` in the CSV, added later too): which hint (``hint``, 0-based) of which question
+was opened, and when (``quiz_attempt`` set when it was opened in a quiz).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.store.base import Store
-from engine.store.records import AskedQuestion, Attempt, Feedback
+from engine.store.records import AskedQuestion, Attempt, Feedback, HintReveal
 
 EXPORT_SCHEMA = 1
 CSV_COLUMNS = (
@@ -33,6 +35,8 @@ CSV_COLUMNS = (
     "comment",
     "picks",
     "correct",
+    "gave_up",
+    "hint",
     "attempt",
     "quiz",
     "quiz_attempt",
@@ -71,10 +75,23 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
         "question": a.question,
         "picks": list(a.picks),
         "correct": a.correct,
+        "gave_up": not a.picks,
         "attempt": a.attempt,
         "quiz": a.quiz,
         "quiz_attempt": a.quiz_attempt,
         "content_hash": a.content_hash,
+    }
+
+
+def hint_row(h: HintReveal) -> dict[str, Any]:
+    return {
+        "time": iso(h.ts),
+        "learner": h.learner,
+        "course": h.course,
+        "lesson": h.lesson,
+        "question": h.question,
+        "hint": h.hint,
+        "quiz_attempt": h.quiz_attempt,
     }
 
 
@@ -100,6 +117,7 @@ def export_json(store: Store, learner: str | None = None) -> str:
         "feedback": [feedback_row(f) for f in store.feedback(learner=learner)],
         "attempts": [attempt_row(a) for a in store.attempts(learner=learner)],
         "asked": [asked_row(q) for q in store.asked_questions(learner=learner)],
+        "hints": [hint_row(h) for h in store.hint_reveals(learner=learner)],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -124,4 +142,6 @@ def export_csv(store: Store, learner: str | None = None) -> str:
         writer.writerow({k: _cell(v) for k, v in {"record": "attempt", **attempt_row(a)}.items()})
     for q in store.asked_questions(learner=learner):
         writer.writerow({k: _cell(v) for k, v in {"record": "asked", **asked_row(q)}.items()})
+    for h in store.hint_reveals(learner=learner):
+        writer.writerow({k: _cell(v) for k, v in {"record": "hint", **hint_row(h)}.items()})
     return out.getvalue()

@@ -305,6 +305,12 @@ class PostgresStore:
             values.append(quiz_attempt)
         return [to_hint(r) for r in self._select(sql + " ORDER BY id", values)]
 
+    def hint_reveals(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[HintReveal]:
+        sql, values = where("%s", learner=learner, course=course, lesson=lesson)
+        return [to_hint(r) for r in self._select(f"SELECT * FROM hints{sql} ORDER BY id", values)]
+
     def add_cell_run(self, run: CellRun) -> CellRun:
         return replace(run, id=self._insert("cell_runs", cell_run_row(run)))
 

@@ -89,6 +89,11 @@ class ScopedStore:
             learner=self._who(learner), course=course, lesson=lesson, quiz_attempt=quiz_attempt
         )
 
+    def hint_reveals(
+        self, *, learner: str | None = None, course: str | None = None, lesson: str | None = None
+    ) -> list[HintReveal]:
+        return self.inner.hint_reveals(learner=self._who(learner), course=course, lesson=lesson)
+
     def add_cell_run(self, run: CellRun) -> CellRun:
         self._mine(run.learner)
         return self.inner.add_cell_run(run)

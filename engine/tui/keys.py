@@ -37,6 +37,8 @@ ACTION_KEYS: dict[str, Msg] = {
     "check": N_("Check"),
     "hint": N_("Hint"),
     "retry": N_("Try again"),
+    "show_answer": N_("Show answer"),
+    "skip_question": N_("Skip question"),
     "draw": N_("Draw graph"),
     "toggle_menu": N_("Chapters"),
     "next_chapter": N_("Next chapter"),

@@ -149,6 +149,9 @@ async def test_answer_wrong_then_right_with_hints(make_app: MakeApp, store: Sqli
             question.query_one(".question--hints", Static)
         )
         assert question.query_one("#hint").disabled
+        # a used-up ladder reads as such: no button cut to "No", a line that says it
+        assert not question.query_one("#hint").display
+        assert "No more hints." in text_of(question.query_one(".question--hints", Static))
         # wrong: "x is x" (original index 1)
         question.query_one("#choice-1", RadioButton).value = True
         await pilot.press("c")
@@ -157,9 +160,14 @@ async def test_answer_wrong_then_right_with_hints(make_app: MakeApp, store: Sqli
         verdict = str(question.query_one(".question--verdict").render())
         assert "Not quite." in verdict and "Attempt 1" in verdict
         explanations = text_of(question.query_one(".question--explanations", Static))
-        for why in ("print joins its arguments", "x is a variable", "print always writes"):
-            assert why in explanations
-        assert question.query_one("#retry").display
+        # a wrong answer tells why the pick is wrong, and nothing of the right answer
+        assert "x is a variable" in explanations and "your answer" in explanations
+        for hidden in ("print joins its arguments", "print always writes", "correct answer"):
+            assert hidden not in explanations
+        assert question.query_one("#retry").display and question.query_one("#show-answer").display
+        await pilot.press("c")  # the same picks again: not another attempt
+        await pilot.pause()
+        assert len(store.attempts(learner="tester")) == 1
         # retry, then right
         await pilot.press("t")
         await pilot.pause()
@@ -173,6 +181,49 @@ async def test_answer_wrong_then_right_with_hints(make_app: MakeApp, store: Sqli
         attempts = store.attempts(learner="tester")
         assert [(a.picks, a.correct) for a in attempts] == [((1,), False), ((0,), True)]
         assert len(store.hints(learner="tester", course="tui-course", lesson="first-steps")) == 2
+
+
+async def test_show_answer_reveals_and_is_recorded(make_app: MakeApp, store: SqliteStore) -> None:
+    """Issue 11: after a wrong answer, "Show answer" (a) shows every choice and why, and the
+    store records it as given up (no picks); nothing more can be checked."""
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        question = screen.query_one(Question)
+        question.query_one("#choice-1", RadioButton).value = True
+        question.query_one("RadioSet").focus()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        explanations = text_of(question.query_one(".question--explanations", Static))
+        for why in ("print joins its arguments", "x is a variable", "print always writes"):
+            assert why in explanations
+        assert "correct answer" in explanations
+        assert not question.query_one("#retry").display
+        assert not question.has_class("-wrong") and not question.solved
+        assert [(a.picks, a.correct) for a in store.attempts(learner="tester")] == [
+            ((1,), False),
+            ((), False),
+        ]
+
+
+async def test_a_pick_is_visible_without_colour(make_app: MakeApp) -> None:
+    """Issue 11: picked and unpicked radios and checkboxes have different glyphs."""
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        radios = list(screen.query_one(Question).query(RadioButton))
+        radios[0].value = True
+        await pilot.pause()
+        marks = [str(r._button)[1] for r in radios]
+        assert marks[0] == "●" and set(marks[1:]) == {"○"}
+        app.open_lesson("gradients")
+        await settle(pilot)
+        boxes = list(app.screen.query_one(Question).query(Checkbox))
+        boxes[1].value = True
+        await pilot.pause()
+        assert [str(b._button)[1] for b in boxes][:2] == [" ", "X"]
 
 
 async def test_multiple_choice_uses_checkboxes(make_app: MakeApp) -> None:
@@ -239,9 +290,12 @@ async def test_navigate_chapters_menu_and_back(make_app: MakeApp, store: SqliteS
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.id == "gradients"
         assert "Section 1 · Chapter 2" in str(app.screen.query_one(".lesson--chapter").render())
-        # the first chapter was finished by moving on
+        # moving on reaches the end, but its question is unanswered: not done (issue 11)
         progress = store.load_progress("tester", "tui-course", "first-steps")
-        assert progress is not None and progress.done
+        assert progress is not None and progress.position == 6 and not progress.done
+        for index in screen.session.open_questions():  # settled now: the end was reached
+            screen.session.show_answer(index)
+        assert screen.session.complete
         await pilot.press("m")
         await pilot.pause()
         assert app.screen.has_class("-menu")
@@ -380,6 +434,29 @@ async def test_standalone_quiz_score_and_review(make_app: MakeApp, store: Sqlite
         assert len(misses) == 1 and "Which call computes gradients?" in misses[0]
         [attempt] = store.quiz_attempts("tester", "review")
         assert attempt.finished is not None and attempt.passed
+
+
+async def test_quiz_pass_mark_first_next_after_an_answer_and_skip(
+    make_app: MakeApp, store: SqliteStore
+) -> None:
+    """Issue 11: the pass mark shows from the start; ``n`` is offered only once the question
+    is answered; ``s`` skips a question (a miss)."""
+    app = make_app(QUIZ)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert "Pass mark: 50%" in str(screen.query_one(".quiz--pass-mark-top").render())
+        assert screen.check_action("next_question", ()) is False
+        assert screen.check_action("skip_question", ()) is True
+        await pilot.press("n")  # not offered: nothing happens
+        await pilot.pause()
+        assert "Question 1 of 2" in str(screen.query_one(".quiz--count").render())
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Question 2 of 2" in str(screen.query_one(".quiz--count").render())
+        (attempt,) = store.quiz_attempts("tester", "review")
+        assert attempt.skipped == ("which-call",)
 
 
 async def test_portuguese_interface(make_app: MakeApp) -> None:

@@ -306,6 +306,13 @@ class LessonScreen(Screen[None]):
             verdict = self.session.answer(event.question.block_index, event.picks)
             event.question.show_verdict(verdict)
 
+    @on(Question.AnswerRequested)
+    def _show_answer(self, event: Question.AnswerRequested) -> None:
+        event.stop()
+        with saving(self, self.lang):
+            verdict = self.session.show_answer(event.question.block_index)
+            event.question.show_verdict(verdict)
+
     @on(Question.HintRequested)
     def _hint(self, event: Question.HintRequested) -> None:
         event.stop()

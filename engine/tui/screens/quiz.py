@@ -32,10 +32,13 @@ if TYPE_CHECKING:
 
 
 class QuizScreen(Screen[None]):
-    """Take a quiz; ``n`` (or the button) goes to the next question once this one is checked."""
+    """Take a quiz; ``n`` (or the button) goes to the next question once this one is checked,
+    ``s`` skips it (a miss, as in the plain mode). The pass mark is in the header from the
+    first question on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_question", "Next question"),
+        Binding("s", "skip_question", "Skip question"),
     ]
 
     def __init__(self, study: Study, session: QuizSession | None = None) -> None:
@@ -49,6 +52,14 @@ class QuizScreen(Screen[None]):
         with Horizontal(id="header"):
             yield Label(inline_markdown(self.session.quiz.title), classes="quiz--title")
             yield Label(classes="quiz--count")
+            yield Label(
+                t(
+                    "Pass mark: {percent:.0f}%",
+                    self.lang,
+                    percent=100 * self.session.quiz.pass_mark,
+                ),
+                classes="quiz--pass-mark-top",
+            )
         with Horizontal(id="progress-row"):
             yield ProgressBar(total=self.session.count, show_eta=False, id="progress")
         yield VerticalScroll(id="body")
@@ -177,6 +188,7 @@ class QuizScreen(Screen[None]):
         next_button = self.query_one("#next", Button)
         next_button.disabled = False
         next_button.focus()
+        self.refresh_bindings()
 
     @on(Question.HintRequested)
     def _hint(self, event: Question.HintRequested) -> None:
@@ -191,11 +203,21 @@ class QuizScreen(Screen[None]):
         await self.action_next_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ "Next question" only while there is one to go to (hidden from the footer on the
-        result page)."""
+        """ "Next question" only once this one is answered, "Skip question" only before (both
+        hidden from the footer on the result page)."""
         if action == "next_question":
-            return self.k < self.session.count
+            return self.k < self.session.count and self.session.answered(self.k)
+        if action == "skip_question":
+            return self.k < self.session.count and not self.session.answered(self.k)
         return True
+
+    async def action_skip_question(self) -> None:
+        if self.k < self.session.count and not self.session.answered(self.k):
+            with saving(self, self.lang):
+                self.session.skip(self.k)
+            self.k += 1
+            await self._show()
+            self.refresh_bindings()
 
     async def action_next_question(self) -> None:
         if self.k < self.session.count and self.session.answered(self.k):

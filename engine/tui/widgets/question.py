@@ -19,6 +19,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
@@ -36,6 +37,24 @@ class ChoiceLike(Protocol):
     def index(self) -> int: ...
     @property
     def text(self) -> str: ...
+
+
+class PickRadio(RadioButton):
+    """A radio button whose mark says picked or not without colour: ``●`` or ``○``."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
+
+
+class PickBox(Checkbox):
+    """A checkbox whose mark says picked or not without colour: ``X`` or a blank."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
 
 
 class ChoiceChecks(Vertical):
@@ -64,7 +83,8 @@ class ChoiceChecks(Vertical):
 
 class Question(Vertical):
     """A question block. ``c`` (or the Check button) checks, ``h`` reveals the next hint,
-    ``t`` clears the answer to try again."""
+    ``t`` clears the answer to try again, ``a`` shows the answer (after a wrong one: giving up).
+    What a verdict shows follows :meth:`~engine.session.views.Verdict.shown`."""
 
     DEFAULT_CSS = """
     Question {
@@ -97,6 +117,7 @@ class Question(Vertical):
         Binding("c", "check", "Check"),
         Binding("h", "hint", "Hint"),
         Binding("t", "retry", "Try again"),
+        Binding("a", "show_answer", "Show answer"),
     ]
 
     solved: reactive[bool] = reactive(False)
@@ -108,6 +129,17 @@ class Question(Vertical):
             super().__init__()
             self.question = question
             self.picks = picks
+
+        @property
+        def control(self) -> Question:
+            return self.question
+
+    class AnswerRequested(Message):
+        """Show the answer: the learner gives up (recorded as such by the session)."""
+
+        def __init__(self, question: Question) -> None:
+            super().__init__()
+            self.question = question
 
         @property
         def control(self) -> Question:
@@ -157,7 +189,7 @@ class Question(Vertical):
         if self.multiple:
             with ChoiceChecks(classes="question--checks"):
                 for choice in self.choices:
-                    yield Checkbox(inline_markdown(choice.text), id=f"choice-{choice.index}")
+                    yield PickBox(inline_markdown(choice.text), id=f"choice-{choice.index}")
         else:
             yield self._radio_set()
         with Horizontal(classes="question--buttons"):
@@ -166,6 +198,7 @@ class Question(Vertical):
                 yield Button(t("Hint", self.lang), id="hint", compact=True)
             if self.retry:
                 yield Button(t("Try again", self.lang), id="retry", compact=True)
+                yield Button(t("Show answer", self.lang), id="show-answer", compact=True)
         yield Static(classes="question--hints")
         yield Label(classes="question--verdict")
         yield Static(classes="question--explanations")
@@ -173,7 +206,7 @@ class Question(Vertical):
     def _radio_set(self) -> RadioSet:
         return RadioSet(
             *(
-                RadioButton(inline_markdown(choice.text), id=f"choice-{choice.index}")
+                PickRadio(inline_markdown(choice.text), id=f"choice-{choice.index}")
                 for choice in self.choices
             )
         )
@@ -182,7 +215,7 @@ class Question(Vertical):
         self._show_retry(False)
 
     def _show_retry(self, show: bool) -> None:
-        for button in self.query("#retry").results(Button):
+        for button in self.query("#retry, #show-answer").results(Button):
             button.display = show
 
     # ---- reading the learner's answer ----------------------------------------------------------
@@ -217,12 +250,14 @@ class Question(Vertical):
                 body.append("\n")
             body.append(f"{t('Hint {n} of {total}', self.lang, n=n, total=total)}: ", style="bold")
             body.append_text(inline_markdown(hint))
+        if hints and left <= 0:  # the ladder is used up: say so, and take the button away
+            body.append("\n")
+            body.append(t("No more hints.", self.lang), style="italic")
         self.query_one(".question--hints", Static).update(body)
         self.set_class(bool(hints), "-hinted")
         for button in self.query("#hint").results(Button):
             button.disabled = left <= 0
-            if left <= 0:
-                button.label = t("No more hints.", self.lang)
+            button.display = left > 0
         self.refresh_bindings()
 
     def show_verdict(self, verdict: Verdict) -> None:
@@ -230,6 +265,8 @@ class Question(Vertical):
         correct = bool(verdict.correct)
         if correct:
             line = "✓ " + t("Correct!", self.lang)
+        elif verdict.gave_up:
+            line = t("The answers:", self.lang)
         elif self.multiple:
             line = "✗ " + t(
                 "Not quite: {wrong}, {missed}.",
@@ -239,20 +276,21 @@ class Question(Vertical):
             )
         else:
             line = "✗ " + t("Not quite.", self.lang)
-        if self.retry:
+        if self.retry and not verdict.gave_up:
             line += f"  ({t('Attempt {n}', self.lang, n=verdict.attempt)})"
         self.query_one(".question--verdict", Label).update(line)
         self.query_one(".question--explanations", Static).update(self._explanations(verdict))
         self.add_class("-checked")
         self.set_class(correct, "-correct")
-        self.set_class(not correct, "-wrong")
+        self.set_class(not verdict.revealed, "-wrong")
+        self.set_class(verdict.gave_up, "-gave-up")
         self.solved = self.solved or correct
-        self._show_retry(not correct)
+        self._show_retry(not verdict.revealed)
         self.refresh_bindings()
 
     def _explanations(self, verdict: Verdict) -> Group:
         """Every choice in the shown order: right or wrong, picked or not, and why."""
-        by_index = {item.index: item for item in verdict.explanations}
+        by_index = {item.index: item for item in verdict.shown()}
         lines: list[RenderableType] = []
         for choice in self.choices:
             item = by_index.get(choice.index)
@@ -264,7 +302,7 @@ class Question(Vertical):
             tags = []
             if item.picked:
                 tags.append(t("your answer", self.lang))
-            if item.correct:
+            if item.correct and verdict.revealed:
                 tags.append(t("correct answer", self.lang))
             if tags:
                 line.append(f"  ({', '.join(tags)})", style="dim")
@@ -278,7 +316,7 @@ class Question(Vertical):
 
         A RadioSet refuses to turn its pressed button off, so a fresh one replaces it.
         """
-        self.remove_class("-checked", "-correct", "-wrong")
+        self.remove_class("-checked", "-correct", "-wrong", "-gave-up")
         self._show_retry(False)
         self.refresh_bindings()
         if self.multiple:
@@ -303,8 +341,10 @@ class Question(Vertical):
             return bool(self.hint_count) and not any(
                 b.disabled for b in self.query("#hint").results(Button)
             )
-        if action == "retry":
+        if action in ("retry", "show_answer"):
             return self.retry and self.has_class("-wrong")
+        if action == "check":
+            return not (self.solved or self.has_class("-gave-up"))
         return True
 
     def action_check(self) -> None:
@@ -313,6 +353,10 @@ class Question(Vertical):
             self.notify(t("Pick an answer first", self.lang), severity="warning", timeout=2)
             return
         self.post_message(self.CheckRequested(self, picks))
+
+    def action_show_answer(self) -> None:
+        if self.retry and self.has_class("-wrong"):
+            self.post_message(self.AnswerRequested(self))
 
     def action_hint(self) -> None:
         if self.hint_count:
@@ -335,3 +379,5 @@ class Question(Vertical):
             self.action_hint()
         elif event.button.id == "retry":
             await self.action_retry()
+        elif event.button.id == "show-answer":
+            self.action_show_answer()
