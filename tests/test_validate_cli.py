@@ -140,6 +140,8 @@ def test_json_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
         "questions": 7,
         "verifications": 0,
         "problems": 5,
+        "warnings": 0,
+        "deselected": 0,
     }
     by_path = {f["path"]: f for f in report["files"]}
     quiz = by_path["xref-quiz-refs/quizzes/review.yaml"]

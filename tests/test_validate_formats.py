@@ -171,6 +171,7 @@ def test_k_selects_checks_and_says_how_many_were_left_out(
     report = json.loads(capsys.readouterr().out)
     assert status == 0
     checks = [(Path(f["path"]).name, c["name"]) for f in report["files"] for c in f["checks"]]
+    assert report["summary"]["deselected"] == 8
     assert checks == [
         ("every-key.yaml", "question which-tensors"),
         ("review.yaml", "question which-call"),

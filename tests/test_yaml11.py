@@ -76,6 +76,7 @@ def test_a_warning_is_shown_in_every_format_and_does_not_fail(
     assert main(["validate", "--no-exec", "--format", "json", str(lesson)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
+    assert report["summary"]["warnings"] == 1
     assert [c["status"] for c in report["files"][0]["checks"] if c["name"] == "yaml 1.1"] == [
         "warning"
     ]

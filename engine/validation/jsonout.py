@@ -58,6 +58,8 @@ def to_dict(report: ValidationReport) -> dict[str, Any]:
             "questions": counts.questions,
             "verifications": counts.verifications,
             "problems": report.problems,
+            "warnings": sum(c.is_warning for f in report.files for c in f.checks),
+            "deselected": report.deselected,
         },
         "files": [file_dict(f) for f in report.files],
     }
