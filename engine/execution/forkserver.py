@@ -188,6 +188,17 @@ class ForkServer:
                 raise
             return self.info
 
+    def settle(self) -> None:
+        """Wait until the server is ready, as a fork would, without forking (a kernel does it
+        before it takes its own lock, so that lock is never held while torch imports). A server
+        that fails is stopped and counted as replaced; the next :meth:`fork` starts another."""
+        with self._lock:
+            try:
+                self._ensure_ready()
+            except ForkServerError:
+                self._stop()
+                self.replaced += 1
+
     def fork(self, *, cwd: str, memory_limit: int | None) -> ForkedWorker:
         """A fresh kernel worker forked from the server, running in ``cwd``; a server that
         fails is replaced and asked again once."""

@@ -276,11 +276,8 @@ class Kernel:
     def _server_ready(self) -> None:
         """Wait for the fork server's imports outside ``_life`` (so that ``interrupt`` from
         the UI thread never waits for them); a failure is the fork's to handle."""
-        from engine.execution.forkserver import ForkServerError
-
         if self.forkserver is not None:
-            with contextlib.suppress(ForkServerError):
-                self.forkserver.wait_ready()
+            self.forkserver.settle()
 
     def _current(self) -> _Live:
         """The running worker (started if needed), ready for a request; caller holds ``_io``."""
