@@ -30,7 +30,7 @@ GRAD, QUESTION = 2, 3
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    s = open_store(store_url)
+    s = open_store(url=store_url)
     yield s
     s.close()
 
