@@ -136,8 +136,11 @@ def measure(
     return result
 
 
-async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, float, float]:
-    """(worst timer lateness, median lateness, cell duration) while a cell sleeps."""
+async def responsiveness(
+    data_dir: Path, seconds: float = 3.0, code: str | None = None, after: float = 0.0
+) -> tuple[float, float, float]:
+    """(worst timer lateness, median lateness, cell duration) while a cell sleeps (or runs
+    ``code``, which must print ``done`` last), and for ``after`` seconds once it ended."""
     from textual.widgets import Static
 
     from engine.session.study import Study
@@ -148,10 +151,9 @@ async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, f
     from engine.tui.widgets.code_cell import CodeCell
 
     lesson = data_dir / "sleepy.yaml"
-    lesson.write_text(
-        "id: sleepy\ntitle: Sleepy\nblocks:\n  - code: |\n"
-        f"      import time\n      time.sleep({seconds})\n      print('done')\n"
-    )
+    code = code or f"import time\ntime.sleep({seconds})\nprint('done')"
+    body = "".join(f"      {line}\n" for line in code.splitlines())
+    lesson.write_text("id: sleepy\ntitle: Sleepy\nblocks:\n  - code: |\n" + body)
     store = SqliteStore(data_dir / "bench.db")
     app = LectioApp(Study(open_target(lesson, whole_course=True), store, learner="bench"))
     late: list[float] = []
@@ -182,9 +184,10 @@ async def responsiveness(data_dir: Path, seconds: float = 3.0) -> tuple[float, f
                 if time.perf_counter() - started > 120:
                     break
             duration = time.perf_counter() - started
+            await pilot.pause(after)
             timer.stop()
             output = str(cell.query_one(".code-cell--output", Static).content)
-            assert "done" in output, output
+            assert "done" in output, output[-300:]
     finally:
         for session in app.sessions:
             session.close()
