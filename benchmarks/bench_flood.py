@@ -3,10 +3,11 @@
     python benchmarks/bench_flood.py
 
 In one run, in the real app (``App.run_test``, 120x40) with a real kernel: a cell that prints
-1 MB in one go (just under the 1 MiB output cap), a cell that prints 100,000 short lines, and,
-for scale, a cell that sleeps for 3 s. A 20 ms timer on the event loop records how late it
-fires while the cell runs and for 2 s after it ended: the worst lateness is the longest a key
-would have waited to be handled (the target of issue 15: 100 ms). A measurement, not a test: nothing here asserts a time.
+1 MB in one go (just under the 1 MiB output cap), a cell that prints 100,000 short lines,
+and, for scale, a cell that sleeps for 3 s. A 20 ms timer on the event loop records how late
+it fires while the cell runs and for 2 s after it ended: the worst lateness is the longest a
+key would have waited to be handled (the target of issue 15: 100 ms). A measurement, not a
+test: nothing here asserts a time.
 """
 
 from __future__ import annotations
