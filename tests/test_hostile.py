@@ -440,3 +440,20 @@ def test_a_new_lesson_in_the_same_kernel_ends_what_the_last_one_started() -> Non
         while not _gone(daemon) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert _gone(daemon)
+
+
+def test_a_cell_class_cannot_pass_for_a_builtin_exception() -> None:
+    """``raises: builtins.ArithmeticError`` compares module and name: a cell's class that sets
+    ``__module__ = "builtins"`` is reported as the cell's, not as the builtin one."""
+    from engine.execution.kernel import Kernel
+
+    with Kernel(preload=()) as kernel:
+        fake = kernel.execute(
+            "class E(Exception):\n    pass\n"
+            "E.__module__ = 'builtins'\nE.__qualname__ = 'ArithmeticError'\nraise E()"
+        )
+        real = kernel.execute("1 / 0")
+    assert fake.error is not None and real.error is not None
+    assert not fake.error.is_a("builtins.ArithmeticError")
+    assert fake.error.bases[0] == "__main__.ArithmeticError"
+    assert real.error.is_a("builtins.ArithmeticError")

@@ -246,7 +246,7 @@ class CellRunner:
         klass = type(exc)
         name = str.__str__(klass.__name__) if type(klass.__name__) is str else "Exception"
         try:
-            bases = [f"{k.__module__}.{k.__qualname__}" for k in klass.__mro__]
+            bases = [_qualified(k) for k in klass.__mro__]
         except BaseException:  # a class of the cell's with a strange __module__
             bases = [name]
         try:
@@ -304,6 +304,18 @@ class CellRunner:
             "traceback": _cut("".join(lines)),
             "line": line,
         }
+
+
+_BUILTINS: dict[str, Any] = globals()["__builtins__"]
+
+
+def _qualified(klass: type) -> str:
+    """``builtins.ZeroDivisionError``; a class of a cell's that calls itself a builtin one
+    (``__module__ = "builtins"``) is not taken at its word (``raises:`` compares these)."""
+    module, name = str.__str__(klass.__module__), str.__str__(klass.__qualname__)
+    if module == "builtins" and _BUILTINS.get(name) is not klass:
+        module = "__main__"
+    return f"{module}.{name}"
 
 
 def _compile(code: str, filename: str) -> tuple[types.CodeType, types.CodeType | None]:
