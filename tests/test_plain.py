@@ -520,3 +520,28 @@ def test_a_course_with_a_broken_chapter_opens_and_says_it_is_skipped(
     assert lines[at + 1].startswith(f"    {course / 'beta.yaml'}:3:")
     assert "Chapter: Alpha" in out  # the course is studied from its first chapter
     assert "beta.yaml" not in err
+
+
+def test_graph_kinds_and_a_note_titled_as_its_kind_in_portuguese() -> None:
+    """Issue 11: no English "(leaf)"/"(op)" in a Portuguese graph; "Definição" said once."""
+    from engine.execution.graph import AutogradGraph, GraphNode
+    from engine.format.models import NoteBlock
+    from engine.plain import render
+
+    graph = AutogradGraph(
+        nodes=[
+            GraphNode(0, "y", "tensor"),
+            GraphNode(1, "MulBackward0", "op", "other=5"),
+            GraphNode(2, "x", "leaf"),
+        ],
+        edges=[(0, 1), (1, 2)],
+        root=0,
+    )
+    text = "\n".join(render.graph_lines(graph, "y", "pt"))
+    assert "(operação)" in text and "(folha)" in text
+    assert "(op)" not in text and "(leaf)" not in text
+    note = NoteBlock.model_validate({"note": "Um tensor é...", "kind": "definition"})
+    titled = note.model_copy(update={"title": "Definição"})
+    assert render.note(titled, "pt").splitlines()[0] == "Definição:"
+    other = note.model_copy(update={"title": "Tensor"})
+    assert render.note(other, "pt").splitlines()[0] == "Definição: Tensor"

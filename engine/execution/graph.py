@@ -44,6 +44,55 @@ def from_message(data: dict[str, Any]) -> AutogradGraph:
     )
 
 
+SAVED_SHOWN = 3
+"""At most this many saved values on an operation's line."""
+_SAVED_SEEN: dict[int, tuple[Any, str | None]] = {}
+"""What :func:`_saved` read of a node before ``backward()`` freed its buffers (the node is
+held, so its id is not reused); bounded by ``_SAVED_KEEP``."""
+_SAVED_KEEP = 1024
+
+
+def _saved(fn: Any) -> str | None:
+    """The constants and exponents an operation saved for backward (``_saved_other=5``,
+    ``_saved_exponent=3``, ``_saved_self`` when it is one number), so the three
+    MulBackward0 of ``5*x**3 + 2*x**2 + 4*x`` read apart: ``other=5``. Tensors of more than
+    one element, and anything that is not a number, are left out. In the kernel only."""
+    import torch
+
+    known = _SAVED_SEEN.get(id(fn))
+    if known is not None and known[0] is fn:  # saved values never change on a node
+        return known[1]
+    text = _read_saved(fn, torch)
+    if len(_SAVED_SEEN) >= _SAVED_KEEP:
+        _SAVED_SEEN.clear()
+    _SAVED_SEEN[id(fn)] = (fn, text)
+    return text
+
+
+def _read_saved(fn: Any, torch: Any) -> str | None:
+    parts: list[str] = []
+    for attr in sorted(a for a in dir(fn) if a.startswith("_saved_") and not a.endswith("_raw")):
+        try:
+            value = getattr(fn, attr)
+        except Exception:  # a freed buffer after backward() raises
+            continue
+        if isinstance(value, torch.Tensor):
+            if value.numel() != 1:
+                continue
+            number: Any = value.item()
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        else:
+            number = value
+        text = f"{number:g}" if isinstance(number, float) else str(number)
+        if attr == "_saved_alpha" and number == 1:
+            continue  # a plain a + b: nothing to tell
+        parts.append(f"{attr[len('_saved_') :]}={text}")
+        if len(parts) >= SAVED_SHOWN:
+            break
+    return ", ".join(parts) or None
+
+
 def _short(value: Any) -> str | None:
     if value is None:
         return None
@@ -81,7 +130,7 @@ def extract(namespace: dict[str, Any], name: str) -> dict[str, Any]:
                 "id": len(nodes),
                 "label": label,
                 "kind": kind,
-                "value": _short(value),
+                "value": value if isinstance(value, str) or value is None else _short(value),
                 "grad": _short(grad),
             }
         )
@@ -111,7 +160,7 @@ def extract(namespace: dict[str, Any], name: str) -> dict[str, Any]:
             var = fn.variable
             node = add(names.get(id(var), "leaf"), "leaf", var, var.grad)
         else:
-            node = add(type(fn).__name__, "op")
+            node = add(type(fn).__name__, "op", _saved(fn))
         seen[id(fn)] = node
         edges.append((parent, node))
         queue.extend((child, node) for child, _ in fn.next_functions if child is not None)

@@ -15,7 +15,7 @@ from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, FigureBlock, NoteBlock
 from engine.i18n import nt, t, tr
 from engine.markup import markdown
-from engine.session.labels import NOTE_KINDS
+from engine.session.labels import GRAPH_KINDS, note_heading
 from engine.session.lesson import unmet_reason
 from engine.session.views import QuestionView, Verdict
 
@@ -35,8 +35,8 @@ def indent(text: str, prefix: str = "    ") -> str:
 
 
 def note(block: NoteBlock, lang: str | None) -> str:
-    label = tr(NOTE_KINDS[block.kind], lang)
-    head = f"{label}: {block.title}" if block.title else f"{label}:"
+    label, title = note_heading(block.kind, block.title, lang)
+    head = f"{label}: {title}" if title else f"{label}:"
     return f"{head}\n{md(block.note, lang)}"
 
 
@@ -165,7 +165,8 @@ def graph_lines(graph: Any, name: str, lang: str | None) -> list[str]:
 
     def walk(node_id: int, depth: int) -> None:
         node = nodes[node_id]
-        text = f"{'  ' * depth}- {node.label} ({node.kind})"
+        kind = GRAPH_KINDS.get(node.kind)
+        text = f"{'  ' * depth}- {node.label} ({tr(kind, lang) if kind else node.kind})"
         if node.value:
             text += f": {node.value}"
         if node.grad:

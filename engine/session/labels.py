@@ -6,7 +6,7 @@ The values are marked messages (:func:`engine.i18n.N_`), translated where they a
 
 from __future__ import annotations
 
-from engine.i18n import N_, Msg
+from engine.i18n import N_, Msg, tr
 
 NOTE_KINDS: dict[str, Msg] = {
     "definition": N_("Definition"),
@@ -15,3 +15,19 @@ NOTE_KINDS: dict[str, Msg] = {
     "warning": N_("Warning"),
 }
 """The heading of a note of each ``kind`` (engine.format.models.NoteBlock)."""
+
+GRAPH_KINDS: dict[str, Msg] = {
+    "leaf": N_("leaf"),
+    "op": N_("operation"),
+    "tensor": N_("tensor"),
+}
+"""What a node of an autograd graph is (engine.execution.graph.GraphNode.kind), in words."""
+
+
+def note_heading(kind: str, title: str | None, lang: str | None) -> tuple[str, str | None]:
+    """The kind's name and the title to show under it: None when there is no title, or when
+    the title only repeats the kind ("Definição" in a definition note), so it is said once."""
+    label = tr(NOTE_KINDS[kind], lang)
+    if title is None or title.strip().casefold() in (label.casefold(), kind.casefold()):
+        return label, None
+    return label, title

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker
 
-from engine.i18n import resolve, t
+from engine.i18n import N_, Msg, resolve, t, tr
 from engine.tui.keys import in_language, language_check, per_language
 
 if TYPE_CHECKING:
@@ -44,14 +45,36 @@ DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
 
+TEXTUAL_BINDINGS: dict[str, Msg] = {
+    "app.focus_next": N_("Focus next"),
+    "app.focus_previous": N_("Focus previous"),
+    "screen.copy_text": N_("Copy selected text"),
+}
+"""Textual's own screen bindings, as the palette lists them."""
+
+TEXTUAL_COMMANDS: dict[str, tuple[Msg, Msg]] = {
+    "Theme": (N_("Theme"), N_("Change the current theme")),
+    "Quit": (N_("Quit"), N_("Quit the application as soon as possible")),
+    "Keys": (N_("Keys"), N_("Show help for the focused widget and a summary of available keys")),
+    "Maximize": (N_("Maximize"), N_("Maximize the focused widget")),
+    "Minimize": (N_("Minimize"), N_("Minimize the widget and restore to normal size")),
+    "Screenshot": (N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen")),
+}
+"""Textual's own palette commands (``App.get_system_commands``), by their English title."""
+
+
 class LectioApp(App[int]):
     """Study a course, a lesson or a quiz. Screens: course map, lesson, quiz, help."""
 
     TITLE = "lectio"
     CSS_PATH = "lectio.tcss"
-    ENABLE_COMMAND_PALETTE = True
+    ENABLE_COMMAND_PALETTE = False
+    """Textual's own Ctrl+P binding is described in English ("palette"): lectio binds Ctrl+P
+    itself, once per language (``palette``), and opens the same :class:`CommandPalette` with a
+    translated prompt; :meth:`get_system_commands` translates Textual's commands."""
     BINDINGS: ClassVar[list[BindingType]] = per_language(
         [
+            Binding("ctrl+p", "palette", "Commands", priority=True),
             Binding("f1,question_mark", "help", "Help"),
             Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
             Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -332,6 +355,12 @@ class LectioApp(App[int]):
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
+    def action_palette(self) -> None:
+        """The command palette, its prompt in the interface language."""
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = t("Search for commands…", self.lang)
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every binding active where it was opened (also those the footer
         leaves out for room), then Textual's own."""
@@ -341,12 +370,19 @@ class LectioApp(App[int]):
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
+            textual_own = TEXTUAL_BINDINGS.get(binding.action)
             yield SystemCommand(
-                binding.description,
+                tr(textual_own, self.lang) if textual_own else binding.description,
                 f"{t('Keys', self.lang)}: {key}",
                 partial(self.run_action, binding.action, active.node),
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            words = TEXTUAL_COMMANDS.get(command.title)
+            if words is not None:
+                command = command._replace(
+                    title=tr(words[0], self.lang), help=tr(words[1], self.lang)
+                )
+            yield command
 
 
 def _warm_up() -> None:

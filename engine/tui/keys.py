@@ -48,6 +48,7 @@ ACTION_KEYS: dict[str, Msg] = {
     "interrupt": N_("Interrupt"),
     "restart_kernel": N_("Restart kernel"),
     "help": N_("Help"),
+    "palette": N_("Commands"),
     "quit": N_("Quit"),
     "toggle_theme": N_("Light/dark"),
     "back": N_("Back"),

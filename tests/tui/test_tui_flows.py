@@ -126,6 +126,9 @@ async def test_edit_runs_the_edited_code_and_reset_restores(
         await pilot.pause()
         assert not code.edited and not screen.session.cell(2).edited
         assert code.code == code.block.code
+        # the output of the learner's version goes with it (issue 11)
+        assert "ZeroDivisionError" not in text_of(code.query_one(".code-cell--output", Static))
+        assert not code.has_class("-error")
 
 
 async def test_answer_wrong_then_right_with_hints(make_app: MakeApp, store: SqliteStore) -> None:
@@ -346,6 +349,7 @@ async def test_graph_drawn_from_the_kernel(make_app: MakeApp) -> None:
         assert "AddBackward0" in lines[1] and "MulBackward0" in lines[2]
         assert "x  tensor(2., requires_grad=True)  grad=tensor(4.)" in lines[3]
         assert "↑ x" in lines[4]
+        assert "↑ x: the same x as above, used again (drawn once)" in drawn  # said on screen
         # drawing ran the cell above: its result is shown
         assert "tensor(5." in text_of(cell(screen).query_one(".code-cell--output", Static))
 
@@ -478,6 +482,17 @@ async def test_portuguese_interface(make_app: MakeApp) -> None:
         await pilot.pause()
         descriptions = {b.binding.description for b in screen.active_bindings.values()}
         assert {"Executar", "Editar", "Copiar"} <= descriptions
+        # no English from Textual itself (issue 11): the footer's palette key, its commands
+        assert "palette" not in descriptions and "Comandos" in descriptions
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for english in ("Focus Next", "Copy selected text", "Theme", "Quit", "Screenshot"):
+            assert english not in titles
+        assert {"Focar o próximo", "Copiar o texto selecionado", "Tema"} <= set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "Buscar comandos…"
 
 
 async def test_help_theme_and_palette(make_app: MakeApp) -> None:

@@ -94,6 +94,7 @@ class HelpScreen(ModalScreen[None]):
             )
             with VerticalScroll():
                 yield Static(table)
+            yield Label(t("Escape, q or F1 closes this help", self.lang), classes="help--close")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()  # arrows and page keys scroll the list

@@ -460,8 +460,11 @@ class CodeCell(Vertical, can_focus=True):
         self.focus()
 
     def action_reset(self) -> None:
+        """Back to the author's code; the output of the learner's version goes with it."""
         self.post_message(self.Edited(self, None))
         self.set_code(self.block.code, edited=False)
+        if not self.running:
+            self.clear()
 
     def action_copy(self) -> None:
         code = self._editor().text if self.editing else self.code

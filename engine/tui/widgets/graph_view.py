@@ -59,6 +59,7 @@ def graph_tree(graph: AutogradGraph, *, lang: str) -> RenderableType:
     root_node = nodes[graph.root]
     tree = Tree(node_label(root_node, lang=lang, root=True), guide_style="dim")
     drawn = {graph.root}
+    again: list[str] = []  # nodes drawn once and pointed at again with "↑"
     stack: list[tuple[Tree, int]] = [(tree, graph.root)]
     while stack:
         branch, node_id = stack.pop()
@@ -72,13 +73,27 @@ def graph_tree(graph: AutogradGraph, *, lang: str) -> RenderableType:
                 ref = Text("↑ ", style="dim")
                 ref.append(inert(child.label), style=NODE_STYLES.get(child.kind, "bold"))
                 branch.add(ref)
+                if child.label not in again:
+                    again.append(child.label)
                 continue
             drawn.add(child_id)
             later.append((branch.add(node_label(child, lang=lang)), child_id))
         stack.extend(reversed(later))
+    parts: list[RenderableType] = [tree]
+    for label in again:  # say on screen what the arrow means
+        parts.append(
+            Text(
+                t(
+                    "↑ {name}: the same {name} as above, used again (drawn once)",
+                    lang,
+                    name=inert(label),
+                ),
+                style="dim",
+            )
+        )
     if graph.error:
-        return Group(tree, Text(inert(graph.error), style="italic yellow"))
-    return tree
+        parts.append(Text(inert(graph.error), style="italic yellow"))
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 class GraphView(Vertical, can_focus=True):

@@ -8,7 +8,7 @@ from textual.widgets import Label
 
 from engine.format.models import NoteBlock
 from engine.i18n import tr
-from engine.session.labels import NOTE_KINDS
+from engine.session.labels import NOTE_KINDS, note_heading
 from engine.tui.inline import inline_markdown
 from engine.tui.widgets.prose import MarkdownText
 
@@ -54,9 +54,11 @@ class Note(Vertical):
         super().__init__(classes=f"-{block.kind} block")
         self.block = block
         self.block_index = block_index
+        self.lang = lang
         self.border_title = f"{NOTE_ICONS[block.kind]} {tr(NOTE_KINDS[block.kind], lang)}"
 
     def compose(self) -> ComposeResult:
-        if self.block.title:
-            yield Label(inline_markdown(self.block.title), classes="note--term")
+        _label, title = note_heading(self.block.kind, self.block.title, self.lang)
+        if title:
+            yield Label(inline_markdown(title), classes="note--term")
         yield MarkdownText(self.block.note)
