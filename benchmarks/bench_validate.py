@@ -32,6 +32,9 @@ def copies(lesson_path: Path, folder: Path, n: int) -> list[Path]:
     """N copies of the lesson, each with its own id, in a course folder."""
     text = lesson_path.read_text(encoding="utf-8")
     original = next(line for line in text.splitlines() if line.startswith("id:"))
+    images = lesson_path.parent / "images"  # the figures a lesson shows, checked by validate
+    if images.is_dir() and not (folder / "images").exists():
+        shutil.copytree(images, folder / "images")
     paths = []
     for i in range(n):
         path = folder / f"copy-{i:03d}.yaml"
@@ -167,6 +170,9 @@ def main() -> None:
         )
         print(f"  lectio validate   {ours:7.2f} s   (best of 3) {tail(ours_done)}")
         print(f"  pytest --nbval    {theirs:7.2f} s   {tail(theirs_done)}")
+        if theirs_done.returncode != 0 or ours_done.returncode != 0:  # a ratio of failures lies
+            print("  WARNING: a run failed; the ratio means nothing:")
+            print((theirs_done.stdout + theirs_done.stderr)[-800:])
         print(f"  ratio             {theirs / ours:7.1f}x faster")
         print(
             f"per-lesson overhead ({args.copies} lessons of one trivial cell, "
