@@ -70,11 +70,15 @@ def _cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build_context(session: LessonSession, block_index: int, *, chapter: str = "") -> AskContext:
-    """The context of block ``block_index`` of the session's lesson (quick; no kernel call)."""
+def build_context(
+    session: LessonSession, block_index: int, *, chapter: str = "", language: str | None = None
+) -> AskContext:
+    """The context of block ``block_index`` of the session's lesson (quick; no kernel call).
+    ``language``: the learner's (the interface's) when it is not the lesson's."""
     lesson = session.lesson
     blocks = lesson.blocks
-    language = str(lesson.language or (session.course.language if session.course else "en"))
+    course_lang = session.course.language if session.course else "en"
+    language = str(language or lesson.language or course_lang)
     base = {
         "course": session.course_id,
         "lesson": lesson.id,

@@ -46,7 +46,7 @@ class AskService:
         self.config = config
 
     def context(self, block: int) -> AskContext:
-        return build_context(self.session, block, chapter=self.chapter)
+        return build_context(self.session, block, chapter=self.chapter, language=self.lang)
 
     def suggestions(self, block: int) -> list[str]:
         return suggestions(self.context(block), self.lang)

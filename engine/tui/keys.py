@@ -45,6 +45,7 @@ ACTION_KEYS: dict[str, Msg] = {
     "previous_chapter": N_("Previous chapter"),
     "next_block": N_("Next block"),
     "previous_block": N_("Previous block"),
+    "ask": N_("Ask"),
     "interrupt": N_("Interrupt"),
     "restart_kernel": N_("Restart kernel"),
     "help": N_("Help"),

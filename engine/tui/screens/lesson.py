@@ -56,6 +56,7 @@ class LessonScreen(Screen[None]):
         Binding("p", "previous_chapter", "Previous chapter", show=False),
         Binding("j", "next_block", "Next block", show=False),
         Binding("k", "previous_block", "Previous block", show=False),
+        Binding("A", "ask", "Ask"),
         Binding("i", "interrupt", "Interrupt"),
         Binding("ctrl+r", "restart_kernel", "Restart kernel", show=False),
         Binding("escape", "back", "Back"),
@@ -178,6 +179,7 @@ class LessonScreen(Screen[None]):
             with saving(self, self.lang):
                 self.session.visit(event.block_index)
             self._update_progress()
+        self._refresh_ask()
 
     # ---- kernel --------------------------------------------------------------------------------
 
@@ -252,6 +254,7 @@ class LessonScreen(Screen[None]):
 
     @on(CellRunner.CellsFinished)
     def _cells_finished(self, event: CellRunner.CellsFinished) -> None:
+        self.call_after_refresh(self._refresh_ask)
         self._pending.discard(event.requested)
         blocks = self.blocks
         for index, result in event.results:
@@ -381,7 +384,40 @@ class LessonScreen(Screen[None]):
     def action_previous_block(self) -> None:
         self.blocks.step(-1)
 
+    # ---- the Ask panel (mounted, and engine.ask imported, on first use) -----------------------
+
+    def action_ask(self) -> None:
+        """Show the Ask panel beside the lesson (or hide it)."""
+        found = self.query("#ask")
+        if found:
+            panel = found.first()
+            panel.display = not panel.display
+            if panel.display:
+                self._refresh_ask()
+                panel.query_one("#ask-input").focus()
+            else:
+                self.blocks.focus()
+            return
+        from engine.tui.widgets.ask_panel import AskPanel
+
+        loaded = self.study.loaded
+        lessons = loaded.ordered() if loaded is not None else [self.lesson]
+        chapter = self.chapter.title if self.chapter is not None else ""
+        panel = AskPanel(self.session, lang=self.lang, lessons=lessons, chapter=chapter, id="ask")
+        self.mount(panel, before=self.query_one(Footer))
+        self.call_after_refresh(lambda: panel.query_one("#ask-input").focus())
+
+    def _refresh_ask(self) -> None:
+        for panel in self.query("#ask"):
+            if panel.display:
+                panel.refresh_for()  # type: ignore[attr-defined]
+
     def action_back(self) -> None:
+        for panel in self.query("#ask"):
+            if panel.display and panel.has_focus_within:  # Escape in the panel closes it
+                panel.display = False
+                self.blocks.focus()
+                return
         if self.has_class("-menu"):
             self.remove_class("-menu")
             return
