@@ -98,6 +98,8 @@ async def test_the_panel_streams_a_model_answer_after_the_preview(
 
 def test_snapshot_of_the_panel(snap_compare: Compare, make_app: MakeApp) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await fail_and_ask(pilot)
+        panel = await fail_and_ask(pilot)
+        panel.query_one("#ask-input", Input).cursor_blink = False  # a steady frame
+        await settle(pilot)
 
     assert snap_compare(make_app(LESSON), terminal_size=(120, 32), run_before=run_before)
