@@ -36,6 +36,7 @@ from engine.store import (
 from engine.store.export import export_csv, export_json
 from engine.store.migrations import Migration
 from engine.store.pg_migrations import PG_MIGRATIONS, PG_SCHEMA_VERSION
+from engine.store.records import AskedQuestion
 
 
 @pytest.fixture
@@ -391,11 +392,14 @@ def test_lectio_store_copy_moves_everything_once(
         lite.add_hint(HintReveal("ana", "c", "l", "q", 0, 1.0, quiz_attempt=qa.id))
         lite.add_cell_run(CellRun("ana", "c", "l", 2, "ok", 0.5, 2.0, edited=True))
         lite.save_progress(LessonProgress("ana", "c", "l", position=4, done=True))
+        lite.add_question(
+            AskedQuestion("ana", "c", "l", 2, "why?", "offline", 40, 3.0, "NameError")
+        )
     with open_store(url=pg_url) as pg:  # the server already has an attempt 1 of that quiz
         pg.start_quiz_attempt("ana", "qz", ["#a"])
 
     assert main(["store", "copy", str(source), pg_url]) == 0
-    assert "1 progress, 1 quiz attempts, 3 attempts, 1 hints, 1 cell runs, 2 feedback" in (
+    assert "1 progress, 1 quiz attempts, 3 attempts, 1 hints, 1 cell runs, 2 feedback, 1 asked" in (
         capsys.readouterr().out
     )
     with open_store(url=pg_url) as pg, SqliteStore(source) as lite:
@@ -407,11 +411,12 @@ def test_lectio_store_copy_moves_everything_once(
         assert [a.question for a in pg.attempts(quiz_attempt=copied.id)] == ["q", "in-quiz"]
         assert len(pg.hints(learner="ana", course="c", lesson="l", quiz_attempt=copied.id)) == 1
         assert pg.cell_runs()[0].edited is True
+        assert [(q.text, q.error) for q in pg.asked_questions()] == [("why?", "NameError")]
         progress = pg.load_progress("ana", "c", "l")
         assert progress is not None and (progress.position, progress.done) == (4, True)
 
     assert main(["store", "copy", str(source), pg_url]) == 0  # again: nothing twice
-    assert "0 progress, 0 quiz attempts, 0 attempts, 0 hints, 0 cell runs, 0 feedback" in (
+    assert "0 progress, 0 quiz attempts, 0 attempts, 0 hints, 0 cell runs, 0 feedback, 0 asked" in (
         capsys.readouterr().out
     )
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from engine.store.postgres import PostgresStore
 
-TABLES = ("progress", "quiz_attempts", "attempts", "hints", "cell_runs", "feedback")
+TABLES = ("progress", "quiz_attempts", "attempts", "hints", "cell_runs", "feedback", "asked")
 
 
 def _op(table: str, row: dict[str, Any]) -> str:
@@ -109,7 +109,7 @@ def copy_sqlite(source: Path, target: PostgresStore) -> dict[str, int]:
             row["number"] = max(int(row["number"]), int(top["n"] if top else 0) + 1)
             new_ids[old] = _insert(cur, "quiz_attempts", row)
             added["quiz_attempts"] += 1
-        for table in ("attempts", "hints", "cell_runs", "feedback"):
+        for table in ("attempts", "hints", "cell_runs", "feedback", "asked"):
             for r in tables[table]:
                 row = {**_typed(table, r), "op": _op(table, r)}
                 row.pop("id")
