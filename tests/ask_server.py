@@ -25,7 +25,8 @@ ANSWER = ["Look at the ", "shapes of both ", "tensors first."]
 
 
 class StandIn:
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, hold: float = 120.0) -> None:
+        self.hold = hold  # seconds "slow" and "hold" wait for release at most
         self.requests: list[dict[str, Any]] = []
         self.release = threading.Event()
         self.holding = threading.Event()  # set once "hold" sent its first chunk
@@ -79,7 +80,7 @@ class StandIn:
             handler.wfile.write(body)
             return
         if model == "slow":
-            self.release.wait(30)
+            self.release.wait(self.hold)
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
         handler.send_header("Connection", "close")
@@ -97,7 +98,7 @@ class StandIn:
             return
         if model == "hold":
             self.holding.set()
-            self.release.wait(30)
+            self.release.wait(self.hold)
         try:
             for piece in ANSWER[1:]:
                 out.write(self._chunk(piece))

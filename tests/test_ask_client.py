@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,9 +135,10 @@ def test_stop_while_the_answer_streams(server: StandIn, messages: list[dict[str,
     )
     worker.start()
     assert first.wait(30) and server.holding.wait(30)
+    time.sleep(0.2)  # not a measurement: lets the reader block on the silent socket first
     asker.stop()
-    worker.join(30)
-    assert not worker.is_alive()
+    worker.join(60)  # the server stays silent for 120 s: only the stop can end the read
+    assert not worker.is_alive() and not server.release.is_set()
     assert got == [Answer(ANSWER[0], "hold", stopped=True)]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,9 +64,17 @@ class Asker:
         self._stop.set()
         with self._lock:
             response = self._response
-        if response is not None:
-            with contextlib.suppress(Exception):  # the reader sees a closed stream
-                response.close()
+        if response is None:
+            return
+        # Closing a socket does not wake a thread blocked reading it; shutting it down does
+        # (the reader then sees the end of the stream at once, even if the server is silent).
+        with contextlib.suppress(Exception):
+            stream = response.extensions.get("network_stream")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):  # the reader sees a closed stream
+            response.close()
 
     @property
     def stopped(self) -> bool:

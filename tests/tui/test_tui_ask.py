@@ -103,3 +103,31 @@ def test_snapshot_of_the_panel(snap_compare: Compare, make_app: MakeApp) -> None
         await settle(pilot)
 
     assert snap_compare(make_app(LESSON), terminal_size=(120, 32), run_before=run_before)
+
+
+async def test_stop_ends_a_streaming_answer_and_the_interface_keeps_going(
+    make_app: MakeApp, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with StandIn() as server:
+        monkeypatch.setenv("LECTIO_AI_BASE_URL", server.base_url)
+        monkeypatch.setenv("LECTIO_AI_MODEL", "hold")  # one piece, then nothing until released
+        app = make_app(LESSON)
+        async with app.run_test(size=SIZE) as pilot:
+            panel = await fail_and_ask(pilot)
+            await pilot.click("#ask-send")
+            for _ in range(500):  # the event loop keeps running while the answer hangs
+                await pilot.pause(0.01)
+                if server.holding.is_set() and panel.shown.endswith(ANSWER[0]):
+                    break
+            assert panel.shown.endswith(ANSWER[0])
+            assert panel.query_one("#ask-stop").display
+            await pilot.click("#ask-stop")
+            await settle(pilot)
+            assert panel.shown.endswith(f"{ANSWER[0]}\nStopped.")
+            assert not panel.query_one("#ask-stop").display
+    offline, model = store.asked_questions()
+    assert (offline.source, model.source, model.answer_chars) == (
+        "offline",
+        "model:hold",
+        len(ANSWER[0]),
+    )
