@@ -518,12 +518,12 @@ async def test_help_theme_and_palette(make_app: MakeApp) -> None:
             "Copy",
             "Restart kernel",
             "Next chapter",
-            "Previous chapter",
             "Chapters",
             "Light/dark",
         ):
             assert command in titles  # also those the footer leaves out for room
         assert "Interrupt" not in titles  # only while the kernel is busy
+        assert "Previous chapter" not in titles  # the first chapter: none before it
 
 
 async def test_copy_puts_the_code_on_the_clipboard(make_app: MakeApp) -> None:
@@ -1016,3 +1016,82 @@ async def test_a_long_chapter_title_wraps_under_the_title_in_the_menu(
         assert rest.strip() and "Chapter" not in rest, lines
         assert len(rest) - len(rest.lstrip()) == indent, lines
         assert str(menu.get_option("gradients").prompt).endswith(long_title)
+
+
+async def test_after_a_crash_the_cells_that_ran_say_run_again(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """Issue 11: the kernel that died held what the cells above computed: they read "Not run
+    yet" again, as after a restart, and the learner is told to run them again."""
+    lesson = tmp_path / "two.yaml"
+    lesson.write_text(
+        "id: two\ntitle: Two cells\nblocks:\n  - code: print(1)\n  - code: print(2)\n"
+    )
+    app = make_app(lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        first, second = cell(screen, 0), cell(screen, 1)
+        first.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert first.has_run and first.has_class("-ok")
+        screen.session.edit_cell(1, "import os; os._exit(3)")
+        second.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "kernel crashed" in str(second.query_one(".code-cell--status").render())
+        assert not first.has_run and not first.has_class("-ok")
+        assert "Not run yet" in str(first.query_one(".code-cell--status").render())
+
+
+async def test_the_last_chapter_offers_no_next_chapter(make_app: MakeApp) -> None:
+    """Issue 11: ``n`` on the last chapter did nothing; it is not offered there."""
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await open_lesson(pilot)
+        assert first.check_action("next_chapter", ()) is True
+        assert first.check_action("previous_chapter", ()) is False
+        app.open_lesson("gradients")
+        await settle(pilot)
+        last = app.screen
+        assert isinstance(last, LessonScreen)
+        assert last.check_action("next_chapter", ()) is False
+        shown = {b.binding.action for b in last.active_bindings.values() if b.enabled}
+        assert not any(action.startswith("next_chapter") for action in shown)
+
+
+async def test_a_drawn_graph_is_redrawn_after_a_cell_below_runs(
+    make_app: MakeApp, kernels: FakeKernelFactory, tmp_path: Path
+) -> None:
+    """Issue 11: ``y.backward()`` in a cell below the graph changes what it shows (the
+    gradients): the graph is drawn again without ``g``."""
+    lesson = tmp_path / "below.yaml"
+    lesson.write_text(
+        "id: below\ntitle: Below\nblocks:\n  - code: print(1)\n  - graph: y\n  - code: print(2)\n"
+    )
+    app = make_app(lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        view = screen.query_one(GraphView)
+        view.focus()
+        await pilot.press("g")
+        await settle(pilot)
+        assert view.drawn
+        asked: list[str] = []
+        kernel = kernels.kernels[0]
+        original = kernel.autograd_graph
+
+        def counting(name: str, timeout: float = 10.0) -> Any:
+            asked.append(name)
+            return original(name, timeout)
+
+        kernel.autograd_graph = counting  # type: ignore[method-assign]
+        below = cell(screen, 1)
+        below.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert asked == ["y"]

@@ -202,6 +202,10 @@ class LessonScreen(Screen[None]):
         code cell is full enough already."""
         if action == "interrupt":
             return self.query_one(KernelStatus).state is KernelState.BUSY
+        if action == "next_chapter":  # the last chapter: nothing to go to
+            return self.study.neighbour(self.lesson.id, +1) is not None
+        if action == "previous_chapter":
+            return self.study.neighbour(self.lesson.id, -1) is not None
         return True
 
     def action_interrupt(self) -> None:
@@ -269,17 +273,31 @@ class LessonScreen(Screen[None]):
             requested.finish(
                 self.session.cell(event.requested).result or CellResult(CellStatus.SKIPPED)
             )
-        if any(result.status is CellStatus.CRASHED for _, result in event.results):
-            # The failure stays on the crashed cell; bring a fresh kernel back at once.
+        crashed = [i for i, result in event.results if result.status is CellStatus.CRASHED]
+        if crashed:
+            # The failure stays on the crashed cell; bring a fresh kernel back at once. What
+            # ran before lived in the dead kernel: the other cells say "Not run yet" again.
             self._start_kernel()
+            lost = [c for c in self.query(CodeCell) if c.block_index not in crashed and c.has_run]
+            for code in lost:
+                code.clear()
+            self.notify(
+                t(
+                    "The kernel crashed and was restarted: run the cells again from the top",
+                    self.lang,
+                ),
+                severity="warning",
+                timeout=6,
+            )
         elif event.results:
             self._refresh_graphs(min(index for index, _ in event.results))
 
     def _refresh_graphs(self, changed_from: int) -> None:
         """Draw the graphs whose cells above have all run, once the namespace changed above
-        them: no cell runs only because a graph came into view."""
+        them, and redraw a graph already drawn after any cell (``y.backward()`` below it fills
+        in the gradients it shows): no cell runs only because a graph came into view."""
         for view in self.query(GraphView):
-            if view.block_index > changed_from:
+            if view.block_index > changed_from or view.drawn:
                 self.runner.draw(view, only_if_ran=True)
 
     # ---- graphs --------------------------------------------------------------------------------

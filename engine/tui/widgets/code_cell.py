@@ -277,6 +277,11 @@ class CodeCell(Vertical, can_focus=True):
 
     # ---- driven by the screen ----------------------------------------------------------------
 
+    @property
+    def has_run(self) -> bool:
+        """A result is shown (the cell ran, or was skipped, in this kernel)."""
+        return self._last_result is not None
+
     def clear(self) -> None:
         """Forget the last run (the kernel restarted: nothing has run in the new namespace)."""
         self._last_result = None
