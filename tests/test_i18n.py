@@ -111,3 +111,18 @@ def test_run_time_reads_the_compiled_catalogs_without_babel() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "lang", "text"),
+    [
+        (0, 1, "en", "0 of 1 chapter done"),
+        (1, 3, "en", "1 of 3 chapters done"),
+        (0, 1, "pt", "0 de 1 capítulo concluído"),
+        (2, 13, "pt", "2 de 13 capítulos concluídos"),
+    ],
+)
+def test_course_progress_has_plural_forms(done: int, total: int, lang: str, text: str) -> None:
+    from engine.session.labels import chapters_done
+
+    assert chapters_done(done, total, lang) == text

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.format.catalog import LoadedCourse, course_file, load_course_dir
     from engine.session.bundled import bundled_lessons
     from engine.session.course import course_progress
+    from engine.session.labels import chapters_done
     from engine.settings import learner_name
 
     learner = learner_name(args.learner)
@@ -92,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
             p = course_progress(loaded.course, store, learner, loaded.lessons)
             out += [
                 "",
-                f"{p.title} ({course_id}): "
-                + t("{done} of {total} chapters done", lang, done=p.done, total=p.total),
+                f"{p.title} ({course_id}): " + chapters_done(p.done, p.total, lang),
             ]
             for c in p.chapters:
                 title = c.title or c.lesson_id

@@ -21,6 +21,7 @@ from engine.plain.lesson import Outcome, run_lesson
 from engine.plain.quiz import run_quiz
 from engine.session.course import LessonStatus, course_progress
 from engine.session.kernel_api import KernelFactory
+from engine.session.labels import chapters_done
 from engine.session.lesson import LessonSession
 from engine.session.quiz import QuizSession
 from engine.session.targets import (
@@ -128,9 +129,7 @@ def _study(
     language = lang or course.language
     progress = course_progress(course, store, learner, lessons)
     console.say(t("Course: {title}", language, title=course.title), "bold")
-    console.say(
-        t("{done} of {total} chapters done", language, done=progress.done, total=progress.total)
-    )
+    console.say(chapters_done(progress.done, progress.total, language))
     for chapter in progress.chapters:  # broken files: say once which chapters are left out
         problems = target.unavailable.get(chapter.lesson_id)
         if problems:

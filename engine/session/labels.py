@@ -6,7 +6,7 @@ The values are marked messages (:func:`engine.i18n.N_`), translated where they a
 
 from __future__ import annotations
 
-from engine.i18n import N_, Msg, tr
+from engine.i18n import N_, Msg, nt, tr
 
 NOTE_KINDS: dict[str, Msg] = {
     "definition": N_("Definition"),
@@ -31,3 +31,9 @@ def note_heading(kind: str, title: str | None, lang: str | None) -> tuple[str, s
     if title is None or title.strip().casefold() in (label.casefold(), kind.casefold()):
         return label, None
     return label, title
+
+
+def chapters_done(done: int, total: int, lang: str | None) -> str:
+    """A course's progress in words ("1 of 3 chapters done"), one message for every front end;
+    the plural follows the number of chapters ("0 de 1 capítulo concluído")."""
+    return nt("{done} of {n} chapter done", "{done} of {n} chapters done", total, lang, done=done)

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Static
 
 from engine.i18n import t
+from engine.session.labels import chapters_done
 from engine.tui.inline import inline_markdown, paragraphs_markdown
 from engine.tui.widgets.chapter_menu import ChapterList
 
@@ -74,12 +75,7 @@ class CourseMapScreen(Screen[None]):
                     total=max(progress.total, 1), show_eta=False, id="course-progress"
                 )
                 yield Label(
-                    t(
-                        "{done} of {total} chapters done",
-                        self.lang,
-                        done=progress.done,
-                        total=progress.total,
-                    ),
+                    chapters_done(progress.done, progress.total, self.lang),
                     classes="course--progress",
                 )
             yield Button(self._continue_label(progress), id="continue", variant="primary")
