@@ -101,6 +101,7 @@ def test_graph_tree_from_root_to_leaves_with_shared_nodes() -> None:
         "└── MulBackward0",
         "    ├── x  tensor(2., requires_grad=True)  grad=tensor(4.)",
         "    └── ↑ x",
+        "↑ x: the same x as above, used again (drawn once)",
     ]
 
 
