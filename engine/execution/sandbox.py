@@ -209,9 +209,12 @@ def wrap(command: Sequence[str], *, cwd: str, env: Mapping[str, str] | None = No
             argv += ["--symlink", str(path.readlink()), str(path)]
         elif path.is_dir():
             argv += ["--ro-bind", str(path), str(path)]
+    # The private /tmp first: bwrap mounts in order, so Python or the engine living under /tmp
+    # (a checkout and its venv in /tmp, as in CI) is bound on top of it, not hidden by it.
+    argv += ["--tmpfs", "/tmp"]
     for path in _read_only_paths():
         argv += ["--ro-bind", str(path), str(path)]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", cwd, cwd]
+    argv += ["--dev", "/dev", "--proc", "/proc", "--bind", cwd, cwd]
     for cache in caches:
         argv += ["--bind", str(cache), str(cache)]
         course_data = cache / "course-data"  # read-only copies of courses' data/ folders
