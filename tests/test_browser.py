@@ -122,12 +122,6 @@ def _until(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="clicks fixed pixel positions; the lesson layout moved after the footer and glyph "
-    "changes of issue 11 and the Ask key of issue 14, and a clean-clone run never reached "
-    "'run the cell' (issue 16: drive it by keys or by the drawn text instead)",
-    strict=False,
-)
 def test_learners_in_chromium_run_a_cell_and_their_answers_reach_postgres(
     browser: Any, second_browser: Any, pg_url: str, tmp_path: Path
 ) -> None:
