@@ -59,7 +59,8 @@ def half_blocks(
             small = flat.convert("RGB").resize((cols, rows * 2), Image.Resampling.BOX)
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
-    pixels = list(small.getdata())
+    raw = small.tobytes()  # RGB, row by row (Image.getdata is deprecated in Pillow 12.1)
+    pixels = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3)]
     grid = []
     for row in range(rows):
         top = pixels[2 * row * cols : (2 * row + 1) * cols]

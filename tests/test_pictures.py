@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zlib
 from pathlib import Path
 
@@ -76,3 +77,23 @@ def test_jpeg(tmp_path: Path) -> None:
     path = tmp_path / "a.jpg"
     path.write_bytes(data)
     assert inspect_file(path).format == "JPEG"
+
+
+def test_half_blocks_pair_each_row_with_the_next_without_deprecated_pillow_calls() -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    from engine.picture_grid import half_blocks
+
+    colours = [(200, 0, 0), (0, 0, 200), (0, 150, 0), (90, 90, 90)]  # four rows, two pixels wide
+    picture = image_module.new("RGB", (2, 4))
+    for y, colour in enumerate(colours):
+        for x in range(2):
+            picture.putpixel((x, y), colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Image.getdata warns since Pillow 12.1
+        grid = half_blocks(buffer.getvalue(), 2, 2)
+    assert grid == (
+        ((colours[0], colours[1]), (colours[0], colours[1])),
+        ((colours[2], colours[3]), (colours[2], colours[3])),
+    )

@@ -146,6 +146,7 @@ class CellRunner:
             del current[key]
         current.update(self._builtins)
         _random_seed(seed)
+        sys.displayhook = sys.__displayhook__  # sympy.init_printing() of the lesson before
         torch = _modules.get("torch")
         if torch is not None:
             # the functions saved at start: a cell may have monkeypatched torch's own

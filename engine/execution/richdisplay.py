@@ -21,10 +21,13 @@ sent is checked again in lectio's process (:mod:`engine.pictures`): nothing here
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import importlib.util
+import inspect
 import io
 import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -99,16 +102,118 @@ def png_of(value: Any) -> bytes | None:
 
 
 def display_text(value: Any) -> str:
-    """The last expression's value as IPython shows it in plain text."""
-    if getattr(type(value), "_repr_pretty_", None) is None or isinstance(value, type):
+    """The last expression's value as IPython shows it in plain text.
+
+    A display hook the cell installed (``sympy.init_printing()`` installs one outside IPython,
+    as Python's own prompt would use it) shows the value as it prints it. Else an object whose
+    class writes its own ``repr`` (a tensor, an array, a sympy expression, a dataclass) reads as
+    that ``repr``, exactly what IPython prints for it, at no cost; anything IPython prints its
+    own way (containers broken at 79 columns, ``<__main__.X at 0x...>``, ``__main__.X`` for a
+    class, ``<function __main__.f(x)>``, ``_repr_pretty_``) goes through IPython's printer when
+    IPython is installed (imported then, once per kernel), else through a small printer here
+    that writes the same text on one line.
+    """
+    hook = sys.displayhook
+    if hook is not sys.__displayhook__ and hook is not None:
+        shown = _through_hook(hook, value)
+        if shown is not None:
+            return shown
+    if _own_repr(type(value)):
         return repr(value)
     if importlib.util.find_spec("IPython") is not None:
         from IPython.lib.pretty import pretty
 
         return str(pretty(value))  # type: ignore[no-untyped-call,unused-ignore]
     printer = _Printer()
-    value._repr_pretty_(printer, False)
+    printer.pretty(value)
     return printer.text_so_far()
+
+
+def _through_hook(hook: Callable[[Any], object], value: Any) -> str | None:
+    """What a cell's ``sys.displayhook`` prints for ``value`` (None if it printed nothing)."""
+    saved = sys.stdout
+    buffer = io.StringIO()
+    sys.stdout = buffer
+    try:
+        hook(value)
+    finally:
+        sys.stdout = saved
+    text = buffer.getvalue()
+    return text[:-1] if text.endswith("\n") else (text or None)
+
+
+_PRINTED_THEIR_WAY = frozenset(
+    {
+        ("collections", "defaultdict"),
+        ("collections", "OrderedDict"),
+        ("collections", "deque"),
+        ("collections", "Counter"),
+        ("re", "Pattern"),
+        ("os", "_Environ"),
+    }
+)
+"""Classes outside ``builtins`` that IPython's printer prints its own way."""
+
+_BUILTINS_THEIR_WAY = (
+    tuple,
+    list,
+    dict,
+    set,
+    frozenset,
+    super,
+    type,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.SimpleNamespace,
+    types.MappingProxyType,
+    BaseException,
+)
+"""Builtin classes IPython prints its own way (containers broken at 79 columns, a class by its
+dotted name, a function with its signature); every other builtin (``int``, ``str``...) as its
+``repr``."""
+
+
+def _own_repr(klass: type) -> bool:
+    """Whether IPython's printer prints an instance of ``klass`` as its ``repr`` (so IPython
+    need not be imported to show it): the first class of its MRO that says how to print it
+    defines ``__repr__``, and is not one IPython prints its own way."""
+    for cls in klass.__mro__:
+        if cls is object or cls in _BUILTINS_THEIR_WAY:
+            return False
+        if (cls.__module__, cls.__qualname__) in _PRINTED_THEIR_WAY:
+            return False
+        if "_repr_pretty_" in cls.__dict__:
+            return False
+        if "__repr__" in cls.__dict__:
+            return True
+    return False
+
+
+def _plain(obj: Any) -> str:
+    """IPython's one-line text for an object without ``_repr_pretty_``: a class by its dotted
+    name, a function with its signature, an object without its own ``repr`` without the word
+    ``object`` (``<__main__.X at 0x7f...>``); else ``repr``."""
+    klass = type(obj)
+    if isinstance(obj, type):
+        return _dotted(obj)
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        try:
+            signature = str(inspect.signature(obj))
+        except (ValueError, TypeError):
+            signature = "(...)"
+        return f"<function {_dotted(obj)}{signature}>"
+    if not isinstance(obj, (list, tuple, dict, set, frozenset)) and all(
+        "__repr__" not in cls.__dict__ for cls in klass.__mro__[:-1]
+    ):
+        return f"<{_dotted(klass)} at 0x{id(obj):x}>"
+    return repr(obj)
+
+
+def _dotted(obj: Any) -> str:
+    """``module.qualname``, without the module for builtins (as IPython names them)."""
+    module = getattr(obj, "__module__", None)
+    name = str(getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "?"))
+    return f"{module}.{name}" if module and module not in ("builtins", "__builtin__") else name
 
 
 class _Printer:
@@ -132,13 +237,57 @@ class _Printer:
             return
         method = getattr(type(obj), "_repr_pretty_", None)
         if method is None:
-            self.parts.append(repr(obj))
+            if not self._container(obj):
+                self.parts.append(_plain(obj))
             return
         self.seen.add(id(obj))
         try:
             method(obj, self, False)
         finally:
             self.seen.discard(id(obj))
+
+    def _container(self, obj: Any) -> bool:
+        """Print a list, tuple, set or dict (or a defaultdict) item by item, as IPython does
+        (so the objects inside read as IPython prints them); False for anything else."""
+        klass = type(obj)
+        if klass is collections.defaultdict:
+            self.text("defaultdict(")
+            self.pretty(obj.default_factory)
+            self.text(", ")
+            self._items(dict(obj), "{", "}")
+            self.text(")")
+            return True
+        if klass in (list, tuple, set, frozenset, dict):
+            if id(obj) in self.seen:
+                self.text("...")
+                return True
+            self.seen.add(id(obj))
+            try:
+                if klass is tuple:
+                    self._items(obj, "(", ",)" if len(obj) == 1 else ")")
+                elif klass is list:
+                    self._items(obj, "[", "]")
+                elif not obj:
+                    self.text(repr(obj))
+                elif klass is frozenset:
+                    self._items(obj, "frozenset({", "})")
+                else:
+                    self._items(obj, "{", "}")
+            finally:
+                self.seen.discard(id(obj))
+            return True
+        return False
+
+    def _items(self, obj: Any, open: str, close: str) -> None:
+        self.text(open)
+        for index, item in enumerate(obj):
+            if index:
+                self.text(", ")
+            self.pretty(item)
+            if isinstance(obj, dict):
+                self.text(": ")
+                self.pretty(obj[item])
+        self.text(close)
 
     def begin_group(self, indent: int = 0, open: str = "") -> None:
         self.parts.append(open)
