@@ -174,6 +174,13 @@ class LessonSession:
         return self.position >= len(self.lesson.blocks)
 
     @property
+    def resume_at(self) -> int:
+        """The block a front end opens the chapter at: where the learner stopped, or the top
+        when they had reached its end (a finished chapter is read again from its start, not
+        reopened on its feedback form). Nothing is saved until the learner moves."""
+        return 0 if self.at_end else self.position
+
+    @property
     def feedback_given(self) -> bool:
         """Feedback was recorded for this version of the lesson (same content hash)."""
         return any(f.content_hash == self.content_hash for f in self._feedback)

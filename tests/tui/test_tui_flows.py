@@ -335,6 +335,30 @@ async def test_resume_where_the_learner_stopped(make_app: MakeApp) -> None:
         assert resumed.query_one(GraphView).has_class("-current")
 
 
+async def test_a_finished_chapter_reopens_at_its_top(make_app: MakeApp, store: SqliteStore) -> None:
+    """Issue 11: a chapter read to its end reopened on its feedback form; it opens at its top
+    (as the plain mode does), and the top is recorded once the learner is there."""
+    app = make_app(COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_lesson(pilot)
+        for index in screen.session.open_questions():
+            screen.session.show_answer(index)
+        screen.session.finish()
+        assert screen.session.complete
+        app.back_to_course()
+        await settle(pilot)
+        app.open_lesson("first-steps")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, LessonScreen)
+        blocks = again.query_one("#blocks")
+        current = blocks.query(".block.-current")
+        assert [getattr(w, "block_index", None) for w in current] == [0]
+        assert blocks.scroll_y == 0
+        progress = store.load_progress("tester", "tui-course", "first-steps")
+        assert progress is not None and progress.position == 0 and progress.done
+
+
 async def test_graph_drawn_from_the_kernel(make_app: MakeApp) -> None:
     app = make_app(COURSE)
     async with app.run_test(size=SIZE) as pilot:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -26,6 +28,37 @@ from engine.tui.widgets.chapter_menu import ChapterList
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
     from engine.session.study import Study
+
+
+SHORT = 26
+"""A terminal with fewer rows than this gets the compact map (the course description cut to
+:data:`SHORT_DESCRIPTION` lines, a one-line Continue button), so several chapters are in view:
+at 60x20 the full top left room for one chapter row."""
+SHORT_DESCRIPTION = 2
+
+
+class Clamped:
+    """A Text wrapped to the width given and cut to its first ``lines`` lines, the last one
+    ending in "…" when something was left out (None: all of it)."""
+
+    def __init__(self, text: Text, lines: int | None) -> None:
+        self.text = text
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wrapped = self.text.wrap(console, options.max_width)
+        if self.lines is None or len(wrapped) <= self.lines:
+            yield Text("\n").join(wrapped)
+            return
+        kept = list(wrapped)[: self.lines]
+        last = kept[-1]
+        last.rstrip()
+        last.truncate(max(options.max_width - 1, 0))
+        last.append("…")
+        yield Text("\n").join(kept)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
 
 
 def _shown(study: Study) -> tuple[object, ...]:
@@ -54,6 +87,23 @@ class CourseMapScreen(Screen[None]):
         super().__init__()
         self.study = study
         self.lang = study.lang_for()
+        self._description: Text | None = None
+        """The course description as one Text (None: drawn by the Markdown renderer)."""
+
+    def _clamp(self) -> int | None:
+        return SHORT_DESCRIPTION if self.has_class("-short") else None
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Compact on a short terminal (see :data:`SHORT`), full again on a tall one."""
+        short = event.size.height < SHORT
+        if short == self.has_class("-short"):
+            return
+        self.set_class(short, "-short")
+        for button in self.query("#continue").results(Button):
+            button.compact = short
+        if self._description is not None:
+            for description in self.query("#description").results(Static):
+                description.update(Clamped(self._description, self._clamp()))
 
     def compose(self) -> ComposeResult:
         course = self.study.course
@@ -65,7 +115,8 @@ class CourseMapScreen(Screen[None]):
             if course.description:
                 simple = paragraphs_markdown(course.description)
                 if simple is not None:
-                    yield Static(simple, id="description")
+                    self._description = simple
+                    yield Static(Clamped(simple, self._clamp()), id="description")
                 else:
                     from engine.tui.widgets.prose import MarkdownText
 
@@ -78,7 +129,12 @@ class CourseMapScreen(Screen[None]):
                     chapters_done(progress.done, progress.total, self.lang),
                     classes="course--progress",
                 )
-            yield Button(self._continue_label(progress), id="continue", variant="primary")
+            yield Button(
+                self._continue_label(progress),
+                id="continue",
+                variant="primary",
+                compact=self.has_class("-short"),
+            )
         yield ChapterList(
             self.study.chapters, statuses, lang=self.lang, current=None, id="chapters"
         )

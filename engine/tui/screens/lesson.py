@@ -97,29 +97,35 @@ class LessonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         course = self.study.validated_course
-        with Horizontal(id="header"):
-            with Vertical(id="titles"):
+        # The kernel's state shares the first line only (with the course and section): the
+        # chapter's own line gets the whole width, and wraps rather than being cut.
+        chapter_line = Text()
+        if self.chapter is not None:
+            chapter_line.append(
+                t(
+                    "Section {section} · Chapter {chapter}",
+                    self.lang,
+                    section=self.chapter.section,
+                    chapter=self.chapter.number,
+                )
+                + "  ",
+                style="dim",
+            )
+        chapter_line.append_text(inline_markdown(self.lesson.title))
+        chapter_label = Label(chapter_line, classes="lesson--chapter")
+        with Vertical(id="header"):
+            with Horizontal(id="header-top"):
                 if course is not None:
                     line = inline_markdown(course.title)
                     if self.chapter is not None:
                         line.append("  ›  ")
                         line.append_text(inline_markdown(self.chapter.section_title))
                     yield Label(line, classes="lesson--course")
-                chapter_line = Text()
-                if self.chapter is not None:
-                    chapter_line.append(
-                        t(
-                            "Section {section} · Chapter {chapter}",
-                            self.lang,
-                            section=self.chapter.section,
-                            chapter=self.chapter.number,
-                        )
-                        + "  ",
-                        style="dim",
-                    )
-                chapter_line.append_text(inline_markdown(self.lesson.title))
-                yield Label(chapter_line, classes="lesson--chapter")
-            yield KernelStatus(lang=self.lang, id="kernel")
+                else:  # a lesson on its own: its title beside the kernel's state
+                    yield chapter_label
+                yield KernelStatus(lang=self.lang, id="kernel")
+            if course is not None:
+                yield chapter_label
         with Horizontal(id="progress-row"):
             yield ProgressBar(total=len(self.lesson.blocks), show_eta=False, id="progress")
         with Vertical(id="menu"):

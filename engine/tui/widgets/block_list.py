@@ -112,7 +112,7 @@ class BlockList(VerticalScroll):
     def _window(self) -> range:
         """The blocks composed before the first frame: around where the learner resumes."""
         total = len(self.lesson.blocks)
-        start = max(0, min(self.session.position, total - 1) - 1)
+        start = max(0, min(self.session.resume_at, total - 1) - 1)
         return range(start, min(total, start + FIRST_WINDOW))
 
     def _make_block(self, index: int) -> Widget | None:
@@ -251,7 +251,7 @@ class BlockList(VerticalScroll):
         if self._moved is not None:
             self.scroll_to_widget(self._moved, top=True, animate=False)
             return
-        position = self.session.position
+        position = self.session.resume_at  # a finished chapter: its top
         target: Widget | None
         if position >= len(self.lesson.blocks):
             target = self.query_one(ChapterEnd)

@@ -10,7 +10,7 @@ The same widget serves lessons and standalone quizzes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
@@ -39,7 +40,45 @@ class ChoiceLike(Protocol):
     def text(self) -> str: ...
 
 
-class PickRadio(RadioButton):
+if TYPE_CHECKING:  # the base of RadioButton and Checkbox (not re-exported by Textual)
+    from textual.widgets._toggle_button import ToggleButton as _Toggle
+else:
+    _Toggle = object
+
+
+class WrappingToggle(_Toggle):
+    """A toggle whose label wraps onto more lines, under its own first character, instead of
+    being cut with "…" (Textual's toggles are one line): a learner reads the whole choice at 60
+    columns. Lines are wrapped here, to the width the layout gives (the height follows).
+
+    A mixin, put before RadioButton or Checkbox: Textual takes a widget's CSS type names from
+    its first base that is a widget, so that base stays the real toggle class."""
+
+    def _label_width(self, width: int) -> int:
+        """The room for the label's text beside the mark (the mark, one space either side)."""
+        return max(width - self._button.cell_length - 2, 1)
+
+    def _lines(self, width: int) -> list[Content]:
+        return self._label.wrap(self._label_width(width)) if self._label else []
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        lines = self._lines(width)
+        if len(lines) <= 1 or not width:
+            return super().render()
+        style = self.get_visual_style("toggle--label")
+        indent = " " * (self._button.cell_length + 1)
+        rows = [Content.assemble(self._button, lines[0].pad(1, 1).stylize_before(style))]
+        rows += [
+            Content.assemble(indent, line.pad_right(1).stylize_before(style)) for line in lines[1:]
+        ]
+        return Content("\n").join(rows)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(len(self._lines(width)), 1)
+
+
+class PickRadio(WrappingToggle, RadioButton):
     """A radio button whose mark says picked or not without colour: ``●`` or ``○``."""
 
     @property
@@ -48,7 +87,7 @@ class PickRadio(RadioButton):
         return super()._button
 
 
-class PickBox(Checkbox):
+class PickBox(WrappingToggle, Checkbox):
     """A checkbox whose mark says picked or not without colour: ``X`` or a blank."""
 
     @property
@@ -99,7 +138,9 @@ class Question(Vertical):
         & > RadioSet { width: 100%; border: none; background: transparent; padding: 0; }
         & > RadioSet:focus { border: none; }
         & > .question--checks { height: auto; }
-        & > .question--checks > Checkbox { border: none; background: transparent; padding: 0; }
+        & > .question--checks > Checkbox {
+            border: none; background: transparent; padding: 0; width: 1fr;
+        }
         & > .question--buttons { height: auto; margin: 1 0 0 0; }
         & > .question--buttons Button { margin: 0 1 0 0; min-width: 8; }
         & > .question--hints { height: auto; color: $text-warning; display: none; }

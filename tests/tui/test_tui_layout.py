@@ -1,0 +1,177 @@
+"""Pilot tests of the layout at the sizes a learner's terminal has (issue 11): 60x20, 80x24.
+
+Each test reads what is drawn (the widgets' rendered lines), not the widgets' attributes, so a
+title cut by the layout or a choice cut with "…" fails here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widget import Widget
+from textual.widgets import OptionList, RadioButton
+from tui_support import COURSE, settle
+
+from engine.tui.app import LectioApp
+from engine.tui.screens.course_map import CourseMapScreen
+from engine.tui.screens.lesson import LessonScreen
+from engine.tui.widgets.question import Question
+
+MakeApp = Callable[..., LectioApp]
+
+LONG_TITLE = "Accumulation, zero_grad, no_grad and detach"
+LONG_CHOICE = (
+    "`backward()` without arguments needs a single-number result, such as `w.sum()` or a loss"
+)
+
+
+def drawn(widget: Widget) -> list[str]:
+    """The lines of the screen the widget covers now, as text (its own region only)."""
+    region = widget.region
+    strips = widget.screen._compositor.render_strips()
+    return [
+        strips[y].crop(region.x, region.right).text.rstrip() for y in range(region.y, region.bottom)
+    ]
+
+
+def course_copy(tmp_path: Path) -> Path:
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    return course
+
+
+async def test_a_chapter_title_uses_the_width_at_80_columns(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """At 80 columns the title was cut ("no_grad and de") beside the kernel's state, though
+    the line had room: the state shares only the course's line."""
+    course = course_copy(tmp_path)
+    path = course / "gradients.yaml"
+    path.write_text(path.read_text().replace("title: Gradients", f'title: "{LONG_TITLE}"', 1))
+    app = make_app(course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("gradients")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        lines = drawn(screen.query_one("#header"))
+        assert any(line.endswith(LONG_TITLE) for line in lines), lines
+        assert any("Kernel" in line for line in lines), lines
+
+
+async def test_a_long_chapter_title_wraps_at_60_columns(make_app: MakeApp, tmp_path: Path) -> None:
+    course = course_copy(tmp_path)
+    path = course / "gradients.yaml"
+    title = LONG_TITLE + " in a chapter title longer than the screen"
+    path.write_text(path.read_text().replace("title: Gradients", f'title: "{title}"', 1))
+    app = make_app(course)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_lesson("gradients")
+        await settle(pilot)
+        header = app.screen.query_one("#header")
+        text = " ".join(line.strip() for line in drawn(header))
+        assert title in text, drawn(header)
+
+
+def long_choices(course: Path, *, multiple: bool) -> None:
+    """The first chapter's question gets choices longer than a 60-column line."""
+    path = course / "first-steps.yaml"
+    text = path.read_text()
+    text = text.replace('text: "`x is 2`"', f'text: "{LONG_CHOICE}"')
+    nothing = "Nothing at all, because print writes to a file that nobody ever reads"
+    text = text.replace("text: Nothing", f"text: {nothing}")
+    if multiple:
+        text = text.replace(
+            "    shuffle: false\n    hint:", "    multiple: true\n    shuffle: false\n    hint:", 1
+        )
+    path.write_text(text)
+
+
+async def test_choices_wrap_at_60_columns(make_app: MakeApp, tmp_path: Path) -> None:
+    """Issue 11: at 60 columns a long choice was cut with "…" before it could be read."""
+    course = course_copy(tmp_path)
+    long_choices(course, multiple=False)
+    app = make_app(course)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_lesson("first-steps")
+        await settle(pilot)
+        question = app.screen.query_one(Question)
+        radio = question.query_one("#choice-0", RadioButton)
+        question.query_one("RadioSet").focus()
+        question.scroll_visible(top=True, animate=False)
+        await pilot.pause()
+        lines = drawn(radio)
+        assert len(lines) > 1, lines
+        assert not any("…" in line for line in lines), lines
+        words = " ".join(line.strip() for line in lines)
+        assert "needs a single-number result, such as w.sum() or a loss" in words, lines
+        text_column = lines[0].index("▌") + 2  # the second line starts under the first's text
+        assert lines[1][:text_column].strip() == "", lines
+        assert lines[1][text_column] != " ", lines
+
+
+async def test_checkbox_choices_wrap_at_60_columns(make_app: MakeApp, tmp_path: Path) -> None:
+    course = course_copy(tmp_path)
+    long_choices(course, multiple=True)
+    app = make_app(course)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_lesson("first-steps")
+        await settle(pilot)
+        question = app.screen.query_one(Question)
+        box = question.query_one("#choice-2")
+        box.focus()
+        question.scroll_visible(top=True, animate=False)
+        await pilot.pause()
+        lines = drawn(box)
+        assert len(lines) > 1 and not any("…" in line for line in lines), lines
+        assert "print writes to a file" in " ".join(line.strip() for line in lines), lines
+
+
+def long_course(tmp_path: Path, chapters: int = 8) -> Path:
+    """A course with a description of several lines and ``chapters`` chapters."""
+    course = tmp_path / "long"
+    course.mkdir()
+    ids = [f"chapter-{n}" for n in range(1, chapters + 1)]
+    for lesson_id in ids:
+        (course / f"{lesson_id}.yaml").write_text(
+            f"id: {lesson_id}\ntitle: Chapter called {lesson_id}\nblocks:\n  - text: Hello.\n"
+        )
+    description = " ".join(["From your first tensor to a trained model, in short chapters."] * 6)
+    (course / "course.yaml").write_text(
+        f"id: long\ntitle: A long course\ndescription: {description}\nsections:\n"
+        f"  - title: First\n    lessons: [{', '.join(ids[:4])}]\n"
+        f"  - title: Second\n    lessons: [{', '.join(ids[4:])}]\n"
+    )
+    return course
+
+
+async def test_the_course_map_shows_several_chapters_at_60x20(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """Issue 11: at 60x20 the description and the Continue button left one chapter row."""
+    app = make_app(long_course(tmp_path))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CourseMapScreen)
+        lines = drawn(screen.query_one("#chapters", OptionList))
+        rows = [line for line in lines if "Chapter called" in line]
+        assert len(rows) >= 6, lines
+        description = drawn(screen.query_one("#description"))
+        assert description[-1].endswith("…"), description  # cut, and says so
+        assert "Continue" in " ".join(drawn(screen)) or "Start" in " ".join(drawn(screen))
+
+
+async def test_the_course_map_is_whole_again_on_a_tall_terminal(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    app = make_app(long_course(tmp_path))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        description = drawn(app.screen.query_one("#description"))
+        assert not any("…" in line for line in description), description
+        assert description[-1].endswith("short chapters."), description
