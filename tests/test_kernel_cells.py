@@ -6,7 +6,9 @@ Each data file starts with ``# key: value`` lines saying what must happen:
 ``kernel`` (survives: the namespace is kept; restarted: a fresh worker), ``truncated``,
 ``stdout-contains``, ``children: killed`` (the pids it prints after ``children:`` must be gone
 once the kernel stops), ``next`` (code, ``\\n`` for newlines, run after the next cell) and
-``next-stdout`` (what it must print), ``traceback-contains`` (text in the error's traceback).
+``next-stdout`` (what it must print), ``traceback-contains`` (text in the error's traceback),
+``split: true`` (run with stdout and stderr apart, as for ``expect: {stderr}``) with
+``stdout-alone`` and ``stderr-alone`` (what each must be, ``\\n`` for newlines).
 ``status`` may list alternatives: ``ok|timeout``.
 
 No test here asserts a time. A file sets ``timeout`` only where running out of time is what it
@@ -83,8 +85,12 @@ def test_misbehaving_cell_fails_alone(
             path.read_text(encoding="utf-8"),
             timeout=float(spec.get("timeout", HANG_GUARD)),
             filename="<cell bad>",
+            split=spec.get("split") == "true",
         )
         assert result.status.value in spec["status"].split("|"), result
+        for key, kept in (("stdout-alone", result.out), ("stderr-alone", result.err)):
+            if key in spec:
+                assert kept == spec[key].replace("\\n", "\n"), (key, result)
         if "traceback-contains" in spec:
             assert result.error is not None, result
             assert spec["traceback-contains"] in result.error.traceback, result.error.traceback

@@ -39,34 +39,6 @@ def _nothing() -> None:
     return None
 
 
-CAPTURE_LIMIT = 1 << 20
-"""Characters of a cell's stdout and of its stderr kept apart (``expect: {stderr}``)."""
-
-
-class _Tee:
-    """A cell's ``sys.stdout`` or ``sys.stderr`` when the two are wanted apart: writes go on to
-    the shared output as always, and are kept here too (what Python code writes: C code and
-    child processes write to the file descriptor, which only the shared output sees)."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.parts: list[str] = []
-        self.size = 0
-
-    def write(self, text: str) -> int:
-        written = self.stream.write(text)
-        if self.size < CAPTURE_LIMIT and isinstance(text, str):
-            self.parts.append(text[: CAPTURE_LIMIT - self.size])
-            self.size += len(self.parts[-1])
-        return int(written or 0)
-
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
 DISPLAY_LIMIT = 64 * 1024
 """The repr of a last expression is cut here (the output cap applies to printed text)."""
 
@@ -158,10 +130,10 @@ class CellRunner:
         if numpy is not None:
             numpy.random.seed(seed)
 
-    def run(self, code: str, filename: str, *, split: bool = False) -> Message:
+    def run(self, code: str, filename: str) -> Message:
         """Run ``code``; the reply holds ``status``, ``display`` and, on failure, ``error``;
-        ``figures`` (pictures, see :mod:`engine.execution.richdisplay`) when it made any;
-        ``out`` and ``err``, what it wrote to stdout and to stderr apart, when ``split``."""
+        ``figures`` (pictures, see :mod:`engine.execution.richdisplay`) when it made any.
+        (stdout and stderr apart: the worker, :mod:`engine.execution.splitio`.)"""
         _LINES[filename] = (len(code), None, code.splitlines(keepends=True), filename)
         self.cell_files.add(filename)
         try:
@@ -170,9 +142,6 @@ class CellRunner:
             return {"status": "error", "display": None, "error": self._error(exc, filename)}
         pictures = Pictures(self.position)
         CURRENT[:] = [pictures]
-        tees = (_Tee(sys.stdout), _Tee(sys.stderr)) if split else None
-        if tees is not None:
-            sys.stdout, sys.stderr = tees  # type: ignore[assignment,unused-ignore]
         display: str | None = None
         reply: Message
         try:
@@ -211,14 +180,10 @@ class CellRunner:
             self._settle()
         finally:
             CURRENT.clear()
-            if tees is not None:
-                sys.stdout, sys.stderr = tees[0].stream, tees[1].stream
         items, count = pictures.take()
         if count:
             reply["figures"] = items
             reply["figure_count"] = count
-        if tees is not None:
-            reply["out"], reply["err"] = tees[0].text(), tees[1].text()
         return reply
 
     def _settle(self) -> None:

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
-from engine.execution import introspect, warmup
+from engine.execution import introspect, splitio, warmup
 from engine.execution.cellexec import CellRunner, on_sigint
 from engine.execution.hardening import harden_kernel
 from engine.execution.process import descendants
@@ -83,6 +83,8 @@ _setrlimit = resource.setrlimit
 _settrace = sys.settrace
 _setprofile = sys.setprofile
 _cancel_dump = faulthandler.cancel_dump_traceback_later
+_enable_faults = faulthandler.enable
+_start_split = splitio.start
 _set_wakeup_fd = signal.set_wakeup_fd
 # the C functions under signal.signal/getsignal: raw handlers (SIG_DFL is the int 0, not an
 # enum, so identity compares), and setting one back does not mark the handlers as changed
@@ -362,9 +364,11 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
     op = request.get("op")
     reply: Message
     if op == "exec":
-        split = bool(request.get("split"))
         code, filename = str(request["code"]), str(request.get("filename", "<cell>"))
-        reply = runner.run(code, filename, split=split)  # timers and signals: its after_code
+        if request.get("split") and OUTPUT is not None:
+            reply = _run_split(runner, code, filename, OUTPUT)
+        else:
+            reply = runner.run(code, filename)  # timers and signals: its after_code
         _restore_process(runner, timers=False)
     elif op == "reset":  # a new lesson in this kernel: nothing the last one started lives on
         _end_children()
@@ -481,6 +485,25 @@ def restore_time(every_handler: bool = False) -> None:
         _sigmask(signal.SIG_SETMASK, BASELINE.mask)
     if sys.getrecursionlimit() < BASELINE.recursion_limit:
         sys.setrecursionlimit(BASELINE.recursion_limit)
+
+
+def _run_split(runner: CellRunner, code: str, filename: str, output: _Output) -> Message:
+    """Run a cell with its stdout and stderr apart down to descriptors 1 and 2 (``out`` and
+    ``err`` in the reply, :mod:`engine.execution.splitio`); its pictures keep their place."""
+    output.flush()
+    before = output.raw.written
+    split = _start_split(output.pipe)
+    position = runner.position
+    runner.position = lambda: before + split.position()
+    try:
+        reply = runner.run(code, filename)
+    finally:
+        runner.position = position
+        out, err = split.stop(output.pipe)
+        output.raw.written += split.sink.written
+        _enable_faults(file=output.stderr, all_threads=False)
+    reply["out"], reply["err"] = out, err
+    return reply
 
 
 def _restore_process(
