@@ -4,8 +4,11 @@ no raw TeX, tables as rows, lists numbered as written."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from engine.markup.markdown import images, math_as_text, to_line, to_text, with_math
 
@@ -100,14 +103,13 @@ def test_plain_paragraphs_do_not_import_the_parser() -> None:
     assert "markdown_it" not in sys.modules
 
 
-def test_pictures_on_lines_of_their_own_are_split_out() -> None:
+SPLIT_CASES = yaml.safe_load(
+    (Path(__file__).parent / "data" / "markdown" / "split_pictures.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", SPLIT_CASES, ids=[case["name"] for case in SPLIT_CASES])
+def test_pictures_are_split_out_where_they_are_drawn(case: dict[str, Any]) -> None:
     from engine.markup.markdown import split_pictures
 
-    text = (
-        "Before\n\n![a plot](images/p.png)\n\nafter ![inline](x.png) and\n\n"
-        "![web](https://x.org/a.png)\n```\n![code](c.png)\n```\n"
-    )
-    parts = split_pictures(text)
-    assert [kind for kind, _, _ in parts] == ["text", "picture", "text"]
-    assert parts[1] == ("picture", "a plot", "images/p.png")
-    assert split_pictures("no pictures") == [("text", "no pictures", "")]
+    assert [list(part) for part in split_pictures(case["text"])] == case["parts"]

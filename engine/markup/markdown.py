@@ -231,32 +231,71 @@ def _strip_html(html: str) -> str:
     return html_lib.unescape(_TAG.sub("", text))
 
 
-_IMAGE_LINE = re.compile(r'^ {0,3}!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)\s*$')
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
 def split_pictures(text: str) -> list[tuple[str, str, str]]:
-    """A text cut at its pictures that stand on a line of their own and are files (not web
-    addresses): ``("text", markdown, "")`` and ``("picture", alt, src)`` parts, in order, so a
-    front end can draw each picture between the prose around it. Lines inside fenced code are
-    never pictures. One text part when there is no such picture."""
+    """A text cut at its pictures that are files (not web addresses): ``("text", markdown,
+    "")`` and ``("picture", alt, src)`` parts, in order, so a front end draws each picture in
+    its place. A picture in a sentence (or a list item, a quote) is drawn after the block that
+    holds it, its alt text staying in the sentence; a paragraph of pictures only is replaced by
+    them. Pictures in code are never pictures. One text part when there is none."""
     if "![" not in text:
         return [("text", text, "")]
+    lines = text.splitlines(keepends=True)
     parts: list[tuple[str, str, str]] = []
-    lines: list[str] = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        opened = _FENCE_LINE.match(line)
-        if opened and (fence is None or opened.group(1)[0] == fence[0]):
-            fence = None if fence is not None else opened.group(1)
-        match = _IMAGE_LINE.match(line) if fence is None else None
-        if match and "://" not in match.group(2) and not match.group(2).startswith("data:"):
-            if "".join(lines).strip():
-                parts.append(("text", "".join(lines), ""))
-            lines = []
-            parts.append(("picture", match.group(1), match.group(2)))
-        else:
-            lines.append(line)
-    if "".join(lines).strip() or not parts:
-        parts.append(("text", "".join(lines), ""))
-    return parts
+    at = 0  # the first line not yet in a part
+    block: list[int] | None = None  # line range of the top-level block being read
+    only_pictures = True
+    found: list[tuple[str, str]] = []
+
+    def close_block() -> None:
+        nonlocal at
+        if block is None or not found:
+            return
+        start, end = block
+        kept = "".join(lines[at:start] if only_pictures else lines[at:end])
+        if kept.strip():
+            parts.append(("text", kept, ""))
+        parts.extend(("picture", alt, src) for alt, src in found)
+        at = end
+
+    env: dict[str, Any] = {}
+    for token in parser().parse(text, env):
+        if token.level == 0 and token.map is not None:
+            close_block()
+            block, only_pictures, found = list(token.map), token.type == "paragraph_open", []
+        for child in token.children or []:
+            src = str(child.attrs.get("src", "")) if child.type == "image" else ""
+            if src and "://" not in src and not src.startswith("data:"):
+                found.append((child.content, src))
+            elif child.type not in ("softbreak", "hardbreak") and (
+                child.type != "text" or child.content.strip()
+            ):
+                only_pictures = False
+    close_block()
+    if "".join(lines[at:]).strip() or not parts:
+        parts.append(("text", "".join(lines[at:]), ""))
+    return _with_references(parts, env.get("references", {}))
+
+
+def _title(ref: dict[str, Any]) -> str:
+    return str(ref["title"]).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _with_references(
+    parts: list[tuple[str, str, str]], references: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """Text parts each with the text's reference definitions (a link in one part may be
+    defined in another); a part of definitions only, which shows nothing, is left out."""
+    if not references:
+        return parts
+    definitions = "".join(
+        f"\n[{label}]: <{ref['href']}>" + (f" ({_title(ref)})" if ref.get("title") else "")
+        for label, ref in references.items()
+    )
+    kept: list[tuple[str, str, str]] = []
+    for kind, value, src in parts:
+        if kind == "text":
+            if not parser().parse(value):
+                continue
+            value = value.rstrip("\n") + "\n" + definitions + "\n"
+        kept.append((kind, value, src))
+    return kept or [("text", "", "")]

@@ -99,7 +99,7 @@ async def test_a_plot_and_a_skip_reach_the_cells(make_app: MakeApp) -> None:
         assert "Skipped: needs CUDA" in status
 
 
-async def test_a_picture_on_its_own_line_in_prose_is_drawn(make_app: MakeApp) -> None:
+async def test_pictures_in_prose_are_drawn_in_place(make_app: MakeApp) -> None:
     from engine.tui.widgets.picture import HalfBlockPicture, ProseWithPictures
 
     app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
@@ -109,5 +109,19 @@ async def test_a_picture_on_its_own_line_in_prose_is_drawn(make_app: MakeApp) ->
         block = app.screen.query_one(ProseWithPictures)
         drawn = [getattr(w, "content", None) for w in block.query(".figure--picture")]
         pictures = [p for p in drawn if isinstance(p, HalfBlockPicture)]
-        assert [p.alt for p in pictures] == ["Four coloured quadrants"]
-        assert len(block.query("MarkdownText")) == 2  # the prose before and after it
+        assert [p.alt for p in pictures] == ["Four coloured quadrants", "the plot"]
+        assert len(block.query("MarkdownText")) == 3  # before, the paragraph, the end
+
+
+def test_inline_picture_in_prose(snap_compare: Compare, make_app: MakeApp) -> None:
+    async def open_it(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson("prose-pictures")
+        await settle(pilot)
+        widget = app.screen.query(".figure--picture").last()
+        widget.scroll_visible(top=False, animate=False)
+        await pilot.pause()
+
+    app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)

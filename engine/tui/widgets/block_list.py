@@ -119,7 +119,7 @@ class BlockList(VerticalScroll):
         """The widget of block ``index`` (None for a hidden cell)."""
         block = self.lesson.blocks[index]
         if isinstance(block, TextBlock):
-            if "![" in block.text:  # pictures on lines of their own are drawn in place
+            if "![" in block.text:  # the lesson's pictures are drawn in place
                 from engine.markup.markdown import split_pictures
 
                 if len(split_pictures(block.text)) > 1:

@@ -115,8 +115,9 @@ def picture_static(src: str, alt: str, lesson_file: str, lang: str) -> Static:
 
 
 class ProseWithPictures(Vertical):
-    """A text block whose Markdown has pictures on lines of their own: the prose around them,
-    and each picture drawn in its place (an inline picture in a sentence stays its alt text)."""
+    """A text block whose Markdown has course pictures: the prose around them, and each picture
+    drawn in its place (one in a sentence after the block that holds it, its alt text staying
+    in the sentence: :func:`engine.markup.markdown.split_pictures`)."""
 
     DEFAULT_CSS = """
     ProseWithPictures {

@@ -10,8 +10,40 @@ formula never shows as raw TeX; Rich parses the rest with markdown-it, as plain 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.markdown import Markdown
 from textual.widgets import Static
+
+
+class PicturesAsText(Markdown):
+    """Rich's Markdown with a picture read in its sentence as its alt text (in italics; a web
+    picture's address after it): Rich draws an image as a separate placeholder, put before the
+    paragraph that holds it. The TUI draws a lesson's own pictures after their paragraph
+    (:class:`~engine.tui.widgets.picture.ProseWithPictures`)."""
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        super().__init__(markup, **options)
+        from markdown_it.token import Token
+
+        for token in self.parsed:
+            if not token.children or not any(c.type == "image" for c in token.children):
+                continue
+            children: list[Token] = []
+            for child in token.children:
+                if child.type != "image":
+                    children.append(child)
+                    continue
+                src = str(child.attrs.get("src", ""))
+                alt = child.content or src.rstrip("/").rsplit("/", 1)[-1]
+                children += [
+                    Token("em_open", "em", 1),
+                    Token("text", "", 0, content=alt),
+                    Token("em_close", "em", -1),
+                ]
+                if "://" in src:
+                    children.append(Token("text", "", 0, content=f" ({src})"))
+            token.children = children
 
 
 class MarkdownText(Static):
@@ -41,7 +73,8 @@ class MarkdownText(Static):
 
     def _markdown(self) -> Markdown:
         dark = self.app.current_theme.dark if self.is_attached else True
-        return Markdown(
+        kind = PicturesAsText if "![" in self.rendered_source else Markdown
+        return kind(
             self.rendered_source.strip(),
             code_theme="monokai" if dark else "friendly",
             inline_code_lexer="python",
