@@ -141,3 +141,22 @@ def test_a_terminal_that_cannot_show_a_character_does_not_stop_the_lesson(tmp_pa
     )
     assert run.returncode == 0, run.stderr
     assert "Section 1 ? Chapter 1" in run.stdout
+
+
+def test_open_alone_is_parsed_and_helped_as_among_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`lectio open` builds only its own parser (a first-frame cost, issue 15): its help, its
+    errors and what it parses are those of the parser of every command."""
+    from engine.cli import build_parser
+
+    outputs: list[object] = []
+    for parser in (build_parser(), build_parser(("open",))):
+        for argv in (["open", "--help"], ["open", "--bogus"]):
+            with pytest.raises(SystemExit):
+                parser.parse_args(argv)
+            outputs.append(capsys.readouterr())
+        args = parser.parse_args(["open", "x.yaml", "--plain", "--lang", "pt"])
+        outputs.append((args.path, args.plain, args.lang, args.func))
+    assert outputs[:3] == outputs[3:]
+    assert "usage: lectio open" in str(outputs[0])

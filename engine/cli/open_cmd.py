@@ -134,7 +134,22 @@ def _watch_problem(target: Path, plain: bool) -> str | None:
 
 
 def _run_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
-    """The full-screen interface, given a store opened here: a store that cannot be used is
+    """The full-screen interface, with the cyclic garbage collector off until its first content
+    is drawn (:func:`engine.tui.app.end_startup_gc` turns it back on, and so does the end of
+    the interface, whatever happens): importing Textual, the store and the outline, then
+    composing the first screen, make hundreds of thousands of objects that all live on, and
+    the collector's passes over them were about 30 ms of the first frame."""
+    import gc
+
+    gc.disable()
+    try:
+        return _start_tui(target, args, learner)
+    finally:
+        gc.enable()
+
+
+def _start_tui(target: Path, args: argparse.Namespace, learner: str) -> int:
+    """The interface, given a store opened here: a store that cannot be used is
     one line and status 1 before the screen is taken over (inside the app it would be a
     Textual crash report), and the same goes for a store error the interface lets through."""
     try:

@@ -259,6 +259,7 @@ class LectioApp(App[int]):
         """The first real screen: the quiz, the lesson, or the course map."""
         if replace:
             self.pop_screen()
+        self.call_after_refresh(end_startup_gc)  # once it is drawn
         if self.study.quiz is not None:
             from engine.store.base import StoreError
             from engine.tui.screens.quiz import QuizScreen
@@ -383,6 +384,19 @@ class LectioApp(App[int]):
                     title=tr(words[0], self.lang), help=tr(words[1], self.lang)
                 )
             yield command
+
+
+def end_startup_gc() -> None:
+    """The first content is on screen: the cyclic collector, held off since ``lectio open``
+    started (``engine.cli.open_cmd._run_tui``), runs again. What the start-up made (modules,
+    classes, the first screen's widgets) lives as long as the app, so it is frozen first
+    (``gc.freeze``): later collections never walk it again, and keys are never kept waiting by
+    a full collection over it. Does nothing when the collector was on (tests, other callers)."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _warm_up() -> None:

@@ -1,0 +1,74 @@
+"""What ``lectio open`` does before its first content is drawn (issue 15, "first frames"), checked
+in a fresh process through the real command line and app, without a clock: the costs measured in
+benchmarks/README.md are absent, not small. The app runs headless; ``end_startup_gc`` (called
+once the first real screen is drawn) is wrapped to record the state at that moment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui_support import COURSE
+
+SCRIPT = """
+import gc, json, sys
+import engine.tui.app as tui
+from textual.app import App
+
+seen = {{}}
+original = tui.end_startup_gc
+apps = []
+
+def run(self, **kw):
+    apps.append(self)
+    return App.run(self, headless=True, size=(100, 32))
+
+def recorder():
+    seen["gc_on_before"] = gc.isenabled()
+    seen["modules"] = sorted(sys.modules)
+    original()
+    seen["gc_on_after"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
+    apps[0].exit(0)
+
+tui.LectioApp.run = run
+tui.end_startup_gc = recorder
+from engine.cli import main
+status = main(["open", {target!r}, "--data-dir", {data!r}, "--learner", "t"])
+seen["status"] = status
+seen["gc_on_at_exit"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def first_content(target: Path, data: Path) -> dict[str, Any]:
+    code = SCRIPT.format(target=str(target), data=str(data))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_course_map_is_drawn_before_the_models_and_other_commands(tmp_path: Path) -> None:
+    seen = first_content(COURSE, tmp_path)
+    assert seen["status"] == 0
+    modules = set(seen["modules"])
+    assert "engine.tui.screens.course_map" in modules  # it was the first screen
+    # Drawn from the outline: pydantic and the models come after the first frame.
+    assert not {"pydantic", "engine.format.models"} & modules
+    # Only `open`'s parser is built: no other command module is imported.
+    commands = {m for m in modules if m.startswith("engine.cli.") and m.endswith("_cmd")}
+    assert commands == {"engine.cli.open_cmd"}, commands
+
+
+def test_the_collector_waits_for_the_first_content(tmp_path: Path) -> None:
+    seen = first_content(COURSE, tmp_path)
+    assert seen["gc_on_before"] is False  # off through the imports and the first screen
+    assert seen["gc_on_after"] is True
+    assert seen["frozen"] > 0  # what the start-up made is never walked again
+    assert seen["gc_on_at_exit"] is True
