@@ -43,6 +43,13 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="plain line mode: text in, text out (screen readers, scripts)",
     )
+    parser.add_argument(
+        "--pager",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="with --plain: pause after each block (Enter to go on) and wrap to the terminal's "
+        "width (default: when standard input and output are terminals; $LECTIO_PAGER=1 or 0)",
+    )
     parser.add_argument("--lang", help="interface language (default: the lesson's)")
     parser.add_argument(
         "--restart",
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             lang=args.lang,
             restart=args.restart,
             store_url=args.store,
+            pager=args.pager,
         )
     return _run_tui(Path(target), args, learner)
 

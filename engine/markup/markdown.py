@@ -74,16 +74,19 @@ def images(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def to_text(markdown: str, lang: str | None = None) -> str:
-    """Markdown as plain text for a screen reader (see the module docstring)."""
+def to_text(markdown: str, lang: str | None = None, width: int | None = None) -> str:
+    """Markdown as plain text for a screen reader (see the module docstring). With ``width``
+    (the plain mode on a terminal), prose, headings, list items, quotes and table rows are
+    wrapped to that many columns; code blocks and display formulas are left as they are, since
+    a re-wrapped line of code means something else."""
     markdown = with_math(markdown)
     if not _NEEDS_PARSER.search(markdown):
         paragraphs = re.split(r"\n[ \t]*\n", markdown.strip())
-        return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+        return "\n\n".join(_fit(" ".join(p.split()), width) for p in paragraphs if p.strip())
     from markdown_it.tree import SyntaxTreeNode
 
     tree = SyntaxTreeNode(parser().parse(markdown))
-    blocks = _blocks(tree.children, lang)
+    blocks = _blocks(tree.children, lang, width)
     return "\n\n".join(b for b in blocks if b.strip("\n")).strip("\n")
 
 
@@ -95,18 +98,32 @@ def to_line(markdown: str, lang: str | None = None) -> str:
 # -- blocks ----------------------------------------------------------------------------------
 
 
-def _blocks(nodes: list[Any], lang: str | None) -> list[str]:
-    return [text for node in nodes for text in [_block(node, lang)] if text is not None]
+def _blocks(nodes: list[Any], lang: str | None, width: int | None = None) -> list[str]:
+    return [text for node in nodes for text in [_block(node, lang, width)] if text is not None]
+
+
+def _fit(text: str, width: int | None, hang: str | None = None) -> str:
+    """Prose wrapped to ``width`` (None: as it is), by the plain mode's one wrapping rule."""
+    if width is None:
+        return text
+    from engine.plain.pacing import wrap_line
+
+    return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width, hang))
+
+
+def _narrower(width: int | None, by: int) -> int | None:
+    """The width left inside an indentation of ``by`` columns (never under a readable 10)."""
+    return None if width is None else max(width - by, 10)
 
 
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.split("\n"))
 
 
-def _block(node: Any, lang: str | None) -> str | None:
+def _block(node: Any, lang: str | None, width: int | None = None) -> str | None:
     kind = node.type
     if kind in {"paragraph", "heading"}:
-        return _inline_of(node, lang)
+        return _fit(_inline_of(node, lang), width)
     if kind in {"fence", "code_block"}:
         code = node.content.rstrip("\n")
         info = (node.info or "").strip()
@@ -114,19 +131,19 @@ def _block(node: Any, lang: str | None) -> str | None:
             return _indent(code, "    ")
         return "\n".join([t("Code:", lang), _indent(code, "    "), t("End of code.", lang)])
     if kind in {"bullet_list", "ordered_list"}:
-        return _list(node, lang)
+        return _list(node, lang, width)
     if kind == "blockquote":
-        return _indent("\n\n".join(_blocks(node.children, lang)), "  ")
+        return _indent("\n\n".join(_blocks(node.children, lang, _narrower(width, 2))), "  ")
     if kind == "table":
-        return _table(node, lang)
+        return _table(node, lang, width)
     if kind == "html_block":
-        return _strip_html(node.content).strip() or None
+        return _fit(_strip_html(node.content).strip(), width) or None
     if kind == "hr":
         return None
-    return "\n\n".join(_blocks(node.children, lang)) if node.children else None
+    return "\n\n".join(_blocks(node.children, lang, width)) if node.children else None
 
 
-def _list(node: Any, lang: str | None) -> str:
+def _list(node: Any, lang: str | None, width: int | None = None) -> str:
     ordered = node.type == "ordered_list"
     start = int(node.attrs.get("start", 1)) if ordered else 1
     tight = not any(
@@ -137,7 +154,9 @@ def _list(node: Any, lang: str | None) -> str:
     items: list[str] = []
     for number, item in enumerate(node.children, start):
         mark = f"{number}. " if ordered else "- "
-        body = ("\n" if tight else "\n\n").join(_blocks(item.children, lang))
+        body = ("\n" if tight else "\n\n").join(
+            _blocks(item.children, lang, _narrower(width, len(mark)))
+        )
         first, _, rest = body.partition("\n")
         text = mark + first
         if rest:
@@ -146,7 +165,7 @@ def _list(node: Any, lang: str | None) -> str:
     return "\n".join(items)
 
 
-def _table(node: Any, lang: str | None) -> str:
+def _table(node: Any, lang: str | None, width: int | None = None) -> str:
     head: list[str] = []
     rows: list[list[str]] = []
     for section in node.children:
@@ -156,13 +175,14 @@ def _table(node: Any, lang: str | None) -> str:
                 head = cells
             else:
                 rows.append(cells)
-    lines = [t("Table with the columns {columns}:", lang, columns=", ".join(head))]
+    lines = [_fit(t("Table with the columns {columns}:", lang, columns=", ".join(head)), width)]
     for number, cells in enumerate(rows, 1):
         pairs = [
             f"{head[k]}: {value}" if k < len(head) and head[k] else value
             for k, value in enumerate(cells)
         ]
-        lines.append(t("Row {n}: {cells}", lang, n=number, cells=", ".join(pairs)))
+        row = t("Row {n}: {cells}", lang, n=number, cells=", ".join(pairs))
+        lines.append(_fit(row, width, hang="    "))  # a row's continuation reads as part of it
     return "\n".join(lines)
 
 

@@ -5,6 +5,9 @@ a lesson from its resume point; a course chapter by chapter from the course's re
 (``--restart``: from the top); a quiz from the unfinished attempt or a new one. Returns the exit
 status: 0 when the learner reached the end or the input ended (progress is saved either way),
 1 when the target cannot be loaded or the store cannot be used (messages on stderr).
+
+``pager``: pause after each block and wrap to the terminal's width (True), never (False), or
+when standard input and output are terminals (None; see :mod:`engine.plain.pacing`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from engine.format.models import CodeBlock
 from engine.format.problems import LoadError
 from engine.i18n import t
 from engine.plain import render
@@ -47,6 +51,7 @@ def run_plain(
     store: Store | None = None,
     kernel_factory: KernelFactory | None = None,
     store_url: str | None = None,
+    pager: bool | None = None,
 ) -> int:
     err = stderr or sys.stderr
     try:
@@ -58,7 +63,7 @@ def run_plain(
     if isinstance(target, CourseTarget):
         for problem in target.warnings:
             print(f"warning: {problem}", file=err)
-    if kernel_factory is None and not isinstance(target, QuizTarget):
+    if kernel_factory is None and _runs_cells(target):
         from engine.session.kernel_api import prestart_default_kernels
 
         prestart_default_kernels()  # torch imports in the zygote while the learner reads
@@ -73,7 +78,7 @@ def run_plain(
             return 1
     for warning in store.warnings:
         print(f"warning: {warning}", file=err)
-    console = Console(stdin, stdout)
+    console = Console(stdin, stdout, pager=pager)
     try:
         outcome = _study(
             target,
@@ -98,6 +103,16 @@ def run_plain(
             )
         )
     return 0
+
+
+def _runs_cells(target: LessonTarget | CourseTarget | QuizTarget) -> bool:
+    """Whether a kernel may be needed: not for a quiz, nor for a lesson without a cell to run
+    (a course may reach any chapter)."""
+    if isinstance(target, QuizTarget):
+        return False
+    if isinstance(target, LessonTarget):
+        return any(isinstance(b, CodeBlock) and b.run for b in target.lesson.blocks)
+    return True
 
 
 def _study(

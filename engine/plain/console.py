@@ -5,7 +5,8 @@ by a script or a here-document; the end of input is a normal way to stop (``ask`
 When input is not a terminal, the answer read is echoed after the prompt, so a transcript reads
 like the conversation it was. Output has no box drawing and no cursor movement; colour only on a
 terminal and only when ``NO_COLOR`` is not set (https://no-color.org), and never as the only
-carrier of meaning (every coloured word is also a word).
+carrier of meaning (every coloured word is also a word). On a terminal, text is wrapped to its
+width and blocks are paced (:mod:`engine.plain.pacing`); elsewhere it is written as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 from typing import TextIO
 
+from engine.plain.pacing import Pager, wanted
 from engine.safe_text import inert
 
 _COLOURS = {"green": "32", "red": "31", "bold": "1", "dim": "2", "yellow": "33"}
@@ -33,6 +35,7 @@ class Console:
         stdout: TextIO | None = None,
         *,
         colour: bool | None = None,
+        pager: bool | None = None,
     ) -> None:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -41,23 +44,36 @@ class Console:
             colour = _isatty(self.stdout) and not os.environ.get("NO_COLOR")
         self.colour = colour
         self.eof = False
+        self.pager = Pager(wanted(self.stdin, self.stdout, pager))
+
+    @property
+    def width(self) -> int | None:
+        """The width to wrap prose to (the terminal's, now), or None when not paging."""
+        return self.pager.width
 
     def style(self, text: str, name: str) -> str:
         if not self.colour or not text:
             return text
         return f"\x1b[{_COLOURS[name]}m{text}\x1b[0m"
 
-    def say(self, text: str = "", style: str | None = None) -> None:
-        """Print ``text`` (lines as they are, control characters made visible: see
-        :mod:`engine.safe_text`) and flush, so a piped reader sees it at once."""
+    def say(self, text: str = "", style: str | None = None, *, wrap: bool = True) -> None:
+        """Print ``text`` (control characters made visible: see :mod:`engine.safe_text`) and
+        flush, so a piped reader sees it at once. When paging, its lines are wrapped to the
+        terminal's width unless ``wrap`` is false: code, output, and prose the caller has
+        already fitted (Markdown, whose code blocks only its renderer can tell)."""
         text = inert(text)
+        if wrap:
+            text = self.pager.fit(text)
         self.stdout.write((self.style(text, style) if style else text) + "\n")
         self.stdout.flush()
+        self.pager.unread = self.pager.unread or bool(text.strip())
 
     def write(self, text: str) -> None:
-        """Print without a newline (streamed cell output), control characters made visible."""
+        """Print without a newline (streamed cell output, as it is), control characters made
+        visible."""
         self.stdout.write(inert(text))
         self.stdout.flush()
+        self.pager.unread = self.pager.unread or bool(text.strip())
 
     def ask(self, prompt: str | None = None) -> str | None:
         """Show ``prompt`` (if any) then ``> ``; the line typed, stripped; None at end of input."""
@@ -74,6 +90,7 @@ class Console:
             self.stdout.write("\n")
             self.stdout.flush()
             return None
+        self.pager.unread = False
         answer = line.rstrip("\r\n")
         if self.echo:
             self.stdout.write(inert(answer) + "\n")

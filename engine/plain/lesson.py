@@ -23,7 +23,7 @@ from engine.format.models import (
     TextBlock,
 )
 from engine.i18n import nt, t
-from engine.plain import render
+from engine.plain import pacing, render
 from engine.plain.answers import QUIT_WORDS, parse
 from engine.plain.ask import PlainAsk, split_ask
 from engine.plain.console import Console
@@ -92,16 +92,35 @@ def run_lesson(
         i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and b.run and not b.hidden
     ]
     questions = [i for i, b in enumerate(blocks) if isinstance(b, QuestionBlock)]
+    shown = False  # a block was shown in this run (the heading goes with the first one)
+    hurry = False  # n at a pause: no more pauses until the next question
+
+    def pause(index: int) -> None:
+        """On a terminal, before block ``index``: wait until the last one is read."""
+        nonlocal hurry
+        while shown and not hurry:
+            ahead = any(q >= index for q in questions)
+            typed = pacing.wait(console, lang, question_ahead=ahead, ask=True)
+            if typed.kind == "ask":
+                on_ask(typed.text)
+                continue
+            if typed.kind in ("quit", "eof"):
+                raise _StopError("quit" if typed.kind == "quit" else "eof")
+            hurry = typed.kind == "next"
+            return
+
     try:
         for index in range(session.position, len(blocks)):
-            session.visit(index)
             block = blocks[index]
+            pause(index)
+            hurry = hurry and not isinstance(block, QuestionBlock)
+            session.visit(index)
             if isinstance(block, TextBlock):
-                console.say(render.md(block.text, lang))
+                console.say(render.md(block.text, lang, console.width), wrap=False)
             elif isinstance(block, NoteBlock):
-                console.say(render.note(block, lang))
+                console.say(render.note(block, lang, console.width), wrap=False)
             elif isinstance(block, CodeBlock) and not block.run:
-                console.say(render.listing(block, lang))  # shown, never run
+                console.say(render.listing(block, lang), wrap=False)  # shown, never run
             elif isinstance(block, CodeBlock):
                 if block.hidden:
                     continue
@@ -121,7 +140,9 @@ def run_lesson(
                     session, console, lang, index, questions, skip_solved=resuming, on_ask=on_ask
                 )
             console.say()
+            shown = True
         session.finish()
+        pause(len(blocks))
         _feedback(session, console, lang, on_ask)
     except _StopError as stop:
         return stop.outcome
@@ -183,7 +204,7 @@ def _code(
         else t("Code cell {n} of {total}:", lang, n=n, total=total)
     )
     console.say(head)
-    console.say(render.indent(session.cell(index).code))
+    console.say(render.indent(session.cell(index).code), wrap=False)  # code is never re-wrapped
     console.say(t("End of code.", lang))
     # Cells cannot be edited here, so a failed cell is shown once and left out (keep_going):
     # only cells never tried yet run first.
@@ -232,14 +253,15 @@ def _code(
             else:  # a hidden cell: its number among all cells, as its traceback names it
                 codes = [i for i, b in enumerate(blocks) if isinstance(b, CodeBlock) and b.run]
                 console.say(f"{t('Cell {n}', lang, n=codes.index(cell) + 1)}:")
-            console.say("\n".join(render.result_lines(result, lang, printed=False)))
+            console.say("\n".join(render.result_lines(result, lang, printed=False)), wrap=False)
     mine = next((r for c, r in results if c == index), None)
     if mine is not None:
         expected = raised_as_expected(block.expect, mine)
-        console.say(
+        console.say(  # output, values and tracebacks as the cell printed them
             "\n".join(
                 render.result_lines(mine, lang, printed=printed["any"], expected_raise=expected)
-            )
+            ),
+            wrap=False,
         )
         if mine.pictures or mine.picture_count:
             folder = figures_folder(session.course_id or "lesson", session.lesson.id)
@@ -262,7 +284,7 @@ def _question(
         t("Question {n} of {total}:", lang, n=questions.index(index) + 1, total=len(questions)),
         "bold",
     )
-    console.say(render.md(view.prompt, lang))
+    console.say(render.md(view.prompt, lang, console.width), wrap=False)
     if skip_solved and view.solved and view.last is not None:
         console.say(t("You answered this question correctly before.", lang))
         console.say(t("The answers:", lang))

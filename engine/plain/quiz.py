@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import t
-from engine.plain import render
+from engine.plain import pacing, render
 from engine.plain.console import Console
 from engine.plain.lesson import Outcome, _StopError, ask_question
 from engine.session.quiz import QuizResult, QuizSession
@@ -25,15 +25,19 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
     elif session.number > 1:
         console.say(t("Attempt {n}.", lang, n=session.number))
     console.say()
+    shown = False  # a question was shown (the title goes with the first one)
     try:
         for k in range(start, session.count):
             if session.answered(k) or session.skipped(k):
                 continue  # done earlier in this attempt (a front end may go out of order)
+            if shown:  # on a terminal: the last verdict is read before the next question
+                _pause(console, lang)
+            shown = True
             view = session.question(k)
             console.say(
                 t("Question {n} of {total}", lang, n=k + 1, total=session.count) + ":", "bold"
             )
-            console.say(render.md(view.prompt, lang))
+            console.say(render.md(view.prompt, lang, console.width), wrap=False)
             verdict = ask_question(
                 console,
                 lang,
@@ -45,10 +49,20 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
             if verdict is None:  # skipped: remembered, so resuming goes on after it
                 session.skip(k)
             console.say()
+        _pause(console, lang)  # before finishing: q here leaves the attempt to resume
+        result = session.finish()
     except _StopError as stop:
         return stop.outcome
-    _report(session.finish(), session, console, lang)
+    _report(result, session, console, lang)
     return "done"
+
+
+def _pause(console: Console, lang: str | None) -> None:
+    """Wait for Enter when paging and a verdict is unread (n, the next question, is Enter
+    here: every block of a quiz is a question)."""
+    typed = pacing.wait(console, lang)
+    if typed.kind in ("quit", "eof"):
+        raise _StopError("quit" if typed.kind == "quit" else "eof")
 
 
 def _report(result: QuizResult, session: QuizSession, console: Console, lang: str | None) -> None:
@@ -75,14 +89,10 @@ def _report(result: QuizResult, session: QuizSession, console: Console, lang: st
     for review in result.missed:
         k = review.number - 1
         view = session.question(k)
-        console.say(
-            t(
-                "Question {n}: {prompt}",
-                lang,
-                n=review.number,
-                prompt=render.md(review.prompt, lang),
-            )
-        )
+        label = t("Question {n}: {prompt}", lang, n=review.number, prompt="")
+        width = console.width
+        prompt = render.md(review.prompt, lang, None if width is None else width - len(label))
+        console.say(t("Question {n}: {prompt}", lang, n=review.number, prompt=prompt), wrap=False)
         if review.verdict is None:
             console.say(t("Your answer: {picks}", lang, picks=t("not answered", lang)))
             right = sorted(view.number_of(i) for i in session.items[k].question.correct_indexes)

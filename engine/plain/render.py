@@ -15,14 +15,16 @@ from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, FigureBlock, NoteBlock
 from engine.i18n import nt, t, tr
 from engine.markup import markdown
+from engine.plain.pacing import wrap
 from engine.session.labels import GRAPH_KINDS, note_heading
 from engine.session.lesson import unmet_reason
 from engine.session.views import QuestionView, Verdict
 
 
-def md(text: str, lang: str | None = None) -> str:
-    """Markdown prose as screen-reader-friendly text (see :mod:`engine.markup.markdown`)."""
-    return markdown.to_text(text, lang)
+def md(text: str, lang: str | None = None, width: int | None = None) -> str:
+    """Markdown prose as screen-reader-friendly text (see :mod:`engine.markup.markdown`),
+    its prose wrapped to ``width`` when given (code blocks never are)."""
+    return markdown.to_text(text, lang, width)
 
 
 def md_line(text: str, lang: str | None = None) -> str:
@@ -34,10 +36,10 @@ def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else line for line in text.rstrip().split("\n"))
 
 
-def note(block: NoteBlock, lang: str | None) -> str:
+def note(block: NoteBlock, lang: str | None, width: int | None = None) -> str:
     label, title = note_heading(block.kind, block.title, lang)
     head = f"{label}: {title}" if title else f"{label}:"
-    return f"{head}\n{md(block.note, lang)}"
+    return f"{wrap(head, width)}\n{md(block.note, lang, width)}"
 
 
 def result_lines(
