@@ -27,6 +27,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
+@pytest.fixture(autouse=True)
+def half_block_pictures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pictures in half blocks whatever terminal runs the tests (a Kitty or Sixel terminal
+    would otherwise change every snapshot with a picture)."""
+    from engine import terminal_graphics as graphics
+
+    monkeypatch.setenv("LECTIO_PICTURES", "halfblocks")
+    graphics.protocol.cache_clear()
+    yield
+    graphics.protocol.cache_clear()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqliteStore]:
     db = SqliteStore(tmp_path / "lectio.db")

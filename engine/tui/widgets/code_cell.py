@@ -359,7 +359,7 @@ class CodeCell(Vertical, can_focus=True):
 
     def _with_pictures(self, result: CellResult, tail: Text) -> Group:
         """The output as text and pictures in order (``tail``: what came after the last)."""
-        from engine.tui.widgets.picture import HalfBlockPicture
+        from engine.tui.widgets.picture import picture_renderable
 
         parts: list[RenderableType] = []
         at = 0
@@ -376,7 +376,7 @@ class CodeCell(Vertical, can_focus=True):
                 parts.append(Text(problem, style="italic"))
             else:
                 size = (picture.width, picture.height)
-                parts.append(HalfBlockPicture(picture.png, size, alt=alt, lang=self.lang))
+                parts.append(picture_renderable(picture.png, size, alt=alt, lang=self.lang))
         if tail.plain:
             parts.append(tail)
         return Group(*parts)

@@ -1,18 +1,20 @@
-"""Pictures in the TUI: figure blocks, and plots in a cell's output, drawn with half blocks.
+"""Pictures in the TUI: figure blocks, pictures in prose and plots in a cell's output.
 
-Each character cell shows two pixels (``▀``, foreground above, background below), so a picture
-shows in any terminal with colour, including over SSH and in tmux. The grid comes from
-:mod:`engine.picture_grid` (Pillow, imported when the first picture is drawn, after the first
-frame); without Pillow the alt text is shown instead, with how to get pictures.
-
-Terminal graphics protocols (Kitty, Sixel) are not used: the one kept library that wraps them
-for Textual (textual-image) probes the terminal when it is imported, before the app starts,
-which every lesson's first frame would pay for; half blocks need no probe.
+Drawn with Kitty's graphics protocol or Sixel where the terminal offers them and textual-image
+is installed (``pip install 'lectio[pictures]'``; :mod:`engine.terminal_graphics` decides from
+the environment, never by asking the terminal; :mod:`engine.tui.graphics` imports it when the
+first picture is drawn), else with half blocks: each character cell shows two pixels (``▀``,
+foreground above, background below), so a picture shows in any terminal with colour, over SSH
+and in tmux. The half-block grid
+comes from :mod:`engine.picture_grid` (Pillow, imported when the first picture is drawn); without
+Pillow the alt text is shown instead, with how to get pictures. A plot in a cell's output is
+part of the output's text: Kitty or half blocks (a Sixel picture needs a widget of its own).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -22,6 +24,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
 from engine.format.files import course_root
@@ -65,6 +68,103 @@ class HalfBlockPicture:
             yield Segment.line()
 
 
+class KittyPicture:
+    """A Rich renderable drawing PNG or JPEG bytes with Kitty's graphics protocol (the
+    picture is sent to the terminal once per width), half blocks if that fails."""
+
+    def __init__(self, data: bytes, size: tuple[int, int], *, alt: str, lang: str) -> None:
+        self.data = data
+        self.size = size
+        self.fallback = HalfBlockPicture(data, size, alt=alt, lang=lang)
+        self._drawn: dict[int, Any] = {}
+
+    def _drawing(self, width: int) -> Any:
+        if width not in self._drawn:
+            from engine.tui.graphics import kitty_renderable
+
+            try:
+                self._drawn[width] = kitty_renderable(self.data, self.size, width)
+            except Exception:  # no Pillow, a picture Pillow cannot read: half blocks
+                self._drawn[width] = self.fallback
+        return self._drawn[width]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self._drawing(options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._drawing(options.max_width)
+
+
+def picture_renderable(data: bytes, size: tuple[int, int], *, alt: str, lang: str) -> Any:
+    """A picture as part of a text (a cell's output): Kitty's graphics where the terminal has
+    them, else half blocks."""
+    from engine.terminal_graphics import KITTY, protocol
+
+    if protocol() == KITTY:
+        return KittyPicture(data, size, alt=alt, lang=lang)
+    return HalfBlockPicture(data, size, alt=alt, lang=lang)
+
+
+def picture_widget(data: bytes, size: tuple[int, int], *, alt: str, lang: str) -> Widget:
+    """A picture on its own (a figure, a picture in prose): half blocks at once; terminal
+    graphics after the first frame (:class:`TerminalPicture`)."""
+    from engine.terminal_graphics import HALF_BLOCKS, protocol
+
+    if protocol() != HALF_BLOCKS:
+        return TerminalPicture(data, size, alt=alt, lang=lang)
+    drawing = HalfBlockPicture(data, size, alt=alt, lang=lang)
+    return Static(drawing, classes="figure--picture")
+
+
+class TerminalPicture(Vertical):
+    """A picture drawn with Kitty's graphics or Sixel: its place is kept (as many rows as it
+    will take) in the first frame and the picture drawn after it, so importing textual-image
+    and sending the picture never delays the first frame; half blocks if it cannot be drawn."""
+
+    DEFAULT_CSS = """
+    TerminalPicture { width: auto; height: auto; }
+    """
+
+    def __init__(self, data: bytes, size: tuple[int, int], *, alt: str, lang: str) -> None:
+        super().__init__(classes="figure--picture")
+        self.data = data
+        self.pixels = size
+        self.alt = alt
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        from engine.terminal_graphics import cell_size, cells
+
+        columns, rows = cells(*self.pixels, MAX_COLUMNS, cell_size())
+        place = Static(Text(self.alt, style="italic"), classes="picture--place")
+        place.styles.width = columns
+        place.styles.height = rows
+        yield place
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        from engine.terminal_graphics import SIXEL, protocol
+        from engine.tui.graphics import sixel_widget
+
+        drawn: Widget
+        try:
+            if protocol() == SIXEL:
+                drawn = sixel_widget(self.data, self.pixels, MAX_COLUMNS)
+            else:
+                from engine.terminal_graphics import cell_size, cells
+
+                drawn = Static(KittyPicture(self.data, self.pixels, alt=self.alt, lang=self.lang))
+                drawn.styles.width, drawn.styles.height = cells(
+                    *self.pixels, MAX_COLUMNS, cell_size()
+                )
+        except Exception:  # no Pillow, a picture Pillow cannot read: half blocks
+            drawn = Static(HalfBlockPicture(self.data, self.pixels, alt=self.alt, lang=self.lang))
+        self.query(".picture--place").remove()
+        self.mount(drawn)
+
+
 class FigureView(Vertical):
     """A ``figure`` block: the picture, then its caption; the alt text is its tooltip (and is
     shown instead of the picture when it cannot be drawn)."""
@@ -93,11 +193,11 @@ class FigureView(Vertical):
         if self.block.caption:
             yield MarkdownText(self.block.caption, classes="figure--caption")
 
-    def _picture(self) -> Static:
+    def _picture(self) -> Widget:
         return picture_static(self.block.figure, self.block.alt, self.block.span.file, self.lang)
 
 
-def picture_static(src: str, alt: str, lesson_file: str, lang: str) -> Static:
+def picture_static(src: str, alt: str, lesson_file: str, lang: str) -> Widget:
     """The drawing of a picture of a lesson, or its alt text when the file is missing, outside
     the course folder or not a sound picture (``lectio validate`` says which)."""
     base = Path(lesson_file).parent
@@ -108,8 +208,7 @@ def picture_static(src: str, alt: str, lesson_file: str, lang: str) -> Static:
         except (OSError, PictureError):
             pass
         else:
-            drawing = HalfBlockPicture(data, (info.width, info.height), alt=alt, lang=lang)
-            return Static(drawing, classes="figure--picture")
+            return picture_widget(data, (info.width, info.height), alt=alt, lang=lang)
     text = Text(t("Picture: {alt}", lang, alt=alt), style="italic")
     return Static(text, classes="figure--picture")
 
