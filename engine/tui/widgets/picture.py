@@ -127,16 +127,14 @@ class TerminalPicture(Vertical):
 
     def __init__(self, data: bytes, size: tuple[int, int], *, alt: str, lang: str) -> None:
         super().__init__(classes="figure--picture")
-        self.data = data
-        self.pixels = size
-        self.alt = alt
-        self.lang = lang
+        self.half_blocks = HalfBlockPicture(data, size, alt=alt, lang=lang)
+        """What is drawn when terminal graphics fail; it holds the picture and its alt text."""
 
     def compose(self) -> ComposeResult:
         from engine.terminal_graphics import cell_size, cells
 
-        columns, rows = cells(*self.pixels, MAX_COLUMNS, cell_size())
-        place = Static(Text(self.alt, style="italic"), classes="picture--place")
+        columns, rows = cells(*self.half_blocks.size, MAX_COLUMNS, cell_size())
+        place = Static(Text(self.half_blocks.alt, style="italic"), classes="picture--place")
         place.styles.width = columns
         place.styles.height = rows
         yield place
@@ -148,19 +146,21 @@ class TerminalPicture(Vertical):
         from engine.terminal_graphics import SIXEL, protocol
         from engine.tui.graphics import sixel_widget
 
+        picture = self.half_blocks
         drawn: Widget
         try:
             if protocol() == SIXEL:
-                drawn = sixel_widget(self.data, self.pixels, MAX_COLUMNS)
+                drawn = sixel_widget(picture.data, picture.size, MAX_COLUMNS)
             else:
                 from engine.terminal_graphics import cell_size, cells
 
-                drawn = Static(KittyPicture(self.data, self.pixels, alt=self.alt, lang=self.lang))
+                kitty = KittyPicture(picture.data, picture.size, alt=picture.alt, lang=picture.lang)
+                drawn = Static(kitty)
                 drawn.styles.width, drawn.styles.height = cells(
-                    *self.pixels, MAX_COLUMNS, cell_size()
+                    *picture.size, MAX_COLUMNS, cell_size()
                 )
         except Exception:  # no Pillow, a picture Pillow cannot read: half blocks
-            drawn = Static(HalfBlockPicture(self.data, self.pixels, alt=self.alt, lang=self.lang))
+            drawn = Static(picture)
         self.query(".picture--place").remove()
         self.mount(drawn)
 
