@@ -55,6 +55,15 @@ def test_a_word_wider_than_the_line_stays_whole() -> None:
     assert all(cell_width(line) <= 30 for line in lines if line != path)
 
 
+def test_inline_code_is_never_cut() -> None:
+    line = "  3. a plain tuple (wrong): but it prints as `torch.Size([3, 2])` and compares equal."
+    for width in range(20, len(line)):
+        lines = wrap_line(line, width)
+        assert any("`torch.Size([3, 2])`" in part for part in lines), (width, lines)
+        assert " ".join(part.strip() for part in lines) == " ".join(line.split())
+    assert wrap_line("an `unclosed span of code", 12) == ["an `unclosed", "span of code"]
+
+
 def test_columns_are_counted_as_a_terminal_does() -> None:
     assert cell_width("ação") == 4
     assert cell_width("x\u0302") == 1  # a combining circumflex takes no column

@@ -56,8 +56,8 @@ def cell_width(text: str) -> int:
 def wrap_line(line: str, width: int, hang: str | None = None) -> list[str]:
     """``line`` cut at spaces into lines of at most ``width`` columns; the continuation lines
     start with ``hang`` (default: as deep as the line's indentation and list mark). A word wider
-    than the room left (a long path, a web address) is kept whole on a line of its own: cut,
-    it could not be copied."""
+    than the room left (a long path, a web address, an inline code span) is kept whole on a
+    line of its own: cut, it could not be copied."""
     if cell_width(line) <= width:
         return [line]
     mark = _MARK.match(line)
@@ -68,7 +68,7 @@ def wrap_line(line: str, width: int, hang: str | None = None) -> list[str]:
         hang = hang[: width // 2]
     lines: list[str] = []
     current, used, bare = head, cell_width(head), True  # bare: no word on this line yet
-    for word in line[len(head) :].split():
+    for word in _words(line[len(head) :]):
         size = cell_width(word)
         if bare:
             current, used, bare = current + word, used + size, False
@@ -79,6 +79,27 @@ def wrap_line(line: str, width: int, hang: str | None = None) -> list[str]:
             current, used = hang + word, cell_width(hang) + size
     lines.append(current)
     return lines
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, an inline code span (```torch.Size([3, 2])```) counting as one:
+    code is not cut, even inside a sentence. An unclosed backtick ends its span at the line's
+    end."""
+    words: list[str] = []
+    span: list[str] = []
+    for word in text.split():
+        if span:
+            span.append(word)
+            if word.count("`") % 2:
+                words.append(" ".join(span))
+                span = []
+        elif word.count("`") % 2:
+            span = [word]
+        else:
+            words.append(word)
+    if span:
+        words.extend(span)
+    return words
 
 
 def wrap(text: str, width: int | None) -> str:
