@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from engine.markup.mathspans import MATH_FENCE, find_math, rewrite
 from engine.markup.tex import problems, render, to_unicode
@@ -137,3 +141,17 @@ def test_rewrite_inline_and_display() -> None:
     assert "\\" not in out.replace("\\$", "")
     escaped = rewrite("$x_{a+b}$", lambda tex, display: to_unicode(tex))
     assert escaped == "x\\_(a+b)"  # Markdown would read a bare _ as emphasis
+
+
+ENVIRONMENTS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "markdown" / "math_environments.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", ENVIRONMENTS, ids=[case["name"] for case in ENVIRONMENTS])
+def test_bare_display_environments_are_math(case: dict[str, Any]) -> None:
+    from engine.markup.markdown import to_text
+
+    assert [span.tex for span in find_math(case["text"])] == case["formulas"]
+    assert all(span.display for span in find_math(case["text"]))
+    assert to_text(case["text"]) == case["plain"]

@@ -281,9 +281,10 @@ def _renderable_math(block: Block, cell: int, notes: Notes) -> Block:
     """Math lectio cannot render (``$\\LaTeX$``, an ``align`` with a lone backslash) would be
     a ``lectio validate`` problem: it is kept as code (TeX, as written), with a note."""
     key = "text" if "text" in block else "note" if "note" in block else None
-    if key is None or "$" not in block[key]:
+    from engine.markup.mathspans import find_math, may_hold_math
+
+    if key is None or not may_hold_math(block[key]):
         return block
-    from engine.markup.mathspans import find_math
     from engine.markup.tex import render
 
     text = block[key]

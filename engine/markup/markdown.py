@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from engine.i18n import t
-from engine.markup.mathspans import MATH_FENCE, find_math, rewrite
+from engine.markup.mathspans import MATH_FENCE, find_math, may_hold_math, rewrite
 
 _NEEDS_PARSER = re.compile(r"[*_`\[\]<>#|~\\!&]|^ {0,3}(\d{1,9}[.)]|[-+=]+)(\s|$)|^ {4}", re.M)
 """Anything beyond paragraphs of words: emphasis, code, links, HTML, entities, headings,
@@ -42,14 +42,14 @@ def _render_tex(tex: str, display: bool) -> str:
 def with_math(text: str) -> str:
     """``text`` with its formulas as Unicode: inline ones as (escaped) text, display ones as a
     fenced ``lectio-math`` block. Text without math is returned unchanged, at no cost."""
-    if "$" not in text:
+    if not may_hold_math(text):
         return text
     return rewrite(text, _render_tex)
 
 
 def math_as_text(text: str) -> str:
     """A short text (a label, an alt text) with its formulas as Unicode, nothing escaped."""
-    if "$" not in text:
+    if not may_hold_math(text):
         return text
     spans = find_math(text)
     if not spans:

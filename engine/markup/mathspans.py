@@ -1,12 +1,14 @@
-"""Where the math is in a Markdown text: ``$...$`` inline, ``$$...$$`` on lines of its own.
+"""Where the math is in a Markdown text: ``$...$`` inline, ``$$...$$`` on lines of its own,
+and LaTeX display environments written bare (``\\begin{align}...\\end{align}``, as Jupyter's
+MathJax renders them and notebooks converted from sphinx-gallery write them).
 
 The contract's dollar rules: a ``$`` followed by a space or a digit does not open math (so
 "$5" and "$ 5" stay text), ``\\$`` is a literal dollar sign, and nothing inside code (a code
 span or a fenced block) is math. An inline formula closes at the next ``$`` that follows a
 non-space character and is not followed by a digit, within the same paragraph; a ``$`` that
 finds no such partner is text. This module only finds spans (cheap, no TeX parsing): a text
-with no ``$`` at all is answered at once, so prose without math never imports the TeX
-renderer.
+with no ``$`` and no ``\\begin{`` at all is answered at once (:func:`may_hold_math`), so prose
+without math never imports the TeX renderer.
 """
 
 from __future__ import annotations
@@ -30,17 +32,69 @@ class MathSpan:
     display: bool
 
 
+DISPLAY_ENVIRONMENTS = (
+    "align",
+    "alignat",
+    "aligned",
+    "displaymath",
+    "eqnarray",
+    "equation",
+    "flalign",
+    "gather",
+    "multline",
+)
+"""LaTeX environments that are display math on their own (starred forms too), outside dollars."""
+
+_BARE_BEGIN = re.compile(r"\\begin\{(" + "|".join(DISPLAY_ENVIRONMENTS) + r")(\*?)\}")
+
+
+def may_hold_math(text: str) -> bool:
+    """The cheap test before :func:`find_math`: a ``$`` or a ``\\begin{``."""
+    return "$" in text or "\\begin{" in text
+
+
 def has_math(text: str) -> bool:
     """Quick test: could this text hold math at all?"""
-    return "$" in text and bool(find_math(text))
+    return may_hold_math(text) and bool(find_math(text))
 
 
 def find_math(text: str) -> list[MathSpan]:
     """Every formula of ``text``, in order."""
-    if "$" not in text:
+    if not may_hold_math(text):
         return []
-    spans: list[MathSpan] = []
     code = _code_ranges(text)
+    spans = _dollar_spans(text, code) if "$" in text else []
+    if "\\begin{" in text:
+        spans = sorted([*spans, *_bare_environments(text, code, spans)], key=lambda s: s.start)
+    return spans
+
+
+def _bare_environments(
+    text: str, code: list[tuple[int, int]], dollars: list[MathSpan]
+) -> list[MathSpan]:
+    """``\\begin{align}...\\end{align}`` and the like outside code and outside dollars: the
+    whole environment is the formula (its TeX keeps the environment, which aligns rows)."""
+    taken = sorted([(s.start, s.end) for s in dollars] + code)
+    found: list[MathSpan] = []
+    at = 0
+    while True:
+        match = _BARE_BEGIN.search(text, at)
+        if match is None:
+            return found
+        if _inside(taken, match.start()) is not None or _escaped(text, match.start()):
+            at = match.end()
+            continue
+        end_tag = f"\\end{{{match.group(1)}{match.group(2)}}}"
+        close = text.find(end_tag, match.end())
+        if close < 0:
+            return found
+        end = close + len(end_tag)
+        found.append(MathSpan(match.start(), end, text[match.start() : end], match.start(), True))
+        at = end
+
+
+def _dollar_spans(text: str, code: list[tuple[int, int]]) -> list[MathSpan]:
+    spans: list[MathSpan] = []
     i, n = 0, len(text)
     while i < n:
         j = text.find("$", i)

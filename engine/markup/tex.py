@@ -721,12 +721,11 @@ class _Renderer:
         columns = max((len(r) for r in rows), default=0)
         widths = [max((r[k].width for r in rows if k < len(r)), default=0) for k in range(columns)]
         lines = []
-        for r in rows:
+        for r in rows:  # rows may be ragged (a last row without its right-hand side)
+            texts = [r[k].text.replace("\n", " ") if k < len(r) else "" for k in range(columns)]
             cells = [
-                (r[k].text.replace("\n", " ") if k < len(r) else "").rjust(widths[k])
-                if k % 2 == 0
-                else _pad(r[k].text.replace("\n", " "), widths[k])
-                for k in range(columns)
+                text.rjust(widths[k]) if k % 2 == 0 else _pad(text, widths[k])
+                for k, text in enumerate(texts)
             ]
             lines.append(" ".join(cells).rstrip())
         return Box(tuple(lines) or ("",), 0)

@@ -20,7 +20,7 @@ def inline_markdown(source: str, *, code_style: str = "bold") -> Text:
     """A rich Text of ``source`` with code spans, bold and italic styled and nothing else parsed."""
     text = Text()
     pos = 0
-    if "$" in source:  # math as Unicode (the TeX renderer loads only for a text with math)
+    if "$" in source or "\\begin{" in source:  # math as Unicode (TeX renderer loaded then)
         from engine.markup.markdown import math_as_text
 
         source = math_as_text(source)

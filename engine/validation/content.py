@@ -80,7 +80,7 @@ def check_content(doc: Lesson | Course | Quiz, root: Path | None = None) -> list
                         Problem(block.span_of("figure"), f"figure: {message}", "figure")
                     )
     for node, key, text in markdown_fields(doc):
-        if "$" in text:
+        if "$" in text or "\\begin{" in text:  # math (mathspans.may_hold_math)
             problems.extend(_math_problems(node, key, text))
         if "![" in text:
             problems.extend(_image_problems(node, key, text, base, root))
@@ -136,7 +136,9 @@ def _math_problems(node: Node, key: tuple[str | int, ...], text: str) -> list[Pr
             at = text_position(node, key, text, span.tex_start + error.offset)
             shown = " ".join(span.tex.split())
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
-            problems.append(Problem(at, f"math: cannot render ${shown}$: {error.message}", "math"))
+            if text[span.start : span.start + 1] == "$":  # as written: $...$, or \begin{...}
+                shown = f"${shown}$"
+            problems.append(Problem(at, f"math: cannot render {shown}: {error.message}", "math"))
     return problems
 
 

@@ -64,7 +64,7 @@ class MarkdownText(Static):
         super().__init__(classes=classes, id=id)
         self.source = source
         self.block_index = block_index
-        if "$" in source:  # formulas as Unicode text (display ones as aligned rows)
+        if "$" in source or "\\begin{" in source:  # formulas as Unicode (display: rows)
             from engine.markup.markdown import with_math
 
             source = with_math(source)
