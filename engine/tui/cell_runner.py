@@ -3,8 +3,10 @@
 Each kernel call blocks (a cell can run for seconds), so each runs in a thread worker of the
 screen that owns the runner (its ``Worker.StateChanged`` messages, and so a failed worker's
 notification, stay with that screen), and reports back with messages posted to it
-(``post_message`` is thread-safe): :class:`CellRunner.KernelChanged`, ``CellStarted``,
-``CellOutput``, ``CellsFinished``, ``GraphReady``, ``Restarted``. One run at a time: the session
+(``post_message`` is thread-safe): :class:`CellRunner.KernelChanged`, ``CellsFinished``,
+``GraphReady``, ``Restarted``. What a run reports while it runs (a cell started, output) is put
+in :attr:`CellRunner.reports` (:mod:`engine.session.reports`) and announced by one ``Progress``
+message per batch, not a message per chunk the kernel read. One run at a time: the session
 serialises kernel calls, and :attr:`CellRunner.busy` tells the screen that a cell asked for now
 waits for its turn. The runner shows nothing itself; the screen hands the results to its widgets.
 """
@@ -22,6 +24,7 @@ from engine.execution.graph import AutogradGraph
 from engine.execution.results import CellResult, KernelState
 from engine.format.models import CodeBlock
 from engine.session.lesson import missing_reason
+from engine.session.reports import ReportQueue
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved
 
@@ -40,16 +43,8 @@ class CellRunner:
             self.note = note
             """Why the kernel was spawned, not forked from the warm zygote (empty if it was)."""
 
-    class CellStarted(Message):
-        def __init__(self, block_index: int) -> None:
-            super().__init__()
-            self.block_index = block_index
-
-    class CellOutput(Message):
-        def __init__(self, block_index: int, text: str) -> None:
-            super().__init__()
-            self.block_index = block_index
-            self.text = text
+    class Progress(Message):
+        """Reports wait in :attr:`CellRunner.reports` (posted once until they are taken)."""
 
     class CellsFinished(Message):
         def __init__(
@@ -78,6 +73,8 @@ class CellRunner:
         self._lock = threading.Lock()
         self._told_missing = False
         """The missing ``requires`` were said (once per lesson, not per cell or restart)."""
+        self.reports = ReportQueue()
+        """Starts and output of the running cells, for the host to take (``Progress``)."""
 
     def listen(self) -> None:
         """Post the kernel's state changes to the host from now on (once it is mounted)."""
@@ -147,10 +144,12 @@ class CellRunner:
         self.host.post_message(self.CellsFinished(results, block_index, failure))
 
     def _on_output(self, block_index: int, text: str) -> None:
-        self.host.post_message(self.CellOutput(block_index, text))
+        if self.reports.output(block_index, text):
+            self.host.post_message(self.Progress())
 
     def _on_start(self, block_index: int) -> None:
-        self.host.post_message(self.CellStarted(block_index))
+        if self.reports.started(block_index):
+            self.host.post_message(self.Progress())
 
     # ---- graphs --------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ ACTION_KEYS: dict[str, Msg] = {
     "edit": N_("Edit"),
     "reset": N_("Reset"),
     "copy": N_("Copy"),
+    "full_output": N_("Whole output"),
     "done_editing": N_("Done editing"),
     "check": N_("Check"),
     "hint": N_("Hint"),

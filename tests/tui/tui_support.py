@@ -5,7 +5,9 @@ It implements the kernel shape the session and the real LessonExecutor use (``st
 ``generation``, ``start``, ``execute``, ``reset``, ``interrupt``, ``restart``, ``shutdown``,
 ``autograd_graph``) so the TUI is tested over the real session and executor. It never runs the
 code: the output is looked up in ``outputs`` (the first key found in the code wins), and code
-containing ``raise`` fails, ``os._exit`` crashes, ``sleep`` waits for ``release``.
+containing ``raise`` fails, ``os._exit`` crashes, ``sleep`` waits for ``release``, and ``flood``
+prints :data:`FLOOD_LINES` lines one call each (the smallest chunks a kernel sends), then goes on
+printing until ``release`` is set (an interrupt): such a flood ends only when a key ends it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ TUTORIAL = DATA / "tutorial"
 PLOT_PNG = (TUTORIAL / "images" / "plot.png").read_bytes()
 SIZE = (100, 32)
 """The fixed terminal size of pilot and snapshot tests."""
+FLOOD_LINES = 100_000
+"""Lines a ``flood`` cell of the fake kernel prints at least."""
 HANG_GUARD = 60.0
 """Seconds :func:`until` waits before it fails: only a hang reaches it, never a slow machine."""
 
@@ -92,6 +96,8 @@ class FakeKernel:
         self.release = threading.Event()
         self.release.set()
         self.resets = 0
+        self.chunks = 0
+        """Output calls made by ``flood`` cells."""
 
     def _set(self, state: KernelState) -> None:
         self.state = state
@@ -116,6 +122,8 @@ class FakeKernel:
         self._set(KernelState.BUSY)
         self.executed.append(code)
         try:
+            if "flood" in code:
+                return self._flood(on_output)
             if "sleep" in code:
                 self.release.wait(HANG_GUARD)  # released by the test (interrupt, shutdown)
             if "os._exit" in code:
@@ -145,6 +153,17 @@ class FakeKernel:
         finally:
             if self.state is KernelState.BUSY:
                 self._set(KernelState.READY)
+
+    def _flood(self, on_output: Callable[[str], None] | None) -> CellResult:
+        printed: list[str] = []
+        while len(printed) < FLOOD_LINES or not self.release.is_set():
+            printed.append(f"{len(printed)}\n")
+            self.chunks += 1
+            if on_output is not None:
+                on_output(printed[-1])
+            if len(printed) > 50 * FLOOD_LINES:  # a hang guard, not a time
+                break
+        return CellResult(CellStatus.OK, stdout="".join(printed), duration=0.5)
 
     def missing_modules(self, modules: list[str]) -> list[str]:
         self.start()

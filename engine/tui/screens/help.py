@@ -45,6 +45,7 @@ KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
             ("e / escape", N_("Edit the code in place / leave the editor")),
             ("o", N_("Reset")),
             ("y", N_("Copy")),
+            ("f", N_("Whole output (when a cell shows only its end)")),
             ("g", N_("Draw graph")),
         ],
     ),

@@ -31,6 +31,7 @@ from textual.worker import Worker
 from engine.execution.results import CellResult, CellStatus, KernelState
 from engine.format.models import CodeBlock, GraphBlock
 from engine.i18n import t
+from engine.session.reports import Started
 from engine.tui.cell_runner import CellRunner
 from engine.tui.guard import report_failed_worker, saving
 from engine.tui.inline import inline_markdown
@@ -250,20 +251,30 @@ class LessonScreen(Screen[None]):
             else:
                 self.session.edit_cell(event.cell.block_index, event.code)
 
-    @on(CellRunner.CellStarted)
-    def _cell_started(self, event: CellRunner.CellStarted) -> None:
-        cell = self.blocks.cell(event.block_index)
-        if cell is not None:
-            cell.start()
+    @on(CellRunner.Progress)
+    def _progress(self) -> None:
+        """Take what the run reported now, or when the interval since the last take is over
+        (a flood updates its cell at most once per interval: engine/session/reports.py)."""
+        due = self.runner.reports.due_in()
+        if due > 0:
+            self.set_timer(due, self._take_reports)
+        else:
+            self._take_reports()
 
-    @on(CellRunner.CellOutput)
-    def _cell_output(self, event: CellRunner.CellOutput) -> None:
-        cell = self.blocks.cell(event.block_index)
-        if cell is not None:
-            cell.append_output(event.text)
+    def _take_reports(self) -> None:
+        blocks = self.blocks
+        for report in self.runner.reports.take():
+            cell = blocks.cell(report.block_index)
+            if cell is None:
+                continue
+            if isinstance(report, Started):
+                cell.start()
+            else:
+                cell.append_output(report.text)
 
     @on(CellRunner.CellsFinished)
     def _cells_finished(self, event: CellRunner.CellsFinished) -> None:
+        self._take_reports()  # whatever the run reported before it ended, in order
         self.call_after_refresh(self._refresh_ask)
         self._pending.discard(event.requested)
         blocks = self.blocks

@@ -9,7 +9,11 @@ Read-only code is drawn with Rich's Syntax (Pygments: highlighting everywhere, n
 dependency); editing swaps in :meth:`TextArea.code_editor` with line numbers, highlighted by
 tree-sitter (the ``textual[syntax]`` dependency; without it the editor still works, uncoloured).
 Output is rendered with :func:`engine.tui.safe_text.inert_text`: never markup, control characters
-shown, not executed.
+shown, not executed. A cell shows only a bounded tail of its output (the last lines, each cut to a
+bounded length: :mod:`engine.output_tail`), with a line that says how much is not shown, so a
+cell that prints a megabyte costs the event loop no more than one that prints a line; ``f`` opens
+the whole output in a view that renders only the rows on screen
+(:class:`~engine.tui.screens.output.OutputScreen`).
 """
 
 from __future__ import annotations
@@ -33,13 +37,13 @@ from textual.widgets import Label, Static, TextArea
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock
-from engine.i18n import decimal, t
+from engine.i18n import decimal, nt, t
+from engine.output_tail import OutputTail
 from engine.session.lesson import unmet_reason
+from engine.tui.keys import in_language
 from engine.tui.safe_text import inert_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-MAX_SHOWN_OUTPUT = 200_000
-"""Characters of streamed output kept on screen; the kernel caps output too."""
 
 
 class CellEditor(TextArea):
@@ -71,7 +75,7 @@ class CodeCell(Vertical, can_focus=True):
 
     Focus it (Tab, arrows, click) and press ``r`` to run, ``a`` to run every cell above first,
     ``e`` to edit in place (Escape leaves the editor), ``o`` to restore the original code and
-    ``y`` to copy the code.
+    ``y`` to copy the code, ``f`` to see the whole output when it shows only its end.
     """
 
     DEFAULT_CSS = """
@@ -110,6 +114,7 @@ class CodeCell(Vertical, can_focus=True):
         Binding("e", "edit", "Edit"),
         Binding("o", "reset", "Reset"),
         Binding("y", "copy", "Copy"),
+        Binding("f", "full_output", "Whole output"),
         Binding("escape", "done_editing", "Done editing", show=False),
     ]
 
@@ -160,7 +165,10 @@ class CodeCell(Vertical, can_focus=True):
         self.number = number
         self.lang = lang
         self.code = block.code if code is None else code
-        self._output = ""
+        self._stream: OutputTail | None = None
+        """The output of the run under way (None once it finished)."""
+        self._hides = False
+        """The output shown leaves lines or characters out (``f`` shows them)."""
         self._spin = 0
         self._started = 0.0
         self._last_result = result
@@ -270,10 +278,42 @@ class CodeCell(Vertical, can_focus=True):
     def _set_status(self, text: str | Text) -> None:
         self.query_one(".code-cell--status", Label).update(text)
 
-    def _set_output(self, renderable: Text | Group) -> None:
+    def _set_output(self, renderable: Text | Group, hides: bool = False) -> None:
         shown = bool(renderable.plain) if isinstance(renderable, Text) else True
         self.set_class(shown, "-has-output")
         self.query_one(".code-cell--output", Static).update(renderable)
+        if hides != self._hides:
+            self._hides = hides
+            self.refresh_bindings()
+
+    def _bounded(self, text: str, style: str = "") -> tuple[Text, bool]:
+        """The tail of ``text`` as shown (and whether it leaves something out)."""
+        return self._tail_text(OutputTail.of(text), style)
+
+    def _tail_text(self, output: OutputTail, style: str = "") -> tuple[Text, bool]:
+        tail = output.tail()
+        shown = Text()
+        if tail.hidden:
+            notice = nt(
+                "… {n} earlier line not shown (f: the whole output)",
+                "… {n} earlier lines not shown (f: the whole output)",
+                tail.hidden,
+                self.lang,
+                n=tail.hidden,
+            )
+            shown.append(notice + "\n", style="dim italic")
+        cut = False
+        for n, line in enumerate(tail.lines):
+            if n:
+                shown.append("\n")
+            shown.append_text(inert_text(line.text, style))
+            if line.cut:
+                cut = True
+                more = nt(
+                    "… {n} more character", "… {n} more characters", line.cut, self.lang, n=line.cut
+                )
+                shown.append(" " + more, style="dim italic")
+        return shown, cut or tail.hidden > 0
 
     # ---- driven by the screen ----------------------------------------------------------------
 
@@ -285,6 +325,7 @@ class CodeCell(Vertical, can_focus=True):
     def clear(self) -> None:
         """Forget the last run (the kernel restarted: nothing has run in the new namespace)."""
         self._last_result = None
+        self._stream = None
         self.remove_class("-ok", "-error")
         self._set_output(Text())
         self._set_status(t("Not run yet", self.lang))
@@ -297,7 +338,7 @@ class CodeCell(Vertical, can_focus=True):
     def start(self) -> None:
         """The kernel began running this cell: clear the output, show the running indicator."""
         self.running = True
-        self._output = ""
+        self._stream = OutputTail()
         self.remove_class("-ok", "-error")
         self._set_output(Text())
         self._started = time.monotonic()
@@ -313,25 +354,51 @@ class CodeCell(Vertical, can_focus=True):
         self._set_status(f"{frame} {t('Running…', self.lang)} {seconds} s")
 
     def append_output(self, text: str) -> None:
-        """Streamed output while the cell runs (shown inert)."""
-        self._output = (self._output + text)[-MAX_SHOWN_OUTPUT:]
-        self._set_output(inert_text(self._output.rstrip("\n")))
+        """Streamed output while the cell runs (shown inert, its tail only)."""
+        if self._stream is None:
+            self._stream = OutputTail()
+        self._stream.feed(text)
+        self._set_output(*self._tail_text(self._stream))
+
+    def whole_output(self) -> str:
+        """Everything the cell printed (so far, while it runs), its value and its error, as
+        plain text: what ``f`` shows. At most the kernel's output cap per cell
+        (``LECTIO_OUTPUT_LIMIT``, 1 MiB) and the result's value and traceback."""
+        if self._stream is not None:
+            return self._stream.text()
+        result = self._last_result
+        if result is None:
+            return ""
+        parts = [result.stdout.rstrip("\n")] if result.stdout else []
+        if result.display is not None:
+            parts.append(result.display)
+        if result.truncated:
+            parts.append(t("… output truncated", self.lang))
+        if result.error is not None:
+            trace = result.error.traceback or f"{result.error.name}: {result.error.message}"
+            parts.append(trace.rstrip("\n"))
+        elif result.detail:
+            parts.append(result.detail)
+        return "\n".join(parts)
 
     def finish(self, result: CellResult) -> None:
         """Show the result: output, the value of the last expression, the error, the duration."""
         self.running = False
         self._last_result = result
+        self._stream = None
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         pictures = result.pictures or ()
-        body = inert_text(result.stdout.rstrip("\n"))
-        if pictures:  # text and pictures in the order the cell made them
-            body = inert_text(result.stdout[pictures[-1].at :].rstrip("\n"))
+        # text and pictures in the order the cell made them: the text after the last picture
+        stdout = result.stdout[pictures[-1].at :] if pictures else result.stdout
+        body, hides = self._bounded(stdout.rstrip("\n"))
         if result.display is not None:
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
-            body.append_text(inert_text(result.display))
+            shown, cut = self._bounded(result.display)
+            body.append_text(shown)
+            hides = hides or cut
         if result.truncated:
             body.append("\n" + t("… output truncated", self.lang), style="italic")
         ok = result.status is CellStatus.OK or self._raised_as_expected(result)
@@ -339,15 +406,20 @@ class CodeCell(Vertical, can_focus=True):
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
             trace = result.error.traceback or f"{result.error.name}: {result.error.message}"
-            body.append_text(inert_text(trace.rstrip("\n"), style="red"))
+            shown, cut = self._bounded(trace.rstrip("\n"), style="red")
+            body.append_text(shown)
+            hides = hides or cut
         elif result.detail and not ok and not result.extra.get("unmet"):  # said in the status
             if body.plain and not body.plain.endswith("\n"):
                 body.append("\n")
-            body.append_text(inert_text(result.detail, style="red"))
+            shown, cut = self._bounded(result.detail, style="red")
+            body.append_text(shown)
+            hides = hides or cut
         if pictures:
-            self._set_output(self._with_pictures(result, body))
+            group, cut = self._with_pictures(result, body)
+            self._set_output(group, hides or cut)
         else:
-            self._set_output(body)
+            self._set_output(body, hides)
         self.set_class(ok, "-ok")
         failed = not ok and result.status in (
             CellStatus.ERROR,
@@ -357,16 +429,20 @@ class CodeCell(Vertical, can_focus=True):
         self.set_class(failed, "-error")
         self._set_status(self.status_text(result))
 
-    def _with_pictures(self, result: CellResult, tail: Text) -> Group:
-        """The output as text and pictures in order (``tail``: what came after the last)."""
+    def _with_pictures(self, result: CellResult, tail: Text) -> tuple[Group, bool]:
+        """The output as text and pictures in order (``tail``: what came after the last), and
+        whether the text between them leaves something out."""
         from engine.tui.widgets.picture import picture_renderable
 
         parts: list[RenderableType] = []
         at = 0
+        hides = False
         for n, picture in enumerate(result.pictures, 1):
             before = result.stdout[at : picture.at].rstrip("\n")
             if before:
-                parts.append(inert_text(before))
+                shown, cut = self._bounded(before)
+                parts.append(shown)
+                hides = hides or cut
             at = picture.at
             alt = t("Figure {n}", self.lang, n=n)
             if picture.png is None:
@@ -379,7 +455,7 @@ class CodeCell(Vertical, can_focus=True):
                 parts.append(picture_renderable(picture.png, size, alt=alt, lang=self.lang))
         if tail.plain:
             parts.append(tail)
-        return Group(*parts)
+        return Group(*parts), hides
 
     def _raised_as_expected(self, result: CellResult) -> bool:
         """The cell demonstrates an error (``expect: {raises: ...}``) and raised it."""
@@ -454,6 +530,8 @@ class CodeCell(Vertical, can_focus=True):
         "Back" for it."""
         if action == "done_editing":
             return self.editing
+        if action == "full_output":  # offered when the cell shows only part of its output
+            return self._hides
         return True
 
     def action_done_editing(self) -> None:
@@ -470,6 +548,15 @@ class CodeCell(Vertical, can_focus=True):
         self.set_code(self.block.code, edited=False)
         if not self.running:
             self.clear()
+
+    def action_full_output(self) -> None:
+        """The whole output in a scrollable view (the cell shows only its end)."""
+        from engine.tui.screens.output import OutputScreen
+
+        screen = in_language(OutputScreen, self.lang)
+        self.app.push_screen(
+            screen(self.whole_output(), title=self.border_title or "", lang=self.lang)
+        )
 
     def action_copy(self) -> None:
         code = self._editor().text if self.editing else self.code
