@@ -42,6 +42,11 @@ INLINE = [
     (r"\begin{pmatrix} a & b \end{pmatrix}", "(a, b)"),
     (r"\operatorname{softmax}(z)_i", "softmax(z)ᵢ"),
     (r"\log(x) \le \infty", "log(x) ≤ ∞"),
+    (r"E = mc^2 \tag{1}", "E = mc²   (1)"),
+    (r"see \eqref{eq:loss}", "see (eq:loss)"),
+    (r"a \equiv b \pmod{n}", "a ≡ b (mod n)"),
+    (r"a \bmod b", "a mod b"),
+    (r"A \iff B \implies C", "A ⟺ B ⟹ C"),
     # what d2l and the PyTorch tutorials also write
     (r"\varepsilon \sim \mathcal{N}(0, \sigma^2)", "ε ∼ 𝒩(0, σ²)"),
     (r"\eta = 0.5", "η = 0.5"),

@@ -251,6 +251,10 @@ def _lib() -> _Lib:
             "overrightarrow",
             "boxed",
             "mbox",
+            "tag",
+            "eqref",
+            "ref",
+            "pmod",
         )
     ]
     context.add_context_category("lectio-math", macros=extra, prepend=True)
@@ -361,7 +365,6 @@ _IGNORED = {
     "notag",
     "hline",
     "label",
-    "tag",
     "mathstrut",
     "strut",
     "phantom",
@@ -393,7 +396,18 @@ _OPERATOR_NAMES = {
     "Cov",
 }
 """Operator names set upright, as written, that pylatexenc's table lacks."""
-_KNOWN_EXTRA = {"Re": "ℜ", "Im": "ℑ", "prime": "′", "lVert": "‖", "rVert": "‖", "|": "‖"}
+_KNOWN_EXTRA = {
+    "Re": "ℜ",
+    "Im": "ℑ",
+    "prime": "′",
+    "lVert": "‖",
+    "rVert": "‖",
+    "|": "‖",
+    "iff": "⟺",
+    "implies": "⟹",
+    "impliedby": "⟸",
+    "bmod": "mod",
+}
 _CLOSING = set(")]}.,;:!?|")
 _OPERATORS = set(" +-−=<>≤≥≠≈±∓·×÷/,;:∈∉⊂⊆→←↔⇒⇔∧∨∘")
 
@@ -626,6 +640,12 @@ class _Renderer:
             return flat(name)
         if name == "colon":
             return flat(":")
+        if name in {"tag", "eqref"}:  # an equation's number, a reference to one: (1)
+            return flat(f"{'  ' if name == 'tag' else ''}({self._arg(node, 0, None).text})")
+        if name == "ref":
+            return self._arg(node, 0, None)
+        if name == "pmod":
+            return flat(f"(mod {self._arg(node, 0, style).text})")
         if name in {"overset", "underset"}:
             over, base = self._arg(node, 0, style).text, self._arg(node, 1, style).text
             return flat(f"{base}^({over})" if name == "overset" else f"{base}_({over})")
