@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from engine.i18n import N_, Msg, resolve, t, tr
+from engine.tui import themes
 from engine.tui.keys import in_language, language_check, per_language
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 Opener = Callable[[], "Study"]
 """Builds the Study (loads the target); run in a worker thread. Raises LoadError."""
 
-DARK_THEME = "textual-dark"
-LIGHT_THEME = "textual-light"
+DARK_THEME = themes.DARK
+LIGHT_THEME = themes.LIGHT
 
 
 TEXTUAL_BINDINGS: dict[str, Msg] = {
@@ -97,6 +98,10 @@ class LectioApp(App[int]):
         frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
         from its outline, shown as the first frame while the opener runs."""
         super().__init__()
+        for theme_ in themes.THEMES:  # readable in both: WCAG AA contrast (engine/tui/themes.py)
+            self.register_theme(theme_)
+        self.ansi_theme_dark = themes.ANSI_DARK
+        self.ansi_theme_light = themes.ANSI_LIGHT
         if study is None and opener is None:
             raise ValueError("LectioApp needs a study or an opener")
         self._study = study or preview

@@ -10,13 +10,14 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, RadioButton
-from tui_support import COURSE, QUIZ, SIZE, settle
+from tui_support import COURSE, QUIZ, SIZE, run_and_answer_wrong, settle
 
 from engine.format.problems import LoadError
 from engine.session.study import Study
-from engine.tui.app import LectioApp
+from engine.tui.app import DARK_THEME, LIGHT_THEME, LectioApp
 from engine.tui.screens.lesson import LessonScreen
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
@@ -54,23 +55,11 @@ def test_lesson_top(snap_compare: Compare, make_app: MakeApp) -> None:
     assert snap_compare(make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps"))
 
 
-async def _run_and_answer_wrong(pilot: Pilot[Any], screen: LessonScreen) -> None:
-    screen.query_one(CodeCell).focus()
-    await pilot.press("r")
-    await settle(pilot)
-    question = screen.query_one(Question)
-    question.query_one("#choice-2", RadioButton).value = True
-    question.query_one("RadioSet").focus()
-    await pilot.press("h", "c")
-    await pilot.pause()
-    question.scroll_visible(top=True, animate=False)
-
-
 def test_lesson_cell_output_and_wrong_answer(snap_compare: Compare, make_app: MakeApp) -> None:
     assert snap_compare(
         make_app(COURSE),
         terminal_size=SIZE,
-        run_before=opening("first-steps", _run_and_answer_wrong),
+        run_before=opening("first-steps", run_and_answer_wrong),
     )
 
 
@@ -148,13 +137,7 @@ def test_help(snap_compare: Compare, make_app: MakeApp) -> None:
 
 
 def test_quiz_question(snap_compare: Compare, make_app: MakeApp) -> None:
-    async def answer(pilot: Pilot[Any]) -> None:
-        await pilot.pause()
-        pilot.app.screen.query_one("#choice-0", RadioButton).value = True
-        await pilot.press("c")
-        await pilot.pause()
-
-    assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=answer)
+    assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=_answer_first)
 
 
 def test_quiz_result(snap_compare: Compare, make_app: MakeApp) -> None:
@@ -171,6 +154,57 @@ def test_quiz_result(snap_compare: Compare, make_app: MakeApp) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=finish)
+
+
+SMALL = (60, 20)
+THEMES_AND_SIZES = [
+    pytest.param(theme, size, id=f"{theme}-{size[0]}x{size[1]}")
+    for theme in ("dark", "light")
+    for size in (SIZE, SMALL)
+    if (theme, size) != ("dark", SIZE)  # test_course_map and the others above
+]
+
+
+def in_theme(
+    theme: str, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A run_before that switches to ``theme`` (as Ctrl+T does), then does ``then``."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = LIGHT_THEME if theme == "light" else DARK_THEME
+        await pilot.pause()
+        if then is not None:
+            await then(pilot)
+
+    return run_before
+
+
+async def _answer_first(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    pilot.app.screen.query_one("#choice-0", RadioButton).value = True
+    await pilot.press("c")
+    await pilot.pause()
+
+
+SCREENS: dict[str, tuple[Any, Callable[[Pilot[Any]], Awaitable[None]] | None]] = {
+    "course-map": (COURSE, None),
+    "lesson-cell-and-question": (COURSE, opening("first-steps", run_and_answer_wrong)),
+    "quiz": (QUIZ, _answer_first),
+}
+"""The course map; a lesson with a run cell and a question answered wrong, with a hint (the
+picked radio ● among ○); a quiz question answered."""
+
+
+@pytest.mark.parametrize("name", SCREENS)
+@pytest.mark.parametrize(("theme", "size"), THEMES_AND_SIZES)
+def test_in_both_themes_and_sizes(
+    snap_compare: Compare, make_app: MakeApp, name: str, theme: str, size: tuple[int, int]
+) -> None:
+    """Issue 11: the lesson page, the course map and a quiz at 100x32 and 60x20, dark and light
+    (the dark 100x32 ones are test_course_map, test_lesson_cell_output_and_wrong_answer and
+    test_quiz_question)."""
+    target, then = SCREENS[name]
+    assert snap_compare(make_app(target), terminal_size=size, run_before=in_theme(theme, then))
 
 
 def test_loading(snap_compare: Compare) -> None:

@@ -58,6 +58,26 @@ async def settle(pilot: Pilot[Any]) -> None:
             break
 
 
+async def run_and_answer_wrong(pilot: Pilot[Any], screen: Any) -> None:
+    """On the open first-steps chapter: run its cell, pick the wrong "Nothing", ask a hint,
+    check, and show the question at the top."""
+    from textual.widgets import RadioButton
+
+    from engine.tui.widgets.code_cell import CodeCell
+    from engine.tui.widgets.question import Question
+
+    screen.query_one(CodeCell).focus()
+    await pilot.press("r")
+    await settle(pilot)
+    question = screen.query_one(Question)
+    question.query_one("#choice-2", RadioButton).value = True
+    question.query_one("RadioSet").focus()
+    await pilot.press("h", "c")
+    await pilot.pause()
+    question.scroll_visible(top=True, animate=False)
+    await pilot.pause()
+
+
 GRAPH_OF_Y = AutogradGraph(
     nodes=[
         GraphNode(0, "y", "tensor", "tensor(5., grad_fn=<AddBackward0>)"),

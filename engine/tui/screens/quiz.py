@@ -163,7 +163,9 @@ class QuizScreen(Screen[None]):
                     )
                     line.append_text(inline_markdown(item.text))
                     if item.picked:
-                        line.append(f"  ({t('your answer', self.lang)})", style="dim")
+                        # the default colour dimmed, not the line's green or red (below 4.5:1)
+                        tag = f"  ({t('your answer', self.lang)})"
+                        line.append(tag, style="dim default")
                     parts.append(Padding(line, (0, 0, 0, 2)))
                     if item.why:
                         parts.append(Padding(inline_markdown(item.why), (0, 0, 0, 6)))

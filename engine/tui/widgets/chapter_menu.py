@@ -95,7 +95,12 @@ class ChapterList(OptionList):
     """Sections as headings (disabled options), chapters as options whose id is the lesson id."""
 
     DEFAULT_CSS = """
-    ChapterList { height: auto; max-height: 100%; }
+    ChapterList {
+        height: auto;
+        max-height: 100%;
+        /* section headings are disabled options: readable, not greyed out (4.5:1) */
+        & > .option-list--option-disabled { color: $text-muted; }
+    }
     """
 
     def __init__(

@@ -42,6 +42,7 @@ from engine.output_tail import OutputTail
 from engine.session.lesson import unmet_reason
 from engine.tui.keys import in_language
 from engine.tui.safe_text import inert_text
+from engine.tui.themes import code_style, editor_theme
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -82,10 +83,10 @@ class CodeCell(Vertical, can_focus=True):
     CodeCell {
         height: auto;
         margin: 1 0;
-        border: round $surface-lighten-2;
+        border: round $border-blurred;
         border-title-color: $text-muted;
         border-subtitle-color: $text-muted;
-        &:focus-within { border: round $accent; border-title-color: $accent; }
+        &:focus-within { border: round $border; border-title-color: $text-accent; }
         &.-running { border: round $warning; }
         &.-error { border: round $error; }
         & > .code-cell--view { height: auto; padding: 0 1 0 0; }
@@ -214,10 +215,11 @@ class CodeCell(Vertical, can_focus=True):
         found = self.query(CellEditor)
         if found:
             return found.first()
-        editor = CellEditor.code_editor(
-            self.code, language="python", theme=self._editor_theme(), soft_wrap=False
-        )
+        editor = CellEditor.code_editor(self.code, language="python", soft_wrap=False)
         assert isinstance(editor, CellEditor)  # code_editor builds an instance of its class
+        for dark in (True, False):  # readable colours in both themes (engine/tui/themes.py)
+            editor.register_theme(editor_theme(dark))
+        editor.theme = self._editor_theme()
         self.mount(editor, after=self.query_one(".code-cell--view"))
         return editor
 
@@ -236,14 +238,14 @@ class CodeCell(Vertical, can_focus=True):
             return True
 
     def _editor_theme(self) -> str:
-        return "monokai" if self._dark() else "github_light"
+        return editor_theme(self._dark()).name
 
     def _syntax(self) -> Syntax:
         return Syntax(
             self.code.rstrip("\n"),
             "python",
             line_numbers=True,
-            theme="monokai" if self._dark() else "friendly",
+            theme=code_style(self._dark()),
             background_color="default",
             word_wrap=True,
             indent_guides=False,

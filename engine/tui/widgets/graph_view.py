@@ -41,7 +41,8 @@ def node_label(node: GraphNode, *, lang: str, root: bool = False) -> Text:
         text.append("  ")
         text.append(inert(node.value), style="default")
     if node.grad:
-        text.append(f"  {t('grad', lang)}=", style="dim")
+        # "dim" over the node's colour would fade it below 4.5:1: the default colour, dimmed
+        text.append(f"  {t('grad', lang)}=", style="not bold dim default")
         text.append(inert(node.grad), style="magenta")
     return text
 
@@ -70,7 +71,8 @@ def graph_tree(graph: AutogradGraph, *, lang: str) -> RenderableType:
                 continue
             child = found
             if child_id in drawn:
-                ref = Text("↑ ", style="dim")
+                ref = Text()  # only the arrow dim: a dimmed colour falls below 4.5:1
+                ref.append("↑ ", style="dim")
                 ref.append(inert(child.label), style=NODE_STYLES.get(child.kind, "bold"))
                 branch.add(ref)
                 if child.label not in again:
@@ -104,9 +106,9 @@ class GraphView(Vertical, can_focus=True):
         height: auto;
         margin: 1 0;
         padding: 0 1;
-        border: round $success 60%;
+        border: round $success;
         border-title-color: $text-success;
-        &:focus-within { border: round $accent; }
+        &:focus-within { border: round $border; }
         & > .graph--body { height: auto; }
         & > Button { margin: 1 0 0 0; }
     }

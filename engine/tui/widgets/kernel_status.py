@@ -41,7 +41,8 @@ class KernelStatus(Static):
         self.lang = lang
 
     def render(self) -> Text:
-        label = Text(t("Kernel", self.lang) + " ", style="dim")
+        label = Text()  # "dim" on the label only: the state's colour stays at full contrast
+        label.append(t("Kernel", self.lang) + " ", style="dim")
         if self.state is None:
             label.append("○ " + t("not started", self.lang), style="dim")
             return label

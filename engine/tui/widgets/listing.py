@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from engine.format.models import CodeBlock
 from engine.i18n import t
+from engine.tui.themes import code_style
 
 
 class Listing(Vertical, can_focus=True):
@@ -27,9 +28,9 @@ class Listing(Vertical, can_focus=True):
         height: auto;
         margin: 1 0;
         padding: 0 1;
-        border: round $panel-lighten-2;
+        border: round $border-blurred;
         border-title-color: $text-muted;
-        &.-current, &:focus { border: round $accent; }
+        &.-current, &:focus { border: round $border; }
         & > .listing--actions { color: $text-muted; }
     }
     """
@@ -55,7 +56,7 @@ class Listing(Vertical, can_focus=True):
         return Syntax(
             self.block.code.rstrip("\n"),
             self.block.language,
-            theme="monokai" if dark else "friendly",
+            theme=code_style(dark),
             background_color="default",
             word_wrap=True,
         )

@@ -15,6 +15,8 @@ from typing import Any
 from rich.markdown import Markdown
 from textual.widgets import Static
 
+from engine.tui.themes import code_style
+
 
 class PicturesAsText(Markdown):
     """Rich's Markdown with a picture read in its sentence as its alt text (in italics; a web
@@ -76,9 +78,9 @@ class MarkdownText(Static):
         kind = PicturesAsText if "![" in self.rendered_source else Markdown
         return kind(
             self.rendered_source.strip(),
-            code_theme="monokai" if dark else "friendly",
+            code_theme=code_style(dark),
             inline_code_lexer="python",
-            inline_code_theme="monokai" if dark else "friendly",
+            inline_code_theme=code_style(dark),
             hyperlinks=False,
         )
 

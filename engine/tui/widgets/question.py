@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -132,7 +133,7 @@ class Question(Vertical):
         padding: 0 1;
         border: round $primary;
         border-title-color: $text-primary;
-        &:focus-within { border: round $accent; }
+        &:focus-within { border: round $border; }
         &.-solved { border: round $success; border-title-color: $text-success; }
         & > .question--instruction { color: $text-muted; text-style: italic; margin: 0 0 1 0; }
         & > RadioSet { width: 100%; border: none; background: transparent; padding: 0; }
@@ -151,8 +152,22 @@ class Question(Vertical):
         &.-checked > .question--explanations { display: block; }
         &.-correct > .question--verdict { color: $text-success; }
         &.-wrong > .question--verdict { color: $text-error; }
+        /* the mark of a choice, picked or not, readable on its ground (Textual draws the
+           unpicked one at 1.4:1, as if it were not there) */
+        & RadioSet > PickRadio > .toggle--button, & PickBox > .toggle--button {
+            color: $text-muted;
+        }
+        & RadioSet > PickRadio.-on > .toggle--button, & PickBox.-on > .toggle--button {
+            color: $text-success;
+        }
+        & > .question--right { color: $text-success; text-style: bold; }
+        & > .question--wrong { color: $text-error; text-style: bold; }
+        & > .question--tag { color: $text-muted; text-style: not bold; }
     }
     """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"question--right", "question--wrong", "question--tag"}
+    """The explanations' colours (a right choice, a wrong one, "(your answer)"), taken from the
+    theme when drawn, and drawn again when the theme changes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "check", "Check"),
@@ -219,6 +234,8 @@ class Question(Vertical):
         self.hint_count = hint_count
         self.retry = retry
         self.border_title = title or ""
+        self._verdict: Verdict | None = None
+        """The verdict on screen, drawn again in the colours of a new theme."""
 
     def compose(self) -> ComposeResult:
         yield MarkdownText(self.prompt)
@@ -254,6 +271,12 @@ class Question(Vertical):
 
     def on_mount(self) -> None:
         self._show_retry(False)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_verdict())
+
+    def _redraw_verdict(self) -> None:
+        if self._verdict is not None:
+            explanations = self._explanations(self._verdict)
+            self.query_one(".question--explanations", Static).update(explanations)
 
     def _show_retry(self, show: bool) -> None:
         for button in self.query("#retry, #show-answer").results(Button):
@@ -320,6 +343,7 @@ class Question(Vertical):
         if self.retry and not verdict.gave_up:
             line += f"  ({t('Attempt {n}', self.lang, n=verdict.attempt)})"
         self.query_one(".question--verdict", Label).update(line)
+        self._verdict = verdict
         self.query_one(".question--explanations", Static).update(self._explanations(verdict))
         self.add_class("-checked")
         self.set_class(correct, "-correct")
@@ -329,6 +353,12 @@ class Question(Vertical):
         self._show_retry(not verdict.revealed)
         self.refresh_bindings()
 
+    def _part(self, name: str) -> Style:
+        """The colour and weight of a component class, without its background: the
+        explanations are drawn on the question's own (tinted when focused)."""
+        full = self.get_component_rich_style(name)
+        return Style(color=full.color, bold=full.bold, italic=full.italic)
+
     def _explanations(self, verdict: Verdict) -> Group:
         """Every choice in the shown order: right or wrong, picked or not, and why."""
         by_index = {item.index: item for item in verdict.shown()}
@@ -337,8 +367,8 @@ class Question(Vertical):
             item = by_index.get(choice.index)
             if item is None:
                 continue
-            mark, style = ("✓", "green") if item.correct else ("✗", "red")
-            line = Text(f"{mark} ", style=f"bold {style}")
+            mark, part = ("✓", "question--right") if item.correct else ("✗", "question--wrong")
+            line = Text(f"{mark} ", style=self._part(part))
             line.append_text(inline_markdown(item.text))
             tags = []
             if item.picked:
@@ -346,7 +376,7 @@ class Question(Vertical):
             if item.correct and verdict.revealed:
                 tags.append(t("correct answer", self.lang))
             if tags:
-                line.append(f"  ({', '.join(tags)})", style="dim")
+                line.append(f"  ({', '.join(tags)})", style=self._part("question--tag"))
             lines.append(line)
             if item.why:
                 lines.append(Padding(inline_markdown(item.why), (0, 0, 0, 4)))
@@ -357,6 +387,7 @@ class Question(Vertical):
 
         A RadioSet refuses to turn its pressed button off, so a fresh one replaces it.
         """
+        self._verdict = None
         self.remove_class("-checked", "-correct", "-wrong", "-gave-up")
         self._show_retry(False)
         self.refresh_bindings()
