@@ -179,3 +179,27 @@ def test_ipython_lines_typed_by_a_learner(executor: LessonExecutor, code: str, s
     result = executor.kernel.execute(f"x = 1\n{code}\n", timeout=10)
     assert result.error is not None and result.error.name == "SyntaxError"
     assert result.error.message.startswith(says) and result.error.line == 2
+
+
+def test_the_autograd_tutorial_validates(tmp_path: Path) -> None:
+    """tests/data/tutorials/autograd, written as an author brings PyTorch's autograd tutorial
+    over: every cell passes or is skipped with its reason (torchvision and the network, CUDA),
+    C-level stderr apart from stdout, a plot counted."""
+    done = validate("--format", "json", str(COURSE.parent / "autograd"), cache=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    statuses = {
+        c["name"]: c["status"]
+        for f in report["files"]
+        for c in f["checks"]
+        if c["name"][:5] == "cell "
+    }
+    assert statuses == {
+        "cell build": "passed",
+        "cell backward": "passed",
+        "cell plot": "passed",
+        "cell pretrained": "skipped",
+        "cell on-gpu": "skipped",
+        "cell c-stderr": "passed",
+        "cell symbolic": "passed",
+    }

@@ -69,6 +69,30 @@ def find_math(text: str) -> list[MathSpan]:
     return spans
 
 
+def digit_dollar_formulas(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds ``$5 \\cdot 8$`` or ``$60 + 12 = 72$``: TeX or a sum between two
+    dollars whose first is followed by a digit. The dollar rules make that first ``$`` a dollar
+    sign, so it is not math and shows as written; ``lectio validate`` says how to write it
+    (``${5 \\cdot 8}$``). (start, end) of each, the dollars included."""
+    if not re.search(r"\$\d", text):
+        return []
+    code = _code_ranges(text)
+    taken = sorted([(s.start, s.end) for s in find_math(text)] + code)
+    found: list[tuple[int, int]] = []
+    for match in re.finditer(r"\$(?=\d)", text):
+        j = match.start()
+        if _inside(taken, j) is not None or _escaped(text, j) or text.startswith("$$", j - 1):
+            continue
+        close = _inline_close(text, j + 1, code)
+        if close is None:
+            continue
+        body = text[j + 1 : close]
+        arithmetic = re.fullmatch(r"[\d\s+\-*/=().,^_{}]+", body) and re.search(r"[=^_]", body)
+        if arithmetic or re.search(r"\\[A-Za-z]+", body):
+            found.append((j, close + 1))
+    return found
+
+
 def _bare_environments(
     text: str, code: list[tuple[int, int]], dollars: list[MathSpan]
 ) -> list[MathSpan]:

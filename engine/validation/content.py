@@ -114,9 +114,22 @@ def picture_problem(src: str, base: Path, root: Path) -> str | None:
 
 
 def _math_problems(node: Node, key: tuple[str | int, ...], text: str) -> list[Problem]:
-    from engine.markup.mathspans import find_math
+    from engine.markup.mathspans import digit_dollar_formulas, find_math
 
     problems: list[Problem] = []
+    not_math = digit_dollar_formulas(text)
+    for start, end in not_math:
+        shown = " ".join(text[start:end].split())
+        shown = shown if len(shown) <= 50 else shown[:47] + "...$"
+        problems.append(
+            Problem(
+                text_position(node, key, text, start),
+                f"math: {shown} is not math: a $ before a digit is a dollar sign (the dollar "
+                f"rules), so it shows as written, dollars and all; start the formula with a "
+                f"brace: ${{{text[start + 1 : start + 2]}...}}$",
+                "math",
+            )
+        )
     for match in _DOLLAR_CONTROL.finditer(text):  # "$\frac" in double quotes: "$", form feed
         at = text_position(node, key, text, match.start() + 1)
         problems.append(Problem(at, _control_message(match.group(1)), "math"))
@@ -126,6 +139,8 @@ def _math_problems(node: Node, key: tuple[str | int, ...], text: str) -> list[Pr
     from engine.markup.tex import render
 
     for span in spans:
+        if any(start < span.start < end for start, end in not_math):
+            continue  # opened by the closing $ of a formula said above not to be math
         control = next((c for c in span.tex if c in _CONTROL), None)
         if control is not None:
             at = text_position(node, key, text, span.tex_start + span.tex.index(control))
