@@ -160,3 +160,14 @@ def test_bare_display_environments_are_math(case: dict[str, Any]) -> None:
     assert [span.tex for span in find_math(case["text"])] == case["formulas"]
     assert all(span.display for span in find_math(case["text"]))
     assert to_text(case["text"]) == case["plain"]
+
+
+def test_left_right_around_an_array_are_as_tall_as_it() -> None:
+    """PyTorch's autograd tutorial writes its Jacobian as \\left(\\begin{array}...\\right):
+    drawn like a pmatrix, not with one-row parentheses beside three rows."""
+    array = r"\begin{array}{cc} a & b \\ c & d \end{array}"
+    assert to_unicode(rf"J = \left({array}\right)", display=True) == to_unicode(
+        r"J = \begin{pmatrix} a & b \\ c & d \end{pmatrix}", display=True
+    )
+    cases = to_unicode(rf"f = \left\{{ {array} \right.", display=True).splitlines()
+    assert [line[4] for line in cases] == ["⎧", "⎩"]  # "f = " is 4 columns

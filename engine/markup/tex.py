@@ -462,6 +462,7 @@ class _Renderer:
     def nodes(self, nodelist: list[Any], style: str | None = None, text_mode: bool = False) -> Box:
         atoms = self._atoms(nodelist)
         out: list[Box] = []
+        lefts: list[int] = []  # where each open \left's delimiter is in ``out``
         i = 0
         ate_space = False  # the last command's written space was dropped (an ordinary symbol)
         while i < len(atoms):
@@ -496,8 +497,15 @@ class _Renderer:
                     out.append(rest)
                     break
                 if name in _DELIMITER_SIZES:
+                    if name == "left":
+                        lefts.append(len(out))  # the delimiter comes next, as its own box
+                    if name == "right" and lefts:
+                        i = self._tall_pair(atoms, i, out, lefts.pop(), style)
+                        continue
                     if i < len(atoms) and isinstance(atoms[i], tuple) and atoms[i][0] == ".":
                         i += 1  # \left. : no delimiter
+                        if name == "left":
+                            out.append(flat(""))
                     continue
                 if name == "not" and i < len(atoms):
                     nxt = self.atom(atoms[i], style, text_mode)
@@ -527,6 +535,27 @@ class _Renderer:
         while out and out[0].lines == (" ",):
             out.pop(0)
         return hcat(out)
+
+    def _tall_pair(
+        self, atoms: list[Any], i: int, out: list[Box], left: int, style: str | None
+    ) -> int:
+        """At ``\\right``: its delimiter and the ``\\left`` one at ``out[left]`` as tall as
+        what they enclose (``\\left(\\begin{array}...\\end{array}\\right)`` draws like a
+        ``pmatrix``); returns the index after the right delimiter."""
+        if i < len(atoms) and isinstance(atoms[i], tuple) and atoms[i][0] == ".":
+            right = flat("")
+        elif i < len(atoms):
+            atom = atoms[i]
+            right = flat(atom[0]) if isinstance(atom, tuple) else self.atom(atom, style, False)
+        else:
+            return i
+        inner = hcat(out[left + 1 :]) if left + 1 <= len(out) else flat("")
+        if len(inner.lines) > 1 and left < len(out):
+            tall_left, tall_right = _tall(out[left].text, inner), _tall(right.text, inner)
+            out[left] = Box(tuple(f"{row} " for row in tall_left.lines), inner.base)
+            right = Box(tuple(f" {row}" for row in tall_right.lines), inner.base)
+        out.append(right)
+        return i + 1
 
     def nodes_from(self, atoms: list[Any], style: str | None, text_mode: bool) -> Box:
         """Render already split atoms (after a font switch such as ``\\bf``)."""
@@ -749,6 +778,36 @@ class _Renderer:
             ]
             lines.append(" ".join(cells).rstrip())
         return Box(tuple(lines) or ("",), 0)
+
+
+_TALL = {
+    "(": "⎛⎜⎝",
+    ")": "⎞⎟⎠",
+    "[": "⎡⎢⎣",
+    "]": "⎤⎥⎦",
+    "{": "⎧⎪⎩",
+    "}": "⎫⎪⎭",
+    "|": "│││",
+    "‖": "‖‖‖",
+}
+"""A delimiter drawn over several rows: its top, middle and bottom pieces."""
+
+
+def _tall(delimiter: str, inner: Box) -> Box:
+    """``delimiter`` as tall as ``inner``, on the same base row (``{`` has its point there)."""
+    pieces = _TALL.get(delimiter.strip())
+    height = len(inner.lines)
+    if pieces is None:
+        return Box(
+            tuple(delimiter if k == inner.base else " " * len(delimiter) for k in range(height)),
+            inner.base,
+        )
+    rows = [
+        pieces[0] if k == 0 else pieces[2] if k == height - 1 else pieces[1] for k in range(height)
+    ]
+    if delimiter.strip() in "{}" and 0 < inner.base < height - 1:
+        rows[inner.base] = "⎨" if delimiter.strip() == "{" else "⎬"
+    return Box(tuple(rows), inner.base)
 
 
 def _center(text: str, width: int) -> str:

@@ -125,3 +125,22 @@ def test_inline_picture_in_prose(snap_compare: Compare, make_app: MakeApp) -> No
 
     app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
+
+
+def test_bare_align_and_a_jacobian_array(snap_compare: Compare, make_app: MakeApp) -> None:
+    """tests/data/tutorials/autograd as PyTorch's tutorial writes its math: a bare
+    ``\\begin{align}`` and a Jacobian as ``\\left(\\begin{array}...\\end{array}\\right)``."""
+    autograd = TUTORIAL.parent.parent / "tutorials" / "autograd"
+
+    async def at_jacobian(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, LectioApp)
+        app.open_lesson("vector-calculus")
+        await settle(pilot)
+        prose = [w for w in app.screen.query("Prose") if "Jacobian" in getattr(w, "source", "")]
+        prose[0].focus()
+        prose[0].scroll_visible(top=True, animate=False)
+        await pilot.pause()
+
+    app = make_app(autograd, kernel_factory=NO_CUDA)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_jacobian)
