@@ -96,3 +96,56 @@ def test_reading_an_outline_does_not_import_the_models() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("folder", COURSES, ids=lambda p: p.name)
+def test_a_lesson_opening_is_what_the_models_make_of_it(folder: Path) -> None:
+    """The prose a lesson's preview draws (issue 15) is the validated blocks' text and kind."""
+    from engine.format.models import NoteBlock, TextBlock
+    from engine.format.outline import NoteOutline, read_lesson_draft
+
+    loaded = load_course_dir(folder)
+    for lesson in loaded.lessons.values():
+        draft = read_lesson_draft(Path(lesson.path))
+        assert draft is not None
+        for start in range(len(lesson.blocks)):
+            for offset, prose in enumerate(draft.opening(start, 5)):
+                block = lesson.blocks[start + offset]
+                if isinstance(prose, NoteOutline):
+                    assert isinstance(block, NoteBlock)
+                    assert (prose.note, prose.kind, prose.title) == (
+                        block.note,
+                        block.kind,
+                        block.title,
+                    )
+                else:
+                    assert isinstance(block, TextBlock) and prose.text == block.text
+
+
+def test_a_lesson_opening_stops_at_what_it_cannot_draw_plainly(tmp_path: Path) -> None:
+    from engine.format.outline import NoteOutline, TextOutline, read_lesson_draft
+
+    lesson = tmp_path / "l.yaml"
+    lesson.write_text(
+        "id: l\ntitle: L\nblocks:\n"
+        "  - text: one\n"
+        "  - note: two\n    kind: tip\n"
+        "  - text: three\n"
+        "  - text: a picture ![x](images/x.png)\n"
+        "  - text: four\n"
+        "  - note: five\n    kind: shout\n"
+        "  - text: six\n    colour: red\n"
+        "  - code: print(7)\n"
+    )
+    draft = read_lesson_draft(lesson)
+    assert draft is not None
+    assert draft.opening(0, 5) == (
+        TextOutline("one"),
+        NoteOutline("two", "tip"),
+        TextOutline("three"),
+    )
+    assert draft.opening(0, 2) == (TextOutline("one"), NoteOutline("two", "tip"))
+    assert draft.opening(3, 5) == ()  # a picture: its widget checks the file
+    assert draft.opening(4, 5) == (TextOutline("four"),)  # an unknown kind stops it
+    assert draft.opening(6, 5) == ()  # so does an unknown key
+    assert draft.outline.blocks == ("text", "note", "text", "text", "text", "note", "text", "code")

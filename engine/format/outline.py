@@ -154,3 +154,81 @@ def _lesson(file: Path, data: Any, course_language: str) -> LessonOutline | None
         language=_text(data.get("language")) or course_language,
         blocks=kinds,
     )
+
+
+NOTE_KINDS = ("definition", "tip", "info", "warning")
+"""As in :class:`engine.format.models.NoteBlock`, whose default kind is ``info``."""
+_PROSE_KEYS = {"text": {"text"}, "note": {"note", "kind", "title"}}
+"""The keys a text or note block may have (anything else: not drawn before validation)."""
+
+
+@dataclass(frozen=True)
+class TextOutline:
+    """A text block as its file writes it, unvalidated, for a lesson's first screen."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class NoteOutline:
+    """A note block as its file writes it, unvalidated, for a lesson's first screen."""
+
+    note: str
+    kind: str = "info"
+    title: str | None = None
+
+
+ProseOutline = TextOutline | NoteOutline
+"""A block a lesson's first screen can draw before validation."""
+
+
+@dataclass(frozen=True)
+class LessonDraft:
+    """A lesson file read with the safe YAML reader alone: its outline, and its blocks as
+    written, from which the first screen can be drawn before the models are imported."""
+
+    outline: LessonOutline
+    blocks: tuple[Any, ...] = field(repr=False)
+
+    def opening(self, start: int, limit: int) -> tuple[ProseOutline, ...]:
+        """Up to ``limit`` blocks from ``start`` on, as long as they are text and note blocks
+        that are plainly what the models will make of them: the first block of another kind,
+        with a picture, or with a key or value validation might refuse ends the opening (the
+        validated screen draws it a moment later)."""
+        drawn: list[ProseOutline] = []
+        for block in self.blocks[start : start + limit]:
+            prose = _prose(block)
+            if prose is None:
+                break
+            drawn.append(prose)
+        return tuple(drawn)
+
+
+def _prose(block: Any) -> ProseOutline | None:
+    if not isinstance(block, dict) or not block:
+        return None
+    kind = _kind(block)
+    if kind not in _PROSE_KEYS or not set(block) <= _PROSE_KEYS[kind]:
+        return None
+    text = _text(block.get(kind))
+    if text is None or "![" in text:  # a picture: drawn by the validated screen's widget
+        return None
+    if kind == "text":
+        return TextOutline(text)
+    note_kind, title = block.get("kind", "info"), block.get("title")
+    if note_kind not in NOTE_KINDS or not (title is None or isinstance(title, str)):
+        return None
+    return NoteOutline(text, kind=note_kind, title=title)
+
+
+def read_lesson_draft(file: Path, course_language: str = "en") -> LessonDraft | None:
+    """The lesson file ``file`` read without validation, or None when it is not plainly a
+    lesson (a quiz, a broken or odd file: the full load says what it is)."""
+    try:
+        data = _read(file)
+    except OSError:
+        return None
+    lesson = _lesson(file, data, course_language)
+    if lesson is None:
+        return None
+    return LessonDraft(lesson, tuple(data["blocks"]))

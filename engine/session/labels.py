@@ -6,7 +6,7 @@ The values are marked messages (:func:`engine.i18n.N_`), translated where they a
 
 from __future__ import annotations
 
-from engine.i18n import N_, Msg, nt, tr
+from engine.i18n import N_, Msg, nt, t, tr
 
 NOTE_KINDS: dict[str, Msg] = {
     "definition": N_("Definition"),
@@ -37,3 +37,9 @@ def chapters_done(done: int, total: int, lang: str | None) -> str:
     """A course's progress in words ("1 of 3 chapters done"), one message for every front end;
     the plural follows the number of chapters ("0 de 1 capítulo concluído")."""
     return nt("{done} of {n} chapter done", "{done} of {n} chapters done", total, lang, done=done)
+
+
+def chapter_place(section: int, chapter: int, lang: str | None) -> str:
+    """Where a chapter is in its course ("Section 2 · Chapter 5"), one message for every front
+    end (the chapter is numbered across the course)."""
+    return t("Section {section} · Chapter {chapter}", lang, section=section, chapter=chapter)

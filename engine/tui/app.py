@@ -4,10 +4,12 @@ Startup is kept cheap so the first frame is drawn fast: this module imports Text
 string catalogs only. For a course, :func:`run_app` reads the course's outline (titles and
 sections, no validation: a few milliseconds) and the first frame is the course map itself, with
 the learner's progress from the store; the full, validated load (the models, every lesson) runs in
-a thread worker just after, and a chapter picked before it ends opens when it ends. Anything
-else (a lesson, a quiz) shows a loading screen while the worker loads it. The lesson's kernel
-starts in the background when a lesson opens; torch is only ever imported in the kernel
-subprocess.
+a thread worker just after, and a chapter picked before it ends opens when it ends. A lesson
+opened directly is drawn the same way from its own outline (``LessonPreviewScreen``), replaced by
+the validated lesson screen when the worker has loaded it; anything else (a quiz) shows a loading
+screen meanwhile. Python's cyclic collector is off until the first content
+(``end_startup_gc``). The lesson's kernel starts in the background when a lesson opens; torch is
+only ever imported in the kernel subprocess.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from engine.format.problems import Problem
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
+    from engine.session.lesson_preview import LessonPreview
     from engine.session.study import Study
     from engine.store.base import Store
     from engine.tui.screens.course_map import CourseMapScreen
@@ -92,11 +95,13 @@ class LectioApp(App[int]):
         lang: str | None = None,
         theme: str = DARK_THEME,
         preview: Study | None = None,
+        lesson_preview: LessonPreview | None = None,
         watch: Path | None = None,
     ) -> None:
         """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
         frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
-        from its outline, shown as the first frame while the opener runs."""
+        from its outline, shown as the first frame while the opener runs; ``lesson_preview``:
+        the same for a lesson opened directly (its first screen, drawn from its outline)."""
         super().__init__()
         for theme_ in themes.THEMES:  # readable in both: WCAG AA contrast (engine/tui/themes.py)
             self.register_theme(theme_)
@@ -107,9 +112,13 @@ class LectioApp(App[int]):
         self._study = study or preview
         self._opener = opener
         self._what = what
+        self._lesson_preview = lesson_preview if self._study is None else None
         self._pending: tuple[str, bool] | None = None
         """A chapter picked on the preview map, opened when the full load ends."""
-        self.lang = self._study.lang_for() if self._study is not None else resolve(lang)
+        if self._study is not None:
+            self.lang = self._study.lang_for()
+        else:
+            self.lang = lesson_preview.lang if lesson_preview is not None else resolve(lang)
         self.sessions: list[LessonSession] = []
         self.problems: list[Problem] = []
         """Why the target could not be opened (the app then exits with status 1)."""
@@ -145,6 +154,14 @@ class LectioApp(App[int]):
             if self._study.preview:
                 # After the first frame: the worker's imports hold the GIL for a while.
                 self.call_after_refresh(self._open_target)
+            return
+        if self._lesson_preview is not None:
+            from engine.tui.screens.lesson_preview import LessonPreviewScreen
+
+            screen = in_language(LessonPreviewScreen, self.lang)(self._lesson_preview)
+            self.push_screen(screen)
+            self.call_after_refresh(end_startup_gc)  # once it is drawn
+            self.call_after_refresh(self._open_target)  # as for the course map
             return
         from engine.tui.screens.loading import LoadingScreen
 
@@ -261,10 +278,17 @@ class LectioApp(App[int]):
             self.open_lesson(lesson_id, replace=replace)
 
     def _show_target(self, *, replace: bool = False) -> None:
-        """The first real screen: the quiz, the lesson, or the course map."""
+        """The first real screen: the quiz, the lesson, or the course map (``replace``: in
+        place of the loading screen or the lesson's preview)."""
+        self.call_after_refresh(end_startup_gc)  # once it is drawn
+        if self.study.lesson is not None:
+            # The course map (if any) is built when the learner goes back to it: one screen
+            # to compose before the first frame, not two. Switched to from the preview in one
+            # step: no frame of an empty screen between the two.
+            self._push_lesson(self.study.lesson, replace=replace)
+            return
         if replace:
             self.pop_screen()
-        self.call_after_refresh(end_startup_gc)  # once it is drawn
         if self.study.quiz is not None:
             from engine.store.base import StoreError
             from engine.tui.screens.quiz import QuizScreen
@@ -276,11 +300,7 @@ class LectioApp(App[int]):
                 return
             self.push_screen(screen)
             return
-        if self.study.lesson is not None:
-            # The course map (if any) is built when the learner goes back to it: one screen
-            # to compose before the first frame, not two.
-            self._push_lesson(self.study.lesson)
-        elif self.study.course is not None:
+        if self.study.course is not None:
             from engine.tui.screens.course_map import CourseMapScreen
 
             self.push_screen(in_language(CourseMapScreen, self.study.lang_for())(self.study))
@@ -457,8 +477,10 @@ def run_app(
         )
 
     preview = None
+    lesson_preview = None
     if store is not None:
-        # The course map as the first frame, from the course's outline; else a loading screen.
+        # The course map as the first frame, from the course's outline; a lesson's first
+        # screen from the lesson's; else (a quiz, an unclear file) a loading screen.
         from engine.session.study import Study, preview_target
 
         outline = preview_target(target)
@@ -466,11 +488,20 @@ def run_app(
             preview = Study(
                 outline, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
             )
+        elif target is not None:
+            from engine.session.lesson_preview import preview_lesson
+
+            lesson_preview = preview_lesson(target, store, learner=learner, lang_override=lang)
     from engine.session.bundled import BUNDLED_COURSE
 
     what = str(target or f"lessons/{BUNDLED_COURSE}")  # named on the loading screen
     app = LectioApp(
-        opener=opener, what=what, lang=lang, preview=preview, watch=target if watch else None
+        opener=opener,
+        what=what,
+        lang=lang,
+        preview=preview,
+        lesson_preview=lesson_preview,
+        watch=target if watch else None,
     )
     try:
         status = app.run()

@@ -34,7 +34,12 @@ async def main():
             await settle(pilot)
             names = ("pylatexenc", "PIL", "matplotlib", "engine.markup.tex",
                      "engine.picture_grid", "engine.tui.widgets.picture")
-            print(json.dumps({{n: n in sys.modules for n in names}}))
+            seen = {{n: n in sys.modules for n in names}}
+            plugins = sys.modules.get("pygments.plugin")
+            seen["lexer plugin scans"] = (
+                plugins.iter_entry_points.cache_info().misses if plugins else 0
+            )
+            print(json.dumps(seen))
         store.close()
 
 asyncio.run(main())
@@ -43,13 +48,13 @@ asyncio.run(main())
 WATCHED = ("pylatexenc", "PIL", "engine.markup.tex", "engine.picture_grid")
 
 
-def loaded(target: Path, lesson: str) -> dict[str, bool]:
+def loaded(target: Path, lesson: str) -> dict[str, int]:
     code = SCRIPT.format(here=str(HERE), target=str(target), lesson=lesson)
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr
-    result: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -64,3 +69,13 @@ def test_a_lesson_with_math_and_a_picture_does() -> None:
     found = loaded(TUTORIAL, "pieces")
     assert all(found[name] for name in WATCHED), found
     assert not found["matplotlib"]  # plots are drawn in the kernel, never in lectio
+
+
+def test_display_math_never_makes_pygments_load_its_plugin_lexers() -> None:
+    """A display formula is drawn as a fenced block (``lectio-math``) by the plain-text lexer:
+    asked for that name, Pygments scanned every installed package's entry points and imported
+    every plugin lexer (IPython's, with a dozen lexer modules), about 60 ms of CPU the first
+    time a lesson with math was drawn (issue 15)."""
+    found = loaded(TUTORIAL, "pieces")
+    assert found["pylatexenc"]  # the lesson has math, drawn
+    assert found["lexer plugin scans"] == 0

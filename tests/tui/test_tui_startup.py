@@ -27,6 +27,7 @@ def run(self, **kw):
     return App.run(self, headless=True, size=(100, 32))
 
 def recorder():
+    seen["screen"] = type(apps[0].screen).__name__
     seen["gc_on_before"] = gc.isenabled()
     seen["modules"] = sorted(sys.modules)
     original()
@@ -57,8 +58,8 @@ def first_content(target: Path, data: Path) -> dict[str, Any]:
 def test_the_course_map_is_drawn_before_the_models_and_other_commands(tmp_path: Path) -> None:
     seen = first_content(COURSE, tmp_path)
     assert seen["status"] == 0
+    assert seen["screen"] == "CourseMapScreen"
     modules = set(seen["modules"])
-    assert "engine.tui.screens.course_map" in modules  # it was the first screen
     # Drawn from the outline: pydantic and the models come after the first frame.
     assert not {"pydantic", "engine.format.models"} & modules
     # Only `open`'s parser is built: no other command module is imported.
@@ -72,3 +73,17 @@ def test_the_collector_waits_for_the_first_content(tmp_path: Path) -> None:
     assert seen["gc_on_after"] is True
     assert seen["frozen"] > 0  # what the start-up made is never walked again
     assert seen["gc_on_at_exit"] is True
+
+
+def test_a_lesson_is_drawn_from_its_outline_before_the_models(tmp_path: Path) -> None:
+    """A lesson opened directly: its first content is its preview (header, progress, opening
+    prose) drawn without pydantic, the models or the lesson screen's modules; the validated
+    screen replaces it when the load ends (tests/tui/test_tui_preview.py)."""
+    seen = first_content(COURSE / "first-steps.yaml", tmp_path)
+    assert seen["status"] == 0
+    assert seen["screen"] == "LessonPreviewScreen"
+    modules = set(seen["modules"])
+    heavy = {"pydantic", "engine.format.models", "engine.tui.screens.lesson"}
+    assert not heavy & modules, heavy & modules
+    assert "engine.tui.widgets.prose" in modules  # the prose is drawn by the lesson's widgets
+    assert seen["gc_on_after"] is True

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Static
 
 from engine.i18n import t
-from engine.session.labels import chapters_done
+from engine.session.labels import chapter_place, chapters_done
 from engine.tui.inline import inline_markdown, paragraphs_markdown
 from engine.tui.widgets.chapter_menu import ChapterList
 
@@ -178,15 +178,7 @@ class CourseMapScreen(Screen[None]):
             (t("Continue", self.lang) if progress.started else t("Start", self.lang)) + " ▶ "
         )
         if chapter is not None:
-            label.append(
-                t(
-                    "Section {section} · Chapter {chapter}",
-                    self.lang,
-                    section=chapter.section,
-                    chapter=chapter.number,
-                )
-                + " · "
-            )
+            label.append(chapter_place(chapter.section, chapter.number, self.lang) + " · ")
             label.append_text(inline_markdown(chapter.title))
         return label
 

@@ -16,25 +16,22 @@ seconds. Another chapter, or the course map, is asked of the app with a message.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, OptionList, ProgressBar
+from textual.widgets import Button, Footer, Label, OptionList
 from textual.worker import Worker
 
-from engine.execution.results import CellResult, CellStatus, KernelState
+from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, GraphBlock
 from engine.i18n import t
 from engine.session.reports import Started
 from engine.tui.cell_runner import CellRunner
 from engine.tui.guard import report_failed_worker, saving
-from engine.tui.inline import inline_markdown
+from engine.tui.screens.lesson_frame import LessonFrame
 from engine.tui.widgets.block_list import BlockList
 from engine.tui.widgets.chapter_menu import ChapterList
 from engine.tui.widgets.code_cell import CodeCell
@@ -48,20 +45,9 @@ if TYPE_CHECKING:
     from engine.session.study import Study
 
 
-class LessonScreen(Screen[None]):
-    """One chapter of a course (or a lesson opened on its own)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "toggle_menu", "Chapters"),
-        Binding("n", "next_chapter", "Next chapter"),
-        Binding("p", "previous_chapter", "Previous chapter", show=False),
-        Binding("j", "next_block", "Next block", show=False),
-        Binding("k", "previous_block", "Previous block", show=False),
-        Binding("A", "ask", "Ask"),
-        Binding("i", "interrupt", "Interrupt"),
-        Binding("ctrl+r", "restart_kernel", "Restart kernel", show=False),
-        Binding("escape", "back", "Back"),
-    ]
+class LessonScreen(LessonFrame):
+    """One chapter of a course (or a lesson opened on its own); bindings, header and
+    progress row are :class:`~engine.tui.screens.lesson_frame.LessonFrame`'s."""
 
     class OpenChapter(Message):
         """The learner asks for another chapter (next, previous, the menu), in place of this
@@ -98,37 +84,12 @@ class LessonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         course = self.study.validated_course
-        # The kernel's state shares the first line only (with the course and section): the
-        # chapter's own line gets the whole width, and wraps rather than being cut.
-        chapter_line = Text()
-        if self.chapter is not None:
-            chapter_line.append(
-                t(
-                    "Section {section} · Chapter {chapter}",
-                    self.lang,
-                    section=self.chapter.section,
-                    chapter=self.chapter.number,
-                )
-                + "  ",
-                style="dim",
-            )
-        chapter_line.append_text(inline_markdown(self.lesson.title))
-        chapter_label = Label(chapter_line, classes="lesson--chapter")
-        with Vertical(id="header"):
-            with Horizontal(id="header-top"):
-                if course is not None:
-                    line = inline_markdown(course.title)
-                    if self.chapter is not None:
-                        line.append("  ›  ")
-                        line.append_text(inline_markdown(self.chapter.section_title))
-                    yield Label(line, classes="lesson--course")
-                else:  # a lesson on its own: its title beside the kernel's state
-                    yield chapter_label
-                yield KernelStatus(lang=self.lang, id="kernel")
-            if course is not None:
-                yield chapter_label
-        with Horizontal(id="progress-row"):
-            yield ProgressBar(total=len(self.lesson.blocks), show_eta=False, id="progress")
+        yield from self.compose_header(
+            course.title if course is not None else None,
+            self.chapter,
+            self.lesson.title,
+            len(self.lesson.blocks),
+        )
         with Vertical(id="menu"):
             yield Label(t("Chapters", self.lang), classes="menu--title")
             if self.study.chapters:
@@ -174,10 +135,7 @@ class LessonScreen(Screen[None]):
     # ---- progress ------------------------------------------------------------------------------
 
     def _update_progress(self) -> None:
-        total = len(self.lesson.blocks)
-        self.query_one("#progress", ProgressBar).update(
-            total=total, progress=min(self.session.position + 1, total)
-        )
+        self.show_progress(self.session.position, len(self.lesson.blocks))
 
     @on(BlockList.Moved)
     def _moved(self, event: BlockList.Moved) -> None:
@@ -204,16 +162,8 @@ class LessonScreen(Screen[None]):
         status.note = event.note
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Interrupt is offered (in the footer) only while the kernel is busy: the footer of a
-        code cell is full enough already."""
-        if action == "interrupt":
-            return self.query_one(KernelStatus).state is KernelState.BUSY
-        if action == "next_chapter":  # the last chapter: nothing to go to
-            return self.study.neighbour(self.lesson.id, +1) is not None
-        if action == "previous_chapter":
-            return self.study.neighbour(self.lesson.id, -1) is not None
-        return True
+    def has_neighbour(self, step: int) -> bool:
+        return self.study.neighbour(self.lesson.id, step) is not None
 
     def action_interrupt(self) -> None:
         self.runner.interrupt()

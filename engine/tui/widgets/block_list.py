@@ -33,6 +33,8 @@ from engine.format.models import (
     TextBlock,
 )
 from engine.i18n import t
+from engine.session import lesson_preview
+from engine.session.lesson_preview import first_window
 from engine.tui.keys import in_language
 from engine.tui.widgets.chapter_end import ChapterEnd
 from engine.tui.widgets.code_cell import CodeCell
@@ -45,7 +47,7 @@ from engine.tui.widgets.question import Question
 if TYPE_CHECKING:
     from engine.session.lesson import LessonSession
 
-FIRST_WINDOW = 5
+FIRST_WINDOW = lesson_preview.FIRST_WINDOW
 """Blocks composed before the first frame."""
 MOUNT_CHUNK = 3
 """Blocks mounted at a time after the first frame."""
@@ -110,10 +112,9 @@ class BlockList(VerticalScroll):
         yield from self._chapter_end()
 
     def _window(self) -> range:
-        """The blocks composed before the first frame: around where the learner resumes."""
-        total = len(self.lesson.blocks)
-        start = max(0, min(self.session.resume_at, total - 1) - 1)
-        return range(start, min(total, start + FIRST_WINDOW))
+        """The blocks composed before the first frame: around where the learner resumes (the
+        lesson's preview draws the same window, :mod:`engine.session.lesson_preview`)."""
+        return first_window(self.session.resume_at, len(self.lesson.blocks), FIRST_WINDOW)
 
     def _make_block(self, index: int) -> Widget | None:
         """The widget of block ``index`` (None for a hidden cell)."""

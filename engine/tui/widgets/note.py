@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from engine.format.models import NoteBlock
 from engine.i18n import tr
 from engine.session.labels import NOTE_KINDS, note_heading
 from engine.tui.inline import inline_markdown
 from engine.tui.widgets.prose import MarkdownText
+
+
+class NoteLike(Protocol):
+    """What a note is drawn from: a validated :class:`~engine.format.models.NoteBlock`, or
+    its outline on a lesson's first screen (:class:`~engine.format.outline.NoteOutline`)."""
+
+    @property
+    def note(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def title(self) -> str | None: ...
+
 
 NOTE_ICONS = {"definition": "≡", "tip": "✱", "info": "i", "warning": "!"}
 """A one-cell glyph per kind, so the kind is readable without colour too."""
@@ -50,7 +66,7 @@ class Note(Vertical):
     }
     """
 
-    def __init__(self, block: NoteBlock, *, lang: str, block_index: int) -> None:
+    def __init__(self, block: NoteLike, *, lang: str, block_index: int) -> None:
         super().__init__(classes=f"-{block.kind} block")
         self.block = block
         self.block_index = block_index
