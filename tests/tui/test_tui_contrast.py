@@ -180,6 +180,13 @@ def screen_failures(app: LectioApp, state: str) -> list[str]:
 SIZES = {"100x32": (100, 32), "60x20": (60, 20)}
 
 
+async def toggle(pilot: Pilot[Any]) -> None:
+    """Ctrl+T: to the theme under test (the app starts in the other one)."""
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def every_block(pilot: Pilot[Any], failures: list[str], chapter: str) -> None:
     """Each block of the open chapter in turn (``j``), focused and scrolled to, then its end."""
     app = pilot.app
@@ -194,21 +201,21 @@ async def every_block(pilot: Pilot[Any], failures: list[str], chapter: str) -> N
 
 
 async def walk_lesson(pilot: Pilot[Any], failures: list[str]) -> None:
-    """The course map, then a lesson through its states, checking each screen."""
+    """A lesson through its states, the first ones drawn in the other theme then switched (so
+    every widget must follow Ctrl+T), then the course map it was opened from."""
     app = pilot.app
     assert isinstance(app, LectioApp)
-    failures += screen_failures(app, "course map")
     app.open_lesson("first-steps")
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, LessonScreen)
-    failures += screen_failures(app, "lesson top")
-    await every_block(pilot, failures, "first-steps")
     await run_and_answer_wrong(pilot, screen)
-    failures += screen_failures(app, "cell run, wrong answer, a hint")
+    await toggle(pilot)
+    failures += screen_failures(app, "cell run, wrong answer, a hint (then Ctrl+T)")
     await pilot.press("a")
     await pilot.pause()
     failures += screen_failures(app, "answer shown")
+    await every_block(pilot, failures, "first-steps")
     screen.query_one(CodeCell).focus()
     await pilot.press("e")
     await pilot.pause()
@@ -232,6 +239,9 @@ async def walk_lesson(pilot: Pilot[Any], failures: list[str]) -> None:
     await pilot.pause()
     failures += screen_failures(app, "graph")
     await every_block(pilot, failures, "gradients")
+    app.back_to_course()
+    await settle(pilot)
+    failures += screen_failures(app, "course map")
 
 
 async def walk_tutorial(pilot: Pilot[Any], failures: list[str]) -> None:
@@ -240,6 +250,7 @@ async def walk_tutorial(pilot: Pilot[Any], failures: list[str]) -> None:
     assert isinstance(app, LectioApp)
     app.open_lesson("pieces")
     await settle(pilot)
+    await toggle(pilot)
     for cell in app.screen.query(CodeCell):
         cell.focus()
         await pilot.press("r")
@@ -251,6 +262,7 @@ async def walk_quiz(pilot: Pilot[Any], failures: list[str]) -> None:
     app = pilot.app
     assert isinstance(app, LectioApp)
     await pilot.pause()
+    await toggle(pilot)
     failures += screen_failures(app, "quiz question")
     app.screen.query_one("#choice-1", RadioButton).value = True
     await pilot.press("c")
@@ -276,10 +288,12 @@ async def test_every_glyph_on_screen_meets_wcag_aa(make_app: Any, which: str, si
         (QUIZ, walk_quiz, None),
         (TUTORIAL, walk_tutorial, no_cuda),
     )
+    wanted = THEMES[which][0].name
+    other = next(theme.name for theme, _ in THEMES.values() if theme.name != wanted)
     for target, walk, kernels in walks:
         app = make_app(target, kernel_factory=kernels)
         async with app.run_test(size=SIZES[size]) as pilot:
-            app.theme = THEMES[which][0].name
+            app.theme = other
             await settle(pilot)
             await walk(pilot, failures)
     assert not failures, "\n".join(failures)

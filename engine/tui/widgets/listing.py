@@ -62,6 +62,12 @@ class Listing(Vertical, can_focus=True):
         )
 
     def on_mount(self) -> None:
+        self._highlight()
+        # Highlighted in the new theme's colours when the learner toggles light/dark: the old
+        # theme's text colour on the new background is unreadable (1.1:1).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._highlight())
+
+    def _highlight(self) -> None:
         self.query_one(".listing--view", Static).update(self._syntax())
 
     def action_copy(self) -> None:
