@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, RadioButton
-from tui_support import COURSE, QUIZ, SIZE, run_and_answer_wrong, settle
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, run_and_answer_wrong, settle
 
 from engine.format.problems import LoadError
 from engine.session.study import Study
@@ -134,6 +134,56 @@ def test_help(snap_compare: Compare, make_app: MakeApp) -> None:
     assert snap_compare(
         make_app(COURSE), terminal_size=SIZE, run_before=opening("first-steps", help_screen)
     )
+
+
+LONG_OUTPUT = "".join(f"x is {i}\n" for i in range(200)) + "y" * 1500 + "\ndone\n"
+"""A cell's output longer than the cell shows: 200 lines, one of 1,500 characters, a last one."""
+
+
+async def _long_output(pilot: Pilot[Any], screen: LessonScreen) -> None:
+    cell = screen.query_one(CodeCell)
+    cell.focus()
+    await pilot.press("r")
+    await settle(pilot)
+    cell.query_one(".code-cell--status").scroll_visible(top=True, animate=False)
+
+
+def _with_long_output(
+    snap_compare: Compare, make_app: MakeApp, then: Callable[[Pilot[Any]], Awaitable[None]]
+) -> bool:
+    """The first chapter's cell run with :data:`LONG_OUTPUT`, then ``then``."""
+
+    async def run(pilot: Pilot[Any], screen: LessonScreen) -> None:
+        await _long_output(pilot, screen)
+        await then(pilot)
+
+    factory = FakeKernelFactory(outputs={'print("x is", x)': LONG_OUTPUT})
+    return snap_compare(
+        make_app(COURSE, kernel_factory=factory),
+        terminal_size=SIZE,
+        run_before=opening("first-steps", run),
+    )
+
+
+def test_lesson_cell_long_output_shows_its_end(snap_compare: Compare, make_app: MakeApp) -> None:
+    """The hidden-lines line, the tail, the long line cut, f in the footer."""
+
+    async def nothing(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+
+    assert _with_long_output(snap_compare, make_app, nothing)
+
+
+def test_whole_output_view(snap_compare: Compare, make_app: MakeApp) -> None:
+    """f, then End: the last lines, the long line wrapped whole, the way out."""
+
+    async def whole(pilot: Pilot[Any]) -> None:
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+
+    assert _with_long_output(snap_compare, make_app, whole)
 
 
 def test_quiz_question(snap_compare: Compare, make_app: MakeApp) -> None:
