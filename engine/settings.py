@@ -36,6 +36,14 @@ def data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir("lectio", appauthor=False))
 
 
+def outline_cache_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """Where what the course outlines read of lesson files is kept between runs
+    (:mod:`engine.format.outline_cache`): ``cache`` in the data folder, beside the database it
+    previews, so a test or a script that isolates its data folder isolates this too. Not
+    created here."""
+    return data_dir(cli_value) / "cache"
+
+
 def cell_cache_dir() -> Path:
     """The folder that lesson cells share from run to run (``LECTIO_CACHE`` in a cell, and
     ``TORCH_HOME`` below it), so a dataset or weights are downloaded once per machine:

@@ -149,3 +149,40 @@ def test_a_lesson_opening_stops_at_what_it_cannot_draw_plainly(tmp_path: Path) -
     assert draft.opening(4, 5) == (TextOutline("four"),)  # an unknown kind stops it
     assert draft.opening(6, 5) == ()  # so does an unknown key
     assert draft.outline.blocks == ("text", "note", "text", "text", "text", "note", "text", "code")
+
+
+def _same(a: object, b: object) -> bool:
+    return repr(a) == repr(b)
+
+
+def test_the_outline_kept_between_runs_is_the_outline_read(tmp_path: Path) -> None:
+    """What the outline keeps on disk (issue 15: no YAML before the first frame when nothing
+    changed) gives the same outline, drafts included, and a changed file is read again."""
+    import shutil
+
+    folder = tmp_path / "course"
+    shutil.copytree(COURSES[0], folder)
+    cache = tmp_path / "cache"
+    fresh = read_outline(folder)
+    first = read_outline(folder, cache)  # reads the files, keeps what it read
+    assert list(cache.glob("outline-*.json"))
+    kept = read_outline(folder, cache)  # from the cache
+    assert fresh is not None and first is not None and kept is not None
+    assert _same(fresh, first) and _same(fresh, kept)
+    for lesson_id, draft in fresh.drafts.items():
+        assert kept.drafts[lesson_id].opening(0, 5) == draft.opening(0, 5)
+    lesson = next(iter(fresh.lessons.values()))
+    text = lesson.path.read_text()
+    lesson.path.write_text(text.replace(f"title: {lesson.title}", "title: Renamed", 1))
+    changed = read_outline(folder, cache)
+    assert changed is not None and changed.lessons[lesson.id].title == "Renamed"
+    lesson.path.unlink()
+    gone = read_outline(folder, cache)
+    assert gone is not None and lesson.id not in gone.lessons
+
+
+def test_an_unusable_outline_cache_is_not_used(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.write_text("not a folder")  # cannot be created, nor written in
+    outline = read_outline(COURSES[0], cache)
+    assert outline is not None and _same(outline, read_outline(COURSES[0]))

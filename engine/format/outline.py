@@ -13,12 +13,11 @@ guess.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from engine.format.files import course_file, lesson_files
-from engine.format.problems import LoadError
-from engine.format.yamlsafe import MAX_BYTES, read_yaml
+from engine.format.files import COURSE_FILES, course_file, lesson_files
 
 
 @dataclass(frozen=True)
@@ -52,18 +51,22 @@ class CourseOutline:
     sections: tuple[SectionOutline, ...]
     lessons: dict[str, LessonOutline] = field(default_factory=dict)
     """The lesson files that look like lessons, by id (the first file wins a duplicate id)."""
+    drafts: dict[str, LessonDraft] = field(default_factory=dict, repr=False)
+    """Those lessons' drafts (what a lesson's first screen is drawn from), by id."""
 
     @property
     def lesson_ids(self) -> list[str]:
         return [lesson for section in self.sections for lesson in section.lessons]
 
 
-def read_outline(path: str | Path) -> CourseOutline | None:
+def read_outline(path: str | Path, cache_dir: Path | None = None) -> CourseOutline | None:
     """The outline of the course folder ``path`` (or of its ``course.yaml``); ``None`` when it
     is not a course folder or its ``course.yaml`` is not plainly readable, in which case the
-    caller does the full load, which says what is wrong."""
+    caller does the full load, which says what is wrong. ``cache_dir``: where what is read of
+    each file is kept between runs (:mod:`engine.format.outline_cache`; unchanged files are
+    then not parsed again, and PyYAML not even imported)."""
     folder = Path(path)
-    if folder.name in ("course.yaml", "course.yml"):
+    if folder.name in COURSE_FILES:
         folder = folder.parent
     try:
         if not folder.is_dir():
@@ -71,16 +74,26 @@ def read_outline(path: str | Path) -> CourseOutline | None:
         file = course_file(folder)
         if file is None:
             return None
-        data = _read(file)
+        read = _kept
+        cache = None
+        if cache_dir is not None:
+            from engine.format.outline_cache import FolderCache
+
+            cache = FolderCache(cache_dir, folder)
+            read = partial(cache.data, read=_kept)
+        data = read(file)
         if not isinstance(data, dict):
             return None
         course = _course(folder, data)
         if course is None:
             return None
         for lesson_file in lesson_files(folder):
-            lesson = _lesson(lesson_file, _read(lesson_file), course.language)
-            if lesson is not None and lesson.id not in course.lessons:
-                course.lessons[lesson.id] = lesson
+            draft = _draft(lesson_file, read(lesson_file), course.language)
+            if draft is not None and draft.outline.id not in course.lessons:
+                course.lessons[draft.outline.id] = draft.outline
+                course.drafts[draft.outline.id] = draft
+        if cache is not None:
+            cache.save()
         return course
     except OSError:
         return None
@@ -88,6 +101,9 @@ def read_outline(path: str | Path) -> CourseOutline | None:
 
 def _read(file: Path) -> Any:
     """The file's YAML data, or None if it is too big or not valid YAML."""
+    from engine.format.problems import LoadError
+    from engine.format.yamlsafe import MAX_BYTES, read_yaml
+
     if file.stat().st_size > MAX_BYTES:
         return None
     try:
@@ -95,6 +111,28 @@ def _read(file: Path) -> Any:
     except LoadError:
         return None
     return data
+
+
+_COURSE_KEYS = ("id", "title", "language", "description", "sections")
+_LESSON_KEYS = ("id", "title", "language", "blocks")
+
+
+def _kept(file: Path) -> Any:
+    """What the outline reads of ``file``'s data (all of it that matters here, so the outline
+    is the same from this as from the whole data): a course's own values; a lesson's, with each
+    block it cannot draw before validation reduced to its kind."""
+    data = _read(file)
+    if not isinstance(data, dict):
+        return data
+    if file.name in COURSE_FILES:
+        return {key: data[key] for key in _COURSE_KEYS if key in data}
+    kept = {key: data[key] for key in _LESSON_KEYS if key in data}
+    blocks = kept.get("blocks")
+    if isinstance(blocks, list):
+        kept["blocks"] = [
+            block if _prose(block) is not None else {_kind(block): None} for block in blocks
+        ]
+    return kept
 
 
 def _text(value: Any) -> str | None:
@@ -221,14 +259,17 @@ def _prose(block: Any) -> ProseOutline | None:
     return NoteOutline(text, kind=note_kind, title=title)
 
 
-def read_lesson_draft(file: Path, course_language: str = "en") -> LessonDraft | None:
-    """The lesson file ``file`` read without validation, or None when it is not plainly a
-    lesson (a quiz, a broken or odd file: the full load says what it is)."""
-    try:
-        data = _read(file)
-    except OSError:
-        return None
+def _draft(file: Path, data: Any, course_language: str) -> LessonDraft | None:
     lesson = _lesson(file, data, course_language)
     if lesson is None:
         return None
     return LessonDraft(lesson, tuple(data["blocks"]))
+
+
+def read_lesson_draft(file: Path, course_language: str = "en") -> LessonDraft | None:
+    """The lesson file ``file`` read without validation, or None when it is not plainly a
+    lesson (a quiz, a broken or odd file: the full load says what it is)."""
+    try:
+        return _draft(file, _kept(file), course_language)
+    except OSError:
+        return None

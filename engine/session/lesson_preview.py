@@ -57,11 +57,16 @@ class LessonPreview:
 
 
 def preview_lesson(
-    path: str | Path, store: Store, *, learner: str, lang_override: str | None = None
+    path: str | Path,
+    store: Store,
+    *,
+    learner: str,
+    lang_override: str | None = None,
+    cache_dir: Path | None = None,
 ) -> LessonPreview | None:
     """The first screen of the lesson file ``path``, or None when ``path`` is not plainly a
     lesson (a course, a quiz, a file that does not read as one) or the store cannot say where
-    the learner is."""
+    the learner is. ``cache_dir``: see :func:`~engine.format.outline.read_outline`."""
     from engine.store.base import StoreError
 
     file = Path(path)
@@ -69,8 +74,14 @@ def preview_lesson(
         if not file.is_file() or file.name in COURSE_FILES:
             return None
         folder = file.parent
-        course = read_outline(folder) if course_file(folder) is not None else None
-        draft = read_lesson_draft(file, course.language if course is not None else "en")
+        course = read_outline(folder, cache_dir) if course_file(folder) is not None else None
+        draft = (
+            next((d for d in course.drafts.values() if d.outline.path == file), None)
+            if course is not None
+            else None
+        )
+        if draft is None:
+            draft = read_lesson_draft(file, course.language if course is not None else "en")
     except OSError:
         return None
     if draft is None:

@@ -78,15 +78,16 @@ def _chapter_list(
     return chapters
 
 
-def preview_target(path: Path | None) -> CourseOutline | None:
+def preview_target(path: Path | None, cache_dir: Path | None = None) -> CourseOutline | None:
     """The outline of the course ``path`` names (None: the bundled course), read without the
     models; None when ``path`` is not a course or its outline is unclear (the full load then
-    comes first and says what is wrong)."""
+    comes first and says what is wrong). ``cache_dir``: see :func:`~engine.format.outline.
+    read_outline`."""
     from engine.format.outline import read_outline
     from engine.session.bundled import bundled_course
 
     found = bundled_course() if path is None else path
-    return read_outline(found) if found is not None else None
+    return read_outline(found, cache_dir) if found is not None else None
 
 
 @dataclass

@@ -482,8 +482,10 @@ def run_app(
         # The course map as the first frame, from the course's outline; a lesson's first
         # screen from the lesson's; else (a quiz, an unclear file) a loading screen.
         from engine.session.study import Study, preview_target
+        from engine.settings import outline_cache_dir
 
-        outline = preview_target(target)
+        cache = outline_cache_dir(data_dir)
+        outline = preview_target(target, cache)
         if outline is not None:
             preview = Study(
                 outline, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
@@ -491,7 +493,9 @@ def run_app(
         elif target is not None:
             from engine.session.lesson_preview import preview_lesson
 
-            lesson_preview = preview_lesson(target, store, learner=learner, lang_override=lang)
+            lesson_preview = preview_lesson(
+                target, store, learner=learner, lang_override=lang, cache_dir=cache
+            )
     from engine.session.bundled import BUNDLED_COURSE
 
     what = str(target or f"lessons/{BUNDLED_COURSE}")  # named on the loading screen

@@ -87,3 +87,15 @@ def test_a_lesson_is_drawn_from_its_outline_before_the_models(tmp_path: Path) ->
     assert not heavy & modules, heavy & modules
     assert "engine.tui.widgets.prose" in modules  # the prose is drawn by the lesson's widgets
     assert seen["gc_on_after"] is True
+
+
+def test_unchanged_files_are_not_parsed_again(tmp_path: Path) -> None:
+    """The second start over the same files draws its first content without PyYAML: the outline
+    comes from what the first start kept (engine/format/outline_cache.py)."""
+    for target in (COURSE, COURSE / "first-steps.yaml"):
+        data = tmp_path / target.name
+        first = first_content(target, data)
+        assert "yaml" in first["modules"]  # nothing kept yet
+        second = first_content(target, data)
+        assert second["screen"] == first["screen"]
+        assert "yaml" not in second["modules"]
