@@ -15,7 +15,7 @@ import pytest
 from narrow import of_type, present
 from session_fakes import KernelFactory
 
-from engine.format.loader import load_lesson
+from engine.format.loader import load_lesson, load_quiz
 from engine.format.models import QuestionBlock
 from engine.plain.app import run_plain
 from engine.session.grading import choice_order
@@ -214,6 +214,38 @@ def test_course_goes_through_chapters_from_the_resume_point(store: SqliteStore) 
     assert "You finished this course." in out
     code, out, _ = plain(course, [], store, restart=True)
     assert "Chapter: Alpha" in out
+
+
+def test_the_end_of_the_course_says_so_and_lists_its_quizzes(store: SqliteStore) -> None:
+    """Issue 11: the end of the last chapter says the course ends there, lists the course's
+    quizzes (those that refer to it) with the learner's best score, and how to open each."""
+    course = ROOT / "lessons" / "demo"
+    alpha = numbers(course / "alpha.yaml", 1, "demo")
+    vowels = numbers(course / "alpha.yaml", 2, "demo")
+    beta = numbers(course / "beta.yaml", 1, "demo")
+    script = [str(alpha[0]), f"{vowels[0]},{vowels[2]}", "y", "", str(beta[0]), "y", "", "y", ""]
+    code, out, _ = plain(course, script, store)
+    assert code == 0
+    quizzes = ROOT / "quizzes"
+    relative = quizzes.resolve().relative_to(Path.cwd().resolve())
+    end = out[out.index("You finished the course!") :].splitlines()
+    assert end[:7] == [
+        "You finished the course!",
+        "This was the last chapter: you reached the end of the course.",
+        "Check what you learned with the course's quizzes:",
+        "  Everything: Not taken yet",
+        f"    lectio open {relative / 'all.yaml'} --plain",
+        "  Review: Not taken yet",
+        f"    lectio open {relative / 'review.yaml'} --plain",
+    ], end
+    inline = load_quiz(quizzes / "all.yaml").questions[1]
+    order = choice_order(of_type(inline, QuestionBlock), learner=LEARNER, owner="/quiz:all")
+    plain(quizzes / "all.yaml", [f"{vowels[0]},{vowels[2]}", str(order.index(1) + 1)], store)
+    said = io.StringIO()
+    run_plain(course, learner=LEARNER, lang="pt", stdin=io.StringIO(""), stdout=said, store=store)
+    again = said.getvalue()
+    assert "Verifique o que você aprendeu com os questionários do curso:" in again
+    assert "  Everything: Melhor 50% · ainda não aprovado" in again
 
 
 def test_quiz_scores_and_reviews_the_misses(store: SqliteStore) -> None:

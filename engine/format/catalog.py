@@ -281,6 +281,11 @@ class Catalog:
         self.root = Path(lessons_root)
         self._courses: dict[str, LoadedCourse | None] = {}
 
+    def add(self, course_id: str, loaded: LoadedCourse) -> None:
+        """A course the caller has loaded already: refs to ``course_id`` resolve against it
+        instead of loading its folder again."""
+        self._courses[course_id] = loaded
+
     def course(self, course_id: str) -> LoadedCourse | None:
         """The course with this id: the folder of that name, else any whose course.yaml says so."""
         if course_id not in self._courses:

@@ -170,6 +170,7 @@ def _study(
         console.say(
             t("You finished this course. Open it with --restart to go through it again.", language)
         )
+        _say_quizzes(target, store, learner, console, language)
         return "done"
     start = next(i for i, c in enumerate(order) if c.lesson_id == start_id)
     for n, chapter in enumerate(order[start:]):
@@ -197,4 +198,40 @@ def _study(
         if outcome != "done":
             return outcome
     console.say(t("You finished the course!", language), "green")
+    console.say(t("This was the last chapter: you reached the end of the course.", language))
+    _say_quizzes(target, store, learner, console, language)
     return "done"
+
+
+def _say_quizzes(
+    target: CourseTarget, store: Store, learner: str, console: Console, lang: str
+) -> None:
+    """The course's quizzes, the learner's best score in each and the command that opens it
+    (the same list as the TUI's course map: :mod:`engine.session.course_quizzes`)."""
+    from engine.session.course_quizzes import find_course_quizzes, quiz_standing
+    from engine.session.labels import quiz_standing_text
+
+    quizzes = find_course_quizzes(target.loaded)
+    if not quizzes:
+        return
+    console.say(t("Check what you learned with the course's quizzes:", lang))
+    for path, quiz in quizzes:
+        standing = quiz_standing(store, learner, quiz.quiz.id)
+        title = render.md_line(quiz.quiz.title, lang)
+        console.say(f"  {title}: {quiz_standing_text(standing, lang)}")
+        console.say(f"    lectio open {_quiz_argument(path)} --plain")
+
+
+def _quiz_argument(path: Path) -> str:
+    """How to name a quiz file on the command line: its bundled name (``final-exam``) when it
+    is one of lectio's own, else its path from the current folder if it is below it, else the
+    whole path."""
+    from engine.session.bundled import bundled_path
+
+    found = bundled_path(path.stem)
+    if found is not None and found.resolve() == path.resolve():
+        return path.stem
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())

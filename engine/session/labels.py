@@ -6,7 +6,12 @@ The values are marked messages (:func:`engine.i18n.N_`), translated where they a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.i18n import N_, Msg, nt, t, tr
+
+if TYPE_CHECKING:
+    from engine.session.course_quizzes import QuizStanding
 
 NOTE_KINDS: dict[str, Msg] = {
     "definition": N_("Definition"),
@@ -43,3 +48,15 @@ def chapter_place(section: int, chapter: int, lang: str | None) -> str:
     """Where a chapter is in its course ("Section 2 · Chapter 5"), one message for every front
     end (the chapter is numbered across the course)."""
     return t("Section {section} · Chapter {chapter}", lang, section=section, chapter=chapter)
+
+
+def quiz_standing_text(standing: QuizStanding, lang: str | None) -> str:
+    """How the learner stands in a quiz, in words, for the course map and the end of the
+    course: "Best 80% · passed", "Best 40% · not passed yet", "In progress", "Not taken yet"."""
+    if standing.best is None:
+        return t("In progress", lang) if standing.in_progress else t("Not taken yet", lang)
+    verdict = t("passed", lang) if standing.passed else t("not passed yet", lang)
+    text = t("Best {percent:.0f}% · {verdict}", lang, percent=standing.best * 100, verdict=verdict)
+    if standing.in_progress:
+        text += " · " + t("in progress", lang)
+    return text

@@ -27,10 +27,11 @@ if TYPE_CHECKING:
     from engine.format.outline import CourseOutline
     from engine.format.problems import Problem
     from engine.session.course import CourseLike, CourseProgress, LessonLike
+    from engine.session.course_quizzes import CourseQuiz
     from engine.session.kernel_api import KernelFactory
     from engine.session.lesson import LessonSession
     from engine.session.quiz import QuizSession
-    from engine.session.targets import Target
+    from engine.session.targets import QuizTarget, Target
     from engine.store.base import Store
 
 
@@ -102,6 +103,7 @@ class Study:
     lang_override: str | None = None
     kernel_factory: KernelFactory | None = None
     chapters: list[Chapter] = field(default_factory=list)
+    _quizzes: list[tuple[Path, QuizTarget]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.chapters = self._chapters()
@@ -221,6 +223,43 @@ class Study:
         return {
             c.lesson_id: c.status.value.replace(" ", "_") for c in self.course_progress().chapters
         }
+
+    # ---- the course's quizzes ------------------------------------------------------------------
+
+    def load_quizzes(self) -> None:
+        """Find and resolve the course's quizzes (:mod:`engine.session.course_quizzes`): their
+        files are read once, off the event loop in the TUI (the opener's worker calls this)."""
+        if self._quizzes is None:
+            from engine.session.course_quizzes import find_course_quizzes
+
+            loaded = self.loaded
+            course_opened = self.quiz is None and not self.preview
+            ok = loaded is not None and loaded.course is not None and course_opened
+            self._quizzes = find_course_quizzes(loaded) if ok and loaded is not None else []
+
+    def course_quizzes(self) -> list[CourseQuiz]:
+        """The course's quizzes with the learner's standing in each, read from the store now;
+        empty before the full load (the preview) and for a quiz or a lesson alone."""
+        if self.preview:
+            return []
+        from engine.session.course_quizzes import CourseQuiz, quiz_standing
+
+        self.load_quizzes()
+        assert self._quizzes is not None
+        return [
+            CourseQuiz(path, target, quiz_standing(self.store, self.learner, target.quiz.id))
+            for path, target in self._quizzes
+        ]
+
+    def quiz_study(self, quiz: CourseQuiz) -> Study:
+        """A study of one of the course's quizzes, by the same learner in the same store."""
+        return Study(
+            quiz.target,
+            self.store,
+            learner=self.learner,
+            lang_override=self.lang_override,
+            kernel_factory=self.kernel_factory,
+        )
 
     # ---- sessions ------------------------------------------------------------------------------
 

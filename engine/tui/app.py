@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from engine.store.base import Store
     from engine.tui.screens.course_map import CourseMapScreen
     from engine.tui.screens.lesson import LessonScreen
+    from engine.tui.widgets.chapter_menu import OpenQuiz
 
 Opener = Callable[[], "Study"]
 """Builds the Study (loads the target); run in a worker thread. Raises LoadError."""
@@ -352,6 +353,29 @@ class LectioApp(App[int]):
     # Screens say what the learner asked for with messages; the app decides what opens.
     # (Messages go up, method calls go down: no screen imports the app.)
 
+    def open_quiz(self, quiz_id: str) -> None:
+        """Open one of the course's quizzes over the screen it was picked on (Escape comes
+        back to it, with the new score)."""
+        from engine.store.base import StoreError
+        from engine.tui.guard import notify_not_saved
+        from engine.tui.screens.quiz import QuizScreen
+
+        if self.loading:
+            return
+        quiz = next((q for q in self.study.course_quizzes() if q.id == quiz_id), None)
+        if quiz is None:
+            return
+        study = self.study.quiz_study(quiz)
+        try:
+            screen = in_language(QuizScreen, study.lang_for())(study)
+        except StoreError as exc:  # the attempt cannot be recorded: stay where the learner is
+            notify_not_saved(self, exc, self.lang)
+            return
+        self.push_screen(screen)
+
+    def on_open_quiz(self, message: OpenQuiz) -> None:
+        self.open_quiz(message.quiz_id)
+
     def on_course_map_screen_open_chapter(self, message: CourseMapScreen.OpenChapter) -> None:
         self.open_lesson(message.lesson_id)
 
@@ -472,9 +496,11 @@ def run_app(
 
             store = open_store(data_dir)
             opened.append(store)
-        return Study(
+        study = Study(
             resolved, store, learner=learner, lang_override=lang, kernel_factory=kernel_factory
         )
+        study.load_quizzes()  # their files are read here, off the event loop
+        return study
 
     preview = None
     lesson_preview = None

@@ -1,4 +1,5 @@
-"""The course map: sections and chapters with done/started marks, overall progress, Continue.
+"""The course map: sections and chapters with done/started marks, overall progress, Continue,
+and the course's quizzes with the learner's best score (:mod:`engine.session.course_quizzes`).
 
 Progress and the resume target come from the session's course progress
 (:mod:`engine.session.course`); the map only shows them. Continue opens the lesson the learner
@@ -23,7 +24,7 @@ from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Stat
 from engine.i18n import t
 from engine.session.labels import chapter_place, chapters_done
 from engine.tui.inline import inline_markdown, paragraphs_markdown
-from engine.tui.widgets.chapter_menu import ChapterList
+from engine.tui.widgets.chapter_menu import ChapterList, OpenQuiz, picked_quiz
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
@@ -68,7 +69,8 @@ def _shown(study: Study) -> tuple[object, ...]:
         (c.lesson_id, c.title, c.section, c.section_title, c.number, c.available)
         for c in study.chapters
     )
-    return (course.title, course.description) if course else (), chapters, study.lang_for()
+    quizzes = tuple(q.id for q in study.course_quizzes())
+    return (course.title, course.description) if course else (), chapters, quizzes, study.lang_for()
 
 
 class CourseMapScreen(Screen[None]):
@@ -136,7 +138,12 @@ class CourseMapScreen(Screen[None]):
                 compact=self.has_class("-short"),
             )
         yield ChapterList(
-            self.study.chapters, statuses, lang=self.lang, current=None, id="chapters"
+            self.study.chapters,
+            statuses,
+            lang=self.lang,
+            current=None,
+            quizzes=self.study.course_quizzes(),
+            id="chapters",
         )
         yield Footer()
 
@@ -160,7 +167,7 @@ class CourseMapScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if getattr(self, "_left", False):
-            # Back from a lesson: marks and the resume target changed.
+            # Back from a lesson or a quiz: marks, scores and the resume target changed.
             self.refresh(recompose=True)
             self.call_after_refresh(self.on_mount)
 
@@ -193,7 +200,10 @@ class CourseMapScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#chapters")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        quiz_id = picked_quiz(event.option.id)
+        if quiz_id is not None:
+            self.post_message(OpenQuiz(quiz_id))
+        elif event.option.id:
             self._open(event.option.id)
 
     def _open(self, lesson_id: str) -> None:

@@ -33,7 +33,7 @@ from engine.tui.cell_runner import CellRunner
 from engine.tui.guard import report_failed_worker, saving
 from engine.tui.screens.lesson_frame import LessonFrame
 from engine.tui.widgets.block_list import BlockList
-from engine.tui.widgets.chapter_menu import ChapterList
+from engine.tui.widgets.chapter_menu import ChapterList, OpenQuiz, QuizList, picked_quiz
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
 from engine.tui.widgets.graph_view import GraphView
@@ -106,12 +106,21 @@ class LessonScreen(LessonFrame):
             lang=self.lang,
             previous=self.study.neighbour(self.lesson.id, -1) is not None,
             following=self.study.neighbour(self.lesson.id, +1) is not None,
+            course_end=self.study.course_quizzes() if self._last_of_course() else None,
             id="blocks",
         )
         yield Footer()
 
     def _statuses(self) -> dict[str, str]:
         return self.study.statuses()
+
+    def _last_of_course(self) -> bool:
+        """This is the last chapter of a course: no chapter after it can be opened."""
+        return (
+            self.study.validated_course is not None
+            and self.chapter is not None
+            and self.study.neighbour(self.lesson.id, +1) is None
+        )
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
@@ -343,6 +352,18 @@ class LessonScreen(LessonFrame):
 
     def _open(self, lesson_id: str) -> None:
         self.post_message(self.OpenChapter(lesson_id))
+
+    @on(OptionList.OptionSelected, "#course-quizzes")
+    def _quiz_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        quiz_id = picked_quiz(event.option.id)
+        if quiz_id is not None:
+            self.post_message(OpenQuiz(quiz_id))
+
+    def on_screen_resume(self) -> None:
+        """Back from a quiz opened at the end of the course: show its new score."""
+        for quizzes in self.query("#course-quizzes").results(QuizList):
+            quizzes.update_quizzes(self.study.course_quizzes())
 
     # ---- menu and moving around ----------------------------------------------------------------
 

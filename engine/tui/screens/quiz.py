@@ -34,11 +34,13 @@ if TYPE_CHECKING:
 class QuizScreen(Screen[None]):
     """Take a quiz; ``n`` (or the button) goes to the next question once this one is checked,
     ``s`` skips it (a miss, as in the plain mode). The pass mark is in the header from the
-    first question on."""
+    first question on. Opened from a course (its map, the end of its last chapter), Escape goes
+    back there."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_question", "Next question"),
         Binding("s", "skip_question", "Skip question"),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, study: Study, session: QuizSession | None = None) -> None:
@@ -211,7 +213,19 @@ class QuizScreen(Screen[None]):
             return self.k < self.session.count and self.session.answered(self.k)
         if action == "skip_question":
             return self.k < self.session.count and not self.session.answered(self.k)
+        if action == "back":  # opened from the course map or the end of a course
+            return self._over_another()
         return True
+
+    def _over_another(self) -> bool:
+        """The quiz was opened over another screen (not as the target of ``lectio open``)."""
+        stack = self.app.screen_stack
+        return self in stack and stack.index(self) > 1
+
+    def action_back(self) -> None:
+        """Back to where the quiz was opened; an attempt left unfinished resumes next time."""
+        if self._over_another() and self.app.screen is self:
+            self.app.pop_screen()
 
     async def action_skip_question(self) -> None:
         if self.k < self.session.count and not self.session.answered(self.k):

@@ -45,6 +45,9 @@ from engine.tui.widgets.prose import Prose
 from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from engine.session.course_quizzes import CourseQuiz
     from engine.session.lesson import LessonSession
 
 FIRST_WINDOW = lesson_preview.FIRST_WINDOW
@@ -83,10 +86,14 @@ class BlockList(VerticalScroll):
         lang: str,
         previous: bool,
         following: bool,
+        course_end: Sequence[CourseQuiz] | None = None,
         id: str | None = None,
     ) -> None:
-        """``previous`` / ``following``: there is a chapter to go to (the end's buttons)."""
+        """``previous`` / ``following``: there is a chapter to go to (the end's buttons);
+        ``course_end``: this is the last chapter of a course, whose quizzes (perhaps none) its
+        end offers."""
         super().__init__(id=id)
+        self._course_end = None if course_end is None else list(course_end)
         self.session = session
         self.lesson = session.lesson
         self.lang = lang
@@ -171,6 +178,8 @@ class BlockList(VerticalScroll):
         end = ChapterEnd(block_index=len(self.lesson.blocks))
         with end:
             yield Label(t("End of the chapter", self.lang), classes="chapter-end--title")
+            if self._course_end is not None:
+                yield from self._end_of_course(self._course_end)
             yield ChapterFeedback(lang=self.lang, sent=self.session.feedback_given)
             with Horizontal(classes="chapter-end--nav"):
                 yield Button(
@@ -179,13 +188,30 @@ class BlockList(VerticalScroll):
                     disabled=not self._previous,
                     compact=True,
                 )
-                yield Button(
+                next_chapter = Button(
                     t("Next chapter", self.lang) + " →",
                     id="next-chapter",
                     disabled=not self._following,
                     variant="primary",
                     compact=True,
                 )
+                next_chapter.display = self._course_end is None  # nothing after the last
+                yield next_chapter
+
+    def _end_of_course(self, quizzes: Sequence[CourseQuiz]) -> ComposeResult:
+        """The last chapter's end says the course ends here, and offers its quizzes."""
+        from engine.tui.widgets.chapter_menu import QuizList
+
+        yield Label(
+            t("This was the last chapter: you reached the end of the course.", self.lang),
+            classes="chapter-end--course",
+        )
+        if quizzes:
+            yield Label(
+                t("Check what you learned with the course's quizzes:", self.lang),
+                classes="chapter-end--course",
+            )
+            yield QuizList(quizzes, lang=self.lang, id="course-quizzes")
 
     # ---- the rest of the chapter ---------------------------------------------------------------
 

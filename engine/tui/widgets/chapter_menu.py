@@ -1,19 +1,29 @@
-"""The chapter list of a course: a side menu on the lesson screen, the body of the course map."""
+"""The chapter list of a course: a side menu on the lesson screen, the body of the course map
+(there with the course's quizzes after the chapters); the quiz list at the end of a course."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from engine.i18n import N_, Msg, t, tr
+from engine.session.labels import quiz_standing_text
 from engine.session.study import Chapter
 from engine.tui.inline import inline_markdown
+
+if TYPE_CHECKING:
+    from engine.session.course_quizzes import CourseQuiz
+
+QUIZ_OPTION = "quiz:"
+"""The prefix of a quiz's option id (lesson ids are slugs: no colon, no clash)."""
 
 MARKS = {
     "done": ("✓", "green"),
@@ -91,6 +101,69 @@ def chapter_prompt(
     return HangingPrompt(head, title)
 
 
+def quiz_mark(quiz: CourseQuiz) -> tuple[str, str]:
+    """The mark of a quiz, as a chapter's: ✓ passed, ◐ taken (or under way), ○ not taken."""
+    standing = quiz.standing
+    if standing.passed:
+        return MARKS["done"]
+    if standing.finished or standing.in_progress:
+        return MARKS["started"]
+    return MARKS["not_started"]
+
+
+def quiz_prompt(quiz: CourseQuiz, *, lang: str, width: int = 0) -> HangingPrompt:
+    """``✓ Quiz  Review: Autograd  Best 80% · passed``, laid out as a chapter's prompt."""
+    mark, style = quiz_mark(quiz)
+    head = Text()
+    head.append(f"{mark} ", style=style)
+    head.append(t("Quiz", lang).ljust(width) + "  ", style="dim")
+    body = inline_markdown(quiz.title)
+    body.append(f"  {quiz_standing_text(quiz.standing, lang)}", style=f"italic {style}")
+    return HangingPrompt(head, body)
+
+
+def quiz_options(quizzes: Sequence[CourseQuiz], *, lang: str, width: int = 0) -> list[Option]:
+    return [
+        Option(quiz_prompt(quiz, lang=lang, width=width), id=QUIZ_OPTION + quiz.id)
+        for quiz in quizzes
+    ]
+
+
+class OpenQuiz(Message):
+    """The learner picked one of the course's quizzes (on the map or at the end of the
+    course); the app opens it over the screen it was picked on."""
+
+    def __init__(self, quiz_id: str) -> None:
+        super().__init__()
+        self.quiz_id = quiz_id
+
+
+def picked_quiz(option_id: str | None) -> str | None:
+    """The quiz id of a picked option, None for a chapter's."""
+    if option_id and option_id.startswith(QUIZ_OPTION):
+        return option_id[len(QUIZ_OPTION) :]
+    return None
+
+
+class QuizList(OptionList):
+    """The course's quizzes on their own (the end of the course)."""
+
+    DEFAULT_CSS = """
+    QuizList { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, quizzes: Sequence[CourseQuiz], *, lang: str, id: str | None = None):
+        self.lang = lang
+        super().__init__(*quiz_options(quizzes, lang=lang), id=id)
+
+    def update_quizzes(self, quizzes: Sequence[CourseQuiz]) -> None:
+        """Redraw the standings (a quiz was taken meanwhile)."""
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(quiz_options(quizzes, lang=self.lang))
+        self.highlighted = highlighted
+
+
 class ChapterList(OptionList):
     """Sections as headings (disabled options), chapters as options whose id is the lesson id."""
 
@@ -111,9 +184,12 @@ class ChapterList(OptionList):
         lang: str,
         current: str | None = None,
         status_text: bool = True,
+        quizzes: Sequence[CourseQuiz] = (),
         id: str | None = None,
     ) -> None:
+        """``quizzes``: the course's, listed under the chapters (the course map)."""
         self.chapters = list(chapters)
+        self.quizzes = list(quizzes)
         self.lang = lang
         self.status_text = status_text
         super().__init__(*self._chapter_options(statuses, current), id=id)
@@ -122,6 +198,8 @@ class ChapterList(OptionList):
     def _chapter_options(self, statuses: dict[str, str], current: str | None) -> list[Option]:
         chapters, lang = self.chapters, self.lang
         width = max((len(t("Chapter {n}", lang, n=c.number)) for c in chapters), default=0)
+        if self.quizzes:
+            width = max(width, len(t("Quiz", lang)))
         options: list[Option] = []
         section = 0
         for chapter in chapters:
@@ -153,6 +231,10 @@ class ChapterList(OptionList):
                     disabled=not chapter.available and not chapter.problems,
                 )
             )
+        if self.quizzes:
+            heading = Text(t("Quizzes", lang), style="bold")
+            options.append(Option(heading, disabled=True, id="quizzes"))
+            options += quiz_options(self.quizzes, lang=lang, width=width)
         return options
 
     def update_statuses(self, statuses: dict[str, str]) -> None:
