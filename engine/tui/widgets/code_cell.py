@@ -303,7 +303,7 @@ class CodeCell(Vertical, can_focus=True):
                 self.lang,
                 n=tail.hidden,
             )
-            shown.append(notice + "\n", style="dim italic")
+            shown.append(notice + "\n", style="italic")
         cut = False
         for n, line in enumerate(tail.lines):
             if n:
@@ -314,7 +314,7 @@ class CodeCell(Vertical, can_focus=True):
                 more = nt(
                     "… {n} more character", "… {n} more characters", line.cut, self.lang, n=line.cut
                 )
-                shown.append(" " + more, style="dim italic")
+                shown.append(" " + more, style="italic")
         return shown, cut or tail.hidden > 0
 
     # ---- driven by the screen ----------------------------------------------------------------
