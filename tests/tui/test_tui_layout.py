@@ -161,6 +161,8 @@ async def test_the_course_map_shows_several_chapters_at_60x20(
         assert len(rows) >= 6, lines
         description = drawn(screen.query_one("#description"))
         assert description[-1].endswith("…"), description  # cut, and says so
+        words = drawn(screen.query_one(".course--progress"))
+        assert words == ["0 of 8 chapters done"], words  # the bar gives way, not the words
         assert "Continue" in " ".join(drawn(screen)) or "Start" in " ".join(drawn(screen))
 
 
