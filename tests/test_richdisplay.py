@@ -70,3 +70,13 @@ def test_sympy_init_printing_shows_its_pretty_printer(monkeypatch: pytest.Monkey
     x = sympy.Symbol("x")
     integral = sympy.Integral(sympy.sqrt(1 / x), x)
     assert display_text(integral) == sympy.pretty(integral, use_unicode=True)
+
+
+def test_a_short_container_of_plain_values_does_not_import_ipython() -> None:
+    """(0.0, 0.0) is what signal.setitimer returns: a cell ending in it must not spend the
+    import of IPython inside the cell's time (a profiling timer it left fires in there)."""
+    for module in [m for m in sys.modules if m.split(".")[0] == "IPython"]:
+        sys.modules.pop(module)
+    assert display_text((0.0, 0.0)) == "(0.0, 0.0)"
+    assert display_text([1, (2.5, "x"), {"k": None}]) == "[1, (2.5, 'x'), {'k': None}]"
+    assert "IPython.lib.pretty" not in sys.modules

@@ -120,6 +120,10 @@ def display_text(value: Any) -> str:
             return shown
     if _own_repr(type(value)):
         return repr(value)
+    if _reads_as_repr(value, 3):
+        text = repr(value)
+        if len(text) <= 79 and "\n" not in text:  # IPython breaks only what is wider
+            return text
     if importlib.util.find_spec("IPython") is not None:
         from IPython.lib.pretty import pretty
 
@@ -171,6 +175,22 @@ _BUILTINS_THEIR_WAY = (
 """Builtin classes IPython prints its own way (containers broken at 79 columns, a class by its
 dotted name, a function with its signature); every other builtin (``int``, ``str``...) as its
 ``repr``."""
+
+
+_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+
+
+def _reads_as_repr(value: Any, depth: int) -> bool:
+    """Whether IPython prints ``value`` as its ``repr`` when that fits on a line: a scalar, an
+    object with a ``repr`` of its own, or a list, tuple or dict of such (a set is not: IPython
+    sorts it). Checked without IPython, so a small result never pays for importing it."""
+    klass = type(value)
+    if klass in _SCALARS or _own_repr(klass):
+        return True
+    if depth == 0 or klass not in (list, tuple, dict) or len(value) > 40:
+        return False
+    items = [*value.keys(), *value.values()] if klass is dict else value
+    return all(_reads_as_repr(item, depth - 1) for item in items)
 
 
 def _own_repr(klass: type) -> bool:
@@ -269,10 +289,14 @@ class _Printer:
                     self._items(obj, "[", "]")
                 elif not obj:
                     self.text(repr(obj))
-                elif klass is frozenset:
-                    self._items(obj, "frozenset({", "})")
-                else:
+                elif klass is dict:
                     self._items(obj, "{", "}")
+                else:
+                    items = list(obj)
+                    with contextlib.suppress(Exception):  # a set is printed sorted, as IPython does
+                        items = sorted(items)
+                    opening, closing = ("frozenset({", "})") if klass is frozenset else ("{", "}")
+                    self._items(items, opening, closing)
             finally:
                 self.seen.discard(id(obj))
             return True

@@ -110,3 +110,11 @@ try:
     VALUES.append(("sympy matrix", sympy.Matrix([[1, 2], [3, 4]])))
 except ImportError:
     pass
+
+VALUES += [
+    ("timer tuple", (0.0, 0.0)),
+    ("short nested", [1, (2.5, "x"), {"k": None}]),
+    ("set of strings", {"b", "a", "c"}),
+    ("width 79", [10**70, 1]),
+    ("width 80", [10**71, 1]),
+]
