@@ -20,6 +20,7 @@ from rich.color import Color as RichColor
 from rich.terminal_theme import TerminalTheme
 from textual.color import Color
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widgets import Button, RadioButton
 from textual.widgets._progress_bar import Bar
@@ -153,6 +154,8 @@ def screen_failures(app: LectioApp, state: str) -> list[str]:
             widget, _ = screen.get_widget_at(start + len(text) - len(text.lstrip()), y)
             if widget.disabled:
                 continue  # an inactive control (WCAG exempts it); its enabled state is tested
+            if widget is screen and isinstance(screen, ModalScreen):
+                continue  # the screen behind a modal (the palette), dimmed on purpose: inactive
             fg, bg = style.color, style.bgcolor
             if style.reverse:
                 fg, bg = bg, fg
@@ -228,6 +231,17 @@ async def walk_lesson(pilot: Pilot[Any], failures: list[str]) -> None:
     await pilot.press("escape", "f1")
     await pilot.pause()
     failures += screen_failures(app, "help")
+    await pilot.press("escape", "ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"run")
+    await pilot.pause()
+    failures += screen_failures(app, "command palette")
+    await pilot.press("escape")
+    await pilot.pause()
+    screen.query_one("#blocks").focus()
+    await pilot.press("A")
+    await settle(pilot)
+    failures += screen_failures(app, "ask panel")
     await pilot.press("escape")
     app.open_lesson("gradients", replace=True)
     await settle(pilot)
@@ -264,6 +278,9 @@ async def walk_quiz(pilot: Pilot[Any], failures: list[str]) -> None:
     await pilot.pause()
     await toggle(pilot)
     failures += screen_failures(app, "quiz question")
+    await pilot.press("c")  # nothing picked: a warning notification says so
+    await pilot.pause()
+    failures += screen_failures(app, "a notification")
     app.screen.query_one("#choice-1", RadioButton).value = True
     await pilot.press("c")
     await pilot.pause()
