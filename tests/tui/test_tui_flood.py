@@ -10,11 +10,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from test_tui_flows import open_lesson, text_of
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_support import FLOOD_LINES, HANG_GUARD, SIZE, FakeKernelFactory, settle, until
+from tui_support import (
+    FLOOD_LINES,
+    HANG_GUARD,
+    SIZE,
+    FakeKernelFactory,
+    real_kernel_app,
+    settle,
+    until,
+)
 
 from engine.output_tail import LINE_CHARS, TAIL_LINES, OutputTail
 from engine.session.reports import Output, ReportQueue, Started
@@ -227,3 +236,31 @@ async def test_a_short_output_is_whole_and_offers_no_full_view(make_app: MakeApp
         await pilot.press("f")
         await pilot.pause()
         assert app.screen is screen
+
+
+@pytest.mark.slow
+async def test_a_real_kernel_flood_reaches_the_cell_in_few_updates(tmp_path: Path) -> None:
+    """The real kernel's chunks (at most 64 KiB each, so at least ten for these 589,000
+    bytes) through the real session: with the interval at the hang guard, one update at the
+    start and one at the end; the last lines shown, every line in the whole output."""
+    lesson = tmp_path / "flood.yaml"
+    lesson.write_text(
+        "id: flood\ntitle: Flood\nrequires: []\nblocks:\n  - code: |\n"
+        "      for i in range(100_000):\n          print(i, flush=True)\n      print('done')\n"
+    )
+    printed = [str(i) for i in range(100_000)] + ["done"]
+    with real_kernel_app(lesson, tmp_path) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LessonScreen)
+            reports = screen.runner.reports
+            reports.interval = HANG_GUARD
+            code = await run_only_cell(pilot, ended="")
+            await until(
+                pilot, lambda: code.has_class("-ok") or code.has_class("-error"), "the cell's end"
+            )
+            assert reports.takes <= 3 and reports.puts > 10, (reports.takes, reports.puts)
+            shown = text_of(code.query_one(".code-cell--output", Static)).split("\n")
+            assert shown[-TAIL_LINES:] == printed[-TAIL_LINES:]
+            assert code.whole_output().split("\n") == printed

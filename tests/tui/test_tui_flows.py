@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Static
-from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, settle, until
+from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, real_kernel_app, settle, until
 
 from engine.execution.results import KernelState
 from engine.format.models import CodeBlock
@@ -569,12 +569,7 @@ async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
     lesson.write_text(
         "id: tiny\ntitle: Tiny\nrequires: []\nblocks:\n  - code: |\n      print(6 * 7)\n"
     )
-    store = SqliteStore(tmp_path / "db.sqlite")
-    from engine.session.study import Study
-    from engine.session.targets import open_target
-
-    app = LectioApp(Study(open_target(lesson, whole_course=True), store, learner="tester"))
-    try:
+    with real_kernel_app(lesson, tmp_path) as app:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             screen = app.screen
@@ -587,10 +582,6 @@ async def test_real_kernel_runs_a_tiny_cell(tmp_path: Path) -> None:
             )
             assert text_of(code.query_one(".code-cell--output", Static)) == "42"
             assert screen.query_one(KernelStatus).state is KernelState.READY
-    finally:
-        for session in app.sessions:
-            session.close()
-        store.close()
 
 
 async def test_graph_redrawn_after_the_cells_above_run(make_app: MakeApp) -> None:

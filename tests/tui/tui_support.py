@@ -12,9 +12,10 @@ printing until ``release`` is set (an interrupt): such a flood ends only when a 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,22 @@ class FakeKernelFactory:
         kernel = FakeKernel(on_state=on_state, **self.kwargs)  # type: ignore[arg-type]
         self.kernels.append(kernel)
         return kernel
+
+
+@contextlib.contextmanager
+def real_kernel_app(lesson: Path, data: Path) -> Iterator[Any]:
+    """The app on ``lesson`` with the real kernel and a store in ``data``; its sessions (the
+    kernel processes) and the store closed after."""
+    from engine.session.study import Study
+    from engine.session.targets import open_target
+    from engine.store import SqliteStore
+    from engine.tui.app import LectioApp
+
+    store = SqliteStore(data / "db.sqlite")
+    app = LectioApp(Study(open_target(lesson, whole_course=True), store, learner="tester"))
+    try:
+        yield app
+    finally:
+        for session in app.sessions:
+            session.close()
+        store.close()
