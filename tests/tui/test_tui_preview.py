@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from textual.screen import Screen
-from tui_support import COURSE, HANG_GUARD, SIZE, FakeKernelFactory, settle, until
+from tui_support import COURSE, HANG_GUARD, QUIZ, SIZE, FakeKernelFactory, settle, until
 
 from engine.format.outline import NoteOutline, TextOutline
 from engine.session.lesson_preview import preview_lesson
@@ -89,7 +89,7 @@ def test_what_is_not_plainly_a_lesson_has_no_preview(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: broken\ntitle: [unclosed\nblocks: []\n")
     try:
-        for path in (COURSE / "course.yaml", COURSE, broken, tmp_path / "missing.yaml"):
+        for path in (QUIZ, COURSE / "course.yaml", COURSE, broken, tmp_path / "missing.yaml"):
             assert preview_lesson(path, store, learner="t") is None, path
     finally:
         store.close()
