@@ -8,7 +8,9 @@ with the dev extra); without it the alt text is drawn instead, so the tests need
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,18 +101,27 @@ async def test_a_plot_and_a_skip_reach_the_cells(make_app: MakeApp) -> None:
         assert "Skipped: needs CUDA" in status
 
 
+async def drawn_pictures(app: LectioApp, lesson: str, holder: type[Any]) -> tuple[Any, list[str]]:
+    """Open ``lesson`` and return the first ``holder`` widget and the alt texts of the
+    half-block pictures drawn in it."""
+    from engine.tui.widgets.picture import HalfBlockPicture
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson(lesson)
+        await settle(pilot)
+        block = app.screen.query_one(holder)
+        drawn = [getattr(w, "content", None) for w in block.query(".figure--picture")]
+        texts = len(block.query("MarkdownText"))
+        return texts, [p.alt for p in drawn if isinstance(p, HalfBlockPicture)]
+
+
 async def test_pictures_in_prose_are_drawn_in_place(make_app: MakeApp) -> None:
-    from engine.tui.widgets.picture import HalfBlockPicture, ProseWithPictures
+    from engine.tui.widgets.picture import ProseWithPictures
 
     app = make_app(TUTORIAL, kernel_factory=NO_CUDA)
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_lesson("prose-pictures")
-        await settle(pilot)
-        block = app.screen.query_one(ProseWithPictures)
-        drawn = [getattr(w, "content", None) for w in block.query(".figure--picture")]
-        pictures = [p for p in drawn if isinstance(p, HalfBlockPicture)]
-        assert [p.alt for p in pictures] == ["Four coloured quadrants", "the plot"]
-        assert len(block.query("MarkdownText")) == 3  # before, the paragraph, the end
+    texts, alts = await drawn_pictures(app, "prose-pictures", ProseWithPictures)
+    assert alts == ["Four coloured quadrants", "the plot"]
+    assert texts == 3  # before, the paragraph, the end
 
 
 def test_inline_picture_in_prose(snap_compare: Compare, make_app: MakeApp) -> None:
@@ -144,3 +155,21 @@ def test_bare_align_and_a_jacobian_array(snap_compare: Compare, make_app: MakeAp
 
     app = make_app(autograd, kernel_factory=NO_CUDA)
     assert snap_compare(app, terminal_size=SIZE, run_before=at_jacobian)
+
+
+async def test_a_picture_in_a_note_is_drawn(make_app: MakeApp, tmp_path: Path) -> None:
+    from engine.tui.widgets.note import Note
+
+    course = tmp_path / "noted"
+    (course / "images").mkdir(parents=True)
+    shutil.copy(TUTORIAL / "images" / "quadrants.png", course / "images" / "q.png")
+    (course / "course.yaml").write_text(
+        "id: noted\ntitle: Noted\nsections:\n  - title: All\n    lessons: [one]\n"
+    )
+    (course / "one.yaml").write_text(
+        "id: one\ntitle: One\nblocks:\n  - note: |\n      Look:\n\n"
+        "      ![four quadrants](images/q.png)\n    kind: tip\n"
+    )
+    app = make_app(course, kernel_factory=NO_CUDA)
+    _texts, alts = await drawn_pictures(app, "one", Note)
+    assert alts == ["four quadrants"]

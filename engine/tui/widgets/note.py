@@ -50,6 +50,7 @@ class Note(Vertical):
         background: $boost;
         &.-current { tint: $accent 6%; }
         & > .note--term { text-style: bold; margin: 0 0 0 1; }
+        & > .figure--picture { width: auto; height: auto; margin: 1 0 0 1; }
         &.-definition {
             border: double $accent;
             border-title-color: $text-accent;
@@ -77,4 +78,13 @@ class Note(Vertical):
         _label, title = note_heading(self.block.kind, self.block.title, self.lang)
         if title:
             yield Label(inline_markdown(title), classes="note--term")
+        span = getattr(self.block, "span", None)
+        if "![" in self.block.note and span is not None:  # pictures drawn in their place
+            from engine.markup.markdown import split_pictures
+
+            if len(split_pictures(self.block.note)) > 1:
+                from engine.tui.widgets.picture import markdown_with_pictures
+
+                yield from markdown_with_pictures(self.block.note, span.file, self.lang)
+                return
         yield MarkdownText(self.block.note)

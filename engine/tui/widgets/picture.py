@@ -13,6 +13,7 @@ part of the output's text: Kitty or half blocks (a Sixel picture needs a widget 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -235,12 +236,18 @@ class ProseWithPictures(Vertical):
         self.block_index = block_index
 
     def compose(self) -> ComposeResult:
-        from engine.markup.markdown import split_pictures
+        yield from markdown_with_pictures(self.text, self.lesson_file, self.lang)
 
-        for kind, value, src in split_pictures(self.text):
-            if kind == "text":
-                yield MarkdownText(value)
-            else:
-                picture = picture_static(src, value, self.lesson_file, self.lang)
-                picture.tooltip = value
-                yield picture
+
+def markdown_with_pictures(text: str, lesson_file: str, lang: str) -> Iterator[Widget]:
+    """Author's Markdown as widgets: the prose, and each course picture drawn in its place (a
+    text block, a note)."""
+    from engine.markup.markdown import split_pictures
+
+    for kind, value, src in split_pictures(text):
+        if kind == "text":
+            yield MarkdownText(value)
+        else:
+            picture = picture_static(src, value, lesson_file, lang)
+            picture.tooltip = value
+            yield picture
