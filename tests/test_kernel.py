@@ -250,6 +250,33 @@ def test_forked_kernels_restore_threads_and_are_isolated() -> None:
     assert dtype == "torch.float32"
 
 
+FRESH_LESSON = """\
+import ctypes, random, sys, resource, torch
+hidden = not any(name.startswith("engine.execution") and name != "engine.execution.richdisplay"
+                 for name in sys.modules)
+first_torch, first_random = torch.rand(1).item(), random.random()
+torch.manual_seed(0); random.seed(0)
+seeded = first_torch == torch.rand(1).item() and first_random == random.random()
+dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)
+names = sorted(n for n in globals() if not n.startswith("_"))
+print(hidden, seeded, dumpable, resource.getrlimit(resource.RLIMIT_AS)[0], "leak" in names)
+leak = torch.manual_seed(7)
+"""
+
+
+def test_every_forked_kernel_starts_as_a_fresh_walled_off_lesson() -> None:
+    """What a forked child does ahead of the lesson that takes it (the server hides lectio's
+    modules and warms its caches before forking) leaves each lesson a fresh kernel: seeded,
+    lectio's modules hidden, non-dumpable, under its memory cap, nothing of the last lesson."""
+    with ForkServer(warm=()) as server:
+        outputs = []
+        for _ in range(3):
+            kernel = Kernel(forkserver=server, memory_limit=3 << 30)
+            outputs.append(kernel.execute(FRESH_LESSON, timeout=60).stdout)
+            kernel.shutdown()
+    assert outputs == [f"True True 0 {3 << 30} False\n"] * 3
+
+
 def test_fork_after_a_multithreaded_op_still_meets_its_deadline() -> None:
     """The known trap, set on purpose: the child may hang in OpenMP; the deadline still kills it."""
     if (os.cpu_count() or 1) < 2:

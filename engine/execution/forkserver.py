@@ -30,7 +30,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from engine.execution.hardening import become_subreaper, harden_lectio
 from engine.execution.limits import FORK_TIMEOUT, STARTUP_TIMEOUT
@@ -45,7 +45,11 @@ from engine.execution.protocol import (
     plain_line,
     sealer,
 )
+from engine.execution.sealed import hide_lectio_modules
 from engine.execution.warmup import WARMUPS, needed_warmups
+
+if TYPE_CHECKING:
+    from engine.execution.cellexec import CellRunner
 
 __all__ = ["WARMUPS", "ForkServer", "ForkServerError", "needed_warmups"]
 
@@ -292,17 +296,41 @@ def _warm(unsafe: bool) -> int:
     return threads
 
 
-def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
-    """In the forked child: become a kernel worker on the given pipes.
+class _Kit(NamedTuple):
+    """The kernel code a child runs, imported by the server before it hid lectio's modules
+    (:func:`serve`): a child imports nothing."""
 
-    Everything that does not depend on the request happens here, ahead of time; the key, the
-    working folder and the memory cap come with lectio's first line, the hello (see
-    :func:`engine.execution.worker.serve`).
-    """
+    setup_process: Callable[[str | None, int | None], None]
+    runner: type[CellRunner]
+    wall_off: Callable[[int, CellRunner], None]
+    read_hello: Callable[[int], tuple[Message, bytes]]
+    configure: Callable[[str | None, int | None], None]
+    serve: Callable[..., NoReturn]
+
+
+def _kit() -> _Kit:
     from engine.execution import worker
     from engine.execution.cellexec import CellRunner
     from engine.execution.protocol import read_hello
 
+    return _Kit(
+        worker.setup_process,
+        CellRunner,
+        worker.wall_off,
+        read_hello,
+        worker.configure,
+        worker.serve,
+    )
+
+
+def _child(fds: dict[str, int], threads: int, unsafe: bool, kit: _Kit) -> NoReturn:
+    """In the forked child: become a kernel worker on the given pipes.
+
+    Everything that does not depend on the request happens here, ahead of time (the child is
+    a spare, forked before the request that takes it); the key, the working folder and the
+    memory cap come with lectio's first line, the hello (see
+    :func:`engine.execution.worker.serve`).
+    """
     try:
         os.setsid()
         signal.set_wakeup_fd(-1)
@@ -317,14 +345,15 @@ def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
         torch = sys.modules.get("torch")
         if torch is not None and threads and not unsafe:
             torch.set_num_threads(threads)
-        worker.setup_process(None, None)
-        runner = CellRunner(None)
-        hello, rest = read_hello(fds["req_r"])
+        kit.setup_process(None, None)
+        runner = kit.runner(None)
+        kit.wall_off(fds["req_r"], runner)  # while no lesson waits for this child yet
+        hello, rest = kit.read_hello(fds["req_r"])
         memory_limit = int(hello.get("memory_limit") or 0) or None
-        worker.configure(str(hello.get("cwd") or "") or None, memory_limit)
+        kit.configure(str(hello.get("cwd") or "") or None, memory_limit)
         runner.memory_limit = memory_limit
         info: dict[str, Any] = {"preloaded": [], "failed": {}}
-        worker.serve(fds["req_r"], fds["rep_w"], runner, hello, rest, info)
+        kit.serve(fds["req_r"], fds["rep_w"], runner, hello, rest, info, walled=True)
     except BaseException:
         with contextlib.suppress(Exception):
             os.write(2, traceback.format_exc().encode("utf-8", "replace"))
@@ -334,7 +363,7 @@ def _child(fds: dict[str, int], threads: int, unsafe: bool) -> NoReturn:
 class _Spare:
     """A child forked ahead of the request that will take it, so a lesson waits for nothing."""
 
-    def __init__(self, threads: int, unsafe: bool, inherited: set[int]) -> None:
+    def __init__(self, threads: int, unsafe: bool, inherited: set[int], kit: _Kit) -> None:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -344,7 +373,7 @@ class _Spare:
             for fd in (req_w, rep_r, out_r, st_r, self.status_w, *inherited):
                 with contextlib.suppress(OSError):
                     os.close(fd)
-            _child({"req_r": req_r, "rep_w": rep_w, "out_w": out_w}, threads, unsafe)
+            _child({"req_r": req_r, "rep_w": rep_w, "out_w": out_w}, threads, unsafe, kit)
         for fd in (req_r, rep_w, out_w):
             os.close(fd)
         self.pid = pid
@@ -383,6 +412,12 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
     sock.settimeout(None)
     done, failed = worker.preload(preload)
     threads = _warm(unsafe)
+    kit = _kit()
+    # torch.manual_seed (a child's CellRunner seeds) formats the stack three times, for its
+    # lazy CUDA, XPU and MTIA seeds, reading every source file on it: 20 ms of a child's CPU
+    # unless the server's linecache already holds them (the same files are on this stack)
+    kit.runner(None)
+    hide_lectio_modules()  # once here, not in every child (freeing modules copies pages)
     gc.collect()
     gc.freeze()  # children never scan (and so never copy) the server's objects
     wake_r, wake_w = os.pipe()
@@ -395,7 +430,8 @@ def serve(sock: socket.socket, preload: Sequence[str], unsafe: bool) -> NoReturn
     spares: set[int] = set()
 
     def spare() -> _Spare:
-        child = _Spare(threads, unsafe, {sock.fileno(), wake_r, wake_w, *status_pipes.values()})
+        inherited = {sock.fileno(), wake_r, wake_w, *status_pipes.values()}
+        child = _Spare(threads, unsafe, inherited, kit)
         spares.add(child.pid)
         return child
 

@@ -65,22 +65,36 @@ def is_dumpable() -> bool:
         return True
 
 
+_CAP_TYPES: list[Any] = []
+
+
+def _cap_types() -> tuple[Any, Any]:
+    """The ``capget`` header and data structures, made once (a fork server makes them before
+    it forks: a class costs a kernel a tenth of a millisecond)."""
+    if not _CAP_TYPES:
+        import ctypes
+
+        class Header(ctypes.Structure):
+            _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+        class Data(ctypes.Structure):
+            _fields_ = [
+                ("effective", ctypes.c_uint32),
+                ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32),
+            ]
+
+        _CAP_TYPES[:] = [Header, Data]
+    return _CAP_TYPES[0], _CAP_TYPES[1]
+
+
 def drop_ptrace_capability() -> None:
     """Drop ``CAP_SYS_PTRACE`` for good (no-op for a process that does not have it)."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
 
-    class Header(ctypes.Structure):
-        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-    class Data(ctypes.Structure):
-        _fields_ = [
-            ("effective", ctypes.c_uint32),
-            ("permitted", ctypes.c_uint32),
-            ("inheritable", ctypes.c_uint32),
-        ]
-
+    Header, Data = _cap_types()  # noqa: N806 (classes)
     with contextlib.suppress(OSError, AttributeError):
         libc = _libc()
         libc.prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0)  # EPERM without CAP_SETPCAP: fine
@@ -114,3 +128,4 @@ def harden_lectio() -> None:
     """What lectio (and its fork server) do before they start a kernel: their pipes to the
     kernels are out of reach of a cell's processes."""
     make_undumpable()
+    _cap_types()  # the fork server's children inherit them made

@@ -605,20 +605,13 @@ def _failed(request_id: object, exc: BaseException) -> Message:
     }
 
 
-def serve(
-    ctrl_in: int, ctrl_out: int, runner: CellRunner, hello: Message, rest: bytes, info: Message
-) -> NoReturn:
-    """Answer requests until told to stop or until lectio goes away (end of file).
-
-    ``hello`` is lectio's first line (it carries the key), ``rest`` what was read after it,
-    ``info`` what the ready message reports. From here on the key lives only in the closures
-    of the sealed sender and opener; lectio's modules are hidden and the process is walled
-    off before the ready message, so before any cell can run.
-    """
-    key = key_from_hex(str(hello["key"]))
-    send = sender(ctrl_out, key, TO_LECTIO)
-    feed = opener(key, TO_WORKER)
-    del key, hello
+def wall_off(ctrl_in: int, runner: CellRunner) -> None:
+    """Everything between the process's setup and its first cell that does not depend on
+    lectio's hello: the baseline of signal handlers, hiding lectio's modules, the walls of
+    :func:`~engine.execution.hardening.harden_kernel`, the watch on the request pipe. A fork
+    server's spare child does it before it is handed out (hiding modules and dropping
+    capabilities cost milliseconds in a child of a torch process: the pages they touch are
+    copied), so a lesson does not wait for it; a spawned worker does it in :func:`serve`."""
     if OUTPUT is not None:
         runner.position = OUTPUT.position  # where a cell's pictures go among its text
     record_baseline()
@@ -628,6 +621,32 @@ def serve(
     threading.Thread(
         target=_watch_lectio, args=(ctrl_in,), daemon=True, name="lectio-watch"
     ).start()
+
+
+def serve(
+    ctrl_in: int,
+    ctrl_out: int,
+    runner: CellRunner,
+    hello: Message,
+    rest: bytes,
+    info: Message,
+    *,
+    walled: bool = False,
+) -> NoReturn:
+    """Answer requests until told to stop or until lectio goes away (end of file).
+
+    ``hello`` is lectio's first line (it carries the key), ``rest`` what was read after it,
+    ``info`` what the ready message reports. From here on the key lives only in the closures
+    of the sealed sender and opener; lectio's modules are hidden and the process is walled
+    off (:func:`wall_off`, here unless ``walled`` says it was done already) before the ready
+    message, so before any cell can run.
+    """
+    key = key_from_hex(str(hello["key"]))
+    send = sender(ctrl_out, key, TO_LECTIO)
+    feed = opener(key, TO_WORKER)
+    del key, hello
+    if not walled:
+        wall_off(ctrl_in, runner)
     try:
         send({"op": "ready", "id": 0, "pid": _getpid(), **info})
     except OSError:
