@@ -250,6 +250,16 @@ def test_forked_kernels_restore_threads_and_are_isolated() -> None:
     assert dtype == "torch.float32"
 
 
+def test_a_reply_longer_than_one_read_of_the_control_pipe_arrives_whole(kernel: Kernel) -> None:
+    """The control pipes are read 64 KiB at a time: a long reply (a message of 30,000 escaped
+    characters: about 180 KB on the pipe) is put together from several reads, and checked."""
+    result = kernel.execute("raise ValueError('\u00e9' * 30000)")
+    assert result.status is CellStatus.ERROR, result
+    assert result.error is not None
+    assert result.error.message == "\u00e9" * 30000
+    assert kernel.execute("print('next')").stdout == "next\n"
+
+
 FRESH_LESSON = """\
 import ctypes, random, sys, resource, torch
 hidden = not any(name.startswith("engine.execution") and name != "engine.execution.richdisplay"

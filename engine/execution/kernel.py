@@ -62,6 +62,7 @@ from engine.execution.process import (
     describe_exit,
 )
 from engine.execution.protocol import (
+    READ_SIZE,
     TAMPERED,
     TO_LECTIO,
     TO_WORKER,
@@ -90,6 +91,7 @@ __all__ = [
 ]
 
 _READ = select.POLLIN | select.POLLHUP | select.POLLERR
+_OUTPUT_READ = 1 << 16
 _LIVE_KERNELS: weakref.WeakSet[Kernel] = weakref.WeakSet()
 
 
@@ -115,6 +117,7 @@ class _Live:
     ctrl_lost_at: float | None = None  # when its reply pipe reached end of file
     pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
+    poller: select.poll | None = None  # made once: its pipes, its pidfd, the kernel's wake-up
 
     def __post_init__(self) -> None:
         self.send = sender(self.process.ctrl_in, self.process.key, TO_WORKER)
@@ -392,19 +395,26 @@ class Kernel:
     # -- talking to the worker --------------------------------------------------------------
 
     def _poller(self, live: _Live) -> select.poll:
-        poller = select.poll()
-        for fd in (live.process.ctrl_out, live.process.output, live.process.wait_fd, self._wake_r):
-            poller.register(fd, _READ)
-        return poller
+        """One poll set per worker, made at its first wait (a pipe that reached its end is
+        unregistered for good)."""
+        if live.poller is None:
+            poller = select.poll()
+            fds = (live.process.ctrl_out, live.process.output, live.process.wait_fd, self._wake_r)
+            for fd in fds:
+                poller.register(fd, _READ)
+            live.poller = poller
+        return live.poller
 
     def _drain(
         self, live: _Live, poller: select.poll, sink: Callable[[bytes], object], limit: bool = False
     ) -> None:
-        """Read all output available now (never waits: a stray child may keep the pipe open)."""
+        """Read all output available now (never waits: a stray child may keep the pipe open).
+        A read that returns less than it asked for emptied the pipe: no read after it just to
+        hear that nothing is left."""
         fd = live.process.output
         while True:
             try:
-                data = os.read(fd, 1 << 16)
+                data = os.read(fd, _OUTPUT_READ)
             except BlockingIOError:
                 return
             except OSError:
@@ -415,10 +425,12 @@ class Kernel:
                 return
             if not limit or len(live.startup_output) < 1 << 16:
                 sink(data)
+            if len(data) < _OUTPUT_READ:
+                return
 
     def _read_replies(self, live: _Live, poller: select.poll) -> None:
         try:
-            data = os.read(live.process.ctrl_out, 1 << 20)
+            data = os.read(live.process.ctrl_out, READ_SIZE)
         except OSError:
             data = b""
         if not data:
@@ -505,10 +517,9 @@ class Kernel:
                     self._drain(live, poller, sink)
                     outcome = Outcome(reply, time.monotonic() - start)
                     break
-            if (
-                any(fd == live.process.wait_fd for fd, _ in events)
-                or live.process.returncode() is not None
-            ):
+            if any(fd == live.process.wait_fd for fd, _ in events) or (
+                not live.process.precise and live.process.returncode() is not None
+            ):  # a precise wait_fd (a pidfd) is readable once it ended: no waitpid per wake
                 self._drain(live, poller, sink)
                 self._died(live)
                 outcome = Outcome(

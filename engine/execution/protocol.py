@@ -59,6 +59,10 @@ TAMPERED = 76
 MAX_LINE = 64 << 20
 """Bytes a line may have: a reply is bounded (a shown value and a traceback of 64 KiB each,
 ASCII-escaped); anything longer is not a reply but a pipe being flooded."""
+READ_SIZE = 1 << 16
+"""Bytes asked for by one read of a control pipe: a reply is usually a hundred bytes. A larger
+request made the C library map (and unmap) a fresh buffer for every read, three system calls
+and a page fault per message on each side; a long reply (a figure) takes a few reads."""
 KEY_BYTES = 16
 TO_WORKER = b"lectio-request"
 TO_LECTIO = b"lectio-reply"

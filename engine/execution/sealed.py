@@ -36,6 +36,7 @@ def seal_builtins(namespace: dict[str, Any]) -> None:
 seal_builtins(globals())
 
 
+_HIDDEN: list[bool] = []  # whether the modules were hidden once in this process
 SHARED = frozenset({"engine.execution.richdisplay"})
 """Modules that stay importable by name: the matplotlib backend, which matplotlib imports when
 a cell first draws, must hand its figures to the running cell's list of pictures (output, not a
@@ -44,7 +45,15 @@ verdict: a cell can draw what it likes)."""
 
 def hide_lectio_modules() -> None:
     """Remove ``engine`` and its submodules from ``sys.modules`` (the code keeps running; a
-    cell that imports them gets fresh copies that nothing of lectio uses), but :data:`SHARED`."""
+    cell that imports them gets fresh copies that nothing of lectio uses), but :data:`SHARED`.
+
+    Once they are hidden (a fork server hides them before it forks), no ``engine`` package
+    means no submodule was imported since (an import of one imports the package first): the
+    child does not walk the thousands of names of a torch process's modules again, which
+    costs it two milliseconds of copied pages (each name's reference count is written)."""
+    if "engine" not in sys.modules and _HIDDEN:
+        return
+    _HIDDEN.append(True)
     for name in [n for n in sys.modules if n == "engine" or n.startswith("engine.")]:
         if name not in SHARED:
             del sys.modules[name]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import faulthandler
+import gc
 import importlib
 import importlib.util
 import io
@@ -46,6 +47,7 @@ from engine.execution.hardening import harden_kernel
 from engine.execution.process import descendants
 from engine.execution.protocol import (
     CHANNEL_LOST,
+    READ_SIZE,
     TAMPERED,
     TO_LECTIO,
     TO_WORKER,
@@ -74,7 +76,6 @@ _set_blocking = os.set_blocking
 _open_fd = os.open
 _signal = signal.signal
 _setitimer = signal.setitimer
-_alarm = signal.alarm
 _sigmask = signal.pthread_sigmask
 _sigpending = signal.sigpending
 _sigtimedwait = signal.sigtimedwait
@@ -461,8 +462,7 @@ def restore_time(every_handler: bool = False) -> None:
     fires meanwhile is the cell's error)."""
     _settrace(None)
     _setprofile(None)
-    _alarm(0)
-    for timer in _TIMERS:
+    for timer in _TIMERS:  # ITIMER_REAL is also alarm()'s timer
         _setitimer(timer, 0)
     _cancel_dump()
     with contextlib.suppress(ValueError, OSError):
@@ -682,7 +682,7 @@ def serve(
             except OSError:  # a cell closed the control pipe: the reply cannot be sent
                 leave(CHANNEL_LOST)
         try:
-            data = _read(ctrl_in, 1 << 20)
+            data = _read(ctrl_in, READ_SIZE)
         except KeyboardInterrupt:  # an interrupt that arrived just after a cell ended
             data = b""
             continue
@@ -711,6 +711,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     if "torch" in done:
         warmup.run(w for w in args.warm.split(",") if w)
     runner = CellRunner(memory_limit)
+    gc.freeze()  # what the imports made is never garbage: collections skip it (a fork server
+    # does the same before it forks, for the same reason)
     serve(args.ctrl_in, args.ctrl_out, runner, hello, rest, {"preloaded": done, "failed": failed})
 
 
