@@ -10,6 +10,7 @@ import ast
 import builtins
 import contextlib
 import linecache
+import operator
 import random
 import sys
 import traceback
@@ -31,6 +32,7 @@ _LINES = linecache.cache
 _ModuleType = types.ModuleType
 _random_seed = random.seed
 _modules = sys.modules
+_is = operator.is_
 _settrace = sys.settrace
 _setprofile = sys.setprofile
 
@@ -97,9 +99,17 @@ class CellRunner:
         """Put back builtins a cell replaced or deleted (``builtins.print = None``: the next
         cell, and the worker's own code, need them); names a cell added stay until reset."""
         current = vars(builtins)
-        for key, value in self._builtins.items():
-            if current.get(key, _MISSING) is not value:
-                current[key] = value
+        saved = self._builtins
+        # unchanged (the usual case) told by identity, in C: replacing a builtin keeps its
+        # place in the dictionary; deleting one, or adding one, changes the count or the order
+        if not (
+            len(current) == len(saved)
+            and all(map(_is, current.values(), saved.values()))
+            and all(map(_is, current, saved))
+        ):
+            for key, value in saved.items():
+                if current.get(key, _MISSING) is not value:
+                    current[key] = value
         if self.namespace.get("__builtins__") is not builtins:
             self.namespace["__builtins__"] = builtins  # ``__builtins__ = {}`` in a cell
 

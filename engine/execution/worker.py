@@ -29,6 +29,7 @@ import gc
 import importlib
 import importlib.util
 import io
+import operator
 import os
 import resource
 import select
@@ -76,7 +77,12 @@ _set_blocking = os.set_blocking
 _open_fd = os.open
 _signal = signal.signal
 _setitimer = signal.setitimer
-_sigmask = signal.pthread_sigmask
+# the C function: signal.pthread_sigmask is a Python wrapper that makes a set of enums
+_sigmask = importlib.import_module("_signal").pthread_sigmask
+_SIG_BLOCK = signal.SIG_BLOCK
+_SIG_SETMASK = signal.SIG_SETMASK
+_RLIMIT_AS = resource.RLIMIT_AS
+_RLIM_INFINITY = resource.RLIM_INFINITY
 _sigpending = signal.sigpending
 _sigtimedwait = signal.sigtimedwait
 _getrlimit = resource.getrlimit
@@ -155,11 +161,17 @@ class _Output:
     def restore(self) -> None:
         """Give the next cell working streams, even if this one closed or replaced them
         (``sys.stdout = None``, ``os.close(1)``, ``os.dup2(devnull, 1)``, ``/dev/full``)."""
+        # try/except, not contextlib.suppress, on the per-cell path: a microsecond each, and
+        # nothing a cell can replace (contextlib.suppress is looked up at run time)
         for fd in (1, 2):
-            with contextlib.suppress(OSError):
+            try:  # noqa: SIM105 (per cell: no contextlib)
                 _dup2(self.pipe, fd)
-        with contextlib.suppress(OSError):
+            except OSError:
+                pass
+        try:  # noqa: SIM105 (per cell: no contextlib)
             _set_blocking(self.pipe, True)  # O_NONBLOCK is shared by every copy of the pipe
+        except OSError:
+            pass
         for klass, methods in _STREAM_CLASSES:
             _restore_class(klass, methods)
         if self.buffer.closed or self.stdout.closed or self.stderr.closed:
@@ -176,10 +188,12 @@ class _Output:
 
     def flush(self) -> bool:
         """Flush the cell's streams and ours; False if what was buffered could not be written."""
-        with contextlib.suppress(Exception):
+        try:
             for stream in (sys.stdout, sys.stderr):
                 if stream is not self.stdout and stream is not self.stderr:
                     stream.flush()  # a cell's own replacement stream, if any
+        except Exception:
+            pass
         try:
             self.buffer.flush()
         except Exception:
@@ -210,12 +224,19 @@ class _Output:
 OUTPUT: _Output | None = None
 _GRAVEYARD: list[object] = []
 _STREAM_CLASSES: list[tuple[type, dict[str, Any]]] = [(_Stream, dict(vars(_Stream)))]
+_is = operator.is_
 
 
 def _restore_class(klass: type, methods: dict[str, Any]) -> None:
-    """Undo what a cell did to one of the worker's own classes (``type(sys.stdout).write =``)."""
+    """Undo what a cell did to one of the worker's own classes (``type(sys.stdout).write =``).
+    Unchanged (the usual case) is told by identity, in C: setting an attribute keeps its
+    place in the class's dictionary, deleting and adding one changes the count or the order."""
     current = vars(klass)
-    if len(current) == len(methods) and all(current.get(k) is v for k, v in methods.items()):
+    if (
+        len(current) == len(methods)
+        and all(map(_is, current, methods))
+        and all(map(_is, current.values(), methods.values()))
+    ):
         return
     for name in [n for n in current if n not in methods]:
         with contextlib.suppress(AttributeError, TypeError):
@@ -301,11 +322,13 @@ def limit_memory(memory_limit: int | None) -> None:
     as root; so it is applied again after every cell, see :func:`_restore_process`)."""
     if not memory_limit:
         return
-    with contextlib.suppress(ValueError, OSError):
-        soft, hard = _getrlimit(resource.RLIMIT_AS)
-        limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
+    try:
+        soft, hard = _getrlimit(_RLIMIT_AS)
+        limit = memory_limit if hard == _RLIM_INFINITY else min(memory_limit, hard)
         if soft != limit or hard != limit:
-            _setrlimit(resource.RLIMIT_AS, (limit, limit))
+            _setrlimit(_RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
 
 
 def preload(modules: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -370,7 +393,8 @@ def handle(runner: CellRunner, request: Message) -> Message | None:
             reply = _run_split(runner, code, filename, OUTPUT)
         else:
             reply = runner.run(code, filename)  # timers and signals: its after_code
-        _restore_process(runner, timers=False)
+        AFTER_REPLY.due = True  # the rest of what the cell changed, once the reply is sent
+        _flush_output()  # the cell's output goes before its reply
     elif op == "reset":  # a new lesson in this kernel: nothing the last one started lives on
         _end_children()
         runner.reset(int(request.get("seed", 0)))
@@ -424,7 +448,7 @@ def record_baseline() -> None:
         with contextlib.suppress(OSError, ValueError):
             handlers[int(signum)] = _get_handler(int(signum))
     BASELINE.handlers = handlers
-    BASELINE.mask = set(_sigmask(signal.SIG_BLOCK, ()))
+    BASELINE.mask = _sigmask(_SIG_BLOCK, ())
     BASELINE.recursion_limit = sys.getrecursionlimit()
     _watch_handlers()
     _HANDLERS_CHANGED[0] = False
@@ -465,8 +489,10 @@ def restore_time(every_handler: bool = False) -> None:
     for timer in _TIMERS:  # ITIMER_REAL is also alarm()'s timer
         _setitimer(timer, 0)
     _cancel_dump()
-    with contextlib.suppress(ValueError, OSError):
+    try:  # noqa: SIM105 (per cell: no contextlib)
         _set_wakeup_fd(-1)
+    except (ValueError, OSError):
+        pass
     if _HANDLERS_CHANGED[0] or every_handler:
         _HANDLERS_CHANGED[0] = False
         for signum, handler in BASELINE.handlers.items():
@@ -475,14 +501,14 @@ def restore_time(every_handler: bool = False) -> None:
                     _set_handler(signum, handler)
     elif _get_handler(2) is not on_sigint:  # interrupts (SIGINT): always checked
         _set_handler(2, on_sigint)
-    blocked = set(_sigmask(signal.SIG_BLOCK, ())) - BASELINE.mask
+    blocked = _sigmask(_SIG_BLOCK, ()) - BASELINE.mask
     if blocked:
         # signals a cell blocked and raised are pending: take them while still blocked, so
         # unblocking delivers nothing (a pending SIGALRM would end the kernel)
         for signum in set(_sigpending()) & blocked:
             with contextlib.suppress(OSError, ValueError):
                 _sigtimedwait([signum], 0)
-        _sigmask(signal.SIG_SETMASK, BASELINE.mask)
+        _sigmask(_SIG_SETMASK, BASELINE.mask)
     if sys.getrecursionlimit() < BASELINE.recursion_limit:
         sys.setrecursionlimit(BASELINE.recursion_limit)
 
@@ -522,17 +548,51 @@ def _restore_process(
         except OSError:  # the cell removed the folder it moved to
             here = None
         if here != SCRATCH[0]:
-            with contextlib.suppress(OSError):
+            try:  # noqa: SIM105 (per cell: no contextlib)
                 _chdir(SCRATCH[0])
+            except OSError:
+                pass
     limit_memory(runner.memory_limit)
+
+
+class _AfterReply:
+    """Whether the last request's process state is still to be put back once its reply is
+    sent (:func:`serve`): a cell's output is flushed before its reply, and the builtins,
+    streams, descriptors, working folder and memory cap are put back while lectio reads the
+    reply, always before the next request is read. Timers and signals are not among them:
+    they were put back the instant the cell's code returned."""
+
+    due = False
+
+
+AFTER_REPLY = _AfterReply()
+
+
+def _after_reply(runner: CellRunner) -> None:
+    """What :class:`_AfterReply` says is due; a failure is tried again in full (nothing can be
+    reported any more: the reply is sent), an interrupt does not stop it."""
+    if not AFTER_REPLY.due:
+        return
+    AFTER_REPLY.due = False
+    for _ in range(5):
+        try:
+            _restore_process(runner, timers=False)
+            return
+        except BaseException:
+            continue
+
+
+def _flush_output() -> None:
+    """Flush the cell's output, or drop what could not be written (it belongs to that cell)."""
+    if OUTPUT is not None and not OUTPUT.flush():
+        OUTPUT.discard()
 
 
 def _restore_stdio() -> None:
     """Flush the cell's output (or drop what could not be written), and give the next cell
     our streams back."""
     if OUTPUT is not None:
-        if not OUTPUT.flush():
-            OUTPUT.discard()
+        _flush_output()
         OUTPUT.restore()
         sys.__stdout__ = OUTPUT.stdout  # type: ignore[misc]
         sys.__stderr__ = OUTPUT.stderr  # type: ignore[misc]
@@ -661,6 +721,7 @@ def serve(
         except Tampering:  # not lectio: a process that reached the request pipe
             leave(TAMPERED)
         while requests:
+            _after_reply(runner)  # (two requests in one read: only in tests that forge them)
             request = requests.pop(0)
             reply: Message | None
             try:
@@ -681,6 +742,7 @@ def serve(
                 continue
             except OSError:  # a cell closed the control pipe: the reply cannot be sent
                 leave(CHANNEL_LOST)
+        _after_reply(runner)  # while lectio reads the reply; before the next request
         try:
             data = _read(ctrl_in, READ_SIZE)
         except KeyboardInterrupt:  # an interrupt that arrived just after a cell ended
