@@ -147,6 +147,8 @@ def opener(key: bytes, person: bytes) -> Callable[[bytes], list[Message]]:
     pending = bytearray()
 
     def feed(data: bytes) -> list[Message]:
+        if not pending and data[-1:] == b"\n":  # the usual read: whole lines, nothing kept
+            return [_open_line(key, person, line) for line in data[:-1].split(b"\n")]
         if b"\n" not in data:
             pending.extend(data)
             if len(pending) > MAX_LINE:
