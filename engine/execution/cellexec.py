@@ -167,6 +167,11 @@ class CellRunner:
                     _settrace(None)
                     _setprofile(None)
                     if value is not None:
+                        # timers the cell left must not fire while lectio shows the value: the
+                        # first container shown imports IPython's printer, longer than the
+                        # ITIMER_PROF of 50 ms that tests/data/hostile/alarm_pending.py leaves
+                        # (its SIGPROF killed the kernel). Again below, after the value's repr.
+                        self.after_code()
                         self.namespace["_"] = value
                         png = png_of(value)
                         if png is not None:
