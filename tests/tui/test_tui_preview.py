@@ -93,3 +93,15 @@ def test_what_is_not_plainly_a_lesson_has_no_preview(tmp_path: Path) -> None:
             assert preview_lesson(path, store, learner="t") is None, path
     finally:
         store.close()
+
+
+def test_prose_is_drawn_in_the_first_frame_of_its_screen() -> None:
+    """A prose block has its Markdown from the start, not from its mount: set on mount, the
+    first frame of a lesson (or of its preview) had the block empty, and the text came a frame
+    later (issue 15)."""
+    from rich.markdown import Markdown
+
+    from engine.tui.widgets.prose import Prose
+
+    prose = Prose("Some *text* and `code`", block_index=0)
+    assert isinstance(prose.content, Markdown)

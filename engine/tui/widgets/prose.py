@@ -98,9 +98,15 @@ class MarkdownText(Static):
             source = with_math(source)
         self.rendered_source = source
         """What Rich's Markdown renders: ``source`` with its math as Unicode."""
+        try:  # made while the app composes a screen: its theme is known already
+            self._dark = self.app.current_theme.dark
+        except RuntimeError:  # made outside a running app: the default (dark) theme
+            self._dark = True
+        # Given now rather than on mount, the text is in the screen's first frame: set on
+        # mount, the first frame had the block empty and the text came one frame later.
+        self.update(self._markdown(self._dark))
 
-    def _markdown(self) -> Markdown:
-        dark = self.app.current_theme.dark if self.is_attached else True
+    def _markdown(self, dark: bool) -> Markdown:
         kind = PicturesAsText if "![" in self.rendered_source else LessonMarkdown
         return kind(
             self.rendered_source.strip(),
@@ -111,8 +117,15 @@ class MarkdownText(Static):
         )
 
     def on_mount(self) -> None:
-        self.update(self._markdown())
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update(self._markdown()))
+        self._themed()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._themed())
+
+    def _themed(self) -> None:
+        """Drawn again with the code colours of the app's theme, if it is not the one used."""
+        dark = self.app.current_theme.dark
+        if dark != self._dark:
+            self._dark = dark
+            self.update(self._markdown(dark))
 
 
 class Prose(MarkdownText):
