@@ -18,8 +18,10 @@ language is known:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar, cast
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
@@ -58,10 +60,56 @@ ACTION_KEYS: dict[str, Msg] = {
     "next_question": N_("Next question"),
     "retake": N_("Retake"),
     "close": N_("Close"),
+    "run_editing": N_("Run"),
+    "select": N_("Open"),
 }
+
+GROUP_KEYS: dict[str, Msg] = {"Move": N_("Move")}
+"""Footer groups (:class:`Binding.Group`, keys shown as one item: ``j/k Move``) by their English
+description, as :data:`ACTION_KEYS` translates the descriptions of single bindings."""
+
+MOVE = Binding.Group("Move")
+"""j / k: next and previous block, one footer item."""
+
+FOOTER_RANK: dict[str, int] = {
+    # what the focused thing is for: kept to the last
+    "run": 0,
+    "run_editing": 0,
+    "done_editing": 0,
+    "edit": 0,
+    "interrupt": 0,
+    "check": 0,
+    "hint": 0,
+    "retry": 0,
+    "draw": 0,
+    "select": 0,
+    "continue": 0,
+    "next_question": 0,
+    "retake": 0,
+    "close": 0,
+    # how to move on, and where every key is told
+    "next_block": 1,
+    "help": 1,
+    # the rest of the lesson's and the focused thing's keys
+    "show_answer": 2,
+    "skip_question": 2,
+    "full_output": 2,
+    "toggle_menu": 2,
+    "next_chapter": 2,
+    "back": 2,
+    "quit": 2,
+}
+"""The order in which keys leave a narrowing footer: the highest rank first (unlisted: 3, with
+Run all above, Reset, Copy, Ask, Commands), and in a rank the key farthest from the focus (the
+screen's after the focused widget's, the app's last). See :func:`fit_footer`."""
+LEFT_OUT_RANK = 3
 
 
 def _translated(binding: Binding, lang: str) -> Binding:
+    group = binding.group
+    if group is not None and group.description in GROUP_KEYS:
+        group = dataclasses.replace(group, description=tr(GROUP_KEYS[group.description], lang))
+        binding = dataclasses.replace(binding, group=group)
     if binding.action not in ACTION_KEYS or not binding.description:
         return binding
     return dataclasses.replace(binding, description=tr(ACTION_KEYS[binding.action], lang))
@@ -106,3 +154,81 @@ def language_check(action: str, parameters: tuple[object, ...], lang: str) -> bo
     if action in ACTION_KEYS and len(parameters) == 1 and parameters[0] in languages():
         return parameters[0] == lang
     return True
+
+
+@dataclasses.dataclass(frozen=True)
+class FooterItem:
+    """One key of the footer: ``display`` (``r``, ``^q``, ``j/k`` for a group) and what it
+    does; ``rank`` (:data:`FOOTER_RANK`) and ``position`` (its place in the binding chain,
+    the focused widget's first) decide when it leaves a narrow footer."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+    rank: int
+    position: int
+
+    @property
+    def width(self) -> int:
+        """Cells it takes in Textual's footer: `` r `` then ``Run `` (a FooterKey's padding)."""
+        return cell_len(self.display) + cell_len(self.description) + 3
+
+
+def base_action(action: str) -> str:
+    """``help('pt')`` and ``app.help('pt')`` are ``help`` (see :func:`per_language`)."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+def footer_items(
+    active: Iterable[tuple[Binding, bool, str]], key_display: Callable[[Binding], str]
+) -> list[FooterItem]:
+    """The footer's keys from a screen's active bindings (``(binding, enabled, tooltip)``, in
+    the chain's order), as Textual's footer picks them: shown bindings only, one key per action
+    (the first bound), and the bindings of a :class:`Binding.Group` as one item whose keys are
+    joined with ``/`` (``j/k Move``)."""
+    items: list[FooterItem] = []
+    actions: set[str] = set()
+    groups: dict[Binding.Group, int] = {}
+    for binding, enabled, tooltip in active:
+        if not binding.show or binding.action in actions:
+            continue
+        actions.add(binding.action)
+        group = binding.group
+        if group is not None and group in groups:
+            n = groups[group]
+            joined = f"{items[n].display}/{key_display(binding)}"
+            items[n] = dataclasses.replace(items[n], display=joined)
+            continue
+        action = base_action(binding.action)
+        if group is not None:
+            groups[group] = len(items)
+        items.append(
+            FooterItem(
+                key=binding.key.split(",")[0],
+                display=key_display(binding),
+                description=group.description if group is not None else binding.description,
+                action=binding.action,
+                enabled=enabled,
+                tooltip=tooltip or (binding.description if group is not None else ""),
+                rank=FOOTER_RANK.get(action, LEFT_OUT_RANK),
+                position=len(items),
+            )
+        )
+    return items
+
+
+def fit_footer(items: Sequence[FooterItem], width: int) -> list[FooterItem]:
+    """The items a footer ``width`` cells wide shows, in their order: taken by rank, then
+    position, while they fit; the first that does not fit ends it (a lower-ranked key never
+    stays when a higher one left), so no key is ever cut mid-word."""
+    kept: set[int] = set()
+    used = 0
+    for item in sorted(items, key=lambda i: (i.rank, i.position)):
+        if used + item.width > width:
+            break
+        used += item.width
+        kept.add(item.position)
+    return [item for item in items if item.position in kept]

@@ -186,6 +186,52 @@ def test_whole_output_view(snap_compare: Compare, make_app: MakeApp) -> None:
     assert _with_long_output(snap_compare, make_app, whole)
 
 
+# ---- 60x20: the footer keeps the focused thing's keys, whole (issue 11) -----------------------
+
+NARROW = (60, 20)
+
+
+def test_narrow_course_map(snap_compare: Compare, make_app: MakeApp) -> None:
+    """The chapter list has the focus; the footer says Enter opens a chapter."""
+    assert snap_compare(make_app(COURSE), terminal_size=NARROW)
+
+
+def test_narrow_wrong_answer(snap_compare: Compare, make_app: MakeApp) -> None:
+    """Check, Hint, Try again and j/k stay in the footer of a question."""
+    assert snap_compare(
+        make_app(COURSE),
+        terminal_size=NARROW,
+        run_before=opening("first-steps", run_and_answer_wrong),
+    )
+
+
+def test_narrow_cell_editing(snap_compare: Compare, make_app: MakeApp) -> None:
+    """The editor's footer: Ctrl+R runs, Escape stops editing."""
+    assert snap_compare(
+        make_app(COURSE), terminal_size=NARROW, run_before=opening("first-steps", _edit)
+    )
+
+
+def test_narrow_chapter_menu(snap_compare: Compare, make_app: MakeApp) -> None:
+    """The menu stops above the footer, which shows its keys (Open, Close)."""
+    assert snap_compare(
+        make_app(COURSE), terminal_size=NARROW, run_before=opening("gradients", _menu)
+    )
+
+
+def test_narrow_help(snap_compare: Compare, make_app: MakeApp) -> None:
+    """The way out of the help stays on screen when its list scrolls."""
+
+    async def help_screen(pilot: Pilot[Any], screen: LessonScreen) -> None:
+        await pilot.press("f1")
+
+    assert snap_compare(
+        make_app(COURSE, lang="pt"),
+        terminal_size=NARROW,
+        run_before=opening("first-steps", help_screen),
+    )
+
+
 def test_quiz_question(snap_compare: Compare, make_app: MakeApp) -> None:
     assert snap_compare(make_app(QUIZ), terminal_size=SIZE, run_before=_answer_first)
 

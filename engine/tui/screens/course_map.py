@@ -8,6 +8,7 @@ was in, and the lesson screen scrolls to the block they stopped at.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -19,12 +20,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import OptionDoesNotExist
 
 from engine.i18n import t
 from engine.session.labels import chapter_place, chapters_done
 from engine.tui.inline import inline_markdown, paragraphs_markdown
+from engine.tui.keys import in_language
 from engine.tui.widgets.chapter_menu import ChapterList, OpenQuiz, picked_quiz
+from engine.tui.widgets.footer import LectioFooter
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
@@ -137,7 +141,7 @@ class CourseMapScreen(Screen[None]):
                 variant="primary",
                 compact=self.has_class("-short"),
             )
-        yield ChapterList(
+        yield in_language(ChapterList, self.lang)(
             self.study.chapters,
             statuses,
             lang=self.lang,
@@ -145,12 +149,19 @@ class CourseMapScreen(Screen[None]):
             quizzes=self.study.course_quizzes(),
             id="chapters",
         )
-        yield Footer()
+        yield LectioFooter()
 
     def on_mount(self) -> None:
+        """The chapter list has the focus, on the chapter Continue opens: Enter opens it (as
+        Continue did), the arrows pick another, and the footer says so ("enter Open")."""
         progress = self.study.course_progress()
         self.query_one("#course-progress", ProgressBar).update(progress=progress.done)
-        self.query_one("#continue", Button).focus()
+        chapters = self.query_one("#chapters", ChapterList)
+        resume = self._resume_id(progress)
+        if resume is not None:
+            with contextlib.suppress(OptionDoesNotExist):
+                chapters.highlighted = chapters.get_option_index(resume)
+        chapters.focus()
 
     def loaded(self, study: Study) -> None:
         """The validated course replaces its outline (the first frame was drawn from the

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from engine.i18n import N_, Msg, t, tr
+from engine.tui.widgets.footer import LectioFooter
 
 KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
     (
@@ -24,6 +25,13 @@ KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
             ("ctrl+p", N_("Command palette: every command by name")),
             ("f1 / ?", N_("Help")),
             ("ctrl+q", N_("Quit")),
+        ],
+    ),
+    (
+        N_("Course map"),
+        [
+            ("enter", N_("Open the highlighted chapter")),
+            ("c", N_("Continue")),
         ],
     ),
     (
@@ -43,6 +51,7 @@ KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
             ("r", N_("Run")),
             ("a", N_("Run all above")),
             ("e / escape", N_("Edit the code in place / leave the editor")),
+            ("ctrl+r", N_("Run the code being edited")),
             ("o", N_("Reset")),
             ("y", N_("Copy")),
             ("f", N_("Whole output (when a cell shows only its end)")),
@@ -93,9 +102,11 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="help--intro",
             )
+            # Docked: always drawn, however far the list has to scroll on a short terminal.
+            yield Label(t("Escape, q or F1 closes this help", self.lang), classes="help--close")
             with VerticalScroll():
                 yield Static(table)
-            yield Label(t("Escape, q or F1 closes this help", self.lang), classes="help--close")
+        yield LectioFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()  # arrows and page keys scroll the list

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Container
 from textual.message import Message
-from textual.widgets import Button, Footer, Label, OptionList
+from textual.widgets import Button, Label, OptionList
 from textual.worker import Worker
 
 from engine.execution.results import CellResult, CellStatus
@@ -31,11 +31,19 @@ from engine.i18n import t
 from engine.session.reports import Started
 from engine.tui.cell_runner import CellRunner
 from engine.tui.guard import report_failed_worker, saving
+from engine.tui.keys import in_language
 from engine.tui.screens.lesson_frame import LessonFrame
 from engine.tui.widgets.block_list import BlockList
-from engine.tui.widgets.chapter_menu import ChapterList, OpenQuiz, QuizList, picked_quiz
+from engine.tui.widgets.chapter_menu import (
+    ChapterList,
+    ChapterMenu,
+    OpenQuiz,
+    QuizList,
+    picked_quiz,
+)
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.feedback import ChapterFeedback
+from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.graph_view import GraphView
 from engine.tui.widgets.kernel_status import KernelStatus
 from engine.tui.widgets.question import Question
@@ -90,26 +98,27 @@ class LessonScreen(LessonFrame):
             self.lesson.title,
             len(self.lesson.blocks),
         )
-        with Vertical(id="menu"):
-            yield Label(t("Chapters", self.lang), classes="menu--title")
-            if self.study.chapters:
-                yield ChapterList(
-                    self.study.chapters,
-                    self._statuses(),
-                    lang=self.lang,
-                    current=self.lesson.id,
-                    status_text=False,
-                    id="chapters",
-                )
-        yield BlockList(
-            self.session,
-            lang=self.lang,
-            previous=self.study.neighbour(self.lesson.id, -1) is not None,
-            following=self.study.neighbour(self.lesson.id, +1) is not None,
-            course_end=self.study.course_quizzes() if self._last_of_course() else None,
-            id="blocks",
-        )
-        yield Footer()
+        with Container(id="page"):  # the menu slides over the blocks, never the footer
+            with in_language(ChapterMenu, self.lang)(id="menu", disabled=True):
+                yield Label(t("Chapters", self.lang), classes="menu--title")
+                if self.study.chapters:
+                    yield in_language(ChapterList, self.lang)(
+                        self.study.chapters,
+                        self._statuses(),
+                        lang=self.lang,
+                        current=self.lesson.id,
+                        status_text=False,
+                        id="chapters",
+                    )
+            yield BlockList(
+                self.session,
+                lang=self.lang,
+                previous=self.study.neighbour(self.lesson.id, -1) is not None,
+                following=self.study.neighbour(self.lesson.id, +1) is not None,
+                course_end=self.study.course_quizzes() if self._last_of_course() else None,
+                id="blocks",
+            )
+        yield LectioFooter()
 
     def _statuses(self) -> dict[str, str]:
         return self.study.statuses()
@@ -367,8 +376,18 @@ class LessonScreen(LessonFrame):
 
     # ---- menu and moving around ----------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """j / k not while the chapter menu covers the blocks (the frame's checks besides)."""
+        if action in ("next_block", "previous_block"):
+            return not self.has_class("-menu")
+        return super().check_action(action, parameters)
+
     def action_toggle_menu(self) -> None:
+        """Slide the chapter menu in or out. Closed, it is disabled: its list cannot take the
+        focus (the first focus when the chapter opens, Tab) while it is out of sight."""
         self.toggle_class("-menu")
+        self.query_one(ChapterMenu).disabled = not self.has_class("-menu")
+        self.refresh_bindings()
         if self.has_class("-menu"):
             for menu in self.query(ChapterList):
                 menu.update_statuses(self._statuses())
@@ -376,11 +395,17 @@ class LessonScreen(LessonFrame):
         else:
             self.blocks.focus()
 
+    @on(ChapterMenu.Closed)
+    def _menu_closed(self) -> None:
+        if self.has_class("-menu"):
+            self.action_toggle_menu()
+
     @on(OptionList.OptionSelected, "#chapters")
     def _chapter_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         lesson_id = event.option.id
-        self.remove_class("-menu")
+        if self.has_class("-menu"):
+            self.action_toggle_menu()
         if lesson_id and lesson_id != self.lesson.id:
             self._open(lesson_id)
 
@@ -410,7 +435,7 @@ class LessonScreen(LessonFrame):
         lessons = loaded.ordered() if loaded is not None else [self.lesson]
         chapter = self.chapter.title if self.chapter is not None else ""
         panel = AskPanel(self.session, lang=self.lang, lessons=lessons, chapter=chapter, id="ask")
-        self.mount(panel, before=self.query_one(Footer))
+        self.mount(panel, before=self.query_one(LectioFooter))
         self.call_after_refresh(lambda: panel.query_one("#ask-input").focus())
 
     def _refresh_ask(self) -> None:
@@ -425,6 +450,6 @@ class LessonScreen(LessonFrame):
                 self.blocks.focus()
                 return
         if self.has_class("-menu"):
-            self.remove_class("-menu")
+            self.action_toggle_menu()
             return
         self.post_message(self.BackToCourse())

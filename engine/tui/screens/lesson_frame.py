@@ -21,6 +21,7 @@ from textual.widgets import Label, ProgressBar
 
 from engine.session.labels import chapter_place
 from engine.tui.inline import inline_markdown
+from engine.tui.keys import MOVE
 from engine.tui.widgets.kernel_status import KernelStatus
 
 if TYPE_CHECKING:
@@ -32,13 +33,13 @@ class LessonFrame(Screen[None]):
     bar, then the blocks (``#blocks``) and the footer, which subclasses compose."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "next_block", "Next block", group=MOVE),
+        Binding("k", "previous_block", "Previous block", group=MOVE),
+        Binding("i", "interrupt", "Interrupt"),
         Binding("m", "toggle_menu", "Chapters"),
         Binding("n", "next_chapter", "Next chapter"),
         Binding("p", "previous_chapter", "Previous chapter", show=False),
-        Binding("j", "next_block", "Next block", show=False),
-        Binding("k", "previous_block", "Previous block", show=False),
         Binding("A", "ask", "Ask"),
-        Binding("i", "interrupt", "Interrupt"),
         Binding("ctrl+r", "restart_kernel", "Restart kernel", show=False),
         Binding("escape", "back", "Back"),
     ]

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer
 
 from engine.format.outline import NoteOutline
 from engine.tui.screens.lesson_frame import LessonFrame
+from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.note import Note
 from engine.tui.widgets.prose import Prose
 
@@ -53,7 +53,7 @@ class LessonPreviewScreen(LessonFrame):
                     yield Note(block, lang=self.lang, block_index=index)
                 else:
                     yield Prose(block.text, block_index=index)
-        yield Footer()
+        yield LectioFooter()
 
     def on_mount(self) -> None:
         self.show_progress(self.preview.position, len(self.preview.lesson.blocks))

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, ProgressBar, Static
+from textual.widgets import Button, Label, ProgressBar, Static
 
 from engine.i18n import t
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved, saving
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import in_language
+from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class QuizScreen(Screen[None]):
         with Horizontal(id="progress-row"):
             yield ProgressBar(total=self.session.count, show_eta=False, id="progress")
         yield VerticalScroll(id="body")
-        yield Footer()
+        yield LectioFooter()
 
     async def on_mount(self) -> None:
         await self._show()

@@ -211,7 +211,7 @@ class BlockList(VerticalScroll):
                 t("Check what you learned with the course's quizzes:", self.lang),
                 classes="chapter-end--course",
             )
-            yield QuizList(quizzes, lang=self.lang, id="course-quizzes")
+            yield in_language(QuizList, self.lang)(quizzes, lang=self.lang, id="course-quizzes")
 
     # ---- the rest of the chapter ---------------------------------------------------------------
 

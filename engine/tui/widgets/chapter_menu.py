@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -146,7 +148,12 @@ def picked_quiz(option_id: str | None) -> str | None:
 
 
 class QuizList(OptionList):
-    """The course's quizzes on their own (the end of the course)."""
+    """The course's quizzes on their own (the end of the course); Enter opens one, as the
+    chapter list's (made with :func:`engine.tui.keys.in_language` for its language)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", key_display="enter")
+    ]
 
     DEFAULT_CSS = """
     QuizList { height: auto; max-height: 12; }
@@ -165,7 +172,14 @@ class QuizList(OptionList):
 
 
 class ChapterList(OptionList):
-    """Sections as headings (disabled options), chapters as options whose id is the lesson id."""
+    """Sections as headings (disabled options), chapters as options whose id is the lesson id.
+
+    Enter opens the highlighted chapter: OptionList's own Enter binding, shown ("Open") so the
+    footer says how (made with :func:`engine.tui.keys.in_language` for its language)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", key_display="enter")
+    ]
 
     DEFAULT_CSS = """
     ChapterList {
@@ -248,3 +262,16 @@ class ChapterList(OptionList):
         if self.current is not None:
             with contextlib.suppress(OptionDoesNotExist):  # the lesson is not listed
                 self.highlighted = self.get_option_index(self.current)
+
+
+class ChapterMenu(Vertical):
+    """The lesson screen's side menu around a :class:`ChapterList`: Escape closes it ("Close"
+    in the footer while the menu has the focus, where the screen's Escape says "Back")."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    class Closed(Message):
+        """The learner closed the menu; the screen hides it and gives the blocks the focus."""
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())

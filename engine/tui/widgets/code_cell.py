@@ -116,8 +116,12 @@ class CodeCell(Vertical, can_focus=True):
         Binding("o", "reset", "Reset"),
         Binding("y", "copy", "Copy"),
         Binding("f", "full_output", "Whole output"),
-        Binding("escape", "done_editing", "Done editing", show=False),
+        Binding("ctrl+r", "run_editing", "Run"),
+        Binding("escape", "done_editing", "Done editing"),
     ]
+    """While editing, the editor takes the letters: Ctrl+R runs the edited code and Escape
+    leaves the editor (both offered then only, see :meth:`check_action`; elsewhere Ctrl+R is
+    the screen's Restart kernel and Escape its Back)."""
 
     running: reactive[bool] = reactive(False)
     """True while the kernel runs this cell (set by the screen)."""
@@ -528,13 +532,17 @@ class CodeCell(Vertical, can_focus=True):
             self.editing = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape is the cell's only while editing; otherwise the footer shows the screen's
-        "Back" for it."""
-        if action == "done_editing":
+        """Escape and Ctrl+R are the cell's only while editing; otherwise they are the
+        screen's (Back, Restart kernel), in the footer and when pressed."""
+        if action in ("done_editing", "run_editing"):
             return self.editing
         if action == "full_output":  # offered when the cell shows only part of its output
             return self._hides
         return True
+
+    def action_run_editing(self) -> None:
+        """Ctrl+R in the editor: the edit is kept and runs (the editor stays open)."""
+        self.action_run()
 
     def action_done_editing(self) -> None:
         if not self.editing:

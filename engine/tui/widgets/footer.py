@@ -1,0 +1,54 @@
+"""The footer of every screen: Textual's :class:`Footer`, fitted to its width by what matters.
+
+Textual's footer lays the keys out in the binding chain's order and lets the last ones run off
+the right edge, cut mid-word ("i Interrup"): on a code cell at 100 columns Interrupt was the one
+lost, at 60 columns everything after "^p Co". This footer keeps the same keys, looks and
+mouse clicks (Textual's ``FooterKey``), but shows only the keys that fit whole, chosen by
+:func:`engine.tui.keys.fit_footer`: the focused thing's main keys stay to the last, the
+rarely needed ones leave first. The bindings stay where Textual wants them (declared on the
+widgets and screens, offered or not by ``check_action``, redrawn by ``refresh_bindings``);
+only the choice of what is drawn is lectio's.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from engine.tui.keys import FooterItem, fit_footer, footer_items
+
+
+class LectioFooter(Footer):
+    """The screen's active bindings that fit, ranked (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+        self._fitted: tuple[str, ...] = ()
+        """The actions drawn at the last compose (a resize that keeps them redraws nothing)."""
+
+    def shown(self, width: int | None = None) -> list[FooterItem]:
+        """The keys drawn at ``width`` (this footer's width by default)."""
+        active = [(b.binding, b.enabled, b.tooltip) for b in self.screen.active_bindings.values()]
+        items = footer_items(active, self.app.get_key_display)
+        return fit_footer(items, self.size.width if width is None else width)
+
+    def compose(self) -> ComposeResult:
+        if not self.is_attached or not self.size.width:
+            return  # not laid out yet: composed again when the screen's bindings are known
+        items = self.shown()
+        self._fitted = tuple(item.action for item in items)
+        for item in items:
+            yield FooterKey(
+                item.key,
+                item.display,
+                item.description,
+                item.action,
+                disabled=not item.enabled,
+                tooltip=item.tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    async def on_resize(self, event: events.Resize) -> None:
+        if tuple(item.action for item in self.shown(event.size.width)) != self._fitted:
+            await self.recompose()

@@ -1,0 +1,208 @@
+"""The footer as drawn (issue 11, layout and keys), read from the screen at fixed sizes, in
+English and Portuguese: the focused thing's main keys survive narrowing, nothing is cut
+mid-word, and the keys a new learner needs are shown (Enter opens a chapter, j/k moves, the
+editor's Escape and Ctrl+R, the chapter menu's own keys, the help's way out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import RadioButton
+from tui_support import COURSE, FakeKernelFactory, settle, until
+
+from engine.execution.results import KernelState
+from engine.i18n import t, tr
+from engine.tui.app import LectioApp
+from engine.tui.keys import ACTION_KEYS, GROUP_KEYS, FooterItem, fit_footer
+from engine.tui.screens.course_map import CourseMapScreen
+from engine.tui.screens.help import HelpScreen
+from engine.tui.screens.lesson import LessonScreen
+from engine.tui.widgets.chapter_menu import ChapterList
+from engine.tui.widgets.code_cell import CodeCell
+from engine.tui.widgets.kernel_status import KernelStatus
+from engine.tui.widgets.question import Question
+
+MakeApp = Callable[..., LectioApp]
+LANGS = ["en", "pt"]
+EVERY_SIZE_AND_LANGUAGE = pytest.mark.parametrize(
+    ("size", "lang"), [(size, lang) for size in [(100, 32), (80, 24), (60, 20)] for lang in LANGS]
+)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The text of every line of the screen as drawn (what a screenshot shows)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer(app: App[Any]) -> dict[str, str]:
+    """The footer's keys as drawn on the last line, ``{description: key}``; fails if a key is
+    drawn cut (its text is not a whole description of a lectio key)."""
+    line = screen_lines(app)[-1]
+    assert isinstance(app, LectioApp)
+    whole = {tr(m, app.lang) for m in (*ACTION_KEYS.values(), *GROUP_KEYS.values())}
+    shown: dict[str, str] = {}
+    for chunk in line.strip().split("  "):
+        key, _, description = chunk.strip().partition(" ")
+        assert description in whole, f"cut or unknown footer key {chunk!r} in {line!r}"
+        shown[description] = key
+    return shown
+
+
+def said(message: str, lang: str) -> str:
+    """``message`` as the interface says it in ``lang`` (the footer's words)."""
+    return t(message, lang)
+
+
+def test_fit_footer_drops_the_highest_rank_first_and_keeps_the_order() -> None:
+    def item(action: str, rank: int, position: int) -> FooterItem:
+        return FooterItem(action, "k", "x" * 6, action, True, "", rank, position)
+
+    items = [item("run", 0, 0), item("copy", 3, 1), item("help", 1, 2), item("quit", 2, 3)]
+    assert [i.action for i in fit_footer(items, 100)] == ["run", "copy", "help", "quit"]
+    assert [i.action for i in fit_footer(items, 3 * items[0].width)] == ["run", "help", "quit"]
+    assert [i.action for i in fit_footer(items, 2 * items[0].width + 1)] == ["run", "help"]
+    assert fit_footer(items, items[0].width - 1) == []
+
+
+async def open_first_steps(pilot: Pilot[Any]) -> LessonScreen:
+    app = pilot.app
+    assert isinstance(app, LectioApp)
+    app.open_lesson("first-steps")
+    await settle(pilot)
+    assert isinstance(app.screen, LessonScreen)
+    return app.screen
+
+
+def busy_lesson(tmp_path: Path) -> Path:
+    lesson = tmp_path / "busy.yaml"
+    lesson.write_text(
+        "id: busy\ntitle: Busy\nblocks:\n"
+        "  - text: A cell that takes its time.\n"
+        "  - code: |\n      time.sleep(5)\n"
+    )
+    return lesson
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_a_running_cell_keeps_run_edit_interrupt_and_move(
+    make_app: MakeApp, tmp_path: Path, size: tuple[int, int], lang: str
+) -> None:
+    factory = FakeKernelFactory()
+    app = make_app(busy_lesson(tmp_path), lang=lang, kernel_factory=factory)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        code = screen.query_one(CodeCell)
+        factory.kernels[0].release.clear()  # the fake "sleep" runs until released
+        code.focus()
+        await pilot.press("r")
+        await until(pilot, lambda: screen.query_one(KernelStatus).state is KernelState.BUSY, "busy")
+        await pilot.pause()
+        shown = footer(app)
+        for message in ("Run", "Edit", "Interrupt", "Help"):
+            assert said(message, lang) in shown, (message, shown)
+        assert shown[said("Move", lang)] == "j/k"
+        await pilot.press("i")
+        await settle(pilot)
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_a_question_keeps_check_hint_and_try_again(
+    make_app: MakeApp, size: tuple[int, int], lang: str
+) -> None:
+    app = make_app(COURSE, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await open_first_steps(pilot)
+        question = app.screen.query_one(Question)
+        question.query_one("RadioSet").focus()
+        await pilot.pause()
+        shown = footer(app)
+        assert said("Check", lang) in shown and said("Hint", lang) in shown
+        assert said("Move", lang) in shown
+        question.query_one("#choice-2", RadioButton).value = True
+        await pilot.press("c")
+        await settle(pilot)
+        shown = footer(app)
+        assert said("Try again", lang) in shown and said("Hint", lang) in shown
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_the_course_map_says_enter_opens_a_chapter(
+    make_app: MakeApp, size: tuple[int, int], lang: str
+) -> None:
+    app = make_app(COURSE, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CourseMapScreen)
+        assert footer(app)[said("Open", lang)] == "enter"
+        await pilot.press("down", "enter")  # the second chapter, picked with the keys
+        await settle(pilot)
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "gradients"
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_the_editor_shows_escape_and_ctrl_r_and_ctrl_r_runs(
+    make_app: MakeApp, kernels: FakeKernelFactory, size: tuple[int, int], lang: str
+) -> None:
+    app = make_app(COURSE, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await open_first_steps(pilot)
+        code = app.screen.query_one(CodeCell)
+        code.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        shown = footer(app)
+        assert shown[said("Done editing", lang)] == "esc"
+        assert shown[said("Run", lang)] == "^r"
+        await pilot.press("ctrl+r")  # runs the cell being edited, not a kernel restart
+        await settle(pilot)
+        assert code.editing and code.has_class("-ok")
+        assert kernels.kernels[0].executed and kernels.kernels[0].generation == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not code.editing and said("Done editing", lang) not in footer(app)
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_the_chapter_menu_leaves_the_footer_and_its_keys_visible(
+    make_app: MakeApp, size: tuple[int, int], lang: str
+) -> None:
+    app = make_app(COURSE, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_first_steps(pilot)
+        # closed, the menu is out of sight and out of the focus chain (Tab, the first focus)
+        assert not any(isinstance(w, ChapterList) for w in screen.focus_chain)
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.has_class("-menu")
+        assert isinstance(app.focused, ChapterList)
+        shown = footer(app)
+        assert shown[said("Open", lang)] == "enter" and shown[said("Close", lang)] == "esc"
+        assert said("Move", lang) not in shown  # j / k would move the blocks under the menu
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.has_class("-menu") and isinstance(app.screen, LessonScreen)
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_the_help_shows_its_way_out(
+    make_app: MakeApp, size: tuple[int, int], lang: str
+) -> None:
+    app = make_app(COURSE, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await open_first_steps(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        await pilot.pause()
+        drawn = "\n".join(screen_lines(app))
+        assert said("Escape, q or F1 closes this help", lang) in drawn
+        assert footer(app)[said("Close", lang)] == "esc"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
