@@ -46,11 +46,24 @@ def footer(app: App[Any]) -> dict[str, str]:
     assert isinstance(app, LectioApp)
     whole = {tr(m, app.lang) for m in (*ACTION_KEYS.values(), *GROUP_KEYS.values())}
     shown: dict[str, str] = {}
+    if not line.strip():
+        return shown  # between two compositions of the footer
     for chunk in line.strip().split("  "):
         key, _, description = chunk.strip().partition(" ")
         assert description in whole, f"cut or unknown footer key {chunk!r} in {line!r}"
         shown[description] = key
     return shown
+
+
+async def footer_showing(pilot: Pilot[Any], *messages: str, lang: str) -> dict[str, str]:
+    """The footer once it shows every message (it is redrawn after the focus moves)."""
+    wanted = [said(m, lang) for m in messages]
+    await until(
+        pilot,
+        lambda: all(w in footer(pilot.app) for w in wanted),
+        f"the footer to show {wanted} (it shows {screen_lines(pilot.app)[-1]!r})",
+    )
+    return footer(pilot.app)
 
 
 def said(message: str, lang: str) -> str:
@@ -103,10 +116,7 @@ async def test_a_running_cell_keeps_run_edit_interrupt_and_move(
         code.focus()
         await pilot.press("r")
         await until(pilot, lambda: screen.query_one(KernelStatus).state is KernelState.BUSY, "busy")
-        await pilot.pause()
-        shown = footer(app)
-        for message in ("Run", "Edit", "Interrupt", "Help"):
-            assert said(message, lang) in shown, (message, shown)
+        shown = await footer_showing(pilot, "Run", "Edit", "Interrupt", "Help", lang=lang)
         assert shown[said("Move", lang)] == "j/k"
         await pilot.press("i")
         await settle(pilot)
@@ -121,15 +131,11 @@ async def test_a_question_keeps_check_hint_and_try_again(
         await open_first_steps(pilot)
         question = app.screen.query_one(Question)
         question.query_one("RadioSet").focus()
-        await pilot.pause()
-        shown = footer(app)
-        assert said("Check", lang) in shown and said("Hint", lang) in shown
-        assert said("Move", lang) in shown
+        await footer_showing(pilot, "Check", "Hint", "Move", lang=lang)
         question.query_one("#choice-2", RadioButton).value = True
         await pilot.press("c")
         await settle(pilot)
-        shown = footer(app)
-        assert said("Try again", lang) in shown and said("Hint", lang) in shown
+        await footer_showing(pilot, "Try again", "Hint", lang=lang)
 
 
 @EVERY_SIZE_AND_LANGUAGE
@@ -140,7 +146,7 @@ async def test_the_course_map_says_enter_opens_a_chapter(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, CourseMapScreen)
-        assert footer(app)[said("Open", lang)] == "enter"
+        assert (await footer_showing(pilot, "Open", lang=lang))[said("Open", lang)] == "enter"
         await pilot.press("down", "enter")  # the second chapter, picked with the keys
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "gradients"
@@ -156,8 +162,7 @@ async def test_the_editor_shows_escape_and_ctrl_r_and_ctrl_r_runs(
         code = app.screen.query_one(CodeCell)
         code.focus()
         await pilot.press("e")
-        await pilot.pause()
-        shown = footer(app)
+        shown = await footer_showing(pilot, "Done editing", "Run", lang=lang)
         assert shown[said("Done editing", lang)] == "esc"
         assert shown[said("Run", lang)] == "^r"
         await pilot.press("ctrl+r")  # runs the cell being edited, not a kernel restart
@@ -165,8 +170,12 @@ async def test_the_editor_shows_escape_and_ctrl_r_and_ctrl_r_runs(
         assert code.editing and code.has_class("-ok")
         assert kernels.kernels[0].executed and kernels.kernels[0].generation == 1
         await pilot.press("escape")
-        await pilot.pause()
-        assert not code.editing and said("Done editing", lang) not in footer(app)
+        await until(
+            pilot,
+            lambda: said("Done editing", lang) not in footer(app),
+            "the footer without Done editing",
+        )
+        assert not code.editing
 
 
 @EVERY_SIZE_AND_LANGUAGE
@@ -182,7 +191,7 @@ async def test_the_chapter_menu_leaves_the_footer_and_its_keys_visible(
         await pilot.pause()
         assert screen.has_class("-menu")
         assert isinstance(app.focused, ChapterList)
-        shown = footer(app)
+        shown = await footer_showing(pilot, "Open", "Close", lang=lang)
         assert shown[said("Open", lang)] == "enter" and shown[said("Close", lang)] == "esc"
         assert said("Move", lang) not in shown  # j / k would move the blocks under the menu
         await pilot.press("escape")
@@ -202,7 +211,7 @@ async def test_the_help_shows_its_way_out(
         await pilot.pause()
         drawn = "\n".join(screen_lines(app))
         assert said("Escape, q or F1 closes this help", lang) in drawn
-        assert footer(app)[said("Close", lang)] == "esc"
+        assert (await footer_showing(pilot, "Close", lang=lang))[said("Close", lang)] == "esc"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
