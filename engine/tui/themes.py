@@ -78,7 +78,7 @@ LECTIO_LIGHT = Theme(
         "text-warning": "#8a4f00",
         "text-error": "#a8231c",
         "text-success": "#17692d",
-        "block-cursor-background": "#bcd3ec",
+        "block-cursor-background": "#cfe0f3",
         "block-cursor-blurred-background": "#0b57a4 12%",
         "border": "#a84f00",
         "border-blurred": "#737373",
