@@ -37,6 +37,8 @@ from engine.format.loader import load_lesson
 pytestmark = pytest.mark.slow
 
 CELLS = sorted((Path(__file__).parent / "data" / "cells").glob("*.py"))
+
+
 def assert_interleaving(shared: str, out: str, err: str) -> None:
     """``shared`` is ``out`` and ``err`` merged line by line, each keeping its own order."""
     lines, outs, errs = shared.splitlines(), out.splitlines(), err.splitlines()
