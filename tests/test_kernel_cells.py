@@ -122,6 +122,7 @@ def test_misbehaving_cell_fails_alone(
             # bytes that are not UTF-8 become U+FFFD: at most one character per byte kept
             assert len(result.stdout) < kernel.output_limit + 1000
         if spec.get("shared") == "interleaved":
+            assert result.out is not None and result.err is not None, result
             assert_interleaving(result.stdout, result.out, result.err)
         if "stdout-contains" in spec:
             wanted = spec["stdout-contains"].replace("\\n", "\n")
