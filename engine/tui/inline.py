@@ -8,8 +8,13 @@ rich Text ourselves keeps the author's characters literal and still styles code 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
 
 from engine.safe_text import inert
 
@@ -56,3 +61,17 @@ def paragraphs_markdown(source: str) -> Text | None:
             text.append("\n\n")
         text.append_text(inline_markdown(" ".join(paragraph.split())))
     return text
+
+
+def hanging(mark: Text, body: RenderableType) -> Table:
+    """``mark`` then ``body``, the body's wrapped lines hanging under its first character
+    (a choice's "✓ " or "✗ " stays alone in its column), as a list item's lines do. A rich
+    Text wraps its continuation lines to the left edge, where at 60 columns they read as a
+    new choice."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=0)
+    grid.add_column(width=mark.cell_len, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(mark, body)
+    return grid

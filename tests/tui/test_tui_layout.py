@@ -112,6 +112,35 @@ async def test_choices_wrap_at_60_columns(make_app: MakeApp, tmp_path: Path) -> 
         assert lines[1][text_column] != " ", lines
 
 
+async def test_explanations_hang_under_their_text_at_60_columns(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """A wrapped explanation line went back to the left edge, under its ✓ or ✗, where it read
+    as another choice; it hangs under the text, as a wrapped choice does."""
+    course = course_copy(tmp_path)
+    long_choices(course, multiple=False)
+    app = make_app(course)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_lesson("first-steps")
+        await settle(pilot)
+        question = app.screen.query_one(Question)
+        question.query_one("#choice-0", RadioButton).value = True
+        question.query_one("RadioSet").focus()
+        await pilot.press("c")
+        await pilot.pause()
+        explanations = question.query_one(".question--explanations")
+        explanations.scroll_visible(top=True, animate=False)
+        await pilot.pause()
+        lines = [line for line in drawn(explanations) if line.strip()]
+        first = next(k for k, line in enumerate(lines) if "backward()" in line)
+        mark_column = len(lines[first]) - len(lines[first].lstrip())  # where ✓ or ✗ is
+        continued = lines[first + 1]
+        assert lines[first][mark_column] in "✓✗", lines
+        assert "single-number" in " ".join(lines[first : first + 3]), lines
+        assert continued[: mark_column + 2].strip() == "", lines
+        assert continued[mark_column + 2] != " ", lines
+
+
 async def test_checkbox_choices_wrap_at_60_columns(make_app: MakeApp, tmp_path: Path) -> None:
     course = course_copy(tmp_path)
     long_choices(course, multiple=True)

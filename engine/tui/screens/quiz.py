@@ -22,7 +22,7 @@ from textual.widgets import Button, Label, ProgressBar, Static
 from engine.i18n import t
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved, saving
-from engine.tui.inline import inline_markdown
+from engine.tui.inline import hanging, inline_markdown
 from engine.tui.keys import in_language
 from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.question import Question
@@ -161,15 +161,16 @@ class QuizScreen(Screen[None]):
             verdict = review.verdict
             if verdict is not None:
                 for item in verdict.explanations:
-                    line = Text(
+                    mark = Text(
                         "✓ " if item.correct else "✗ ", style="green" if item.correct else "red"
                     )
-                    line.append_text(inline_markdown(item.text))
+                    line = inline_markdown(item.text)
+                    line.style = mark.style  # the whole choice in the mark's colour
                     if item.picked:
                         # the default colour dimmed, not the line's green or red (below 4.5:1)
                         tag = f"  ({t('your answer', self.lang)})"
                         line.append(tag, style="dim default")
-                    parts.append(Padding(line, (0, 0, 0, 2)))
+                    parts.append(Padding(hanging(mark, line), (0, 0, 0, 2)))
                     if item.why:
                         parts.append(Padding(inline_markdown(item.why), (0, 0, 0, 6)))
             widgets.append(Static(Group(*parts), classes="quiz--miss"))

@@ -28,7 +28,7 @@ from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Stat
 
 from engine.i18n import nt, t
 from engine.session.views import Verdict
-from engine.tui.inline import inline_markdown
+from engine.tui.inline import hanging, inline_markdown
 from engine.tui.widgets.prose import MarkdownText
 
 
@@ -368,8 +368,8 @@ class Question(Vertical):
             if item is None:
                 continue
             mark, part = ("✓", "question--right") if item.correct else ("✗", "question--wrong")
-            line = Text(f"{mark} ", style=self._part(part))
-            line.append_text(inline_markdown(item.text))
+            line = inline_markdown(item.text)
+            line.style = self._part(part)  # the whole choice in the mark's colour
             tags = []
             if item.picked:
                 tags.append(t("your answer", self.lang))
@@ -377,7 +377,7 @@ class Question(Vertical):
                 tags.append(t("correct answer", self.lang))
             if tags:
                 line.append(f"  ({', '.join(tags)})", style=self._part("question--tag"))
-            lines.append(line)
+            lines.append(hanging(Text(f"{mark} ", style=self._part(part)), line))
             if item.why:
                 lines.append(Padding(inline_markdown(item.why), (0, 0, 0, 4)))
         return Group(*lines)
