@@ -223,6 +223,17 @@ def test_many_cells_round_trip(light: Kernel) -> None:
         assert light.execute(f"print({i})").stdout == f"{i}\n"
 
 
+def test_output_larger_than_a_pipe_arrives_whole_before_the_reply(light: Kernel) -> None:
+    """Right after a request lectio waits for the reply only (Kernel's QUIET_WINDOW): a cell
+    whose output fills the pipe blocks until lectio reads it, then finishes with all of it."""
+    chunks: list[str] = []
+    line = "x" * 99
+    result = light.execute(f"for i in range(3000):\n    print({line!r})", on_output=chunks.append)
+    assert result.status is CellStatus.OK, result
+    assert result.stdout == (line + "\n") * 3000
+    assert "".join(chunks) == result.stdout
+
+
 # -- the fork server ---------------------------------------------------------------------------
 
 

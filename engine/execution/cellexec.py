@@ -299,11 +299,34 @@ def _qualified(klass: type) -> str:
     return f"{module}.{name}"
 
 
+_NOTHING = compile("", "<cell>", "exec", dont_inherit=True)
+"""The body of a cell that is one expression (its value is all it does)."""
+_STATEMENT_WORDS = frozenset(
+    {"import", "from", "del", "pass", "assert", "raise", "return", "global", "nonlocal"}
+    | {"break", "continue", "for", "while", "if", "with", "def", "class", "try", "async"}
+)
+
+
+def _one_expression(code: str) -> bool:
+    """Worth compiling as one expression: one line, no assignment, no trailing ``;``, not
+    opening with a statement's word. A cheap guess (a wrong one costs one failed compile);
+    the compile decides."""
+    text = code.strip()
+    if not text or "\n" in text or "=" in text or text.endswith(";") or code[:1].isspace():
+        return False
+    return text.split(None, 1)[0].rstrip(":") not in _STATEMENT_WORDS
+
+
 def _compile(code: str, filename: str) -> tuple[types.CodeType, types.CodeType | None]:
     """Compile a cell; its last statement, if an expression, is compiled apart to be shown.
 
     Like a notebook, a trailing ``;`` hides the value.
     """
+    if _one_expression(code):  # print(x), x.shape: compiled once, not parsed and compiled twice
+        try:
+            return _NOTHING, compile(code, filename, "eval", dont_inherit=True)
+        except SyntaxError:
+            pass  # not an expression after all: the whole way below says what is wrong
     tree = compile(code, filename, "exec", _PyCF_ONLY_AST, dont_inherit=True)
     last: types.CodeType | None = None
     tail = tree.body[-1] if tree.body else None

@@ -92,6 +92,12 @@ __all__ = [
 
 _READ = select.POLLIN | select.POLLHUP | select.POLLERR
 _OUTPUT_READ = 1 << 16
+QUIET_WINDOW = 0.005
+"""For this long after a request, lectio waits for the reply (or a death, or an interrupt)
+only, not for output: the output of a short cell is read once, after its reply (the worker
+sends the reply only after the cell's output is in the pipe), so a cell costs lectio one
+wake-up, not one for its output and another for its reply. A cell that prints more than a
+pipe holds waits at most this long for lectio to start reading; its output still streams."""
 _LIVE_KERNELS: weakref.WeakSet[Kernel] = weakref.WeakSet()
 
 
@@ -118,6 +124,7 @@ class _Live:
     pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
     poller: select.poll | None = None  # made once: its pipes, its pidfd, the kernel's wake-up
+    quiet: select.poll | None = None  # the same without the output pipe (QUIET_WINDOW)
 
     def __post_init__(self) -> None:
         self.send = sender(self.process.ctrl_in, self.process.key, TO_WORKER)
@@ -400,10 +407,22 @@ class Kernel:
         if live.poller is None:
             poller = select.poll()
             fds = (live.process.ctrl_out, live.process.output, live.process.wait_fd, self._wake_r)
+            quiet = select.poll()
             for fd in fds:
                 poller.register(fd, _READ)
-            live.poller = poller
+                if fd != live.process.output:
+                    quiet.register(fd, _READ)
+            live.poller, live.quiet = poller, quiet
         return live.poller
+
+    @staticmethod
+    def _forget(live: _Live, poller: select.poll, fd: int) -> None:
+        """Stop watching a pipe that reached its end (or can no longer be trusted), in both
+        poll sets."""
+        for each in (poller, live.quiet):
+            if each is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    each.unregister(fd)
 
     def _drain(
         self, live: _Live, poller: select.poll, sink: Callable[[bytes], object], limit: bool = False
@@ -420,8 +439,7 @@ class Kernel:
             except OSError:
                 data = b""
             if not data:
-                with contextlib.suppress(KeyError, ValueError):
-                    poller.unregister(fd)
+                self._forget(live, poller, fd)
                 return
             if not limit or len(live.startup_output) < 1 << 16:
                 sink(data)
@@ -434,8 +452,7 @@ class Kernel:
         except OSError:
             data = b""
         if not data:
-            with contextlib.suppress(KeyError, ValueError):
-                poller.unregister(live.process.ctrl_out)
+            self._forget(live, poller, live.process.ctrl_out)
             live.ctrl_lost_at = time.monotonic()  # dying, or a cell closed the pipe
             return
         if live.killed_because.startswith("tampering"):
@@ -443,8 +460,7 @@ class Kernel:
         try:
             live.replies.extend(live.feed(data))
         except Tampering as exc:
-            with contextlib.suppress(KeyError, ValueError):
-                poller.unregister(live.process.ctrl_out)
+            self._forget(live, poller, live.process.ctrl_out)
             self._tampered(live, str(exc))
 
     def _tampered(self, live: _Live, what: str) -> None:
@@ -481,6 +497,7 @@ class Kernel:
             live.interrupt_by = ""
         start = time.monotonic()
         deadline = start + timeout
+        quiet_until = start + QUIET_WINDOW
         outcome: Outcome | None = None
         with contextlib.suppress(OSError):  # if the worker is gone, the poll below sees it
             live.send(request)
@@ -495,7 +512,12 @@ class Kernel:
             wait = max(0.0, limit - time.monotonic())
             if not live.process.precise:
                 wait = min(wait, 0.1)
-            events = poller.poll(wait * 1000)
+            polling = poller
+            if live.quiet is not None and live.interrupted_at is None:
+                quiet_left = quiet_until - time.monotonic()
+                if quiet_left > 0 and live.ctrl_lost_at is None:
+                    polling, wait = live.quiet, min(wait, quiet_left)
+            events = polling.poll(wait * 1000)
             for fd, _ in events:
                 if fd == live.process.output:
                     self._drain(live, poller, sink)
