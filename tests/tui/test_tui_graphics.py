@@ -97,3 +97,36 @@ async def test_a_figure_in_a_sixel_terminal_is_a_sixel_widget(
         await pilot.pause()
         picture = app.screen.query_one(FigureView).query_one(TerminalPicture)
         assert len(picture.query(SixelImage)) == 1
+
+
+async def test_a_plot_in_a_sixel_terminal_is_a_sixel_widget_in_the_output(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, terminal: Terminal
+) -> None:
+    """A Sixel picture needs a widget of its own: the output becomes a column of its text and
+    pictures in the order the cell made them, each plot drawn with Sixel after the frame; the
+    next run starts from an empty output again."""
+    from textual.widgets import Static
+    from textual_image.widget.sixel import Image as SixelImage
+
+    use(monkeypatch, "sixel")
+    app = make_app(TUTORIAL, kernel_factory=FakeKernelFactory(not_installed=frozenset({"cuda"})))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("pieces")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        cell = next(c for c in screen.query(CodeCell) if c.block.id == "plot")
+        cell.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.pause()
+        sequence = cell.query_one(".code-cell--sequence")
+        assert sequence.display
+        pictures = list(sequence.query(TerminalPicture))
+        assert len(pictures) == 1
+        assert len(pictures[0].query(SixelImage)) == 1
+        assert not cell.query_one(".code-cell--output", Static).display
+        cell.clear()
+        await settle(pilot)
+        assert not sequence.display
+        assert not sequence.children

@@ -33,6 +33,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from engine.execution.results import CellResult, CellStatus
@@ -106,6 +107,15 @@ class CodeCell(Vertical, can_focus=True):
             display: none;
         }
         &.-has-output > .code-cell--output { display: block; }
+        & > .code-cell--sequence {
+            height: auto;
+            margin: 0 1;
+            padding: 0 1;
+            background: $background;
+            display: none;
+        }
+        &.-has-sequence > .code-cell--sequence { display: block; }
+        & > .code-cell--sequence > .code-cell--part { height: auto; }
     }
     """
 
@@ -187,6 +197,7 @@ class CodeCell(Vertical, can_focus=True):
         yield ActionLinks(self._links(), classes="code-cell--buttons")
         yield Label(t("Not run yet", self.lang), classes="code-cell--status")
         yield Static(classes="code-cell--output")
+        yield Vertical(classes="code-cell--sequence")
 
     def _links(self) -> Content:
         """The cell's actions as clickable links (one widget; keys do the same)."""
@@ -288,6 +299,9 @@ class CodeCell(Vertical, can_focus=True):
         shown = bool(renderable.plain) if isinstance(renderable, Text) else True
         self.set_class(shown, "-has-output")
         self.query_one(".code-cell--output", Static).update(renderable)
+        if self.has_class("-has-sequence"):
+            self.remove_class("-has-sequence")
+            self.query_one(".code-cell--sequence").remove_children()
         if hides != self._hides:
             self._hides = hides
             self.refresh_bindings()
@@ -421,7 +435,11 @@ class CodeCell(Vertical, can_focus=True):
             shown, cut = self._bounded(result.detail, style="red")
             body.append_text(shown)
             hides = hides or cut
-        if pictures:
+        if pictures and self._pictures_need_widgets():
+            self._set_output(Text(), hides)
+            parts, cut = self._output_parts(result, body)
+            self._set_sequence(parts, hides or cut)
+        elif pictures:
             group, cut = self._with_pictures(result, body)
             self._set_output(group, hides or cut)
         else:
@@ -435,12 +453,20 @@ class CodeCell(Vertical, can_focus=True):
         self.set_class(failed, "-error")
         self._set_status(self.status_text(result))
 
-    def _with_pictures(self, result: CellResult, tail: Text) -> tuple[Group, bool]:
-        """The output as text and pictures in order (``tail``: what came after the last), and
-        whether the text between them leaves something out."""
-        from engine.tui.widgets.picture import picture_renderable
+    @staticmethod
+    def _pictures_need_widgets() -> bool:
+        """Sixel pictures are widgets of their own, not part of a text (Kitty's and half
+        blocks are)."""
+        from engine.terminal_graphics import SIXEL, protocol
 
-        parts: list[RenderableType] = []
+        return protocol() == SIXEL
+
+    def _output_parts(
+        self, result: CellResult, tail: Text
+    ) -> tuple[list[Text | tuple[bytes, tuple[int, int], str]], bool]:
+        """The output as text and pictures (PNG, size, alt text) in the order the cell made
+        them (``tail``: what came after the last), and whether the text leaves something out."""
+        parts: list[Text | tuple[bytes, tuple[int, int], str]] = []
         at = 0
         hides = False
         for n, picture in enumerate(result.pictures, 1):
@@ -457,11 +483,46 @@ class CodeCell(Vertical, can_focus=True):
                 )
                 parts.append(Text(problem, style="italic"))
             else:
-                size = (picture.width, picture.height)
-                parts.append(picture_renderable(picture.png, size, alt=alt, lang=self.lang))
+                parts.append((picture.png, (picture.width, picture.height), alt))
         if tail.plain:
             parts.append(tail)
-        return Group(*parts), hides
+        return parts, hides
+
+    def _set_sequence(
+        self, parts: list[Text | tuple[bytes, tuple[int, int], str]], hides: bool
+    ) -> None:
+        """Show the output as a column of widgets: texts, and pictures drawn after the frame
+        with terminal graphics (:func:`~engine.tui.widgets.picture.picture_widget`)."""
+        from engine.tui.widgets.picture import picture_widget
+
+        sequence = self.query_one(".code-cell--sequence")
+        sequence.remove_children()
+        widgets: list[Widget] = []
+        for part in parts:
+            if isinstance(part, Text):
+                widgets.append(Static(part, classes="code-cell--part"))
+            else:
+                data, size, alt = part
+                widgets.append(picture_widget(data, size, alt=alt, lang=self.lang))
+        sequence.mount_all(widgets)
+        self.add_class("-has-sequence")
+        if hides != self._hides:
+            self._hides = hides
+            self.refresh_bindings()
+
+    def _with_pictures(self, result: CellResult, tail: Text) -> tuple[Group, bool]:
+        """The output as one renderable of text and pictures in order (Kitty's graphics or half
+        blocks), and whether the text leaves something out."""
+        from engine.tui.widgets.picture import picture_renderable
+
+        parts, hides = self._output_parts(result, tail)
+        drawn: list[RenderableType] = [
+            part
+            if isinstance(part, Text)
+            else picture_renderable(part[0], part[1], alt=part[2], lang=self.lang)
+            for part in parts
+        ]
+        return Group(*drawn), hides
 
     def _raised_as_expected(self, result: CellResult) -> bool:
         """The cell demonstrates an error (``expect: {raises: ...}``) and raised it."""

@@ -8,7 +8,8 @@ foreground above, background below), so a picture shows in any terminal with col
 and in tmux. The half-block grid
 comes from :mod:`engine.picture_grid` (Pillow, imported when the first picture is drawn); without
 Pillow the alt text is shown instead, with how to get pictures. A plot in a cell's output is
-part of the output's text: Kitty or half blocks (a Sixel picture needs a widget of its own).
+part of the output's text (Kitty or half blocks); with Sixel the output becomes a column of texts
+and picture widgets, since a Sixel picture needs a widget of its own.
 """
 
 from __future__ import annotations
