@@ -46,6 +46,19 @@ def screen_text(app: Any) -> str:
     return "".join(segment.text for strip in update.strips for segment in strip)
 
 
+async def run_the_plot(app: Any, pilot: Any) -> CodeCell:
+    """Open the tutorial's page of pieces and run its plotting cell."""
+    app.open_lesson("pieces")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, LessonScreen)
+    cell = next(c for c in screen.query(CodeCell) if c.block.id == "plot")
+    cell.focus()
+    await pilot.press("r")
+    await settle(pilot)
+    return cell
+
+
 async def test_a_figure_in_kitty_is_sent_with_its_graphics_protocol(
     make_app: Any, monkeypatch: pytest.MonkeyPatch, terminal: Terminal
 ) -> None:
@@ -71,14 +84,7 @@ async def test_a_plot_in_kitty_is_drawn_with_its_graphics_protocol(
     use(monkeypatch, "kitty")
     app = make_app(TUTORIAL, kernel_factory=FakeKernelFactory(not_installed=frozenset({"cuda"})))
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lesson("pieces")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LessonScreen)
-        cell = next(c for c in screen.query(CodeCell) if c.block.id == "plot")
-        cell.focus()
-        await pilot.press("r")
-        await settle(pilot)
+        cell = await run_the_plot(app, pilot)
         output = cell.query_one(".code-cell--output")
         group = getattr(output, "content", None)
         assert any(isinstance(r, KittyPicture) for r in getattr(group, "renderables", [])), group
@@ -111,14 +117,7 @@ async def test_a_plot_in_a_sixel_terminal_is_a_sixel_widget_in_the_output(
     use(monkeypatch, "sixel")
     app = make_app(TUTORIAL, kernel_factory=FakeKernelFactory(not_installed=frozenset({"cuda"})))
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lesson("pieces")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LessonScreen)
-        cell = next(c for c in screen.query(CodeCell) if c.block.id == "plot")
-        cell.focus()
-        await pilot.press("r")
-        await settle(pilot)
+        cell = await run_the_plot(app, pilot)
         await pilot.pause()
         sequence = cell.query_one(".code-cell--sequence")
         assert sequence.display
