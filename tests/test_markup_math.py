@@ -171,3 +171,18 @@ def test_left_right_around_an_array_are_as_tall_as_it() -> None:
     )
     cases = to_unicode(rf"f = \left\{{ {array} \right.", display=True).splitlines()
     assert [line[4] for line in cases] == ["⎧", "⎩"]  # "f = " is 4 columns
+
+
+LEFT_RIGHT_MATRICES = yaml.safe_load(
+    (Path(__file__).parent / "data" / "markdown" / "math_left_right_matrices.yaml").read_text(
+        "utf-8"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "case", LEFT_RIGHT_MATRICES, ids=[case["name"] for case in LEFT_RIGHT_MATRICES]
+)
+def test_a_matrix_in_left_right_has_one_pair_of_brackets(case: dict[str, Any]) -> None:
+    text, errors = render(case["tex"], display=case["display"])
+    assert (text, errors) == (case["text"], [])

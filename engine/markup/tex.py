@@ -457,6 +457,8 @@ class _Renderer:
     display: bool
     lib: _Lib
     problems: list[TexError] = field(default_factory=list)
+    # a drawn matrix's id -> (it, it without brackets); holding it keeps the id from being reused
+    bare: dict[int, tuple[Box, Box]] = field(default_factory=dict)
 
     # -- a list of nodes --------------------------------------------------------------------
     def nodes(self, nodelist: list[Any], style: str | None = None, text_mode: bool = False) -> Box:
@@ -549,6 +551,13 @@ class _Renderer:
             right = flat(atom[0]) if isinstance(atom, tuple) else self.atom(atom, style, False)
         else:
             return i
+        enclosed = [box for box in out[left + 1 :] if box.lines != (" ",)]
+        drawn, bare = (
+            self.bare.get(id(enclosed[0]), (None, None)) if len(enclosed) == 1 else (None, None)
+        )
+        if drawn is enclosed[0] and bare is not None:
+            # \left( \begin{pmatrix}...\end{pmatrix} \right): one pair of brackets, not two
+            out[left + 1 :] = [bare]
         inner = hcat(out[left + 1 :]) if left + 1 <= len(out) else flat("")
         if len(inner.lines) > 1 and left < len(out):
             tall_left, tall_right = _tall(out[left].text, inner), _tall(right.text, inner)
@@ -729,7 +738,15 @@ class _Renderer:
         return rows
 
     def _matrix(self, name: str, rows: list[list[Box]]) -> Box:
-        if name in {"cases", "dcases"}:
+        box = self._draw_matrix(name, rows, bare=False)
+        if name not in {"cases", "dcases"}:  # its brackets give way to \left ... \right ones
+            self.bare[id(box)] = (box, self._draw_matrix(name, rows, bare=True))
+        return box
+
+    def _draw_matrix(self, name: str, rows: list[list[Box]], bare: bool) -> Box:
+        if bare:
+            left, right, tall_left, tall_right = "", "", "", ""
+        elif name in {"cases", "dcases"}:
             left, right, tall_left, tall_right = "{", "", "⎧⎨⎩", ""
         else:
             left, right, tall_left, tall_right = _MATRICES[name]
@@ -737,6 +754,8 @@ class _Renderer:
             inner = "; ".join(", ".join(c.text.replace("\n", " ") for c in r) for r in rows)
             if name in {"cases", "dcases"}:
                 return flat(f"{{{inner}}}")
+            if bare:
+                return flat(inner)
             return flat(f"{left or '['}{inner}{right or ']'}")
         columns = max((len(r) for r in rows), default=0)
         widths = [max((r[k].width for r in rows if k < len(r)), default=0) for k in range(columns)]
