@@ -173,16 +173,16 @@ def test_left_right_around_an_array_are_as_tall_as_it() -> None:
     assert [line[4] for line in cases] == ["⎧", "⎩"]  # "f = " is 4 columns
 
 
-LEFT_RIGHT_MATRICES = yaml.safe_load(
-    (Path(__file__).parent / "data" / "markdown" / "math_left_right_matrices.yaml").read_text(
-        "utf-8"
-    )
-)
+def _formulas(*names: str) -> list[dict[str, Any]]:
+    data = Path(__file__).parent / "data" / "markdown"
+    return [case for name in names for case in yaml.safe_load((data / name).read_text("utf-8"))]
 
 
-@pytest.mark.parametrize(
-    "case", LEFT_RIGHT_MATRICES, ids=[case["name"] for case in LEFT_RIGHT_MATRICES]
-)
-def test_a_matrix_in_left_right_has_one_pair_of_brackets(case: dict[str, Any]) -> None:
+FORMULAS = _formulas("math_left_right_matrices.yaml", "math_binomials.yaml")
+
+
+@pytest.mark.parametrize("case", FORMULAS, ids=[case["name"] for case in FORMULAS])
+def test_formulas_read_as_unicode(case: dict[str, Any]) -> None:
+    """A matrix inside \\left ... \\right has one pair of brackets; binomials read C(n, k)."""
     text, errors = render(case["tex"], display=case["display"])
     assert (text, errors) == (case["text"], [])

@@ -509,6 +509,12 @@ class _Renderer:
                         if name == "left":
                             out.append(flat(""))
                     continue
+                if name == "choose":  # {n \choose k}: the group's two halves, read as \binom
+                    while out and out[-1].lines == (" ",):
+                        out.pop()
+                    top = hcat(out).text.replace("\n", " ")
+                    bottom = self.nodes_from(atoms[i:], style, text_mode).text.replace("\n", " ")
+                    return flat(f"C({top.strip()}, {bottom.strip()})")
                 if name == "not" and i < len(atoms):
                     nxt = self.atom(atoms[i], style, text_mode)
                     i += 1
