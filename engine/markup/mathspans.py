@@ -77,9 +77,23 @@ def digit_dollar_formulas(text: str) -> list[tuple[int, int]]:
     if not re.search(r"\$\d", text):
         return []
     code = _code_ranges(text)
-    taken = sorted([(s.start, s.end) for s in find_math(text)] + code)
     found: list[tuple[int, int]] = []
-    for match in re.finditer(r"\$(?=\d)", text):
+    masked, at = text, 0
+    while (hit := _digit_dollar_formula(masked, at, code)) is not None:
+        # the formula's closing $ would open a formula of its own ("$1 + 2 = 3$, $4^2$"):
+        # the rest of the line is read again with this one blanked out
+        found.append(hit)
+        masked = masked[: hit[0]] + "x" * (hit[1] - hit[0]) + masked[hit[1] :]
+        at = hit[1]
+    return found
+
+
+def _digit_dollar_formula(
+    text: str, at: int, code: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first of :func:`digit_dollar_formulas` from ``at`` on."""
+    taken = sorted([(s.start, s.end) for s in find_math(text)] + code)
+    for match in re.compile(r"\$(?=\d)").finditer(text, at):
         j = match.start()
         if _inside(taken, j) is not None or _escaped(text, j) or text.startswith("$$", j - 1):
             continue
@@ -89,8 +103,8 @@ def digit_dollar_formulas(text: str) -> list[tuple[int, int]]:
         body = text[j + 1 : close]
         arithmetic = re.fullmatch(r"[\d\s+\-*/=().,^_{}]+", body) and re.search(r"[=^_]", body)
         if arithmetic or re.search(r"\\[A-Za-z]+", body):
-            found.append((j, close + 1))
-    return found
+            return (j, close + 1)
+    return None
 
 
 def _bare_environments(
