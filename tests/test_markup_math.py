@@ -186,3 +186,16 @@ def test_formulas_read_as_unicode(case: dict[str, Any]) -> None:
     """A matrix inside \\left ... \\right has one pair of brackets; binomials read C(n, k)."""
     text, errors = render(case["tex"], display=case["display"])
     assert (text, errors) == (case["text"], [])
+
+
+TUTORIAL_CORPUS: list[str] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "markdown" / "math_tutorial_corpus.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("display", [False, True], ids=["inline", "display"])
+@pytest.mark.parametrize("tex", TUTORIAL_CORPUS)
+def test_tutorial_formulas_leave_no_tex(tex: str, display: bool) -> None:
+    text, errors = render(tex, display=display)
+    assert errors == []
+    assert "\\" not in text and text.strip()

@@ -255,6 +255,8 @@ def _lib() -> _Lib:
             "eqref",
             "ref",
             "pmod",
+            "cases",  # plain TeX's \cases{1 & x > 0 \cr 0 & x \le 0}
+            "pmatrix",  # plain TeX's \pmatrix{a & b \cr c & d}
         )
     ]
     context.add_context_category("lectio-math", macros=extra, prepend=True)
@@ -646,6 +648,10 @@ class _Renderer:
         if name in _FRACTIONS:
             num, den = self._arg(node, 0, style), self._arg(node, 1, style)
             return flat(f"{_wrap(num.text)}/{_wrap(den.text)}")
+        if name in {"cases", "pmatrix"}:  # plain TeX: \cases{... \cr ...}, rows ended by \cr
+            args = node.nodeargd.argnlist if node.nodeargd is not None else []
+            body = args[0].nodelist if args and args[0] is not None else []
+            return self._matrix(name, self._rows(body, style))
         if name in _BINOMS:
             top, bottom = self._arg(node, 0, style), self._arg(node, 1, style)
             return flat(f"C({top.text}, {bottom.text})")
@@ -726,7 +732,7 @@ class _Renderer:
         cell: list[Any] = []
         for node in nodelist or []:
             kind = type(node).__name__
-            if kind == "LatexMacroNode" and node.macroname == "\\":
+            if kind == "LatexMacroNode" and node.macroname in {"\\", "cr"}:
                 row.append(self.nodes(cell, style))
                 rows.append(row)
                 row, cell = [], []
