@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import RadioButton
+from textual.widgets import RadioButton, TextArea
 from tui_support import COURSE, FakeKernelFactory, settle, until
 
 from engine.execution.results import KernelState
@@ -101,6 +101,19 @@ def busy_lesson(tmp_path: Path) -> Path:
     return lesson
 
 
+async def the_busy_cell(pilot: Pilot[Any]) -> CodeCell:
+    """The code cell of :func:`busy_lesson`, once its screen is up."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, LessonScreen)
+    return screen.query_one(CodeCell)
+
+
+async def until_busy(pilot: Pilot[Any]) -> None:
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.query_one(KernelStatus).state is KernelState.BUSY, "busy")
+
+
 @EVERY_SIZE_AND_LANGUAGE
 async def test_a_running_cell_keeps_run_edit_interrupt_and_move(
     make_app: MakeApp, tmp_path: Path, size: tuple[int, int], lang: str
@@ -108,18 +121,42 @@ async def test_a_running_cell_keeps_run_edit_interrupt_and_move(
     factory = FakeKernelFactory()
     app = make_app(busy_lesson(tmp_path), lang=lang, kernel_factory=factory)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LessonScreen)
-        code = screen.query_one(CodeCell)
+        code = await the_busy_cell(pilot)
         factory.kernels[0].release.clear()  # the fake "sleep" runs until released
         code.focus()
         await pilot.press("r")
-        await until(pilot, lambda: screen.query_one(KernelStatus).state is KernelState.BUSY, "busy")
+        await until_busy(pilot)
         shown = await footer_showing(pilot, "Run", "Edit", "Interrupt", "Help", lang=lang)
         assert shown[said("Move", lang)] == "j/k"
         await pilot.press("i")
         await settle(pilot)
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_the_editor_of_a_running_cell_offers_ctrl_g_interrupt(
+    make_app: MakeApp, tmp_path: Path, size: tuple[int, int], lang: str
+) -> None:
+    """While the editor takes the letters, ``i`` is typed, not the screen's Interrupt: Ctrl+G
+    interrupts instead, shown in the footer while the kernel is busy."""
+    factory = FakeKernelFactory()
+    app = make_app(busy_lesson(tmp_path), lang=lang, kernel_factory=factory)
+    async with app.run_test(size=size) as pilot:
+        code = await the_busy_cell(pilot)
+        code.focus()
+        await pilot.press("e")
+        await until(pilot, lambda: code.editing, "the editor")
+        assert said("Interrupt", lang) not in footer(app)  # nothing runs yet
+        factory.kernels[0].release.clear()  # the fake "sleep" runs until released
+        await pilot.press("ctrl+r")
+        await until_busy(pilot)
+        shown = await footer_showing(pilot, "Interrupt", "Done editing", lang=lang)
+        assert shown[said("Interrupt", lang)] == "^g"
+        await pilot.press("i")  # typed into the code: the cell still runs
+        await pilot.pause()
+        assert code.running and "i" in code.query_one(TextArea).text
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: not code.running, "the interrupted cell to stop")
+        assert code.editing
 
 
 @EVERY_SIZE_AND_LANGUAGE

@@ -52,6 +52,7 @@ KEYS: list[tuple[Msg, list[tuple[str, Msg]]]] = [
             ("a", N_("Run all above")),
             ("e / escape", N_("Edit the code in place / leave the editor")),
             ("ctrl+r", N_("Run the code being edited")),
+            ("ctrl+g", N_("Interrupt, while editing")),
             ("o", N_("Reset")),
             ("y", N_("Copy")),
             ("f", N_("Whole output (when a cell shows only its end)")),

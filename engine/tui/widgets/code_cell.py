@@ -128,10 +128,12 @@ class CodeCell(Vertical, can_focus=True):
         Binding("f", "full_output", "Whole output"),
         Binding("ctrl+r", "run_editing", "Run"),
         Binding("escape", "done_editing", "Done editing"),
+        Binding("ctrl+g", "interrupt_editing", "Interrupt"),
     ]
-    """While editing, the editor takes the letters: Ctrl+R runs the edited code and Escape
-    leaves the editor (both offered then only, see :meth:`check_action`; elsewhere Ctrl+R is
-    the screen's Restart kernel and Escape its Back)."""
+    """While editing, the editor takes the letters: Ctrl+R runs the edited code, Escape
+    leaves the editor and Ctrl+G interrupts the kernel while it is busy, where ``i`` would be
+    typed (offered then only, see :meth:`check_action`; elsewhere Ctrl+R is the screen's
+    Restart kernel and Escape its Back). Ctrl+C stays the editor's Copy."""
 
     running: reactive[bool] = reactive(False)
     """True while the kernel runs this cell (set by the screen)."""
@@ -597,6 +599,8 @@ class CodeCell(Vertical, can_focus=True):
         screen's (Back, Restart kernel), in the footer and when pressed."""
         if action in ("done_editing", "run_editing"):
             return self.editing
+        if action == "interrupt_editing":  # when the screen offers its own Interrupt
+            return self.editing and bool(self.screen.check_action("interrupt", ()))
         if action == "full_output":  # offered when the cell shows only part of its output
             return self._hides
         return True
@@ -604,6 +608,10 @@ class CodeCell(Vertical, can_focus=True):
     def action_run_editing(self) -> None:
         """Ctrl+R in the editor: the edit is kept and runs (the editor stays open)."""
         self.action_run()
+
+    async def action_interrupt_editing(self) -> None:
+        """Ctrl+G in the editor: the screen's Interrupt (the editor stays open)."""
+        await self.run_action("screen.interrupt")
 
     def action_done_editing(self) -> None:
         if not self.editing:
