@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gettext
 import string
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NewType
 
@@ -73,6 +74,24 @@ def resolve(lang: str | None) -> str:
         return DEFAULT_LANG
     primary = lang.replace("_", "-").split("-", 1)[0].lower()
     return primary if primary in languages() else DEFAULT_LANG
+
+
+def system_language(environ: Mapping[str, str]) -> str | None:
+    """The first language of the learner's system that the interface speaks, read as gettext
+    reads it: ``LANGUAGE`` (a colon-separated list, used only when a locale is set), else the
+    first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set; None for none, "C" or "POSIX"."""
+    locale = next(
+        (environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), ""
+    )
+    tag = locale.split(".", 1)[0].split("@", 1)[0]
+    if not tag or tag in ("C", "POSIX"):
+        return None
+    wanted = [*environ.get("LANGUAGE", "").split(":"), tag]
+    for each in wanted:
+        code = each.split(".", 1)[0].replace("_", "-").split("-", 1)[0].lower()
+        if code and code in languages():
+            return code
+    return None
 
 
 def translations(lang: str | None) -> gettext.NullTranslations:

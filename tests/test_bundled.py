@@ -27,6 +27,8 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (decoy / "course.yaml").write_text("id: decoy\ntitle: Decoy\nsections: []\n", "utf-8")
     (tmp_path / "quizzes").mkdir()
     monkeypatch.chdir(tmp_path)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):  # the English course
+        monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 
@@ -87,6 +89,41 @@ def test_no_bundled_course_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_bundled_path_names(elsewhere: Path, name: str, found: str | None) -> None:
     assert bundled.bundled_path(name) == (CHECKOUT / found if found else None)
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang", "opened"),
+    [
+        ({}, None, "lessons/pytorch-essentials"),
+        ({"LANG": "C.UTF-8"}, None, "lessons/pytorch-essentials"),
+        ({"LANG": "pt_BR.UTF-8"}, None, "lessons/pytorch-essentials-pt"),
+        ({"LC_ALL": "pt_PT.UTF-8", "LANG": "en_US.UTF-8"}, None, "lessons/pytorch-essentials-pt"),
+        ({"LANGUAGE": "fr:pt", "LANG": "en_US.UTF-8"}, None, "lessons/pytorch-essentials-pt"),
+        ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "pt_BR.UTF-8"}, None, "lessons/pytorch-essentials"),
+        ({"LANG": "de_DE.UTF-8"}, None, "lessons/pytorch-essentials"),  # no German edition
+        ({"LANG": "pt_BR.UTF-8"}, "en", "lessons/pytorch-essentials"),  # --lang wins
+        ({}, "pt", "lessons/pytorch-essentials-pt"),
+        ({}, "pt-BR", "lessons/pytorch-essentials-pt"),
+    ],
+)
+def test_a_bare_lectio_opens_the_edition_in_the_learners_language(
+    elsewhere: Path,
+    fake_tui: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    environ: dict[str, str],
+    lang: str | None,
+    opened: str,
+) -> None:
+    """The course in the language the learner's system speaks (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``, as gettext reads them) or asks with ``--lang``, where the
+    bundle holds that edition; else the English course."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    argv = ["--lang", lang] if lang else []
+    assert main([*argv, "--data-dir", str(elsewhere / "data")]) == 0
+    assert fake_tui == [CHECKOUT / opened]
 
 
 @pytest.mark.parametrize(

@@ -120,8 +120,10 @@ def elsewhere(tmp_path: Path) -> Path:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    left_out = {"PYTHONPATH", "PYTHONHOME", "LANGUAGE", "LC_ALL", "LC_MESSAGES"}
+    env = {k: v for k, v in os.environ.items() if k not in left_out}
     env.update(LECTIO_DATA_DIR=str(tmp_path / "data"), LECTIO_LEARNER="wheel-test")
+    env["LANG"] = "C.UTF-8"  # a bare lectio opens the course in the system's language
     env.pop("LECTIO_PLAIN", None)
     return env
 

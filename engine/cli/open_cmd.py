@@ -70,14 +70,17 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _target(path: str | None) -> str | Path | None:
-    """What to open: no path, the bundled course; a path that exists here, that path; else the
+def _target(path: str | None, lang: str | None) -> str | Path | None:
+    """What to open: no path, the bundled course (its edition in ``lang``, else in the language
+    of the learner's system, where there is one); a path that exists here, that path; else the
     bundled file it names (``quizzes/final-exam.yaml``, ``final-exam``, ``pytorch-essentials-pt``
     from any folder), said on standard error; else the path, for the session to report."""
     from engine.session.bundled import bundled_course, bundled_path
 
     if not path:
-        return bundled_course()
+        from engine.i18n import system_language
+
+        return bundled_course(lang or system_language(os.environ))
     if Path(path).exists():
         return path
     found = bundled_path(path)
@@ -92,7 +95,7 @@ def _target(path: str | None) -> str | Path | None:
 def run(args: argparse.Namespace) -> int:
     from engine.settings import learner_name
 
-    target = _target(args.path)
+    target = _target(args.path, args.lang)
     if target is None:
         print(
             "lectio: no course found; pass a course folder, a lesson or a quiz file",

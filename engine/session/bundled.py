@@ -1,6 +1,7 @@
 """Where the course shipped with lectio is: the one place every front end asks.
 
-``lectio`` with no path opens :func:`bundled_course`; ``lectio progress`` lists the courses in
+``lectio`` with no path opens :func:`bundled_course` (in the learner's language where the bundle
+has that edition); ``lectio progress`` lists the courses in
 :func:`bundled_lessons`; ``lectio open NAME`` with a NAME that is not a path here asks
 :func:`bundled_path`. Nothing else looks for the course by itself.
 
@@ -44,10 +45,19 @@ def bundled_lessons() -> Path | None:
     return root / "lessons" if root is not None else None
 
 
-def bundled_course() -> Path | None:
-    """The default course's folder (what a bare ``lectio`` opens), if it is found."""
+def bundled_course(lang: str | None = None) -> Path | None:
+    """The default course's folder (what a bare ``lectio`` opens), if it is found: its edition
+    in ``lang`` (``pytorch-essentials-pt`` for "pt" or "pt-BR") where the bundle holds one,
+    else the English one."""
     root = bundled_root()
-    return root / "lessons" / BUNDLED_COURSE if root is not None else None
+    if root is None:
+        return None
+    code = lang.replace("_", "-").split("-", 1)[0].lower() if lang else ""
+    if code and code != "en":
+        edition = root / "lessons" / f"{BUNDLED_COURSE}-{code}"
+        if course_file(edition) is not None:
+            return edition
+    return root / "lessons" / BUNDLED_COURSE
 
 
 def bundled_path(name: str) -> Path | None:
