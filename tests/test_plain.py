@@ -161,6 +161,7 @@ def test_hints_invalid_input_and_skipping(store: SqliteStore) -> None:
     assert "x is not a choice" in out
     assert "Not quite: 1 wrong, 2 missed." in out
     assert "The answers:" in out  # Enter after a wrong answer shows every choice
+    assert "(your answer, wrong)" in out.split("The answers:", 1)[1]  # and which pick was
     # ... and is recorded as a "Show answer" (no picks), which settles the question
     assert ("evens", ()) in [(a.question, a.picks) for a in store.attempts()]
     assert store.feedback() == []  # both feedback questions skipped with Enter

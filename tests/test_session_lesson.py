@@ -358,6 +358,24 @@ def test_wrong_answer_hides_the_answer_until_shown(lesson: Lesson, store: Sqlite
     assert len(store.attempts(learner="ana", lesson="basics")) == 2
 
 
+def test_show_answer_still_marks_the_learners_last_answer(
+    lesson: Lesson, store: SqliteStore
+) -> None:
+    """Giving up after a wrong pick: the explanations still say which choice was the
+    learner's ("your answer" beside "correct answer"), now and once resumed; the record of
+    "Show answer" itself has no picks."""
+    s = session(lesson, store)
+    wrong = s.answer(SUM, pick_numbers(s, SUM, correct=False)).picked
+    shown = s.show_answer(SUM)
+    assert shown.picked == frozenset()
+    assert {e.index for e in shown.shown() if e.picked} == wrong
+    resumed = session(lesson, store).question(SUM).last
+    assert resumed is not None and resumed.gave_up
+    assert {e.index for e in resumed.shown() if e.picked} == wrong
+    s.show_answer(EVENS)  # given up before any answer: nothing is the learner's
+    assert not any(e.picked for e in s.question(EVENS).last.shown())  # type: ignore[union-attr]
+
+
 def test_done_needs_every_question_settled_and_the_end(lesson: Lesson, store: SqliteStore) -> None:
     """Issue 11: scrolling to the end is not enough; the last question settled there is."""
     s = session(lesson, store)

@@ -51,9 +51,18 @@ def check_picks(question: QuestionBlock, picks: Collection[int]) -> frozenset[in
     return chosen
 
 
-def reveal(question: QuestionBlock, *, order: tuple[int, ...], attempt: int) -> Verdict:
-    """The verdict of "Show answer": nothing picked, every choice explained, not correct."""
+def reveal(
+    question: QuestionBlock,
+    *,
+    order: tuple[int, ...],
+    attempt: int,
+    before: Collection[int] = (),
+) -> Verdict:
+    """The verdict of "Show answer": nothing picked, every choice explained, not correct;
+    ``before``, the learner's last answer, still marked as theirs in the explanations (the
+    record itself has no picks)."""
     correct_set = question.correct_indexes
+    theirs = frozenset(before)
     return Verdict(
         question_id=question.id,
         correct=False,
@@ -65,7 +74,7 @@ def reveal(question: QuestionBlock, *, order: tuple[int, ...], attempt: int) -> 
             Explanation(
                 index=i,
                 text=question.choices[i].text,
-                picked=False,
+                picked=i in theirs,
                 correct=question.choices[i].correct,
                 why=question.choices[i].why,
             )
@@ -77,13 +86,19 @@ def reveal(question: QuestionBlock, *, order: tuple[int, ...], attempt: int) -> 
 
 
 def regrade(
-    question: QuestionBlock, picks: Collection[int], *, order: tuple[int, ...], attempt: int
+    question: QuestionBlock,
+    picks: Collection[int],
+    *,
+    order: tuple[int, ...],
+    attempt: int,
+    before: Collection[int] = (),
 ) -> Verdict | None:
     """The verdict of a recorded answer, or None when its picks no longer fit the question
     (the author removed a choice, or made a select-all question single-answer, since).
-    A record with no picks is a "Show answer" (see :func:`reveal`)."""
+    A record with no picks is a "Show answer" (see :func:`reveal`; ``before``: the picks of
+    the answer before it)."""
     if not picks:
-        return reveal(question, order=order, attempt=attempt)
+        return reveal(question, order=order, attempt=attempt, before=before)
     try:
         return grade(question, picks, order=order, attempt=attempt)
     except InvalidAnswerError:

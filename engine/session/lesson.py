@@ -473,7 +473,14 @@ class LessonSession:
         shown = min(self._hints.get(block.id, 0), len(block.hints))
         last = None
         if attempts:
-            last = regrade(block, attempts[-1].picks, order=order, attempt=attempts[-1].attempt)
+            before = next((a.picks for a in reversed(attempts) if a.picks), ())
+            last = regrade(
+                block,
+                attempts[-1].picks,
+                order=order,
+                attempt=attempts[-1].attempt,
+                before=[i for i in before if 0 <= i < len(block.choices)],
+            )
         return QuestionView(
             block_index=block_index,
             id=block.id,
@@ -541,7 +548,8 @@ class LessonSession:
             return view.last
         attempt = len(self._attempts.get(block.id, [])) + 1
         self._record_attempt(block, (), False, attempt)
-        return reveal(block, order=self.choice_order(block_index), attempt=attempt)
+        before = view.last.picked if view.last is not None else ()
+        return reveal(block, order=self.choice_order(block_index), attempt=attempt, before=before)
 
     def _record_attempt(
         self, block: QuestionBlock, picks: tuple[int, ...], correct: bool, attempt: int

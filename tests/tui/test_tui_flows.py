@@ -203,6 +203,7 @@ async def test_show_answer_reveals_and_is_recorded(make_app: MakeApp, store: Sql
         for why in ("print joins its arguments", "x is a variable", "print always writes"):
             assert why in explanations
         assert "correct answer" in explanations
+        assert "your answer" in explanations  # the wrong pick is still said to be theirs
         assert not question.query_one("#retry").display
         assert not question.has_class("-wrong") and not question.solved
         assert [(a.picks, a.correct) for a in store.attempts(learner="tester")] == [
