@@ -280,10 +280,27 @@ def test_progress_lists_a_quiz_attempt_in_progress(
         s.answer(0, {0, 2})
         s.answer(1, {0})
         s.finish()
+        again = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert "  all: 1 finished attempt, best 100%, passed" in out  # opened, nothing answered
+        again.skip(0)
+        assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert "  all: 1 finished attempt, best 100%, passed; attempt 2 in progress" in out
+
+
+def test_progress_leaves_out_a_quiz_only_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli import main
+
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    with SqliteStore(tmp_path / "lectio.db") as store:
         QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
     assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert "  all: 1 finished attempt, best 100%, passed; attempt 2 in progress" in out
+    out = capsys.readouterr().out
+    assert "all:" not in out and "Quizzes:" not in out
 
 
 def test_progress_speaks_the_asked_language(
@@ -299,7 +316,8 @@ def test_progress_speaks_the_asked_language(
         s.answer(0, {0, 2})
         s.answer(1, {0})
         s.finish()
-        QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        again = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+        again.skip(0)
         store.save_progress(LessonProgress("ana", "", "basics", 3, True, updated=1.0))
         store.save_progress(LessonProgress("ana", "ghost", "intro", 1, False, updated=2.0))
     assert main(["progress", "--lang", "pt", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0

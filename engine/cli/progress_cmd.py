@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             if alone:
                 out += ["", t("Lessons on their own:", rest)]
                 out += [f"  {s.lesson}: {tr(_done_key(s.done), rest)}" for s in alone]
+            from engine.session.course_quizzes import attempt_begun
+
+            # an attempt opened and left with nothing answered or skipped is not taken yet
+            runs = [r for r in runs if r.finished is not None or attempt_begun(store, r)]
             quizzes = sorted({r.quiz for r in runs})
             if quizzes:
                 out += ["", t("Quizzes:", rest)]

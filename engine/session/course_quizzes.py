@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from engine.format.catalog import LoadedCourse
     from engine.session.targets import QuizTarget
     from engine.store.base import Store
+    from engine.store.records import QuizAttempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class QuizStanding:
     passed: bool
     """Some finished attempt reached the pass mark."""
     in_progress: bool
-    """An attempt is started and not finished (opening the quiz resumes it)."""
+    """An attempt has answers or skips and is not finished (opening the quiz resumes it)."""
 
 
 @dataclass(frozen=True)
@@ -121,5 +122,13 @@ def quiz_standing(store: Store, learner: str, quiz_id: str) -> QuizStanding:
         finished=len(finished),
         best=best,
         passed=any(a.passed for a in finished),
-        in_progress=any(a.finished is None for a in attempts),
+        in_progress=any(a.finished is None and attempt_begun(store, a) for a in attempts),
+    )
+
+
+def attempt_begun(store: Store, attempt: QuizAttempt) -> bool:
+    """The learner answered or skipped something in ``attempt``: opening a quiz and leaving
+    it starts an attempt (so that its draw of questions resumes) but is not taking it."""
+    return bool(attempt.skipped) or bool(
+        store.attempts(learner=attempt.learner, quiz_attempt=attempt.id)
     )
