@@ -153,6 +153,10 @@ def test_a_lesson_on_a_terminal_comes_one_block_at_a_time_fitted_to_the_width(
         term.type("h")
         hint = term.read_until(r"\n> ")
         assert "Hint 1 of 1:" in hint and not _wide(hint, 60)
+        rows = hint.split("\n")
+        first_row = next(n for n, line in enumerate(rows) if line.startswith("Hint 1 of 1: "))
+        hanging = rows[first_row + 1]  # the hint wraps: it goes on under its text, not the label
+        assert hanging.startswith(" " * len("Hint 1 of 1: ")) and hanging.strip()
         term.type("1")
         verdict = term.read_until(PAUSED)
         assert "Correct!" in verdict

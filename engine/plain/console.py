@@ -56,14 +56,22 @@ class Console:
             return text
         return f"\x1b[{_COLOURS[name]}m{text}\x1b[0m"
 
-    def say(self, text: str = "", style: str | None = None, *, wrap: bool = True) -> None:
+    def say(
+        self,
+        text: str = "",
+        style: str | None = None,
+        *,
+        wrap: bool = True,
+        hang: str | None = None,
+    ) -> None:
         """Print ``text`` (control characters made visible: see :mod:`engine.safe_text`) and
         flush, so a piped reader sees it at once. When paging, its lines are wrapped to the
         terminal's width unless ``wrap`` is false: code, output, and prose the caller has
-        already fitted (Markdown, whose code blocks only its renderer can tell)."""
+        already fitted (Markdown, whose code blocks only its renderer can tell); ``hang``
+        starts the continuation lines (default: under the line's indentation or list mark)."""
         text = inert(text)
         if wrap:
-            text = self.pager.fit(text)
+            text = self.pager.fit(text, hang)
         self.stdout.write((self.style(text, style) if style else text) + "\n")
         self.stdout.flush()
         self.pager.unread = self.pager.unread or bool(text.strip())

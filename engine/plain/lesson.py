@@ -176,6 +176,12 @@ def _in_worker(session: LessonSession, work: Callable[[], R]) -> R:
     return box["value"]  # type: ignore[return-value]
 
 
+def _say_hint(console: Console, label: str, hint: str) -> None:
+    """``Hint 1 of 2: text``, its wrapped lines hanging under the text, not under the label."""
+    head = f"{label}: "
+    console.say(head + render.md_line(hint), hang=" " * pacing.cell_width(head))
+
+
 def _say_missing(session: LessonSession, console: Console, lang: str | None) -> None:
     """Say once, before the first cell, which required modules are not installed: the cells
     are then only shown (each says Skipped), not run into a ModuleNotFoundError each."""
@@ -328,9 +334,7 @@ def ask_question(
     console.say("\n".join(render.choice_lines(view)))
     total_hints = view.hints_left + len(view.hints_shown)
     for k, hint in enumerate(view.hints_shown, 1):
-        console.say(
-            f"{t('Hint {n} of {total}', lang, n=k, total=total_hints)}: {render.md_line(hint)}"
-        )
+        _say_hint(console, t("Hint {n} of {total}", lang, n=k, total=total_hints), hint)
     shown = len(view.hints_shown)
     prompt: str | None = (
         t(
@@ -364,10 +368,8 @@ def ask_question(
                 )
             else:
                 shown += 1
-                console.say(
-                    f"{t('Hint {n} of {total}', lang, n=shown, total=total_hints)}: "
-                    f"{render.md_line(next_hint)}"
-                )
+                label = t("Hint {n} of {total}", lang, n=shown, total=total_hints)
+                _say_hint(console, label, next_hint)
             continue
         if typed.kind == "skip" or (typed.kind == "empty" and verdict is not None):
             if verdict is not None:

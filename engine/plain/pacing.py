@@ -102,11 +102,12 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def wrap(text: str, width: int | None) -> str:
-    """Every line of ``text`` wrapped to ``width`` (see :func:`wrap_line`); None: as it is."""
+def wrap(text: str, width: int | None, hang: str | None = None) -> str:
+    """Every line of ``text`` wrapped to ``width`` (see :func:`wrap_line`, and ``hang``);
+    None: as it is."""
     if width is None:
         return text
-    return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width))
+    return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width, hang))
 
 
 def wanted(stdin: TextIO, stdout: TextIO, choice: bool | None = None) -> bool:
@@ -149,8 +150,8 @@ class Pager:
         """The width to wrap to, read afresh (the window may have been resized); None: off."""
         return max(self.columns(), MIN_WIDTH) if self.on else None
 
-    def fit(self, text: str) -> str:
-        return wrap(text, self.width)
+    def fit(self, text: str, hang: str | None = None) -> str:
+        return wrap(text, self.width, hang)
 
 
 @dataclass(frozen=True, slots=True)
