@@ -14,6 +14,7 @@ import pytest
 
 from engine.format.catalog import load_course_dir, resolve_quiz
 from engine.format.loader import load_quiz
+from engine.format.models import Quiz
 from engine.session import LessonSession, QuizSession
 from engine.session.report import build_report
 from engine.store import SqliteStore
@@ -269,6 +270,14 @@ def test_a_quiz_whose_ref_broke_since_still_reports_its_other_questions(
     assert any("vowelz" in str(p) for p in report.problems)
 
 
+def take_all_right(quiz: Quiz, store: SqliteStore) -> None:
+    """Ana takes the ``all`` quiz and answers both questions right."""
+    s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
+    s.answer(0, {0, 2})
+    s.answer(1, {0})
+    s.finish()
+
+
 def test_progress_lists_a_quiz_attempt_in_progress(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,10 +285,7 @@ def test_progress_lists_a_quiz_attempt_in_progress(
 
     quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
     with SqliteStore(tmp_path / "lectio.db") as store:
-        s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
-        s.answer(0, {0, 2})
-        s.answer(1, {0})
-        s.finish()
+        take_all_right(quiz, store)
         again = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
         assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
         out = capsys.readouterr().out.splitlines()
@@ -299,8 +305,8 @@ def test_progress_leaves_out_a_quiz_only_opened(
     with SqliteStore(tmp_path / "lectio.db") as store:
         QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
     assert main(["progress", "--learner", "ana", "--data-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "all:" not in out and "Quizzes:" not in out
+    out = capsys.readouterr().out.splitlines()
+    assert "Quizzes:" not in out and not [line for line in out if line.startswith("  all:")]
 
 
 def test_progress_speaks_the_asked_language(
@@ -312,10 +318,7 @@ def test_progress_speaks_the_asked_language(
 
     quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
     with SqliteStore(tmp_path / "lectio.db") as store:
-        s = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
-        s.answer(0, {0, 2})
-        s.answer(1, {0})
-        s.finish()
+        take_all_right(quiz, store)
         again = QuizSession(quiz, resolve_quiz(quiz, ROOT / "lessons"), store=store, learner="ana")
         again.skip(0)
         store.save_progress(LessonProgress("ana", "", "basics", 3, True, updated=1.0))
@@ -439,3 +442,28 @@ def test_hints_opened_are_exported_and_reported(store: SqliteStore) -> None:
     questions = to_json(report)["lessons"][0]["questions"]
     (evens_json,) = [q for q in questions if q["id"] == "evens"]
     assert [(h["hint"], h["learner"]) for h in evens_json["hints"]] == [(0, "ana")]
+
+
+def test_progress_lists_the_course_quizzes_taken_or_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: the course's quizzes (as the course map lists them) are under the course,
+    with how the learner stands in each, before any is taken too."""
+    from engine.cli import main
+
+    course = str(ROOT / "lessons" / "demo")
+    argv = ["progress", course, "--learner", "ana", "--data-dir", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = out.index("  Quizzes:")
+    assert out[start + 1 : start + 3] == [
+        "    Everything: Not taken yet",
+        "    Review: Not taken yet",
+    ]
+    quiz = load_quiz(ROOT / "quizzes" / "all.yaml")
+    with SqliteStore(tmp_path / "lectio.db") as store:
+        take_all_right(quiz, store)
+    assert main([*argv, "--lang", "pt"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = out.index("  Questionários:")
+    assert out[start + 1].startswith("    Everything: Melhor 100%")

@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cli.common import add_store_arguments, learner_store
 from engine.i18n import N_, Msg, nt, t, tr
+
+if TYPE_CHECKING:
+    from engine.format.catalog import LoadedCourse
+    from engine.store.base import Store
 
 _STATUS: dict[str, Msg] = {
     "done": N_("Done"),
@@ -48,7 +52,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.format.catalog import LoadedCourse, course_file, load_course_dir
+    from engine.format.catalog import course_file, load_course_dir
     from engine.session.bundled import bundled_lessons
     from engine.session.course import course_progress
     from engine.session.labels import chapters_done
@@ -113,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 chapter = p.chapter(p.resume)
                 name = chapter.title if chapter and chapter.title else p.resume
                 out.append(f"  {(t('Continue', lang) if p.started else t('Start', lang))}: {name}")
+            out += _course_quiz_lines(loaded, store, learner, lang)
         if not args.path:
             other = sorted({s.course for s in saved if s.course and s.course not in courses})
             for course_id in other:
@@ -155,3 +160,22 @@ def run(args: argparse.Namespace) -> int:
                 out.append(text)
         sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _course_quiz_lines(
+    loaded: LoadedCourse, store: Store, learner: str, lang: str | None
+) -> list[str]:
+    """The course's quizzes (as the course map lists them) and how the learner stands in each:
+    taken or not, so a learner finds them from ``lectio progress`` too."""
+    from engine.plain.render import md_line
+    from engine.session.course_quizzes import find_course_quizzes, quiz_standing
+    from engine.session.labels import quiz_standing_text
+
+    quizzes = find_course_quizzes(loaded)
+    if not quizzes:
+        return []
+    lines = [f"  {t('Quizzes:', lang)}"]
+    for _path, quiz in quizzes:
+        standing = quiz_standing(store, learner, quiz.quiz.id)
+        lines.append(f"    {md_line(quiz.quiz.title, lang)}: {quiz_standing_text(standing, lang)}")
+    return lines
