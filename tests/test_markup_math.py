@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ INLINE = [
     (r"{\bf x} + y", "𝐱 + y"),
     (r"a \times b", "a × b"),
     (r"\alpha \beta \gamma \theta \sigma \Sigma", "αβγθσΣ"),
-    (r"\left( x + 1 \right)", "( x + 1 )"),
+    (r"\left( x + 1 \right)", "(x + 1)"),
     (r"\text{loss} = \frac{1}{n}\sum_i (y_i - \hat{y}_i)^2", "loss = 1/n ∑ᵢ (yᵢ − ŷᵢ)²"),
     (r"\vec{v}", "v\u20d7"),
     (r"\hat{y}", "ŷ"),
@@ -178,7 +179,7 @@ def _formulas(*names: str) -> list[dict[str, Any]]:
     return [case for name in names for case in yaml.safe_load((data / name).read_text("utf-8"))]
 
 
-FORMULAS = _formulas("math_left_right_matrices.yaml", "math_binomials.yaml")
+FORMULAS = _formulas("math_left_right_matrices.yaml", "math_binomials.yaml", "math_spacing.yaml")
 
 
 @pytest.mark.parametrize("case", FORMULAS, ids=[case["name"] for case in FORMULAS])
@@ -199,3 +200,6 @@ def test_tutorial_formulas_leave_no_tex(tex: str, display: bool) -> None:
     text, errors = render(tex, display=display)
     assert errors == []
     assert "\\" not in text and text.strip()
+    if "\n" not in text:  # one line: no space at its ends or just inside a bracket
+        assert text == text.strip()
+        assert not re.search(r"[(\[⟨⌊⌈] | [)\]⟩⌋⌉]", text), text

@@ -19,6 +19,7 @@ could not render (a syntax error, an unknown command), with the offset in the Te
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -231,6 +232,8 @@ def _lib() -> _Lib:
             "mathop",
             "color",
             "xrightarrow",
+            "underbrace",
+            "overbrace",
             "operatorname",
             "boldsymbol",
             "bm",
@@ -350,6 +353,8 @@ _ACCENTS = {
     "acute": "\u0301",
     "grave": "\u0300",
 }
+_WIDE_ACCENTS = {"widehat": "hat", "widetilde": "tilde", "overrightarrow": "vec"}
+"""Over several letters an accent is written as a function of them, by its short name."""
 _DELIMITER_SIZES = {
     "left",
     "right",
@@ -676,7 +681,11 @@ class _Renderer:
             mark = _ACCENTS[name]
             if len(body) == 1 or name in {"overline", "underline", "bar"}:
                 return flat("".join(c + mark for c in body))
-            return flat(f"{name}({body})")
+            return flat(f"{_WIDE_ACCENTS.get(name, name)}({body})")
+        if name in {"underbrace", "overbrace"}:  # its label (_{n}, ^{n}) is the whole group's
+            body = self._arg(node, 0, style).text
+            whole = len(body) <= 1 or (body[0] in "([{" and _balanced_whole(body))
+            return flat(body if whole else f"({body})")
         if name in {"mathop", "boxed"}:
             return self._arg(node, 0, style)
         if name in {"color", "textcolor"}:  # the colour is dropped, the text kept
@@ -882,7 +891,21 @@ def render(tex: str, *, display: bool = False) -> tuple[str, list[TexError]]:
     except RecursionError:
         return tex, [TexError("the formula is nested too deeply", 0)]
     # precomposed where Unicode has it (ŷ, not y and a combining hat): read and measured alike
-    return unicodedata.normalize("NFC", box.text), renderer.problems
+    text = unicodedata.normalize("NFC", box.text)
+    return (_tidy(text) if "\n" not in text else text), renderer.problems
+
+
+_INSIDE_OPENING = re.compile(r"([(\[{⟨⌊⌈]) +")
+_INSIDE_CLOSING = re.compile(r" +([)\]}⟩⌋⌉])")
+_INSIDE_NORM = re.compile(r"‖ *([^‖]*?) *‖")
+
+
+def _tidy(line: str) -> str:
+    """A one-line formula without the source's spaces just inside its delimiters or at its
+    ends (``\\left( x \\right)``, ``\\lVert x \\rVert``, ``\\displaystyle \\sum``: TeX ignores
+    them) — the spaces between terms, which the renderer keeps as written, stay."""
+    line = _INSIDE_CLOSING.sub(r"\1", _INSIDE_OPENING.sub(r"\1", line))
+    return _INSIDE_NORM.sub(r"‖\1‖", line).strip()
 
 
 def _has_rows(nodes: list[Any]) -> bool:
