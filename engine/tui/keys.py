@@ -18,7 +18,7 @@ language is known:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
 from rich.cells import cell_len
@@ -107,6 +107,13 @@ screen's after the focused widget's, the app's last). See :func:`fit_footer`."""
 LEFT_OUT_RANK = 3
 
 
+def screen_ranks(**ranks: int) -> dict[str, int]:
+    """:data:`FOOTER_RANK` with a screen's own ranks for some actions, for a screen's
+    ``FOOTER_RANK`` class attribute (the footer reads it): on the quiz screen, ``back=1``, as
+    Escape is the only way back to the course there."""
+    return {**FOOTER_RANK, **ranks}
+
+
 def _translated(binding: Binding, lang: str) -> Binding:
     group = binding.group
     if group is not None and group.description in GROUP_KEYS:
@@ -185,12 +192,15 @@ def base_action(action: str) -> str:
 
 
 def footer_items(
-    active: Iterable[tuple[Binding, bool, str]], key_display: Callable[[Binding], str]
+    active: Iterable[tuple[Binding, bool, str]],
+    key_display: Callable[[Binding], str],
+    ranks: Mapping[str, int] = FOOTER_RANK,
 ) -> list[FooterItem]:
     """The footer's keys from a screen's active bindings (``(binding, enabled, tooltip)``, in
     the chain's order), as Textual's footer picks them: shown bindings only, one key per action
     (the first bound), and the bindings of a :class:`Binding.Group` as one item whose keys are
-    joined with ``/`` (``j/k Move``)."""
+    joined with ``/`` (``j/k Move``). ``ranks``: :data:`FOOTER_RANK`, or a screen's own
+    (:func:`screen_ranks`)."""
     items: list[FooterItem] = []
     actions: set[str] = set()
     groups: dict[Binding.Group, int] = {}
@@ -215,7 +225,7 @@ def footer_items(
                 action=binding.action,
                 enabled=enabled,
                 tooltip=tooltip or (binding.description if group is not None else ""),
-                rank=FOOTER_RANK.get(action, LEFT_OUT_RANK),
+                rank=ranks.get(action, LEFT_OUT_RANK),
                 position=len(items),
             )
         )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import RadioButton, TextArea
+from textual.widgets import RadioButton, RadioSet, TextArea
 from tui_support import COURSE, FakeKernelFactory, settle, until
 
 from engine.execution.results import KernelState
@@ -22,6 +22,7 @@ from engine.tui.keys import ACTION_KEYS, GROUP_KEYS, FooterItem, fit_footer
 from engine.tui.screens.course_map import CourseMapScreen
 from engine.tui.screens.help import HelpScreen
 from engine.tui.screens.lesson import LessonScreen
+from engine.tui.screens.quiz import QuizScreen
 from engine.tui.widgets.chapter_menu import ChapterList
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.kernel_status import KernelStatus
@@ -252,3 +253,41 @@ async def test_the_help_shows_its_way_out(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "lessons"
+AUTOGRAD_REVIEW = {
+    "en": ("pytorch-essentials", "autograd-review"),
+    "pt": ("pytorch-essentials-pt", "autograd-review-pt"),
+}
+"""The bundled course in each language and its autograd quiz (in ``quizzes/``, beside it)."""
+
+
+@EVERY_SIZE_AND_LANGUAGE
+async def test_a_quiz_opened_from_the_course_keeps_back_and_the_questions_keys(
+    make_app: MakeApp, size: tuple[int, int], lang: str
+) -> None:
+    """Issue 11: at 60 columns the Portuguese quiz footer dropped "esc Voltar", the only key
+    that leads back to the course map, for "s Pular pergunta"; the way out stays, with Check,
+    Hint and Skip question before the answer and Next question after it."""
+    course, quiz = AUTOGRAD_REVIEW[lang]
+    app = make_app(BUNDLED / course, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_quiz(quiz)
+        await until(pilot, lambda: isinstance(app.screen, QuizScreen), "the quiz")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await until(pilot, lambda: bool(screen.query(RadioButton)), "the first question")
+        screen.query_one(RadioSet).focus()
+        shown = await footer_showing(pilot, "Check", "Hint", "Skip question", lang=lang)
+        assert shown.get(said("Back", lang)) == "esc", shown
+        wrong = next(
+            i for i, c in enumerate(screen.session.items[0].question.choices) if not c.correct
+        )
+        screen.query_one(f"#choice-{wrong}", RadioButton).value = True
+        await pilot.press("c")
+        shown = await footer_showing(pilot, "Next question", lang=lang)
+        assert shown.get(said("Back", lang)) == "esc", shown
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the course map")

@@ -23,7 +23,7 @@ from engine.i18n import t
 from engine.store.base import StoreError
 from engine.tui.guard import notify_not_saved, saving
 from engine.tui.inline import hanging, inline_markdown
-from engine.tui.keys import in_language
+from engine.tui.keys import in_language, screen_ranks
 from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.question import Question
 
@@ -43,6 +43,10 @@ class QuizScreen(Screen[None]):
         Binding("s", "skip_question", "Skip question"),
         Binding("escape", "back", "Back"),
     ]
+    FOOTER_RANK: ClassVar[dict[str, int]] = screen_ranks(back=1)
+    """Back, the only way to the course map from here, leaves the footer with Help, after
+    the question's own keys (at 60 columns in Portuguese it left first, before Skip
+    question)."""
 
     def __init__(self, study: Study, session: QuizSession | None = None) -> None:
         super().__init__()

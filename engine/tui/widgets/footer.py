@@ -7,17 +7,20 @@ mouse clicks (Textual's ``FooterKey``), but shows only the keys that fit whole, 
 :func:`engine.tui.keys.fit_footer`: the focused thing's main keys stay to the last, the
 rarely needed ones leave first. The bindings stay where Textual wants them (declared on the
 widgets and screens, offered or not by ``check_action``, redrawn by ``refresh_bindings``);
-only the choice of what is drawn is lectio's.
+only the choice of what is drawn is lectio's. A screen may rank some keys its own way (a
+``FOOTER_RANK`` class attribute, made with :func:`engine.tui.keys.screen_ranks`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from engine.tui.keys import FooterItem, fit_footer, footer_items
+from engine.tui.keys import FOOTER_RANK, FooterItem, fit_footer, footer_items
 
 
 class LectioFooter(Footer):
@@ -31,7 +34,8 @@ class LectioFooter(Footer):
     def shown(self, width: int | None = None) -> list[FooterItem]:
         """The keys drawn at ``width`` (this footer's width by default)."""
         active = [(b.binding, b.enabled, b.tooltip) for b in self.screen.active_bindings.values()]
-        items = footer_items(active, self.app.get_key_display)
+        ranks: Mapping[str, int] = getattr(self.screen, "FOOTER_RANK", FOOTER_RANK)
+        items = footer_items(active, self.app.get_key_display, ranks)
         return fit_footer(items, self.size.width if width is None else width)
 
     def compose(self) -> ComposeResult:
