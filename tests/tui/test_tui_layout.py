@@ -10,10 +10,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widget import Widget
-from textual.widgets import OptionList, RadioButton
+from textual.widgets import Button, OptionList, RadioButton
 from tui_support import COURSE, settle
 
+from engine.i18n import t
 from engine.tui.app import LectioApp
 from engine.tui.screens.course_map import CourseMapScreen
 from engine.tui.screens.lesson import LessonScreen
@@ -206,3 +208,26 @@ async def test_the_course_map_is_whole_again_on_a_tall_terminal(
         description = drawn(app.screen.query_one("#description"))
         assert not any("…" in line for line in description), description
         assert description[-1].endswith("short chapters."), description
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+async def test_the_continue_button_reads_whole_at_60_columns(
+    make_app: MakeApp, tmp_path: Path, lang: str
+) -> None:
+    """Issue 11: the course map's button names the chapter it opens ("Continue ▶ Section 3 ·
+    Chapter 8 · Accumulation, zero_grad, no_grad and detach" on the bundled course); at 60
+    columns it ran off the screen after "zero_g". It wraps within the width instead."""
+    course = course_copy(tmp_path)
+    path = course / "first-steps.yaml"
+    path.write_text(path.read_text().replace("title: First steps", f'title: "{LONG_TITLE}"', 1))
+    app = make_app(course, lang=lang)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CourseMapScreen)
+        button = screen.query_one("#continue", Button)
+        label = str(button.label)
+        assert label.endswith(LONG_TITLE) and t("Start", lang) in label
+        assert button.region.right <= screen.region.right
+        text = " ".join(line.strip() for line in drawn(button) if line.strip())
+        assert text == label, drawn(button)
