@@ -106,8 +106,7 @@ class LectioApp(App[int]):
         super().__init__()
         for theme_ in themes.THEMES:  # readable in both: WCAG AA contrast (engine/tui/themes.py)
             self.register_theme(theme_)
-        self.ansi_theme_dark = themes.ANSI_DARK
-        self.ansi_theme_light = themes.ANSI_LIGHT
+        self._start_with_theme(theme if self.get_theme(theme) is not None else DARK_THEME)
         if study is None and opener is None:
             raise ValueError("LectioApp needs a study or an opener")
         self._study = study or preview
@@ -128,7 +127,6 @@ class LectioApp(App[int]):
         self.crash: BaseException | None = None
         """An unexpected error that stopped the app, re-raised by ``run_app`` once the terminal
         is restored (the command line turns it into one line)."""
-        self._initial_theme = theme
         self._watch = watch
         """The lesson file to reload when it changes (``lectio open --watch LESSON``)."""
         self._watch_stop = threading.Event()
@@ -146,8 +144,26 @@ class LectioApp(App[int]):
         """The target is still being loaded (the course map may show its outline meanwhile)."""
         return self._study is None or self._study.preview
 
+    def _start_with_theme(self, theme: str) -> None:
+        """Start in ``theme`` with lectio's ANSI palettes, as if Textual's default had been it.
+
+        Assigning them (the theme in ``on_mount``, the palettes here) made Textual re-parse all
+        of the CSS twice before the first frame, once per watcher's ``refresh_css`` (with
+        re-applying it to every widget: about 15 ms of the course map's first frame). Nothing is
+        parsed yet here, so the stylesheet needs only the theme's variables, and the app what
+        ``App._watch_theme`` gives it: the theme's classes and the ANSI-to-truecolor filter.
+        Later changes (``ctrl+t``, the palette) go through the reactive as usual."""
+        self.set_reactive(App.ansi_theme_dark, themes.ANSI_DARK)
+        self.set_reactive(App.ansi_theme_light, themes.ANSI_LIGHT)
+        self.set_reactive(App.theme, theme)
+        dark = self.current_theme.dark
+        classes = {name: False for name in self.classes if name.startswith("-theme-")}
+        classes.update({f"-theme-{theme}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self._refresh_truecolor_filter(self.ansi_theme)
+
     def on_mount(self) -> None:
-        self.theme = self._initial_theme
         if self._watch is not None:
             self._watch_file()
         if self._study is not None:

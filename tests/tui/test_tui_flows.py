@@ -19,8 +19,10 @@ from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, real_kernel_app, 
 
 from engine.execution.results import KernelState
 from engine.format.models import CodeBlock
+from engine.session.study import Study
+from engine.session.targets import open_target
 from engine.store import SqliteStore
-from engine.tui.app import LectioApp
+from engine.tui.app import DARK_THEME, LIGHT_THEME, LectioApp
 from engine.tui.screens.course_map import CourseMapScreen
 from engine.tui.screens.help import HelpScreen
 from engine.tui.screens.lesson import LessonScreen
@@ -549,6 +551,38 @@ async def test_help_theme_and_palette(make_app: MakeApp) -> None:
             assert command in titles  # also those the footer leaves out for room
         assert "Interrupt" not in titles  # only while the kernel is busy
         assert "Previous chapter" not in titles  # the first chapter: none before it
+
+
+def _colours(app: LectioApp) -> list[tuple[str, str, str]]:
+    """Every widget of the screen with its computed background and text colour."""
+    return [
+        (f"{type(w).__name__}#{w.id}", str(w.styles.background), str(w.styles.color))
+        for w in app.screen.query("*")
+    ]
+
+
+@pytest.mark.parametrize("theme", [DARK_THEME, LIGHT_THEME])
+async def test_an_app_started_in_a_theme_looks_as_if_switched_to_it(
+    store: SqliteStore, kernels: FakeKernelFactory, theme: str
+) -> None:
+    """The theme is given at construction (no CSS re-parse before the first frame), yet the app
+    is styled exactly as one switched to that theme with ctrl+t: the same classes, CSS
+    variables and colours on every widget of the course map."""
+    other = LIGHT_THEME if theme == DARK_THEME else DARK_THEME
+    seen = []
+    for start, toggle in ((theme, False), (other, True)):
+        study = Study(open_target(COURSE, whole_course=True), store, "t", kernel_factory=kernels)
+        app = LectioApp(study, theme=start)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if toggle:
+                await pilot.press("ctrl+t")
+                await pilot.pause()
+            assert app.theme == theme
+            classes = sorted(c for c in app.classes if c.startswith("-"))
+            seen.append((classes, app.stylesheet._variables, _colours(app)))
+    assert seen[0] == seen[1]
+    assert f"-theme-{theme}" in seen[0][0]
 
 
 async def test_copy_puts_the_code_on_the_clipboard(make_app: MakeApp) -> None:

@@ -17,10 +17,19 @@ SCRIPT = """
 import gc, json, sys
 import engine.tui.app as tui
 from textual.app import App
+from textual.css.stylesheet import Stylesheet
 
 seen = {{}}
 original = tui.end_startup_gc
 apps = []
+reparsed = []
+reparse = Stylesheet.reparse
+
+def counted(self):
+    reparsed.append(1)
+    reparse(self)
+
+Stylesheet.reparse = counted
 
 def run(self, **kw):
     apps.append(self)
@@ -30,6 +39,8 @@ def recorder():
     seen["screen"] = type(apps[0].screen).__name__
     seen["gc_on_before"] = gc.isenabled()
     seen["modules"] = sorted(sys.modules)
+    seen["reparsed"] = len(reparsed)
+    seen["variables_match"] = apps[0].stylesheet._variables == apps[0].get_css_variables()
     original()
     seen["gc_on_after"] = gc.isenabled()
     seen["frozen"] = gc.get_freeze_count()
@@ -73,6 +84,16 @@ def test_the_collector_waits_for_the_first_content(tmp_path: Path) -> None:
     assert seen["gc_on_after"] is True
     assert seen["frozen"] > 0  # what the start-up made is never walked again
     assert seen["gc_on_at_exit"] is True
+
+
+def test_the_css_is_parsed_once_before_the_first_content(tmp_path: Path) -> None:
+    """Starting in lectio's theme does not re-parse the stylesheet: assigning the theme and the
+    ANSI palettes after construction made Textual parse and apply all of the CSS again, once
+    per watcher, before the first frame (two of them, about 15 ms of the course map's)."""
+    for target in (COURSE, COURSE / "first-steps.yaml"):
+        seen = first_content(target, tmp_path / target.name)
+        assert seen["reparsed"] == 0
+        assert seen["variables_match"] is True  # parsed with the theme's own variables
 
 
 def test_a_lesson_is_drawn_from_its_outline_before_the_models(tmp_path: Path) -> None:
