@@ -98,12 +98,19 @@ class LectioApp(App[int]):
         preview: Study | None = None,
         lesson_preview: LessonPreview | None = None,
         watch: Path | None = None,
+        css_cache: Path | None = None,
     ) -> None:
         """Either ``study`` (already loaded: tests) or ``opener`` (loaded after the first
         frame, in a worker; ``what`` names it on the loading screen). ``preview``: the course
         from its outline, shown as the first frame while the opener runs; ``lesson_preview``:
-        the same for a lesson opened directly (its first screen, drawn from its outline)."""
+        the same for a lesson opened directly (its first screen, drawn from its outline).
+        ``css_cache``: a folder where the parsed CSS is kept between runs
+        (:mod:`engine.tui.css_cache`)."""
         super().__init__()
+        if css_cache is not None:
+            from engine.tui.css_cache import KeptStylesheet
+
+            self.stylesheet = KeptStylesheet(css_cache, variables=self.get_css_variables())
         for theme_ in themes.THEMES:  # readable in both: WCAG AA contrast (engine/tui/themes.py)
             self.register_theme(theme_)
         self._start_with_theme(theme if self.get_theme(theme) is not None else DARK_THEME)
@@ -518,15 +525,16 @@ def run_app(
         study.load_quizzes()  # their files are read here, off the event loop
         return study
 
+    from engine.settings import outline_cache_dir
+
+    cache = outline_cache_dir(data_dir)
     preview = None
     lesson_preview = None
     if store is not None:
         # The course map as the first frame, from the course's outline; a lesson's first
         # screen from the lesson's; else (a quiz, an unclear file) a loading screen.
         from engine.session.study import Study, preview_target
-        from engine.settings import outline_cache_dir
 
-        cache = outline_cache_dir(data_dir)
         outline = preview_target(target, cache)
         if outline is not None:
             preview = Study(
@@ -548,6 +556,7 @@ def run_app(
         preview=preview,
         lesson_preview=lesson_preview,
         watch=target if watch else None,
+        css_cache=cache / "css",
     )
     try:
         status = app.run()
