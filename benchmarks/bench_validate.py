@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _bytecode import compile_engine
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's engine, installed or not (a fresh clone)
 DEFAULT_LESSON = ROOT / "lessons" / "pytorch-essentials" / "gradients.yaml"
@@ -138,6 +140,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--lesson", type=Path, default=DEFAULT_LESSON)
     args = parser.parse_args()
+    compile_engine()  # as installed: see benchmarks/_bytecode.py
     python = Path(sys.executable)
     lectio = [str(python), "-m", "engine"]
     work = Path(tempfile.mkdtemp(prefix="lectio-bench-"))

@@ -23,7 +23,6 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widgets import Button, RadioButton
-from textual.widgets._progress_bar import Bar
 from textual.widgets._toggle_button import ToggleButton
 from tui_support import COURSE, QUIZ, TUTORIAL, FakeKernelFactory, run_and_answer_wrong, settle
 from wcag import MARK, TEXT, ratio, resolve, variables
@@ -33,6 +32,7 @@ from engine.tui.screens.lesson import LessonScreen
 from engine.tui.themes import ANSI_DARK, ANSI_LIGHT, LECTIO_DARK, LECTIO_LIGHT
 from engine.tui.widgets.code_cell import CodeCell
 from engine.tui.widgets.graph_view import GraphView
+from engine.tui.widgets.progress_line import ProgressLine
 
 GROUNDS = {
     "background": "$background",
@@ -136,7 +136,7 @@ def decoration(widget: object, glyph: str, fg: RichColor, bar_track: RichColor |
     if isinstance(widget, Button) and glyph in "▔▁":
         return True  # the bevel above and below a button; its label is measured
     # the unfilled track of a progress bar (the filled part is measured)
-    return isinstance(widget, Bar) and fg == bar_track
+    return isinstance(widget, ProgressLine) and fg == bar_track
 
 
 def screen_failures(app: LectioApp, state: str) -> list[str]:
@@ -161,8 +161,8 @@ def screen_failures(app: LectioApp, state: str) -> list[str]:
                 fg, bg = bg, fg
             assert fg is not None and bg is not None, f"{state}: {text!r} has no colour"
             track = (
-                widget.get_component_rich_style("bar--bar").bgcolor
-                if isinstance(widget, Bar)
+                widget.get_component_rich_style("progress-line--bar").bgcolor
+                if isinstance(widget, ProgressLine)
                 else None
             )
             if all(decoration(widget, g, fg, track) for g in glyphs.replace(" ", "")):

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 
 from engine.i18n import t
@@ -29,6 +29,7 @@ from engine.tui.inline import inline_markdown, paragraphs_markdown
 from engine.tui.keys import in_language
 from engine.tui.widgets.chapter_menu import ChapterList, OpenQuiz, picked_quiz
 from engine.tui.widgets.footer import LectioFooter
+from engine.tui.widgets.progress_line import ProgressLine
 
 if TYPE_CHECKING:
     from engine.session.course import CourseProgress
@@ -128,9 +129,7 @@ class CourseMapScreen(Screen[None]):
 
                     yield MarkdownText(course.description, id="description")
             with Horizontal(id="progress-row"):
-                yield ProgressBar(
-                    total=max(progress.total, 1), show_eta=False, id="course-progress"
-                )
+                yield ProgressLine(total=max(progress.total, 1), id="course-progress")
                 yield Label(
                     chapters_done(progress.done, progress.total, self.lang),
                     classes="course--progress",
@@ -155,7 +154,7 @@ class CourseMapScreen(Screen[None]):
         """The chapter list has the focus, on the chapter Continue opens: Enter opens it (as
         Continue did), the arrows pick another, and the footer says so ("enter Open")."""
         progress = self.study.course_progress()
-        self.query_one("#course-progress", ProgressBar).update(progress=progress.done)
+        self.query_one("#course-progress", ProgressLine).update(progress=progress.done)
         chapters = self.query_one("#chapters", ChapterList)
         resume = self._resume_id(progress)
         if resume is not None:

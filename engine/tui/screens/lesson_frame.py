@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 from engine.session.labels import chapter_place
 from engine.tui.inline import inline_markdown
 from engine.tui.keys import MOVE
 from engine.tui.widgets.kernel_status import KernelStatus
+from engine.tui.widgets.progress_line import ProgressLine
 
 if TYPE_CHECKING:
     from engine.session.study import Chapter
@@ -72,13 +73,12 @@ class LessonFrame(Screen[None]):
             if course_title is not None:
                 yield chapter_label
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=total, show_eta=False, id="progress")
+            yield ProgressLine(total=total, id="progress")
 
     def show_progress(self, position: int, total: int) -> None:
         """The progress bar at block ``position`` of ``total``."""
-        self.query_one("#progress", ProgressBar).update(
-            total=total, progress=min(position + 1, total)
-        )
+        bar = self.query_one("#progress", ProgressLine)
+        bar.update(total=total, progress=min(position + 1, total))
 
     def has_neighbour(self, step: int) -> bool:
         """There is a chapter to go to (+1: the next, -1: the previous)."""

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Label, ProgressBar, Static
+from textual.widgets import Button, Label, Static
 
 from engine.i18n import t
 from engine.store.base import StoreError
@@ -25,6 +25,7 @@ from engine.tui.guard import notify_not_saved, saving
 from engine.tui.inline import hanging, inline_markdown
 from engine.tui.keys import in_language, screen_ranks
 from engine.tui.widgets.footer import LectioFooter
+from engine.tui.widgets.progress_line import ProgressLine
 from engine.tui.widgets.question import Question
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class QuizScreen(Screen[None]):
                 classes="quiz--pass-mark-top",
             )
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=self.session.count, show_eta=False, id="progress")
+            yield ProgressLine(total=self.session.count, id="progress")
         yield VerticalScroll(id="body")
         yield LectioFooter()
 
@@ -80,7 +81,7 @@ class QuizScreen(Screen[None]):
         body = self.query_one("#body", VerticalScroll)
         await body.remove_children()
         total = self.session.count
-        self.query_one("#progress", ProgressBar).update(progress=min(self.k, total))
+        self.query_one("#progress", ProgressLine).update(progress=min(self.k, total))
         if self.k >= total:
             self.query_one(".quiz--count", Label).update("")
             try:
@@ -252,5 +253,5 @@ class QuizScreen(Screen[None]):
         with saving(self, self.lang):
             self.session = self.study.quiz_session(new_attempt=True)
         self.k = self.session.position
-        self.query_one("#progress", ProgressBar).update(total=self.session.count)
+        self.query_one("#progress", ProgressLine).update(total=self.session.count)
         await self._show()
