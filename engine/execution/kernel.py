@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.execution import spin as spinning
 from engine.execution.coursedata import link_data
 from engine.execution.graph import AutogradGraph, from_message
 from engine.execution.hardening import harden_lectio
@@ -99,6 +100,19 @@ sends the reply only after the cell's output is in the pipe), so a cell costs le
 wake-up, not one for its output and another for its reply. A cell that prints more than a
 pipe holds waits at most this long for lectio to start reading; its output still streams."""
 _LIVE_KERNELS: weakref.WeakSet[Kernel] = weakref.WeakSet()
+_cpu = spinning.cpu_reader()
+
+
+class _InFlight:
+    """Round trips under way in this process, all kernels: only one alone spins
+    (:mod:`engine.execution.spin`); with several (``lectio validate``'s threads) the CPUs
+    have other work to do, and a spin would take it from them."""
+
+    count = 0
+    lock = threading.Lock()
+
+
+_IN_FLIGHT = _InFlight()
 
 
 @dataclass
@@ -121,6 +135,7 @@ class _Live:
     interrupt_by: str = ""  # "timeout" | "user"
     killed_because: str = ""  # why lectio killed it, if it did
     ctrl_lost_at: float | None = None  # when its reply pipe reached end of file
+    cpu: int = -1  # the CPU it sent its last reply from (-1: not known)
     pristine: bool = True  # nothing ran since it started (its namespace is reset(0)'s)
     closed: bool = False
     poller: select.poll | None = None  # made once: its pipes, its pidfd, the kernel's wake-up
@@ -495,9 +510,33 @@ class Kernel:
             live.busy = True
             live.interrupted_at = None
             live.interrupt_by = ""
+        with _IN_FLIGHT.lock:
+            _IN_FLIGHT.count += 1
+            alone = _IN_FLIGHT.count == 1
+        try:
+            return self._exchange(live, request, timeout, sink, poller, alone)
+        finally:
+            with _IN_FLIGHT.lock:
+                _IN_FLIGHT.count -= 1
+
+    def _exchange(
+        self,
+        live: _Live,
+        request: Message,
+        timeout: float,
+        sink: Callable[[bytes], object],
+        poller: select.poll,
+        alone: bool,
+    ) -> Outcome:
+        request_id = request["id"]
+        here = _cpu()
+        spins = alone and spinning.worth_spinning(here, live.cpu)
+        # the worker spins as long for the next request after its reply (unless on our CPU)
+        request["cpu"], request["spin"] = here, spinning.SPIN if spins else 0.0
         start = time.monotonic()
         deadline = start + timeout
         quiet_until = start + QUIET_WINDOW
+        spin_until = start + spinning.SPIN if spins else 0.0
         outcome: Outcome | None = None
         with contextlib.suppress(OSError):  # if the worker is gone, the poll below sees it
             live.send(request)
@@ -517,7 +556,11 @@ class Kernel:
                 quiet_left = quiet_until - time.monotonic()
                 if quiet_left > 0 and live.ctrl_lost_at is None:
                     polling, wait = live.quiet, min(wait, quiet_left)
-            events = polling.poll(wait * 1000)
+            events: list[tuple[int, int]] = []
+            if spin_until:  # for the reply, an interrupt or a death; never past the limit
+                events = spinning.spin(polling.poll, min(spin_until, time.monotonic() + wait))
+            if not events:
+                events = polling.poll(wait * 1000)
             for fd, _ in events:
                 if fd == live.process.output:
                     self._drain(live, poller, sink)
@@ -538,6 +581,8 @@ class Kernel:
                 else:
                     self._drain(live, poller, sink)
                     outcome = Outcome(reply, time.monotonic() - start)
+                    cpu = reply.get("cpu")
+                    live.cpu = cpu if type(cpu) is int else -1
                     break
             if any(fd == live.process.wait_fd for fd, _ in events) or (
                 not live.process.precise and live.process.returncode() is not None

@@ -43,6 +43,7 @@ from typing import Any, NoReturn
 
 from engine.execution import graph as graph_mod
 from engine.execution import introspect, splitio, warmup
+from engine.execution import spin as spinning
 from engine.execution.cellexec import CellRunner, on_sigint
 from engine.execution.hardening import harden_kernel
 from engine.execution.process import descendants
@@ -101,6 +102,10 @@ _find_spec = importlib.util.find_spec
 _rmtree = shutil.rmtree
 _sleep = time.sleep
 _poll = select.poll
+_monotonic = time.monotonic
+_spin = spinning.spin
+_worth_spinning = spinning.worth_spinning
+_cpu = spinning.cpu_reader()
 _extract_graph = graph_mod.extract
 _describe = introspect.describe
 _TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
@@ -715,6 +720,7 @@ def serve(
     waiting.register(ctrl_in, select.POLLIN)
     pending = waiting.poll
     data = rest
+    spin_for = 0.0
     while True:
         try:
             requests = feed(data)
@@ -737,6 +743,13 @@ def serve(
                         # lectio sends one request and waits: bytes behind it are not lectio's
                         # (a cell reopened the pipe through /proc/self/fd, say)
                         leave(TAMPERED)
+                    reply["cpu"] = here = _cpu()
+                    # lectio spins for this reply: spin as long for its next request, unless
+                    # it ran on this CPU (engine.execution.spin)
+                    asked = request.get("spin")
+                    spin_for = 0.0
+                    if type(asked) is float and _worth_spinning(here, request.get("cpu")):
+                        spin_for = asked
                     send(reply)
             except KeyboardInterrupt:
                 continue
@@ -744,6 +757,9 @@ def serve(
                 leave(CHANNEL_LOST)
         _after_reply(runner)  # while lectio reads the reply; before the next request
         try:
+            if spin_for > 0:  # a moment's polling for the next request, then block as ever
+                until, spin_for = _monotonic() + spin_for, 0.0
+                _spin(pending, until)
             data = _read(ctrl_in, READ_SIZE)
         except KeyboardInterrupt:  # an interrupt that arrived just after a cell ended
             data = b""
