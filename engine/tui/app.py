@@ -110,7 +110,7 @@ class LectioApp(App[int]):
         if css_cache is not None:
             from engine.tui.css_cache import KeptStylesheet
 
-            self.stylesheet = KeptStylesheet(css_cache, variables=self.get_css_variables())
+            self.stylesheet = KeptStylesheet(css_cache)  # its variables: _start_with_theme
         for theme_ in themes.THEMES:  # readable in both: WCAG AA contrast (engine/tui/themes.py)
             self.register_theme(theme_)
         self._start_with_theme(theme if self.get_theme(theme) is not None else DARK_THEME)
