@@ -173,6 +173,14 @@ class LectioApp(App[int]):
     def on_mount(self) -> None:
         if self._watch is not None:
             self._watch_file()
+        # The first screen is pushed once the app's start-up batch has ended. Pushed from here,
+        # inside it, the screen was laid out and drawn while Textual still held back every
+        # frame: that frame was thrown away, and drawn again after the batch (with another
+        # layout for the terminal size the driver reported again): about 20 ms of the course
+        # map's first frame.
+        self.call_later(self._show_first_screen)
+
+    def _show_first_screen(self) -> None:
         if self._study is not None:
             self._show_target()
             if self._study.preview:

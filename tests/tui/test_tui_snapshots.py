@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, RadioButton
-from tui_support import COURSE, QUIZ, SIZE, FakeKernelFactory, run_and_answer_wrong, settle
+from tui_support import (
+    COURSE,
+    QUIZ,
+    SIZE,
+    FakeKernelFactory,
+    open_from_map,
+    run_and_answer_wrong,
+    settle,
+)
 
 from engine.format.problems import LoadError
 from engine.session.study import Study
@@ -36,8 +44,7 @@ def opening(
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, LectioApp)
-        app.open_lesson(lesson_id)
-        await settle(pilot)
+        await open_from_map(pilot, lesson_id)
         screen = app.screen
         assert isinstance(screen, LessonScreen)
         if then is not None:

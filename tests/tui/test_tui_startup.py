@@ -31,6 +31,18 @@ def counted(self):
 
 Stylesheet.reparse = counted
 
+from textual._compositor import Compositor
+frames = []
+render_update = Compositor.render_update
+
+def rendered(self, *args, **kwargs):
+    update = render_update(self, *args, **kwargs)
+    if update is not None:  # dropped: Textual shows no frame while its start-up batch lasts
+        frames.append("dropped" if apps and apps[0]._batch_count else "shown")
+    return update
+
+Compositor.render_update = rendered
+
 def run(self, **kw):
     apps.append(self)
     return App.run(self, headless=True, size=(100, 32))
@@ -40,6 +52,7 @@ def recorder():
     seen["gc_on_before"] = gc.isenabled()
     seen["modules"] = sorted(sys.modules)
     seen["reparsed"] = len(reparsed)
+    seen["frames"] = list(frames)
     seen["variables_match"] = apps[0].stylesheet._variables == apps[0].get_css_variables()
     original()
     seen["gc_on_after"] = gc.isenabled()
@@ -94,6 +107,16 @@ def test_the_css_is_parsed_once_before_the_first_content(tmp_path: Path) -> None
         seen = first_content(target, tmp_path / target.name)
         assert seen["reparsed"] == 0
         assert seen["variables_match"] is True  # parsed with the theme's own variables
+
+
+def test_the_first_screen_is_drawn_once_and_shown(tmp_path: Path) -> None:
+    """The first screen (the course map, a lesson's preview) is laid out and drawn once, in a
+    frame that is shown. Pushed in ``on_mount``, inside Textual's start-up batch, it was drawn
+    while Textual held frames back: that frame was dropped and the screen drawn again after
+    the batch, about 20 ms of the course map's first frame."""
+    for target in (COURSE, COURSE / "first-steps.yaml"):
+        seen = first_content(target, tmp_path / target.name)
+        assert seen["frames"] and "dropped" not in seen["frames"], seen["frames"]
 
 
 def test_a_lesson_is_drawn_from_its_outline_before_the_models(tmp_path: Path) -> None:

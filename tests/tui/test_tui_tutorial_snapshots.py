@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_support import SIZE, TUTORIAL, FakeKernelFactory, settle
+from tui_support import SIZE, TUTORIAL, FakeKernelFactory, open_from_map, settle
 
 from engine.tui.app import LectioApp
 from engine.tui.screens.lesson import LessonScreen
@@ -35,8 +35,7 @@ def at_block(selector: str, keys: tuple[str, ...] = ()) -> Callable[[Pilot[Any]]
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, LectioApp)
-        app.open_lesson("pieces")
-        await settle(pilot)
+        await open_from_map(pilot, "pieces")
         screen = app.screen
         assert isinstance(screen, LessonScreen)
         if selector.startswith("cell:"):
@@ -84,8 +83,7 @@ async def test_a_plot_and_a_skip_reach_the_cells(make_app: MakeApp) -> None:
     and the CUDA cell says why it was skipped."""
     app = make_app(TUTORIAL, kernel_factory=FakeKernelFactory(not_installed=frozenset({"cuda"})))
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lesson("pieces")
-        await settle(pilot)
+        await open_from_map(pilot, "pieces")
         screen = app.screen
         assert isinstance(screen, LessonScreen)
         cells = {cell.block.id: cell for cell in screen.query(CodeCell)}
@@ -128,8 +126,7 @@ def test_inline_picture_in_prose(snap_compare: Compare, make_app: MakeApp) -> No
     async def open_it(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, LectioApp)
-        app.open_lesson("prose-pictures")
-        await settle(pilot)
+        await open_from_map(pilot, "prose-pictures")
         widget = app.screen.query(".figure--picture").last()
         widget.scroll_visible(top=False, animate=False)
         await pilot.pause()
@@ -146,8 +143,7 @@ def test_bare_align_and_a_jacobian_array(snap_compare: Compare, make_app: MakeAp
     async def at_jacobian(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, LectioApp)
-        app.open_lesson("vector-calculus")
-        await settle(pilot)
+        await open_from_map(pilot, "vector-calculus")
         prose = [w for w in app.screen.query("Prose") if "Jacobian" in getattr(w, "source", "")]
         prose[0].focus()
         prose[0].scroll_visible(top=True, animate=False)

@@ -59,6 +59,19 @@ async def settle(pilot: Pilot[Any]) -> None:
             break
 
 
+async def open_from_map(pilot: Pilot[Any], lesson_id: str) -> None:
+    """Open chapter ``lesson_id`` as the learner would, from the course map: once the map is up
+    (the app pushes its first screen after Textual's start-up batch, not in ``on_mount``)."""
+    from engine.tui.app import LectioApp
+    from engine.tui.screens.course_map import CourseMapScreen
+
+    app = pilot.app
+    assert isinstance(app, LectioApp)
+    await until(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the course map")
+    app.open_lesson(lesson_id)
+    await settle(pilot)
+
+
 async def run_and_answer_wrong(pilot: Pilot[Any], screen: Any) -> None:
     """On the open first-steps chapter: run its cell, pick the wrong "Nothing", ask a hint,
     check, and show the question at the top."""
