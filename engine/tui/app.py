@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -137,6 +137,15 @@ class LectioApp(App[int]):
         self._watch = watch
         """The lesson file to reload when it changes (``lectio open --watch LESSON``)."""
         self._watch_stop = threading.Event()
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A terminal size the app already has lays nothing out again. Textual's own handler
+        (``App._on_resize``, called after this one unless the default is prevented) keeps
+        such an event (the driver reports the size once more just after start) and sends it to
+        the screens when the app is next idle: each then laid itself out and drew itself whole
+        again, just after the first frame."""
+        if self._size is not None and event.size == self._size and self._resize_timer is None:
+            event.prevent_default()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return language_check(action, parameters, self.lang)

@@ -13,6 +13,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, RadioSet, TextArea
+from textual.widgets._footer import FooterKey
 from tui_support import COURSE, FakeKernelFactory, settle, until
 
 from engine.execution.results import KernelState
@@ -291,3 +292,23 @@ async def test_a_quiz_opened_from_the_course_keeps_back_and_the_questions_keys(
         assert shown.get(said("Back", lang)) == "esc", shown
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the course map")
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app: MakeApp) -> None:
+    """A change of the screen's bindings that keeps the keys the footer draws (every focus move
+    and ``refresh_bindings`` signals one) leaves its keys as they are; one that changes them
+    redraws it. Textual's footer rebuilt itself at each: five times in a row at start-up."""
+    app = make_app(COURSE)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CourseMapScreen)
+        keys = list(app.screen.query(FooterKey))
+        assert keys
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await settle(pilot)
+        assert list(app.screen.query(FooterKey)) == keys  # the same widgets: not rebuilt
+        app.screen.query_one("#continue").focus()  # a button: no "enter Open" of the list
+        await settle(pilot)
+        assert list(app.screen.query(FooterKey)) != keys
+        assert said("Open", "en") not in footer(app)

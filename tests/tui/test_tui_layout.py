@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, RadioButton
-from tui_support import COURSE, settle
+from tui_support import COURSE, settle, until
 
 from engine.i18n import t
 from engine.tui.app import LectioApp
@@ -231,3 +233,30 @@ async def test_the_continue_button_reads_whole_at_60_columns(
         assert button.region.right <= screen.region.right
         text = " ".join(line.strip() for line in drawn(button) if line.strip())
         assert text == label, drawn(button)
+
+
+async def test_a_size_the_terminal_already_has_lays_nothing_out_again(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver reports the terminal's size once more just after start; Textual kept that
+    event and sent it to every screen when idle, each then laid out and drawn whole again. A
+    real change of size still lays the screen out."""
+    app = make_app(COURSE)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CourseMapScreen)
+        layouts: list[Size | None] = []
+        refresh_layout = screen._refresh_layout
+
+        def counted(size: Size | None = None, scroll: bool = False) -> None:
+            layouts.append(size)
+            refresh_layout(size, scroll)
+
+        monkeypatch.setattr(screen, "_refresh_layout", counted)
+        for _ in range(2):
+            app.post_message(events.Resize(app.size, app.size))
+            await settle(pilot)
+        assert layouts == []
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: Size(80, 24) in layouts, "the map laid out at the new size")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from engine.execution.graph import AutogradGraph, GraphNode
 from engine.execution.results import CellError, CellResult, CellStatus, KernelState, Picture
@@ -51,7 +52,8 @@ async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str) -
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages be handled."""
     for _ in range(50):  # workers start workers (the kernel starts after the first frame)
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a replaced screen's: ended all the same
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.pause()
         screen = pilot.app.screen

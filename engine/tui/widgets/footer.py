@@ -14,6 +14,7 @@ only the choice of what is drawn is lectio's. A screen may rank some keys its ow
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -22,14 +23,18 @@ from textual.widgets._footer import FooterKey
 
 from engine.tui.keys import FOOTER_RANK, FooterItem, fit_footer, footer_items
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
 
 class LectioFooter(Footer):
     """The screen's active bindings that fit, ranked (see the module docstring)."""
 
     def __init__(self) -> None:
         super().__init__(show_command_palette=False)
-        self._fitted: tuple[str, ...] = ()
-        """The actions drawn at the last compose (a resize that keeps them redraws nothing)."""
+        self._drawn: tuple[FooterItem, ...] = ()
+        """The keys drawn at the last compose: a resize or a change of bindings that keeps
+        them redraws nothing."""
 
     def shown(self, width: int | None = None) -> list[FooterItem]:
         """The keys drawn at ``width`` (this footer's width by default)."""
@@ -42,7 +47,7 @@ class LectioFooter(Footer):
         if not self.is_attached or not self.size.width:
             return  # not laid out yet: composed again when the screen's bindings are known
         items = self.shown()
-        self._fitted = tuple(item.action for item in items)
+        self._drawn = tuple(items)
         for item in items:
             yield FooterKey(
                 item.key,
@@ -54,5 +59,18 @@ class LectioFooter(Footer):
             ).data_bind(compact=Footer.compact)
 
     async def on_resize(self, event: events.Resize) -> None:
-        if tuple(item.action for item in self.shown(event.size.width)) != self._fitted:
+        if tuple(self.shown(event.size.width)) != self._drawn:
+            await self.recompose()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Textual's footer composes itself again at every change of the screen's bindings
+        (each focus move, each ``refresh_bindings``): at start-up the course map's was rebuilt
+        five times in a row, a layout of the screen each. This one does only when the keys it
+        would draw differ from the ones it shows."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._redraw_if_changed)
+
+    async def _redraw_if_changed(self) -> None:
+        if self.is_attached and tuple(self.shown()) != self._drawn:
             await self.recompose()
