@@ -113,7 +113,8 @@ class PlainAsk:
                 ),
                 "bold",
             )
-            console.say(service.preview(text, block))
+            # exactly what is sent: not re-wrapped (the terminal folds a long line)
+            console.say(service.preview(text, block), wrap=False)
             reply = console.ask(t("Send it, now and from now on? [y/n]", lang))
             yes = set(t("y,yes", lang).split(",")) | {"y", "yes"}
             if (reply or "").strip().lower() not in yes:
