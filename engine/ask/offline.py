@@ -107,37 +107,57 @@ def offline_answer(
     return OfflineAnswer(explanations, defined, tuple(helps))
 
 
-def render_offline(answer: OfflineAnswer, lang: str | None, *, configured: bool) -> str:
-    """The offline answer as text (Markdown-ish, for both front ends)."""
-    parts: list[str] = []
+OfflinePart = list[tuple[str, bool]]
+"""One part of an offline answer: its lines, each with whether it is Markdown (an explanation,
+a sentence, a signature in backticks, an excerpt of a lesson) or plain text as it came (a
+docstring, a value)."""
+
+
+def offline_parts(
+    answer: OfflineAnswer, lang: str | None, *, configured: bool
+) -> list[OfflinePart]:
+    """The offline answer in parts, for a front end that renders each line by its kind (the
+    plain mode on a terminal); :func:`render_offline` is the same as one text."""
+    parts: list[OfflinePart] = []
     for item in answer.explanations:
-        parts.append(f"**{item.title}**\n\n{item.text}")
+        parts.append([(f"**{item.title}**\n\n{item.text}", True)])
     if answer.defined_in:
         cells = ", ".join(str(i + 1) for i in answer.defined_in)
-        parts.append(t("It is defined in block {blocks} above: run it first.", lang, blocks=cells))
+        sentence = t("It is defined in block {blocks} above: run it first.", lang, blocks=cells)
+        parts.append([(sentence, True)])
     for help_ in answer.helps:
-        lines = [f"`{help_.name}{help_.signature}`" + (f" ({help_.type})" if help_.type else "")]
+        head = f"`{help_.name}{help_.signature}`" + (f" ({help_.type})" if help_.type else "")
+        lines = [(head, True)]
         if help_.value:
-            lines.append(t("Value: {value}", lang, value=help_.value))
+            lines.append((t("Value: {value}", lang, value=help_.value), False))
         if help_.doc:
-            lines.append(help_.doc)
+            lines.append((help_.doc, False))
         for place in help_.places:
-            lines.append(
-                t(
-                    "Explained in chapter {chapter} ({title}), block {block}: {excerpt}",
-                    lang,
-                    chapter=place.chapter,
-                    title=place.title,
-                    block=place.block + 1,
-                    excerpt=place.excerpt,
-                )
+            where = t(
+                "Explained in chapter {chapter} ({title}), block {block}: {excerpt}",
+                lang,
+                chapter=place.chapter,
+                title=place.title,
+                block=place.block + 1,
+                excerpt=place.excerpt,
             )
-        parts.append("\n".join(lines))
+            lines.append((where, True))
+        parts.append(lines)
     if not parts:
-        parts.append(t("lectio has no offline answer for this question.", lang))
+        parts.append([(t("lectio has no offline answer for this question.", lang), True)])
         if not configured:
-            parts.append(configure_hint(lang))
-    return "\n\n".join(parts)
+            parts.append([(configure_hint(lang), True)])
+    return parts
+
+
+def offline_text(parts: list[OfflinePart]) -> str:
+    """The parts as one text (Markdown-ish, for both front ends; the plain mode's on a pipe)."""
+    return "\n\n".join("\n".join(line for line, _ in part) for part in parts)
+
+
+def render_offline(answer: OfflineAnswer, lang: str | None, *, configured: bool) -> str:
+    """The offline answer as text (Markdown-ish, for both front ends)."""
+    return offline_text(offline_parts(answer, lang, configured=configured))
 
 
 def configure_hint(lang: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine.ask.config import AskConfig, ConfigError, load_config
 from engine.ask.context import AskContext, build_context
-from engine.ask.offline import offline_answer, render_offline
+from engine.ask.offline import OfflinePart, offline_answer, offline_parts, offline_text
 from engine.ask.prompt import build_messages, preview
 from engine.ask.suggest import suggestions
 
@@ -53,6 +53,11 @@ class AskService:
 
     def offline(self, question: str, block: int, *, record: bool = True) -> str:
         """The offline answer as text (blocking: may inspect names in the kernel)."""
+        return offline_text(self.offline_parts(question, block, record=record))
+
+    def offline_parts(self, question: str, block: int, *, record: bool = True) -> list[OfflinePart]:
+        """The offline answer in parts (:func:`engine.ask.offline.offline_parts`), for a front
+        end that renders its Markdown lines and its plain ones differently."""
         ctx = self.context(block)
         answer = offline_answer(
             question,
@@ -61,10 +66,10 @@ class AskService:
             lessons=self.lessons,
             inspect=self.session.inspect,
         )
-        text = render_offline(answer, self.lang, configured=self.config.configured)
+        parts = offline_parts(answer, self.lang, configured=self.config.configured)
         if record:
-            self._record(block, question, "offline", len(text), ctx)
-        return text
+            self._record(block, question, "offline", len(offline_text(parts)), ctx)
+        return parts
 
     @property
     def needs_consent(self) -> bool:

@@ -11,7 +11,7 @@ and must be agreed to; Ctrl+C stops the answer).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from engine.format.models import CodeBlock
 from engine.i18n import t
@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from engine.format.models import Lesson
     from engine.plain.console import Console
     from engine.session.lesson import LessonSession
+
+
+R = TypeVar("R")
+
+
+class InWorker(Protocol):
+    """Runs blocking work (it may wait on the kernel) where Ctrl+C interrupts the cell."""
+
+    def __call__(self, work: Callable[[], R], /) -> R: ...
+
+
+def _here(work: Callable[[], R]) -> R:
+    return work()
 
 
 def ask_words(lang: str | None) -> set[str]:
@@ -55,11 +68,11 @@ class PlainAsk:
         console: Console,
         lang: str | None,
         lessons: Sequence[Lesson] = (),
-        in_worker: Callable[[Callable[[], str]], str] | None = None,
+        in_worker: InWorker | None = None,
     ) -> None:
         self.session, self.console, self.lang = session, console, lang
         self.lessons = lessons
-        self.in_worker = in_worker or (lambda work: work())
+        self.in_worker: InWorker = in_worker or _here
         self._service: AskService | None = None
         self._hinted = False  # said once how to configure a model
 
@@ -86,8 +99,15 @@ class PlainAsk:
         if text.isdigit() and 1 <= int(text) <= len(suggestions):
             text = suggestions[int(text) - 1]
         console.say(t("Offline help:", lang), "bold")
-        shown = self.in_worker(lambda: service.offline(text, block))
-        console.say(shown)
+        from engine.ask.offline import offline_text
+        from engine.plain import render
+
+        parts = self.in_worker(lambda: service.offline_parts(text, block))
+        shown = offline_text(parts)
+        if console.pager.on:  # on a terminal: Markdown rendered and fitted as prose blocks are
+            console.say(render.offline(parts, lang, console.width), wrap=False)
+        else:  # on a pipe: the text as it always was
+            console.say(shown)
         if service.config.configured:
             self._model(text, block)
         elif text not in suggestions and not self._hinted:

@@ -9,7 +9,7 @@ announces where it starts and stops.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.execution.results import CellResult, CellStatus
 from engine.format.models import CodeBlock, FigureBlock, NoteBlock
@@ -20,11 +20,26 @@ from engine.session.labels import GRAPH_KINDS, note_heading
 from engine.session.lesson import unmet_reason
 from engine.session.views import QuestionView, Verdict
 
+if TYPE_CHECKING:
+    from engine.ask.offline import OfflinePart
+
 
 def md(text: str, lang: str | None = None, width: int | None = None) -> str:
     """Markdown prose as screen-reader-friendly text (see :mod:`engine.markup.markdown`),
     its prose wrapped to ``width`` when given (code blocks never are)."""
     return markdown.to_text(text, lang, width)
+
+
+def offline(parts: list[OfflinePart], lang: str | None, width: int | None) -> str:
+    """An Ask offline answer on a terminal: its Markdown lines rendered as prose blocks are
+    (no ``**``, paragraphs filled to ``width``), its plain lines (a docstring, a value) wrapped
+    each as it came."""
+    return "\n\n".join(
+        "\n".join(
+            md(line, lang, width) if markdown else wrap(line, width) for line, markdown in part
+        )
+        for part in parts
+    )
 
 
 def md_line(text: str, lang: str | None = None) -> str:
