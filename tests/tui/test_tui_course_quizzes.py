@@ -5,18 +5,23 @@ offers them; Escape comes back with the new score."""
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Button, Label, OptionList, RadioButton
-from tui_support import COURSE, settle, until
+from tui_support import COURSE, HANG_GUARD, SIZE, FakeKernelFactory, settle, until
 
+from engine.session.study import Study, preview_target
+from engine.session.targets import open_target
+from engine.store import SqliteStore
 from engine.tui.app import LectioApp
 from engine.tui.screens.course_map import CourseMapScreen
 from engine.tui.screens.lesson import LessonScreen
 from engine.tui.screens.quiz import QuizScreen
+from engine.tui.widgets.chapter_menu import ChapterList
 
 MakeApp = Callable[..., LectioApp]
 
@@ -141,3 +146,49 @@ async def test_a_quiz_opened_alone_has_no_way_back(make_app: MakeApp, tmp_path: 
         assert app.screen.check_action("back", ()) is False
         await pilot.press("escape")
         assert isinstance(app.screen, QuizScreen)
+
+
+async def test_the_quizzes_join_the_map_drawn_from_the_outline_in_place(
+    store: SqliteStore, kernels: FakeKernelFactory, tmp_path: Path
+) -> None:
+    """The first frame is the map from the course's outline, which does not read the quiz
+    files; when the full load finds the quizzes they are listed under the chapters, in the
+    same list, with the highlight the learner already moved left where it is (the whole map
+    was composed again, and the highlight put back on Continue's chapter)."""
+    course = layout(tmp_path)
+    release = threading.Event()
+
+    def opener() -> Study:
+        release.wait(HANG_GUARD)
+        target = open_target(course, whole_course=True)
+        study = Study(target, store, learner="tester", kernel_factory=kernels)
+        study.load_quizzes()
+        return study
+
+    outline = preview_target(course)
+    assert outline is not None
+    app = LectioApp(
+        opener=opener, preview=Study(outline, store, learner="tester", kernel_factory=kernels)
+    )
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the map")
+            screen = app.screen
+            chapters = screen.query_one("#chapters", ChapterList)
+            continue_button = screen.query_one("#continue", Button)
+            assert app.loading and not any("Review: Basics" in p for p in prompts(chapters))
+            await pilot.press("down")  # the learner moves before the full load ends
+            highlighted = chapters.highlighted
+            assert highlighted is not None
+            release.set()
+            await until(pilot, lambda: not app.loading, "the full load")
+            await settle(pilot)
+            assert app.screen is screen
+            assert screen.query_one("#chapters", ChapterList) is chapters
+            assert screen.query_one("#continue", Button) is continue_button
+            assert chapters.highlighted == highlighted
+            assert any("Review: Basics" in p for p in prompts(chapters))
+    finally:
+        release.set()
+        for session in app.sessions:
+            session.close()

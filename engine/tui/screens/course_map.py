@@ -165,12 +165,22 @@ class CourseMapScreen(Screen[None]):
     def loaded(self, study: Study) -> None:
         """The validated course replaces its outline (the first frame was drawn from the
         outline). Redrawn only if what the map shows differs, so the highlight and focus the
-        learner may already have moved stay where they are."""
-        shown = _shown(self.study)
+        learner may already have moved stay where they are; the course's quizzes, which only
+        the full load finds, are added to the chapter list in place."""
+        before, after = _shown(self.study), _shown(study)
         self.study = study
-        if _shown(study) != shown:
-            self.refresh(recompose=True)
-            self.call_after_refresh(self.on_mount)
+        if after == before:
+            return
+        course, chapters, _, lang = before
+        if (course, chapters, lang) == (after[0], after[1], after[3]):
+            # Only the quizzes are new (the outline does not read their files): listed in
+            # place, where recomposing the whole map cost a frame and reset the highlight.
+            self.query_one("#chapters", ChapterList).update_quizzes(
+                study.course_quizzes(), study.statuses()
+            )
+            return
+        self.refresh(recompose=True)
+        self.call_after_refresh(self.on_mount)
 
     def on_screen_suspend(self) -> None:
         self._left = True

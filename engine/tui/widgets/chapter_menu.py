@@ -258,6 +258,12 @@ class ChapterList(OptionList):
         self.add_options(self._chapter_options(statuses, self.current))
         self.highlighted = highlighted
 
+    def update_quizzes(self, quizzes: Sequence[CourseQuiz], statuses: dict[str, str]) -> None:
+        """List ``quizzes`` under the chapters (the course map drawn from the outline, before
+        the full load found them), keeping the highlight where the learner left it."""
+        self.quizzes = list(quizzes)
+        self.update_statuses(statuses)
+
     def on_mount(self) -> None:
         if self.current is not None:
             with contextlib.suppress(OptionDoesNotExist):  # the lesson is not listed
