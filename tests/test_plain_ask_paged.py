@@ -144,6 +144,43 @@ def test_the_offline_reply_on_a_pipe_is_what_it_always_was() -> None:
     )
 
 
+CHUNKS = [  # as a model streams them: words cut between chunks, a list, a word wider than a line
+    "Look at the sha",
+    "pes of both tensors first: `w` has three ele",
+    "ments and `modle` is not defined anywhere",
+    " above.\n- check the spelling of every name you use in the cell\n",
+    "- see https://pytorch.org/docs/stable/generated/torch.Tensor.backward.html",
+    " for more.",
+]
+
+
+def answer_rows(shown: str) -> list[str]:
+    return shown.split("Answer from tutor:\n", 1)[1].split("\n")[:-1]
+
+
+def test_the_streamed_answer_is_wrapped_at_spaces_as_it_comes_on_a_terminal() -> None:
+    service = Service(chunks=CHUNKS, config=Config(agreed=True))
+    ask, out = asking(service, paged=True)
+    ask("Why did this fail?", 0)
+    rows = answer_rows(out.getvalue())
+    text = "".join(CHUNKS)
+    assert " ".join(rows).split() == text.split()  # every word, whole and in order
+    url = "  https://pytorch.org/docs/stable/generated/torch.Tensor.backward.html"
+    assert url in rows and all(cell_width(row) <= WIDTH for row in rows if row != url)
+    assert rows[0].startswith("Look at the shapes")
+    assert all(row.strip() for row in rows)
+    item = rows.index(next(row for row in rows if row.startswith("- check")))
+    assert rows[item + 1].startswith("  ") and rows[item + 1][2] != " "  # under its text
+    assert out.getvalue().endswith("for more.\n")
+
+
+def test_the_streamed_answer_on_a_pipe_is_written_as_it_comes() -> None:
+    service = Service(chunks=CHUNKS, config=Config(agreed=True))
+    ask, out = asking(service, paged=False)
+    ask("Why did this fail?", 0)
+    assert out.getvalue().endswith("Answer from tutor:\n" + "".join(CHUNKS) + "\n")
+
+
 def test_the_preview_is_shown_exactly_as_it_is_sent_on_a_terminal() -> None:
     ask, out = asking(Service(), "n\n", paged=True)
     ask("Why did this fail?", 0)

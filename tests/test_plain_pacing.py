@@ -9,7 +9,7 @@ import pytest
 
 from engine.markup.markdown import to_text
 from engine.plain.console import Console
-from engine.plain.pacing import Pager, cell_width, wait, wanted, wrap, wrap_line
+from engine.plain.pacing import Flow, Pager, cell_width, wait, wanted, wrap, wrap_line
 
 PARAGRAPH = (
     "A tensor is PyTorch's basic object: a grid of numbers that all have the same type, "
@@ -221,3 +221,31 @@ def test_markdown_prose_is_wrapped_and_its_code_and_formulas_are_not() -> None:
 def test_markdown_without_a_width_is_what_it_always_was() -> None:
     assert to_text(MARKDOWN, width=None) == to_text(MARKDOWN)
     assert "\n" not in to_text(PARAGRAPH)
+
+
+def test_a_stream_wraps_the_same_wherever_its_chunks_are_cut() -> None:
+    text = "Look at the shapes first:\n  - `w` has three elements, `modle` none at all.\nDone."
+    whole: list[str] = []
+    flow = Flow(whole.append, lambda: 20)
+    flow(text)
+    assert flow.end()  # "Done." is on a line the caller ends
+    lines = "".join(whole).split("\n")
+    assert all(cell_width(line) <= 20 for line in lines)
+    assert "".join(whole).split() == text.split()
+    assert lines[2].startswith("  - ") and lines[3].startswith("    ") and lines[3][4] != " "
+    for cut in range(1, len(text)):
+        for second in range(cut, len(text)):
+            pieces: list[str] = []
+            flow = Flow(pieces.append, lambda: 20)
+            for chunk in (text[:cut], text[cut:second], text[second:]):
+                flow(chunk)
+            flow.end()
+            assert "".join(pieces) == "".join(whole), (cut, second)
+
+
+def test_a_stream_is_made_inert_and_unwrapped_without_a_width() -> None:
+    out: list[str] = []
+    flow = Flow(out.append, lambda: None)
+    flow("a \x1b[31mred\x1b[0m word that is long enough to be wrapped somewhere")
+    assert flow.end()
+    assert "".join(out) == "a ␛[31mred␛[0m word that is long enough to be wrapped somewhere"

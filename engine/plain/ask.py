@@ -120,6 +120,7 @@ class PlainAsk:
 
     def _model(self, text: str, block: int) -> None:
         from engine.ask.client import AskError
+        from engine.plain.pacing import Flow
 
         console, lang, service = self.console, self.lang, self.service
         config = service.config
@@ -143,17 +144,25 @@ class PlainAsk:
             config.consent()
         console.say(t("Answer from {model}:", lang, model=config.model), "bold")
         asker = service.asker()
+        # on a terminal, wrapped at spaces as it streams in; on a pipe, as it comes
+        flow = Flow(console.write, lambda: console.width) if console.pager.on else None
         try:
-            answer = service.ask_model(text, block, asker, console.write)
+            answer = service.ask_model(text, block, asker, flow or console.write)
         except KeyboardInterrupt:
             asker.stop()
+            if flow is not None:
+                flow.end()
             console.say("\n" + t("Stopped.", lang))
             return
         except AskError as exc:
+            if flow is not None:
+                flow.end()
             if exc.partial:
                 console.write("\n")
             console.say(exc.message, "red")
             return
+        if flow is not None:
+            flow.end()
         console.write("\n")
         if answer.stopped:
             console.say(t("Stopped.", lang))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 from engine.i18n import t
 from engine.plain.answers import QUIT_WORDS
 from engine.plain.ask import split_ask
+from engine.safe_text import inert
 
 if TYPE_CHECKING:
     from engine.plain.console import Console
@@ -108,6 +109,62 @@ def wrap(text: str, width: int | None, hang: str | None = None) -> str:
     if width is None:
         return text
     return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width, hang))
+
+
+_PIECES = re.compile(r"\n|[ \t]+|[^ \t\n]+")
+
+
+class Flow:
+    """Text streamed in chunks (a model's answer), wrapped at spaces to ``width()`` as it comes:
+    a chunk may end in the middle of a word, so a word is written once it is whole (a space, a
+    newline or :meth:`end` after it), on the line if it fits, else on the next; a word wider
+    than the line has one of its own. A line's indentation is kept, and its continuation lines
+    start under its text (after a list mark), as :func:`wrap_line` does. Plain lines only:
+    nothing written is ever taken back."""
+
+    def __init__(self, write: Callable[[str], None], width: Callable[[], int | None]) -> None:
+        self.write, self.width = write, width
+        self.column = 0  # columns written on the current line
+        self.word = ""  # the word being received, not written yet
+        self.space = ""  # spaces received before it
+        self.hang = ""  # the current line's continuation indent
+
+    def __call__(self, chunk: str) -> None:
+        for piece in _PIECES.findall(inert(chunk)):
+            if piece == "\n":
+                self._place()
+                self.write("\n")
+                self.column, self.space, self.hang = 0, "", ""
+            elif piece[0] in " \t":
+                self._place()
+                self.space += piece.replace("\t", "    " if not self.column else " ")
+            else:
+                self.word += piece
+
+    def end(self) -> bool:
+        """Write the last word; whether the line it ends on has text (the caller ends it)."""
+        self._place()
+        return self.column > 0
+
+    def _place(self) -> None:
+        word, space = self.word, self.space
+        if not word:
+            return
+        self.word = self.space = ""
+        size, width = cell_width(word), self.width() or 0
+        if not self.column:  # the line's first word: its indentation kept
+            self.write(space + word)
+            self.column = cell_width(space) + size
+            mark = _MARK.fullmatch(space + word + " ")
+            self.hang = " " * (self.column + 1 if mark and mark.group(0).strip() else len(space))
+            if cell_width(self.hang) > width // 2:
+                self.hang = self.hang[: width // 2]
+        elif not width or self.column + cell_width(space) + size <= width:
+            self.write(space + word)
+            self.column += cell_width(space) + size
+        else:
+            self.write("\n" + self.hang + word)
+            self.column = cell_width(self.hang) + size
 
 
 def wanted(stdin: TextIO, stdout: TextIO, choice: bool | None = None) -> bool:
