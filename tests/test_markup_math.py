@@ -179,7 +179,13 @@ def _formulas(*names: str) -> list[dict[str, Any]]:
     return [case for name in names for case in yaml.safe_load((data / name).read_text("utf-8"))]
 
 
-FORMULAS = _formulas("math_left_right_matrices.yaml", "math_binomials.yaml", "math_spacing.yaml")
+FORMULAS = _formulas(
+    "math_left_right_matrices.yaml",
+    "math_binomials.yaml",
+    "math_spacing.yaml",
+    "math_scripts.yaml",
+    "math_multiline.yaml",
+)
 
 
 @pytest.mark.parametrize("case", FORMULAS, ids=[case["name"] for case in FORMULAS])
