@@ -185,6 +185,7 @@ FORMULAS = _formulas(
     "math_spacing.yaml",
     "math_scripts.yaml",
     "math_multiline.yaml",
+    "math_roots.yaml",
 )
 
 

@@ -5,7 +5,8 @@ text holds math: about 25 ms), and its symbol table (``latex2text``'s macro spec
 operators, arrows, ``\\mathbb``...) names what each command stands for. What pylatexenc's own
 ``LatexNodes2Text`` does not do well for reading is done here, on its parse tree: sub- and
 superscripts (below), fractions with the parentheses their precedence needs (``(a+b)/c``, not
-``a+b/c``), ``\\sqrt``, ``\\left``/``\\right``, ``\\text``, font switches (``\\mathbf``,
+``a+b/c``), ``\\sqrt`` with brackets unless its radicand is a number or one letter (``√n``,
+``√dₖ``, ``√(2πσ²)``), ``\\left``/``\\right``, ``\\text``, font switches (``\\mathbf``,
 ``{\\bf x}``) as Unicode math letters, accents as combining marks, and matrices (``pmatrix``,
 ``bmatrix``, ``array``, ``cases``...) as aligned rows of text between drawn brackets in a
 display formula, or as ``[a, b; c, d]`` inline. The script and letter tables are computed from
@@ -656,6 +657,20 @@ def _balanced_whole(text: str) -> bool:
     return depth == 0
 
 
+def _bare_radicand(body: str) -> bool:
+    """Whether a root's radicand reads right without brackets: a number, or one letter with
+    only subscripts, accents or primes after it (√n, √dₖ, √10). √2x, √x² and √2πσ² would read
+    as (√2)x, (√x)², (√2)πσ²."""
+    if re.fullmatch(r"\d+(\.\d+)?", body):
+        return True
+    subs = set(_scripts()[1].values())
+    return (
+        len(body) >= 1
+        and body[0].isalpha()
+        and all(c in subs or c in "′'" or unicodedata.combining(c) for c in body[1:])
+    )
+
+
 def _mapped(text: str, sup: bool) -> str:
     sups, subs = _scripts()
     table = sups if sup else subs
@@ -1005,7 +1020,7 @@ class _Renderer:
             if root is None:
                 sups = _scripts()[0]
                 root = "".join(sups.get(c, c) for c in index) + "√"
-            inner = body if len(body) <= 1 or body.isalnum() else f"({body})"
+            inner = body if _bare_radicand(body) else f"({body})"
             return flat(root + inner)
         if name in _TEXT:
             font = _FONTS.get(name)
