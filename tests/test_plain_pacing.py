@@ -249,3 +249,46 @@ def test_a_stream_is_made_inert_and_unwrapped_without_a_width() -> None:
     flow("a \x1b[31mred\x1b[0m word that is long enough to be wrapped somewhere")
     assert flow.end()
     assert "".join(out) == "a ␛[31mred␛[0m word that is long enough to be wrapped somewhere"
+
+
+def test_a_text_taller_than_the_window_is_cut_into_pages() -> None:
+    console, out = paged("\n\n\n")
+    console.echo = False  # as on a terminal, which echoes what is typed itself
+    console.pager.rows = lambda: 10  # pages of 6 rows, the prompt under them
+    console.pager.more = lambda: None if wait(console, "en").kind == "go" else pytest.fail()
+    console.say("Heading")
+    rows = [f"row {n}" for n in range(1, 15)]
+    rows[3] = "x" * 150  # folded by a 60-column terminal into three rows: it counts as three
+    console.say("\n".join(rows), wrap=False)
+    pages = out.getvalue().split("Press Enter to go on, q to stop.\n> ")
+    assert pages == [
+        "Heading\nrow 1\nrow 2\nrow 3\n",  # 4 rows: the long line does not fit under them
+        "x" * 150 + "\nrow 5\nrow 6\nrow 7\n",  # 3 + 3 rows
+        "row 8\nrow 9\nrow 10\nrow 11\nrow 12\nrow 13\n",
+        "row 14\n",
+    ]
+
+
+def test_no_pages_without_a_pause_to_give_or_on_a_pipe() -> None:
+    console, out = paged("")
+    console.pager.rows = lambda: 10
+    console.say("\n".join(f"row {n}" for n in range(30)))
+    assert "Press Enter" not in out.getvalue()  # no more: nothing to wait with
+    out = io.StringIO()
+    pipe = Console(io.StringIO(""), out, colour=False, pager=False)
+    pipe.pager.more = lambda: pytest.fail("a pipe never pauses")
+    pipe.say("\n".join(f"row {n}" for n in range(30)))
+    assert out.getvalue() == "\n".join(f"row {n}" for n in range(30)) + "\n"
+
+
+def test_the_rows_count_from_what_the_learner_last_typed_and_include_streamed_output() -> None:
+    console, out = paged("\n\n")
+    console.pager.rows = lambda: 10
+    pauses: list[str] = []
+    console.pager.more = lambda: pauses.append(out.getvalue())
+    console.write("one\ntwo\nthree\nfour\nfive\n")  # streamed output is counted
+    console.say("six\nseven")
+    assert len(pauses) == 1 and pauses[0].endswith("five\nsix\n")
+    console.ask()  # the learner typed: a new screen
+    console.say("\n".join(["line"] * 6))
+    assert len(pauses) == 1

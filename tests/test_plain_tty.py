@@ -242,3 +242,59 @@ def test_on_a_pipe_the_transcript_is_unchanged(tmp_path: Path) -> None:
         "explanation is long enough to be wrapped as well.\n"
     ) in out
     assert "The closing block, after the question.\n\nEnd of the chapter.\n" in out
+
+
+TALL = DATA / "tall.yaml"
+
+
+def _quit(term: Terminal) -> None:
+    term.type("q")
+    term.read_until("Your progress is saved")
+
+
+def _items(screen: str) -> list[int]:
+    return [int(n) for n in re.findall(r"- Item (\d+) of the tall list\.", screen)]
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(40, 20), (100, 32)])
+def test_a_block_taller_than_the_window_comes_a_screen_at_a_time(
+    tmp_path: Path, columns: int, rows: int
+) -> None:
+    with Terminal([str(TALL), "--plain"], tmp_path, columns, rows) as term:
+        seen: list[int] = []
+        pages = 0
+        while not seen or seen[-1] < 40:
+            screen = term.read_until(PAUSED)
+            assert "The block after" not in screen  # the tall block's pages come first
+            assert len(screen.split("\n")) <= rows  # a page and its prompt fit the window
+            seen += _items(screen)
+            pages += 1
+            if seen[-1] < 40:
+                term.type("")
+        assert seen == list(range(1, 41))  # every item once, in order
+        assert pages >= 2 and pages >= 44 // (rows - 4)  # pages of the window's height
+        term.type("")
+        after = term.read_until(PAUSED)
+        assert "The block after the tall one." in after and not _items(after)
+        _quit(term)
+    assert term.code == 0
+
+
+def test_n_and_q_at_a_page_of_a_tall_block(tmp_path: Path) -> None:
+    with Terminal([str(TALL), "--plain"], tmp_path, 40, 20) as term:
+        term.read_until(PAUSED)
+        term.type("n")  # the rest, without stopping, up to the question
+        rest = term.read_until(r"Type the number of your answer[^>]*\n> ")
+        assert _items(rest)[-1] == 40 and PAUSE not in rest
+        assert "The block after the tall one." in rest
+        _quit(term)
+    assert term.code == 0
+    with Terminal([str(TALL), "--plain", "--restart"], tmp_path, 40, 20) as term:
+        first = term.read_until(PAUSED)
+        _quit(term)  # at the first page: stops there
+    assert term.code == 0 and _items(first)[0] == 1
+    with Terminal([str(TALL), "--plain"], tmp_path, 40, 20) as term:
+        again = term.read_until(PAUSED)
+        assert "The first block is taller" in again and _items(again)[0] == 1  # from its top
+        _quit(term)
+    assert term.code == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import TextIO
 
 from engine.plain.pacing import Pager, wanted
@@ -72,16 +73,40 @@ class Console:
         text = inert(text)
         if wrap:
             text = self.pager.fit(text, hang)
+        pager = self.pager
+        if not pager.on:
+            self._put(text, style)
+            return
+        # On a terminal, a text that would overflow the window is cut into pages: the rows
+        # that fit, then the pause (``more``), then the rest. Only on the main thread: a cell's
+        # output arrives on a worker, which must not wait for the keyboard.
+        more = pager.more if threading.current_thread() is threading.main_thread() else None
+        lines = text.split("\n")
+        start = 0
+        for n, line in enumerate(lines):
+            rows = pager.rows_of(line)
+            if more is not None and pager.used and pager.used + rows > pager.page:
+                if n > start:
+                    self._put("\n".join(lines[start:n]), style)
+                start = n
+                pager.used = 0  # the prompt goes under the full page
+                more()
+                pager.used = 0
+            pager.used += rows
+        self._put("\n".join(lines[start:]), style)
+
+    def _put(self, text: str, style: str | None) -> None:
         self.stdout.write((self.style(text, style) if style else text) + "\n")
         self.stdout.flush()
         self.pager.unread = self.pager.unread or bool(text.strip())
 
     def write(self, text: str) -> None:
         """Print without a newline (streamed cell output, as it is), control characters made
-        visible."""
+        visible. Never cut into pages (its lines count towards the next say's page)."""
         self.stdout.write(inert(text))
         self.stdout.flush()
         self.pager.unread = self.pager.unread or bool(text.strip())
+        self.pager.used += text.count("\n")
 
     def ask(self, prompt: str | None = None) -> str | None:
         """Show ``prompt`` (if any) then ``> ``; the line typed, stripped; None at end of input."""
@@ -99,6 +124,7 @@ class Console:
             self.stdout.flush()
             return None
         self.pager.unread = False
+        self.pager.used = 0
         answer = line.rstrip("\r\n")
         if self.echo:
             self.stdout.write(inert(answer) + "\n")

@@ -95,10 +95,10 @@ def run_lesson(
     shown = False  # a block was shown in this run (the heading goes with the first one)
     hurry = False  # n at a pause: no more pauses until the next question
 
-    def pause(index: int) -> None:
-        """On a terminal, before block ``index``: wait until the last one is read."""
+    def wait_here(index: int) -> None:
+        """Wait until what is shown is read, before block ``index`` or the rest of it."""
         nonlocal hurry
-        while shown and not hurry:
+        while not hurry:
             ahead = any(q >= index for q in questions)
             typed = pacing.wait(console, lang, question_ahead=ahead, ask=True)
             if typed.kind == "ask":
@@ -109,11 +109,21 @@ def run_lesson(
             hurry = typed.kind == "next"
             return
 
+    def pause(index: int) -> None:
+        """On a terminal, before block ``index``: wait until the last one is read."""
+        if shown:
+            wait_here(index)
+
+    # a block taller than the window: the same pause between its pages (q stops, and the
+    # block is shown again from its top next time)
+    console.pager.more = lambda: wait_here(session.position)
     try:
         for index in range(session.position, len(blocks)):
             block = blocks[index]
             pause(index)
-            hurry = hurry and not isinstance(block, QuestionBlock)
+            if hurry and isinstance(block, QuestionBlock):  # n went on to it: a fresh screen
+                hurry = False
+                console.pager.used = 0
             session.visit(index)
             if isinstance(block, TextBlock):
                 console.say(render.md(block.text, lang, console.width), wrap=False)
@@ -146,6 +156,8 @@ def run_lesson(
         _feedback(session, console, lang, on_ask)
     except _StopError as stop:
         return stop.outcome
+    finally:
+        console.pager.more = None
     return "done"
 
 

@@ -194,13 +194,33 @@ def terminal_width() -> int:
     return max(shutil.get_terminal_size().columns - 1, MIN_WIDTH)
 
 
-class Pager:
-    """Whether the plain mode paces and wraps, and whether anything is on screen unread."""
+def terminal_rows() -> int:
+    """The terminal's height in rows (``LINES`` wins, as ``COLUMNS`` does for the width)."""
+    return shutil.get_terminal_size().lines
 
-    def __init__(self, on: bool, columns: Callable[[], int] = terminal_width) -> None:
+
+RESERVE = 4
+"""Rows a screen keeps free under a page of a tall block: for the pause's prompt (two or three
+rows on a narrow window) and its ``> ``, so the page and its prompt are seen together."""
+
+
+class Pager:
+    """Whether the plain mode paces and wraps, whether anything is on screen unread, and how many
+    rows were written since the learner last typed (a block taller than the window is cut into
+    pages: :meth:`engine.plain.console.Console.say` calls ``more`` when one is full)."""
+
+    def __init__(
+        self,
+        on: bool,
+        columns: Callable[[], int] = terminal_width,
+        rows: Callable[[], int] = terminal_rows,
+    ) -> None:
         self.on = on
         self.columns = columns
+        self.rows = rows
         self.unread = False  # text printed since the learner last typed a line
+        self.used = 0  # rows printed since then
+        self.more: Callable[[], None] | None = None  # waits between two pages; None: no pages
 
     @property
     def width(self) -> int | None:
@@ -209,6 +229,17 @@ class Pager:
 
     def fit(self, text: str, hang: str | None = None) -> str:
         return wrap(text, self.width, hang)
+
+    @property
+    def page(self) -> int:
+        """Rows of a block shown before a pause: the window's height less :data:`RESERVE`."""
+        return max(self.rows() - RESERVE, 1)
+
+    def rows_of(self, line: str) -> int:
+        """Rows ``line`` takes on the terminal, which folds a line wider than the window (code
+        and output are not wrapped): the width is one less than the window's."""
+        columns = max(self.columns(), MIN_WIDTH) + 1
+        return max(1, -(-cell_width(line) // columns))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
         console.say(t("Attempt {n}.", lang, n=session.number))
     console.say()
     shown = False  # a question was shown (the title goes with the first one)
+    console.pager.more = lambda: _pause(console, lang)  # between the pages of a tall question
     try:
         for k in range(start, session.count):
             if session.answered(k) or session.skipped(k):
@@ -53,6 +54,8 @@ def run_quiz(session: QuizSession, console: Console, lang: str | None) -> Outcom
         result = session.finish()
     except _StopError as stop:
         return stop.outcome
+    finally:
+        console.pager.more = None
     _report(result, session, console, lang)
     return "done"
 
