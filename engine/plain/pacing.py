@@ -8,7 +8,9 @@ terminal's width (:func:`wrap`), read again before every line it writes, so a re
 followed. Code, cell output, values and tracebacks are printed as they are (a re-wrapped line of
 code is another line of code): the callers say which text is which, and Markdown prose is wrapped
 by its renderer (:func:`engine.markup.markdown.to_text` with ``width``), which knows where its
-code blocks are.
+code blocks are. A block taller than the window is cut into pages of its height with the same
+wait between them (:class:`Pager` counts the rows; :meth:`engine.plain.console.Console.say`
+cuts), and a model's streamed answer is wrapped as it comes (:class:`Flow`).
 
 On a pipe (a script, a saved transcript) nothing changes, byte for byte: no pause, no wrap.
 ``--pager`` / ``--no-pager`` (or ``LECTIO_PAGER=1`` / ``0``) decide instead of that test.
