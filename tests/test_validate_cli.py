@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from engine.cli import main, validate_cmd
+from engine.cli import COMMANDS, main, validate_cmd
 from engine.validation.discover import discover
 from engine.validation.report import Check
 
@@ -346,3 +346,49 @@ def test_a_second_course_file_is_a_counted_course_file(capsys: pytest.CaptureFix
     assert status == 1 and data["summary"]["files"] == len(data["files"]) == 4
     (extra,) = [f for f in data["files"] if f["path"].endswith("course.yml")]
     assert extra["kind"] == "course" and not extra["ok"]
+
+
+def test_validate_builds_only_its_own_parser(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lectio validate` describes no other command (issue 15): the parsers of the other
+    twelve were built before its fork server could start importing torch."""
+    import engine.cli as cli
+
+    built: list[tuple[str, ...]] = []
+    full = cli.build_parser
+
+    def recording(commands: Any = cli.COMMANDS) -> Any:
+        built.append(tuple(commands))
+        return full(commands)
+
+    monkeypatch.setattr(cli, "build_parser", recording)
+    status, out, _ = run(capsys, "--no-exec", str(PROJECT))
+    assert status == 0 and "no problems" in out
+    assert built == [("validate",)]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_command_alone_is_parsed_and_helped_as_among_every_command(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A command's parser built alone gives the same help, errors and arguments as the parser
+    of every command (argparse names the command in them, never its siblings)."""
+    from engine.cli import build_parser
+
+    bad = [[command, "--help"], [command, "--bogus"]]
+    if command == "validate":
+        bad += [["validate", "-j"], ["validate", "--jobs", "0", "x"], ["validate", "--format"]]
+    outputs: list[object] = []
+    for parser in (build_parser(), build_parser((command,))):
+        for argv in bad:
+            with pytest.raises(SystemExit) as info:
+                parser.parse_args(argv)
+            outputs.append((info.value.code, capsys.readouterr()))
+    assert outputs[: len(bad)] == outputs[len(bad) :]
+    assert f"usage: lectio {command}" in str(outputs[0])
+    if command == "validate":
+        argv = ["validate", "-j", "2", "--format", "json", "-k", "a and b", "x", "y"]
+        assert vars(build_parser().parse_args(argv)) == vars(
+            build_parser(("validate",)).parse_args(argv)
+        )

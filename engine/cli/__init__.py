@@ -38,10 +38,12 @@ COMMANDS = (
 
 
 def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
-    """The parser of ``commands`` (all of them by default). ``main`` builds only ``open``'s for
-    ``lectio open``: importing and describing the other twelve commands cost about 15 ms of
-    the interface's first frame, and ``open``'s usage, help and errors are the same either way
-    (argparse names the subcommand in them, never its siblings)."""
+    """The parser of ``commands`` (all of them by default). ``main`` builds only the parser of
+    the command it runs: importing and describing the other twelve cost about 15 ms of
+    ``lectio open``'s first frame, and about 5 ms before ``lectio validate`` could start its
+    fork server (whose ``import torch`` every lesson waits for; most of their imports are the
+    server's too); a command's usage, help and errors are the same either way (argparse names
+    the subcommand in them, never its siblings)."""
     parser = argparse.ArgumentParser(
         prog="lectio",
         description="Interactive lessons and quizzes in the terminal. "
@@ -87,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or _implies_open(args_list[0]):
         args_list = ["open", *args_list]
-    parser = build_parser(("open",) if args_list[0] == "open" else COMMANDS)
+    parser = build_parser((args_list[0],) if args_list[0] in COMMANDS else COMMANDS)
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
