@@ -21,6 +21,7 @@ from engine.i18n import t
 from engine.tui.app import LectioApp
 from engine.tui.screens.course_map import CourseMapScreen
 from engine.tui.screens.lesson import LessonScreen
+from engine.tui.widgets.footer import LectioFooter
 from engine.tui.widgets.question import Question
 
 MakeApp = Callable[..., LectioApp]
@@ -260,3 +261,27 @@ async def test_a_size_the_terminal_already_has_lays_nothing_out_again(
         assert layouts == []
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: Size(80, 24) in layouts, "the map laid out at the new size")
+
+
+async def test_the_chapter_list_is_as_tall_as_its_rows_up_to_the_room_left(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """A course of two chapters is a box of its three rows, not a box down to the footer with
+    the rest empty (a notebook brought over is often a course of one chapter); a long course
+    fills the room left and scrolls inside it, the top and the footer staying in view."""
+    app = make_app(COURSE)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        chapters = app.screen.query_one("#chapters", OptionList)
+        assert chapters.region.height == chapters.option_count + 2  # the rows and the border
+        assert chapters.max_scroll_y == 0
+    app = make_app(long_course(tmp_path))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        chapters = screen.query_one("#chapters", OptionList)
+        footer = screen.query_one(LectioFooter)
+        assert chapters.region.bottom == footer.region.y  # all the room left, and no more
+        assert chapters.max_scroll_y > 0  # scrolls inside the list
+        assert screen.query_one(".course--title").region.y >= 0
+        assert screen.max_scroll_y == 0

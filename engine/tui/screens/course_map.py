@@ -140,14 +140,17 @@ class CourseMapScreen(Screen[None]):
                 variant="primary",
                 compact=self.has_class("-short"),
             )
-        yield in_language(ChapterList, self.lang)(
-            self.study.chapters,
-            statuses,
-            lang=self.lang,
-            current=None,
-            quizzes=self.study.course_quizzes(),
-            id="chapters",
-        )
+        # The room left under the top; the list is as tall as its rows, up to all of it (then
+        # it scrolls): a course of two chapters is not a tall empty box.
+        with Vertical(id="chapters-room"):
+            yield in_language(ChapterList, self.lang)(
+                self.study.chapters,
+                statuses,
+                lang=self.lang,
+                current=None,
+                quizzes=self.study.course_quizzes(),
+                id="chapters",
+            )
         yield LectioFooter()
 
     def on_mount(self) -> None:
