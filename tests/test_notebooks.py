@@ -499,3 +499,18 @@ def test_exported_notebooks_run_in_jupyter_give_the_expected_outputs(tmp_path: P
             assert got.rstrip() == want.rstrip(), cell.source
             checked += 1
         assert checked >= 3
+
+
+def test_import_makes_its_output_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``-o`` names a folder to write in, made if missing (with its parents), as nbconvert's
+    ``--output-dir`` does; one that is a file, or missing sources, are refused first."""
+    source = _real_notebook(tmp_path)
+    out = tmp_path / "new" / "lessons"
+    assert main(["import", str(tmp_path / "nowhere.ipynb"), "-o", str(out)]) == 2
+    assert "nowhere.ipynb: no such file" in capsys.readouterr().err
+    assert not out.exists()  # nothing made for an import that did not run
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    assert (out / "squares-and-sums.yaml").is_file()
+    capsys.readouterr()
+    assert main(["import", str(source), "-o", str(source)]) == 2
+    assert f"-o {source}: not a folder" in capsys.readouterr().err

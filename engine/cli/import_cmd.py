@@ -34,8 +34,8 @@ def add_parser(sub: Any) -> None:
         "-o",
         metavar="DIR",
         default=".",
-        help="the folder to write the lessons in (default: the current folder); a course "
-        "folder lists them in its course.yaml",
+        help="the folder to write the lessons in, made if missing (default: the current "
+        "folder); a course folder lists them in its course.yaml",
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite lesson files that already exist"
@@ -84,13 +84,19 @@ def run(args: argparse.Namespace) -> int:
     from engine.authoring.notebook_import import SourceError, import_source
 
     out_dir = Path(args.output)
-    if not out_dir.is_dir():
-        print(f"lectio import: error: -o {out_dir}: no such folder", file=sys.stderr)
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"lectio import: error: -o {out_dir}: not a folder", file=sys.stderr)
         return 2
     missing = [s for s in args.sources if not Path(s).is_file()]
     if missing:
         for source in missing:
             print(f"lectio import: error: {source}: no such file", file=sys.stderr)
+        return 2
+    try:  # as nbconvert's --output-dir and jupytext's --output do; after the sources are found
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        print(f"lectio import: error: -o {out_dir}: cannot make it: {reason}", file=sys.stderr)
         return 2
     status = 0
     for raw in args.sources:
