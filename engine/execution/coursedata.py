@@ -66,11 +66,14 @@ def readonly_copy(folder: Path) -> Path:
                 Path(root, name).chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             for name in dirs:
                 Path(root, name).chmod(0o555)
-        copy.chmod(0o555)
+        # Renaming a folder into another one writes its ``..``: a folder already 0555 can be
+        # moved only by root. Made read-only once in place (a moment another lectio may reuse).
         try:
             copy.rename(target)
         except OSError:  # another lectio made it meanwhile
             _remove(copy)
+        else:
+            target.chmod(0o555)
     finally:
         _remove(building)
     return target
