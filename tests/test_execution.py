@@ -350,3 +350,23 @@ def test_a_backtracking_pattern_fails_its_cell_quickly(server: ForkServer) -> No
     assert "took too long" in checks["cell redos"].message, checks["cell redos"]
     assert checks["cell fine"].status == "passed", checks["cell fine"]
     assert checks["cell next"].status == "passed", checks["cell next"]
+
+
+@pytest.mark.slow
+def test_a_name_missing_after_a_broken_cell_points_to_it(server: ForkServer) -> None:
+    """A cell failing with NameError after a cell that raised says which: the usual cascade of
+    a notebook brought over without its data file. It names the last cell that failed on its
+    own (not one whose NameError follows from another); before any, a NameError is the
+    author's own; a cell expected to raise breaks nothing."""
+    cascade = lesson("cascade")
+    checks = execute_lessons([cascade], forkserver=server)[cascade.path]
+    messages = [c.message for c in checks]
+    assert messages[0].startswith("NameError: name 'typo_before_anything' is not defined")
+    assert "failed before it" not in messages[0]
+    assert messages[1].startswith("FileNotFoundError:") and "failed before it" not in messages[1]
+    assert messages[2].startswith("expected output, but NameError: name 'words'")
+    assert messages[2].endswith("(cell 2 failed before it)")
+    assert messages[3].startswith("NameError: name 'words'")
+    assert messages[3].endswith("(cell 2 failed before it)")
+    assert checks[4].status == "passed" and messages[4] == ""
+    assert messages[5].endswith("(cell 2 failed before it)")
