@@ -36,6 +36,7 @@ def can_sandbox() -> None:
 def kernel(can_sandbox: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Kernel]:
     monkeypatch.setenv("LECTIO_SANDBOX", "1")
     monkeypatch.setenv("LECTIO_KERNEL_NPROC", "32")
+    monkeypatch.setenv("LECTIO_KERNEL_TMP", "16M")  # /tmp and /dev/shm: RAM, not on disk
     monkeypatch.setenv("LECTIO_STORE", "postgresql://lectio:secret@db/class")
     k = Kernel(preload=())
     yield k
@@ -113,6 +114,26 @@ try:
 except OSError as e:
     print("REFUSED:", e)
 """,
+    "fill-memory-through-tmpfs": """
+import os
+escaped, why = [], None
+for folder in ("/tmp", "/dev/shm", "/", "/dev"):
+    path = os.path.join(folder, "lectio-filler")
+    try:
+        with open(path, "wb") as f:
+            for _ in range(64):
+                f.write(bytes(1 << 20))
+                f.flush()
+        escaped.append(folder)
+    except OSError as e:
+        why = e
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+print("ESCAPED", escaped) if escaped else print("REFUSED:", why)
+""",
     "signal-lectio": """
 import os, signal
 try:
@@ -181,6 +202,15 @@ def test_a_sandboxed_kernel_still_works_and_is_interrupted(kernel: Kernel) -> No
     assert kernel.generation == generation  # interrupted inside the sandbox, not killed
     after = kernel.execute("print(x)")
     assert after.stdout.strip() == "42"
+
+
+@pytest.mark.slow
+def test_matplotlib_imports_quietly_in_a_sandbox(kernel: Kernel) -> None:
+    """Its font list asks fontconfig, whose configuration lives in /etc/fonts: missing, every
+    sandboxed lesson that imported pyplot showed 'Fontconfig error' under the cell."""
+    pytest.importorskip("matplotlib")
+    done = kernel.execute("import matplotlib.pyplot as plt", timeout=60)
+    assert (done.status, done.stdout, done.err) == (CellStatus.OK, "", None), done
 
 
 def test_sandbox_flag_refuses_when_no_sandbox_can_be_made(

@@ -10,7 +10,9 @@ in its own sandbox (``$LECTIO_SANDBOX=1``, set by ``--sandbox`` and by ``lectio 
   ``--unshare-uts`` too; ``--die-with-parent``; no capabilities;
 * the file system is built from nothing: read-only ``/usr``, a few files of ``/etc``, the Python
   installation, the ``engine`` package folder (not the checkout around it); writable only the
-  kernel's scratch folder, a private ``/tmp`` and the cells' cache
+  kernel's scratch folder, a private ``/tmp`` and ``/dev/shm`` (tmpfs: the host's memory, so
+  each holds at most ``$LECTIO_KERNEL_TMP``, 256 MiB by default; the sandbox's own ``/`` and
+  ``/dev`` are read-only) and the cells' cache
   (:func:`engine.settings.cell_cache_dir`, ``LECTIO_CACHE`` in a cell, ``TORCH_HOME`` below it),
   shared by the kernels of this machine so a download happens once; inside it the read-only
   copies of courses' ``data/`` folders (:mod:`engine.execution.coursedata`) are mounted
@@ -45,6 +47,10 @@ SANDBOX_ENV = "LECTIO_SANDBOX"
 NPROC_ENV = "LECTIO_KERNEL_NPROC"
 DEFAULT_NPROC = 128
 """Processes and threads one kernel may have (torch starts a few threads per core)."""
+TMP_ENV = "LECTIO_KERNEL_TMP"
+DEFAULT_TMP = 256 << 20
+"""Size of a kernel's private ``/tmp``, and of its ``/dev/shm``: memory of the host, which the
+kernel's address-space cap does not count."""
 
 _ETC = (
     "ld.so.cache",
@@ -55,6 +61,7 @@ _ETC = (
     "passwd",
     "group",
     "alternatives",
+    "fonts",  # fontconfig's: without it importing matplotlib.pyplot prints an error in the cell
 )
 _KEEP_ENV = (
     "PATH",
@@ -90,6 +97,13 @@ def nproc_limit() -> int:
         return max(8, int(os.environ.get(NPROC_ENV, "") or DEFAULT_NPROC))
     except ValueError:
         return DEFAULT_NPROC
+
+
+def tmp_size() -> int | None:
+    """Bytes a kernel may keep in its ``/tmp``, and in its ``/dev/shm`` (None: no cap)."""
+    from engine.execution.limits import size_from_env
+
+    return size_from_env(TMP_ENV, DEFAULT_TMP)
 
 
 def _engine_root() -> Path:
@@ -209,17 +223,24 @@ def wrap(command: Sequence[str], *, cwd: str, env: Mapping[str, str] | None = No
             argv += ["--symlink", str(path.readlink()), str(path)]
         elif path.is_dir():
             argv += ["--ro-bind", str(path), str(path)]
+    # Files in a tmpfs are the host's memory, outside the kernel's address-space cap: the two a
+    # cell may write (/tmp, and /dev/shm for multiprocessing) have a size, and the sandbox's own
+    # root and /dev (tmpfs that bwrap makes) are made read-only once everything is mounted.
+    size = tmp_size()
+    sized = ["--size", str(size)] if size else []
     # The private /tmp first: bwrap mounts in order, so Python or the engine living under /tmp
     # (a checkout and its venv in /tmp, as in CI) is bound on top of it, not hidden by it.
-    argv += ["--tmpfs", "/tmp"]
+    argv += [*sized, "--tmpfs", "/tmp"]
     for path in _read_only_paths():
         argv += ["--ro-bind", str(path), str(path)]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--bind", cwd, cwd]
+    argv += ["--dev", "/dev", *sized, "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
+    argv += ["--proc", "/proc", "--bind", cwd, cwd]
     for cache in caches:
         argv += ["--bind", str(cache), str(cache)]
         course_data = cache / "course-data"  # read-only copies of courses' data/ folders
         if course_data.is_dir():
             argv += ["--ro-bind", str(course_data), str(course_data)]
+    argv += ["--remount-ro", "/"]
     for key, value in _environment(base, cwd).items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", cwd, "--"]
