@@ -134,6 +134,15 @@ for folder in ("/tmp", "/dev/shm", "/", "/dev"):
             pass
 print("ESCAPED", escaped) if escaped else print("REFUSED:", why)
 """,
+    "nested-user-namespace": """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:  # alone in its process: unshare refuses a user namespace to a threaded one
+    os._exit(0 if libc.unshare(0x10000000) == 0 else ctypes.get_errno() or 1)
+code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+print("ESCAPED" if code == 0 else "REFUSED: " + os.strerror(code))
+""",
     "signal-lectio": """
 import os, signal
 try:
@@ -185,7 +194,8 @@ def test_the_cells_escape_without_it(
     monkeypatch.setenv("LECTIO_STORE", "postgresql://lectio:secret@db/class")
     k = Kernel(preload=())
     try:
-        for name in ("tcp-to-the-host", "read-the-store", "read-another-scratch-folder"):
+        escapes = ("tcp-to-the-host", "read-the-store", "read-another-scratch-folder")
+        for name in (*escapes, "nested-user-namespace"):
             assert _run(k, name, targets).startswith("ESCAPED"), name
         assert _run(k, "store-url-in-the-environment", targets).startswith("ESCAPED")
     finally:
@@ -211,6 +221,18 @@ def test_matplotlib_imports_quietly_in_a_sandbox(kernel: Kernel) -> None:
     pytest.importorskip("matplotlib")
     done = kernel.execute("import matplotlib.pyplot as plt", timeout=60)
     assert (done.status, done.stdout, done.err) == (CellStatus.OK, "", None), done
+
+
+def test_a_bubblewrap_too_old_for_the_sandbox_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before 0.8.0 bwrap knows neither --size nor --disable-userns (Ubuntu 22.04 has 0.6.1)."""
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho bubblewrap 0.6.1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(sandbox.SandboxError, match=r"0\.6\.1 is too old: .* 0\.8\.0 or newer"):
+        sandbox.wrap(["/bin/true"], cwd=str(tmp_path))
 
 
 def test_sandbox_flag_refuses_when_no_sandbox_can_be_made(

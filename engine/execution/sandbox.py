@@ -7,7 +7,9 @@ in its own sandbox (``$LECTIO_SANDBOX=1``, set by ``--sandbox`` and by ``lectio 
 
 * ``--unshare-net``: no network at all (only a loopback of its own); ``--unshare-pid``: it sees
   only its own processes, so it cannot signal lectio or anything else; ``--unshare-ipc`` and
-  ``--unshare-uts`` too; ``--die-with-parent``; no capabilities;
+  ``--unshare-uts`` too; ``--die-with-parent``; no capabilities; a user namespace of its own
+  (uid 0 maps to itself under root) in which it may make no other (``--disable-userns``);
+  needs bubblewrap 0.8.0 or newer;
 * the file system is built from nothing: read-only ``/usr``, a few files of ``/etc``, the Python
   installation, the ``engine`` package folder (not the checkout around it); writable only the
   kernel's scratch folder, a private ``/tmp`` and ``/dev/shm`` (tmpfs: the host's memory, so
@@ -106,6 +108,20 @@ def tmp_size() -> int | None:
     return size_from_env(TMP_ENV, DEFAULT_TMP)
 
 
+MIN_BWRAP = (0, 8, 0)
+
+
+@functools.cache
+def _version(bwrap: str) -> tuple[int, ...]:
+    """``bwrap --version`` as numbers (``bubblewrap 0.8.0``); (0,) if it says none."""
+    try:
+        said = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=30)
+        words = said.stdout.split()
+        return tuple(int(part) for part in words[-1].split(".")[:3])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return (0,)
+
+
 def _engine_root() -> Path:
     return Path(__file__).resolve().parent.parent.parent
 
@@ -194,6 +210,12 @@ def wrap(command: Sequence[str], *, cwd: str, env: Mapping[str, str] | None = No
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxError("bubblewrap is not installed (apt-get install bubblewrap)")
+    version = _version(bwrap)
+    if version < MIN_BWRAP:
+        raise SandboxError(
+            f"bubblewrap {'.'.join(map(str, version))} is too old: the sandbox needs "
+            f"{'.'.join(map(str, MIN_BWRAP))} or newer (--size, --disable-userns)"
+        )
     base = os.environ if env is None else env
     caches = _writable_caches(base)
     limit = nproc_limit()
@@ -215,8 +237,9 @@ def wrap(command: Sequence[str], *, cwd: str, env: Mapping[str, str] | None = No
             "running as root, and no pids cgroup can be made for the process cap "
             f"({_CGROUP_V1} is not writable); run lectio as an ordinary user"
         )
-    if not root:
-        argv.append("--unshare-user")
+    # A user namespace of its own even under root (uid 0 maps to itself), so that it can make
+    # none: a namespace a cell made would give it the capabilities to mount a tmpfs of any size
+    argv += ["--unshare-user", "--disable-userns"]
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
