@@ -115,6 +115,9 @@ class _UpdateAction(argparse.Action):
     """``--update`` or ``--update=all``; ``--update PATH`` (a path right after it) is the
     plain form followed by a path, not a value argparse should refuse."""
 
+    completion_choices = ("all",)
+    """What ``lectio completion`` offers after ``--update=``."""
+
     def __call__(
         self,
         parser: argparse.ArgumentParser,
