@@ -230,6 +230,11 @@ def test_zsh_offers_each_kind_of_value_as_such(zsh_setup: Path, here: Path) -> N
 
 def _fish(script: Path, here: Path, line: str) -> list[str]:
     """What fish offers after ``line`` (``complete -C``), without the descriptions."""
+    return [w.split("\t")[0] for w in _fish_described(script, here, line)]
+
+
+def _fish_described(script: Path, here: Path, line: str) -> list[str]:
+    """What fish offers after ``line``: ``word<TAB>description`` lines."""
     done = subprocess.run(
         ["fish", "--no-config", "-c", f"source {script}; complete -C {line!r}"],
         capture_output=True,
@@ -239,7 +244,7 @@ def _fish(script: Path, here: Path, line: str) -> list[str]:
         cwd=here,
         env=_env(script.parent),
     )
-    return [w.split("\t")[0] for w in done.stdout.splitlines() if w]
+    return [w for w in done.stdout.splitlines() if w]
 
 
 @pytest.fixture
@@ -272,6 +277,13 @@ def test_fish_offers_each_kind_of_value_as_such(fish_script: Path, here: Path) -
     ]
     assert _fish(fish_script, here, "lectio validate -j ") == []
     assert "--served" not in _fish(fish_script, here, "lectio open --")
+
+
+@_needs("fish")
+def test_fish_describes_an_option_not_each_of_its_values(fish_script: Path, here: Path) -> None:
+    (option,) = _fish_described(fish_script, here, "lectio report --for")
+    assert option.startswith("--format\t") and "json" in option
+    assert _fish_described(fish_script, here, "lectio report --format ") == ["json", "text"]
 
 
 def test_every_command_and_option_has_help() -> None:

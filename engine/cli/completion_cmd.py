@@ -324,8 +324,8 @@ def _fish_text(text: str) -> str:
 
 
 def _fish_value(value: Value) -> str:
-    if value.kind == CHOICES:
-        return f"-a {shlex.quote(' '.join(value.choices))}"
+    if value.kind == CHOICES:  # "word\t": no description, rather than the option's repeated
+        return "-a " + shlex.quote(" ".join(f"{choice}\\t" for choice in value.choices))
     if value.kind == FILE:
         return "-F"
     if value.kind == DIR:
