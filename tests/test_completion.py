@@ -276,6 +276,8 @@ def test_fish_offers_each_kind_of_value_as_such(fish_script: Path, here: Path) -
         "notes.txt",
     ]
     assert _fish(fish_script, here, "lectio validate -j ") == []
+    assert _fish(fish_script, here, "lectio validate --update=") == ["--update=all"]
+    assert "notes.txt" in _fish(fish_script, here, "lectio validate --update ")  # PATH
     assert "--served" not in _fish(fish_script, here, "lectio open --")
 
 

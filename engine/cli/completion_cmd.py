@@ -334,15 +334,23 @@ def _fish_value(value: Value) -> str:
 
 
 def _fish_option(condition: str, option: Option) -> str:
-    parts = [f"complete -c lectio -n {shlex.quote(condition)}"]
-    for string in option.strings:
-        parts.append(f"-l {string[2:]}" if string.startswith("--") else f"-s {string[1:]}")
+    """The ``complete`` line of ``option``; with an optional value (``--update[=all]``), a
+    second line offers the value only in the ``--update=`` word: ``--update PATH`` is a path."""
+    names = [f"-l {s[2:]}" if s.startswith("--") else f"-s {s[1:]}" for s in option.strings]
+    parts = [f"complete -c lectio -n {shlex.quote(condition)}", *names]
+    equals = ""
     if option.value is not None and not option.value_optional:
         parts.append("-r" if option.value.kind == FILE else "-x")
         parts.append(_fish_value(option.value))
+    elif option.value is not None and option.value.kind == CHOICES:
+        typed = f'string match -q -- "{option.strings[0]}=*" (commandline -ct)'
+        equals = (
+            f"complete -c lectio -n {shlex.quote(f'{condition}; and {typed}')} "
+            f"{' '.join(names)} -x {_fish_value(option.value)}\n"
+        )
     if option.help:
         parts.append(f"-d {_fish_text(option.help)}")
-    return " ".join(p for p in parts if p)
+    return equals + " ".join(p for p in parts if p)
 
 
 def _fish_words(condition: str, command: Command) -> list[str]:
