@@ -279,6 +279,8 @@ def test_fish_offers_each_kind_of_value_as_such(fish_script: Path, here: Path) -
     assert _fish(fish_script, here, "lectio validate --update=") == ["--update=all"]
     assert "notes.txt" in _fish(fish_script, here, "lectio validate --update ")  # PATH
     assert "--served" not in _fish(fish_script, here, "lectio open --")
+    assert _fish(fish_script, here, "lectio no") == ["notes.txt"]  # lectio PATH opens PATH
+    assert _fish(fish_script, here, "lectio le") == ["learners"]  # a command: no file names
 
 
 @_needs("fish")

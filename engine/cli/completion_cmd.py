@@ -370,6 +370,14 @@ def fish(root: Command) -> str:
             f"complete -c lectio -n __fish_use_subcommand -a {command.name} "
             f"-d {_fish_text(command.help)}"
         )
+    names = " ".join(command.name for command in root.subcommands)
+    lines.append(  # lectio PATH opens PATH: files, when no command starts with the word
+        "complete -c lectio -n "
+        + shlex.quote(
+            f'__fish_use_subcommand; and not string match -q -- (commandline -ct)"*" {names}'
+        )
+        + " -F"
+    )
     for option in root.options:
         lines.append(_fish_option("__fish_use_subcommand", option))
     for command in root.subcommands:
