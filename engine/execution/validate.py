@@ -16,7 +16,6 @@ of that lesson with the reason, and every other lesson is still run and reported
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -151,20 +150,21 @@ def execute_lesson(
         checks: list[Check] = []
         broke: str | None = None  # the last cell that raised, crashed or timed out on its own
         for index, block in enumerate(lesson.blocks):
-            raised = False
+            result: CellResult | None = None
             try:
-                check, raised = _block_check(executor, index, block, missing)
+                check, result = _block_check(executor, index, block, missing)
             except Exception as exc:  # a kernel that could not be (re)started, say
                 name = _check_name(executor, index, block)
                 span = getattr(block, "span", lesson.span)
                 check = Check(name, "error", _could_not_run(exc), span) if name else None
             if check is None:
                 continue
-            if broke is not None and check.status == "failed" and _NAME_ERROR.match(check.message):
-                # most likely a name the broken cell would have defined: say where to look first
-                check.message += f" ({broke} failed before it)"
-            elif raised:  # a failure of its own, not one that follows from an earlier one
-                broke = check.name
+            if result is not None and check.status == "failed":
+                if broke is not None and _name_missing(result):
+                    # most likely a name the broken cell would have defined: where to look first
+                    check.message += f" ({broke} failed before it)"
+                elif result.status in _BROKE:  # a failure of its own, not one from an earlier one
+                    broke = check.name
             checks.append(check)
         return checks
     finally:
@@ -184,30 +184,30 @@ def _check_name(executor: LessonExecutor, index: int, block: object) -> str:
 
 def _block_check(
     executor: LessonExecutor, index: int, block: object, missing: list[str]
-) -> tuple[Check | None, bool]:
-    """The check of one block of a lesson (None for a block that has nothing to run), and
-    whether it is a code cell that raised, crashed or ran out of time where nothing was
-    expected to (the cells after it may then miss the names it did not define)."""
+) -> tuple[Check | None, CellResult | None]:
+    """The check of one block of a lesson (None for a block that has nothing to run), and the
+    result of its cell when it is a code cell that ran (the cells after one that raised may
+    miss the names it did not define)."""
     name = _check_name(executor, index, block)
     if not name:
-        return None, False
+        return None, None
     if missing:
         assert isinstance(block, CodeBlock | GraphBlock | QuestionBlock)
-        return _missing(name, block.span, missing), False
+        return _missing(name, block.span, missing), None
     if isinstance(block, CodeBlock):
         result = executor.run_cell(index, keep_going=True)[-1][1]
-        expected_raise = block.expect is not None and block.expect.mode == "raises"
-        broke = result.status in _BROKE and not expected_raise
-        return cell_check(name, block, result), broke
+        return cell_check(name, block, result), result
     if isinstance(block, GraphBlock):
-        return graph_check(name, block, executor.graph(index, keep_going=True)), False
+        return graph_check(name, block, executor.graph(index, keep_going=True)), None
     assert isinstance(block, QuestionBlock)
-    return verify_check(name, block, executor.run_verify(index, keep_going=True)), False
+    return verify_check(name, block, executor.run_verify(index, keep_going=True)), None
 
 
 _BROKE = frozenset({CellStatus.ERROR, CellStatus.CRASHED, CellStatus.TIMEOUT})
-_NAME_ERROR = re.compile(r"(expected output, but )?NameError: ")
-"""A later cell's failure that most likely follows from an earlier one (its name undefined)."""
+
+
+def _name_missing(result: CellResult) -> bool:
+    return result.error is not None and result.error.name == "NameError"
 
 
 def _missing(name: str, span: Span, modules: list[str]) -> Check:

@@ -174,8 +174,7 @@ class CourseMapScreen(Screen[None]):
         self.study = study
         if after == before:
             return
-        course, chapters, _, lang = before
-        if (course, chapters, lang) == (after[0], after[1], after[3]):
+        if before[:2] == after[:2] and before[3] == after[3]:  # course, chapters, language
             # Only the quizzes are new (the outline does not read their files): listed in
             # place, where recomposing the whole map cost a frame and reset the highlight.
             self.query_one("#chapters", ChapterList).update_quizzes(

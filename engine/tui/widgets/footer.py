@@ -59,8 +59,7 @@ class LectioFooter(Footer):
             ).data_bind(compact=Footer.compact)
 
     async def on_resize(self, event: events.Resize) -> None:
-        if tuple(self.shown(event.size.width)) != self._drawn:
-            await self.recompose()
+        await self._redraw_if_changed(event.size.width)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Textual's footer composes itself again at every change of the screen's bindings
@@ -71,6 +70,6 @@ class LectioFooter(Footer):
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self.call_after_refresh(self._redraw_if_changed)
 
-    async def _redraw_if_changed(self) -> None:
-        if self.is_attached and tuple(self.shown()) != self._drawn:
+    async def _redraw_if_changed(self, width: int | None = None) -> None:
+        if self.is_attached and tuple(self.shown(width)) != self._drawn:
             await self.recompose()
